@@ -1,0 +1,36 @@
+# Two commands for a fresh machine with Python 3.11 and make: `make demo` and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+
+.PHONY: demo test lint typecheck check install clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "需要 Python 3.11，当前为 " + sys.version' 
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[test,dev]"
+	@touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/fazhi demo --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict src
+
+check: lint typecheck
+	$(BIN)/fazhi makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

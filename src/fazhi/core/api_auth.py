@@ -1,0 +1,44 @@
+"""API authentication: bearer tokens bound to a membership, or the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from fazhi.orgs.scoping import Actor
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from fazhi.accounts.models import ApiToken
+        from fazhi.accounts.services import token_digest
+
+        row = (
+            ApiToken.objects.select_related("membership__unit", "membership__user")
+            .filter(digest=token_digest(token), revoked=False, membership__is_active=True,
+                    membership__user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.actor = Actor.for_membership(row.membership)  # type: ignore[attr-defined]
+        return row
+
+
+class ActorSessionAuth(SessionAuth):
+    """The signed-in browser session, acting as its chosen membership (CSRF checked)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is None or getattr(request, "actor", None) is None:
+            return None
+        return user
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    return actor

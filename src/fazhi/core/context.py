@@ -1,0 +1,43 @@
+"""Template context: navigation for the current actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from fazhi.orgs.roles import Cap
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str | None  # None: module not built yet (shown greyed out)
+    cap: Cap | None = None
+
+
+MODULES = (
+    NavItem("首页", "/"),
+    NavItem("年度计划与督办", None, Cap.VIEW_RECORDS),
+    NavItem("行政复议", None, Cap.VIEW_RECORDS),
+    NavItem("行政应诉", None, Cap.VIEW_RECORDS),
+    NavItem("规范性文件", None, Cap.VIEW_RECORDS),
+    NavItem("重大行政决策", None, Cap.VIEW_RECORDS),
+    NavItem("行政执法", None, Cap.VIEW_RECORDS),
+    NavItem("统计分析", None, Cap.VIEW_RECORDS),
+    NavItem("考核督察", None, Cap.VIEW_RECORDS),
+    NavItem("年度报告", None, Cap.VIEW_RECORDS),
+    NavItem("单位信息", "/orgs/units/", Cap.VIEW_RECORDS),
+    NavItem("期限计算", "/deadlines/", None),
+    NavItem("节假日", "/calendar/", None),
+    NavItem("审计日志", "/audit/", Cap.READ_AUDIT),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return {"nav": [], "actor": None}
+    items = [item for item in MODULES if item.cap is None or actor.can(item.cap)]
+    return {"nav": items, "actor": actor, "memberships": getattr(request, "memberships", [])}

@@ -1,0 +1,93 @@
+"""Core reads: calendar data for the deadline engine, rule lookup, due dates, audit chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fazhi.core.audit import BrokenLink, ChainFields, verify_chain
+from fazhi.core.deadlines import CalendarData, Counting, Due, add_days
+from fazhi.core.models import AuditEntry, AuditHead, CalendarDay, CalendarYear, DeadlineRule, RecordEvent
+from fazhi.orgs.models import OrgUnit
+
+
+class UnknownRule(LookupError):
+    """No deadline rule with that code."""
+
+
+def calendar_data() -> CalendarData:
+    """The administrator's holiday overrides, as data for :mod:`fazhi.core.deadlines`."""
+    days = dict(CalendarDay.objects.values_list("date", "is_workday"))
+    years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
+    return CalendarData(days=days, complete_years=years)
+
+
+def province_code_of(unit: OrgUnit | None) -> str:
+    """The province code that applies to a unit: its own, else the nearest ancestor's."""
+    if unit is None:
+        return ""
+    if unit.province_code:
+        return unit.province_code
+    codes = dict(OrgUnit.objects.filter(pk__in=unit.ancestor_ids).values_list("depth", "province_code"))
+    for depth in sorted(codes, reverse=True):
+        if codes[depth]:
+            return codes[depth]
+    return ""
+
+
+def rule_for(code: str, *, province: str = "") -> DeadlineRule:
+    """The rule ``code`` for a province (its own row if any, else the national one)."""
+    rows = {r.region: r for r in DeadlineRule.objects.filter(code=code, region__in={"", province})}
+    rule = rows.get(province) or rows.get("")
+    if rule is None:
+        raise UnknownRule(code)
+    return rule
+
+
+@dataclass(frozen=True)
+class RuleDue:
+    rule: DeadlineRule
+    due: Due
+    extended: Due | None
+
+
+def compute_due(rule: DeadlineRule, start: dt.date, calendar: CalendarData | None = None) -> RuleDue:
+    """Due date of ``rule`` from ``start``, and the latest date if the extension is granted."""
+    cal = calendar if calendar is not None else calendar_data()
+    due = add_days(start, rule.days, Counting(rule.counting), calendar=cal)
+    extended = None
+    if rule.extension_days:
+        extended = add_days(start, rule.days + rule.extension_days, Counting(rule.counting),
+                            calendar=cal)
+    return RuleDue(rule=rule, due=due, extended=extended)
+
+
+def _chain_rows() -> Iterator[tuple[ChainFields, str]]:
+    for e in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        yield (
+            ChainFields(
+                seq=e.seq, at=e.at, actor_id=e.actor_id, actor_name=e.actor_name,
+                actor_role=e.actor_role, unit_code=e.unit_code, unit_name=e.unit_name,
+                action=e.action, object_type=e.object_type, object_id=e.object_id,
+                object_repr=e.object_repr, before=e.before, after=e.after, prev_hash=e.prev_hash,
+            ),
+            e.hash,
+        )
+
+
+def audit_verify() -> tuple[int, BrokenLink | None]:
+    """Verify the whole audit chain: (entries checked, first broken link or None).
+
+    Also compares the last entry with the chain head, so deleting the newest entries is caught.
+    """
+    checked, broken = verify_chain(_chain_rows())
+    head = AuditHead.objects.filter(id=1).first()
+    if broken is None and head is not None and head.last_seq != checked:
+        broken = BrokenLink(checked + 1, f"末尾记录缺失（链头记录共 {head.last_seq} 条）")
+    return checked, broken
+
+
+def history_of(object_type: str, object_id: str) -> list[RecordEvent]:
+    """The history tab of one record, newest first."""
+    return list(RecordEvent.objects.filter(object_type=object_type, object_id=object_id))

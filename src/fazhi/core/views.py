@@ -1,0 +1,86 @@
+"""Core screens: home per role, deadline calculator, holiday calendar, audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from fazhi.core import selectors
+from fazhi.core.dates import parse_cn_date
+from fazhi.core.deadlines import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
+from fazhi.core.models import AuditEntry, CalendarDay, CalendarYear, DeadlineRule
+from fazhi.core.registers import actor_of
+from fazhi.orgs.roles import Cap, Role
+from fazhi.orgs.selectors import units_for
+
+HOME_TEMPLATES = {
+    Role.SYSADMIN: "core/home_sysadmin.html",
+    Role.SECADMIN: "core/home_secadmin.html",
+    Role.AUDITOR: "core/home_auditor.html",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return render(request, "core/home_no_role.html")
+    template = HOME_TEMPLATES.get(actor.role, "core/home_business.html")
+    context = {"unit_count": units_for(actor).count() if actor.can(Cap.VIEW_RECORDS) else None,
+               "today": timezone.localdate()}
+    return render(request, template, context)
+
+
+@login_required
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    rules = list(DeadlineRule.objects.all())
+    result, error = None, None
+    code, start = request.GET.get("rule", ""), request.GET.get("start", "")
+    if code and start:
+        try:
+            start_date = parse_cn_date(start)
+            rule = selectors.rule_for(code, province=selectors.province_code_of(actor.unit))
+            result = selectors.compute_due(rule, start_date)
+        except ValueError as exc:
+            error = str(exc)
+        except selectors.UnknownRule:
+            error = f"未知的期限规则：{code}"
+    return render(request, "core/deadline.html",
+                  {"rules": rules, "result": result, "error": error, "code": code, "start": start})
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    actor_of(request)
+    year = timezone.localdate().year
+    years = [(y, y <= PACKAGE_LAST_YEAR) for y in range(year - 1, year + 3)]
+    overrides = CalendarYear.objects.all()
+    complete = {row.year for row in overrides if row.complete}
+    context = {
+        "first": PACKAGE_FIRST_YEAR, "last": PACKAGE_LAST_YEAR,
+        "years": [(y, covered or y in complete) for y, covered in years],
+        "override_years": overrides, "days": CalendarDay.objects.filter(date__year__gte=year - 1),
+    }
+    return render(request, "core/calendar.html", context)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.READ_AUDIT)
+    qs = AuditEntry.objects.all()
+    for param, lookup in (("action", "action__startswith"), ("actor", "actor_name__contains"),
+                          ("unit", "unit_code")):
+        if request.GET.get(param):
+            qs = qs.filter(**{lookup: request.GET[param]})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    verified = selectors.audit_verify() if request.GET.get("verify") else None
+    return render(request, "core/audit_log.html",
+                  {"page": page, "verified": verified, "params": request.GET,
+                   "now": dt.datetime.now(tz=dt.UTC)})

@@ -1,0 +1,50 @@
+"""Roles and what each may do. The single table of role → capability lives here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+    COORDINATOR = "coordinator", "依法治办"
+    REVIEWER = "reviewer", "审核"
+    CLERK = "clerk", "填报"
+    LEADER = "leader", "领导"
+
+
+#: 三员分立: no account may hold two of these roles (in any units).
+SEPARATED_ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
+class Cap(StrEnum):
+    """Capabilities checked by views, API and services."""
+
+    VIEW_RECORDS = "view_records"  # read register data in scope
+    EDIT_RECORDS = "edit_records"  # create/change register data in scope
+    REVIEW = "review"  # approve / send back
+    COORDINATE = "coordinate"  # plans, 督办, cross-unit figures
+    MANAGE_UNITS = "manage_units"  # org tree structure, accounts, rules, calendar
+    MANAGE_ROLES = "manage_roles"  # grant/revoke memberships, API tokens
+    READ_AUDIT = "read_audit"  # the audit log
+
+
+ROLE_CAPS: dict[str, frozenset[Cap]] = {
+    Role.SYSADMIN: frozenset({Cap.MANAGE_UNITS, Cap.VIEW_RECORDS}),
+    Role.SECADMIN: frozenset({Cap.MANAGE_ROLES}),
+    Role.AUDITOR: frozenset({Cap.READ_AUDIT}),
+    Role.COORDINATOR: frozenset(
+        {Cap.VIEW_RECORDS, Cap.EDIT_RECORDS, Cap.REVIEW, Cap.COORDINATE}
+    ),
+    Role.REVIEWER: frozenset({Cap.VIEW_RECORDS, Cap.REVIEW}),
+    Role.CLERK: frozenset({Cap.VIEW_RECORDS, Cap.EDIT_RECORDS}),
+    Role.LEADER: frozenset({Cap.VIEW_RECORDS}),
+}
+
+
+def role_has(role: str, cap: Cap) -> bool:
+    return cap in ROLE_CAPS.get(role, frozenset())

@@ -1,0 +1,106 @@
+"""The one place where org-tree scoping is decided.
+
+Every view, API endpoint, export and command that reads scoped data goes through
+:func:`visible_to`. A scoped model names the path of its unit's materialised path with the
+class attribute ``scope_path_field`` (``"path"`` on ``OrgUnit``, ``"unit__path"`` on a register
+row that has a ``unit`` foreign key). A user acts as one membership at a time (chosen with the
+unit switcher) and sees that unit's subtree only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from fazhi.orgs.roles import Cap, Role, role_has
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from fazhi.orgs.models import Membership, OrgUnit
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user in one membership, or the command line acting for a unit."""
+
+    unit: OrgUnit
+    role: str
+    user: User | None = None
+    membership: Membership | None = None
+
+    @classmethod
+    def for_membership(cls, membership: Membership) -> Actor:
+        return cls(unit=membership.unit, role=membership.role, user=membership.user,
+                   membership=membership)
+
+    @classmethod
+    def command_line(cls, unit: OrgUnit) -> Actor:
+        """The `fazhi` CLI, run by whoever has shell access to the server, for ``unit``."""
+        return cls(unit=unit, role=COMMAND_LINE)
+
+    @property
+    def is_command_line(self) -> bool:
+        return self.role == COMMAND_LINE
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return "命令行"
+        full = f"{self.user.last_name}{self.user.first_name}".strip()
+        return full or self.user.get_username()
+
+    @property
+    def role_label(self) -> str:
+        return "命令行" if self.is_command_line else Role(self.role).label
+
+    def can(self, cap: Cap) -> bool:
+        if self.is_command_line:
+            return True  # shell access to the server is full access; still scoped to a unit
+        return role_has(self.role, cap)
+
+    def require(self, cap: Cap) -> None:
+        """Raise PermissionDenied (HTTP 403) unless the actor has ``cap``."""
+        if not self.can(cap):
+            raise PermissionDenied(f"当前角色“{self.role_label}”无此权限")
+
+
+COMMAND_LINE = "command_line"
+
+
+def _path_field(model: type[models.Model]) -> str:
+    field = getattr(model, "scope_path_field", None)
+    if not isinstance(field, str):
+        raise ImproperlyConfigured(f"{model.__name__} 未声明 scope_path_field，不能按单位范围查询")
+    return field
+
+
+def visible_to(queryset: models.QuerySet[M], actor: Actor) -> models.QuerySet[M]:
+    """Rows of ``queryset`` that belong to the actor's unit subtree."""
+    field = _path_field(queryset.model)
+    return queryset.filter(**{f"{field}__startswith": actor.unit.path})
+
+
+def unit_in_scope(unit: OrgUnit, actor: Actor) -> bool:
+    """Whether ``unit`` is in the actor's subtree."""
+    return unit.path.startswith(actor.unit.path)
+
+
+def get_visible_or_404(queryset: models.QuerySet[M], actor: Actor, **lookup: object) -> M:
+    """One row by ``lookup`` if the actor may see it, else Http404 (never reveals existence)."""
+    try:
+        return visible_to(queryset, actor).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404("记录不存在或不在您的管辖范围内") from None
+
+
+def require_unit_in_scope(unit: OrgUnit, actor: Actor) -> None:
+    """Raise PermissionDenied unless ``unit`` is in the actor's subtree (used by services)."""
+    if not unit_in_scope(unit, actor):
+        raise PermissionDenied(f"单位“{unit.name}”不在您的管辖范围内")

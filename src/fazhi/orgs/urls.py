@@ -1,0 +1,3 @@
+from fazhi.orgs.views import units
+
+urlpatterns = [*units.urls()]

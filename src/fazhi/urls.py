@@ -1,0 +1,14 @@
+"""Root URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from fazhi.api import api
+
+urlpatterns = [
+    path("", include("fazhi.core.urls")),
+    path("accounts/", include("fazhi.accounts.urls")),
+    path("orgs/", include("fazhi.orgs.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
