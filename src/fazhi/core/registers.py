@@ -131,11 +131,13 @@ class Register(Generic[M]):
         actor.require(self.view_cap)
         qs = self.filtered(actor, request.GET)
         page = Paginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = [(obj, [c.render(obj) for c in self.columns]) for obj in page.object_list]
+        rows = [(obj, [(c.render(obj), c.link) for c in self.columns]) for obj in page.object_list]
+        filters = [(f, request.GET.get(f.name, "")) for f in self.filters]
         query = request.GET.copy()
         query.pop("page", None)
         return render(request, "core/register/list.html", self._context(
-            request, page=page, rows=rows, params=request.GET, query=query.urlencode()))
+            request, page=page, rows=rows, filters=filters, params=request.GET,
+            query=query.urlencode()))
 
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)

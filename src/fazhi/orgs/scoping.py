@@ -41,8 +41,15 @@ class Actor:
                    membership=membership)
 
     @classmethod
-    def command_line(cls, unit: OrgUnit) -> Actor:
-        """The `fazhi` CLI, run by whoever has shell access to the server, for ``unit``."""
+    def command_line(cls, unit: OrgUnit | None = None) -> Actor:
+        """The `fazhi` CLI, run by whoever has shell access to the server.
+
+        Scoped to ``unit``'s subtree, or to the whole system when ``unit`` is None.
+        """
+        if unit is None:
+            from fazhi.orgs.models import OrgUnit
+
+            unit = OrgUnit(code="", name="全系统", path="/")
         return cls(unit=unit, role=COMMAND_LINE)
 
     @property

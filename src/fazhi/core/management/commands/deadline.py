@@ -36,7 +36,7 @@ class Command(FazhiCommand):
         try:
             rule = rule_for(options["rule"], province=province)
         except UnknownRule:
-            known = "、".join(DeadlineRule.objects.values_list("code", flat=True).distinct()[:20])
+            known = "、".join(DeadlineRule.objects.order_by("code").values_list("code", flat=True).distinct()[:30])
             raise UsageError(f"未知的期限规则：{options['rule']}（可用：{known}）") from None
         result = compute_due(rule, start)
         warnings = sorted({w for w in (result.due.warning,
@@ -63,7 +63,7 @@ class Command(FazhiCommand):
             + (f"（{due.rolled_from.isoformat()}为休息日，顺延）" if due.rolled_from else ""),
         ]
         if result.extended:
-            lines.append(f"延长：经批准可延长{rule.extension_days}日，最迟 "
+            lines.append(f"延长：经批准可延长{rule.extension_days}个{due.counting.label}，最迟 "
                          f"{result.extended.due.isoformat()}（{cn_weekday(result.extended.due)}）")
         lines.extend(warnings)
         self.stdout.write("\n".join(lines))
