@@ -6,7 +6,6 @@ import os
 from typing import Any
 
 import pytest
-
 from tests.personas import County, build_county
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,6 +38,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if not chromium_available():
         terminalreporter.write_sep(
-            "!", f"注意：未找到 {CHROMIUM}，浏览器测试已跳过（apt-get install chromium 后可运行）",
-            yellow=True, bold=True,
+            "!",
+            f"注意：未找到 {CHROMIUM}，浏览器测试已跳过（apt-get install chromium 后可运行）",
+            yellow=True,
+            bold=True,
         )

@@ -56,11 +56,19 @@ PERSONAS: dict[str, tuple[str, Role, str]] = {
 
 def build_county() -> County:
     cli = Actor.command_line()
-    root = orgunit_create(actor=cli, code="430199", name="湘江县人民政府", kind=UnitKind.GOVERNMENT,
-                          level=UnitLevel.COUNTY, parent=None, short_name="湘江县",
-                          province_code="43")
+    root = orgunit_create(
+        actor=cli,
+        code="430199",
+        name="湘江县人民政府",
+        kind=UnitKind.GOVERNMENT,
+        level=UnitLevel.COUNTY,
+        parent=None,
+        short_name="湘江县",
+        province_code="43",
+    )
     mk = lambda code, name, kind, parent, level=UnitLevel.TOWNSHIP: orgunit_create(  # noqa: E731
-        actor=cli, code=code, name=name, kind=kind, level=level, parent=parent)
+        actor=cli, code=code, name=name, kind=kind, level=level, parent=parent
+    )
     town_a = mk("430199101", "白沙镇人民政府", UnitKind.TOWNSHIP, root)
     town_b = mk("430199102", "黄金乡人民政府", UnitKind.TOWNSHIP, root)
     village_a = mk("430199101001", "白沙镇综合行政执法办", UnitKind.DEPARTMENT, town_a)
@@ -71,7 +79,15 @@ def build_county() -> County:
     for persona, (unit_attr, role, full_name) in PERSONAS.items():
         user = user_create(actor=cli, username=persona, full_name=full_name, password=PASSWORD)
         users[persona] = user
-        memberships[persona] = membership_grant(actor=cli, user=user, unit=units[unit_attr],
-                                                role=role)
-    return County(root=root, town_a=town_a, town_b=town_b, village_a=village_a, dept=dept,
-                  users=users, memberships=memberships)
+        memberships[persona] = membership_grant(
+            actor=cli, user=user, unit=units[unit_attr], role=role
+        )
+    return County(
+        root=root,
+        town_a=town_a,
+        town_b=town_b,
+        village_a=village_a,
+        dept=dept,
+        users=users,
+        memberships=memberships,
+    )

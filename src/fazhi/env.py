@@ -91,7 +91,9 @@ def parse_database_url(name: str, raw: str) -> PostgresUrl:
         )
     db_name = unquote(parts.path.lstrip("/"))
     if not db_name:
-        raise ImproperlyConfigured(f"环境变量 {name} 缺少数据库名（例如 postgres://127.0.0.1/fazhi）")
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 缺少数据库名（例如 postgres://127.0.0.1/fazhi）"
+        )
     return PostgresUrl(
         name=db_name,
         user=unquote(parts.username or ""),

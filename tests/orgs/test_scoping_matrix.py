@@ -12,10 +12,10 @@ import json
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
+from tests.personas import County
 
 from fazhi.accounts.services import token_create
 from fazhi.orgs.models import OrgUnit
-from tests.personas import County
 
 ALL = {"root", "town_a", "town_b", "village_a", "dept"}
 FORBIDDEN = None  # the persona's role may not read the register at all (HTTP 403)
@@ -90,9 +90,10 @@ def test_ui_detail_and_history(county: County, persona: str, target: str) -> Non
 def test_ui_edit(county: County, persona: str, target: str) -> None:
     client = county.client(persona)
     target_unit = unit(county, target)
-    response = client.post(f"/orgs/units/{target_unit.pk}/edit/",
-                           {"contact_person": "改过的人", "contact_phone": "0731-88886666",
-                            "address": "某路1号"})
+    response = client.post(
+        f"/orgs/units/{target_unit.pk}/edit/",
+        {"contact_person": "改过的人", "contact_phone": "0731-88886666", "address": "某路1号"},
+    )
     expected = expected_write(persona, target)
     assert response.status_code == (302 if expected == 200 else expected)
     target_unit.refresh_from_db()
@@ -125,8 +126,9 @@ def test_ui_list_and_export(county: County, persona: str) -> None:
 def api_client(county: County, persona: str) -> tuple[Client, dict[str, str]]:
     from fazhi.orgs.scoping import Actor
 
-    _, raw = token_create(actor=Actor.command_line(), membership=county.memberships[persona],
-                          name="测试")
+    _, raw = token_create(
+        actor=Actor.command_line(), membership=county.memberships[persona], name="测试"
+    )
     return Client(), {"Authorization": f"Bearer {raw}"}
 
 
@@ -137,8 +139,12 @@ def test_api_get_and_patch(county: County, persona: str, target: str) -> None:
     code = unit(county, target).code
     got = client.get(f"/api/v1/orgs/units/{code}", headers=headers)
     assert got.status_code == expected_read(persona, target)
-    patched = client.patch(f"/api/v1/orgs/units/{code}", data=json.dumps({"address": "接口改"}),
-                           content_type="application/json", headers=headers)
+    patched = client.patch(
+        f"/api/v1/orgs/units/{code}",
+        data=json.dumps({"address": "接口改"}),
+        content_type="application/json",
+        headers=headers,
+    )
     assert patched.status_code == expected_write(persona, target)
     assert (OrgUnit.objects.get(code=code).address == "接口改") == (
         expected_write(persona, target) == 200
@@ -180,8 +186,12 @@ def test_unit_switcher_changes_scope_and_ignores_foreign_memberships(county: Cou
     from fazhi.orgs.scoping import Actor
     from fazhi.orgs.services import membership_grant
 
-    second = membership_grant(actor=Actor.command_line(), user=county.users["clerk_a"],
-                              unit=county.town_b, role=Role.REVIEWER)
+    second = membership_grant(
+        actor=Actor.command_line(),
+        user=county.users["clerk_a"],
+        unit=county.town_b,
+        role=Role.REVIEWER,
+    )
     client = county.client("clerk_a")
     assert client.get(f"/orgs/units/{county.town_b.pk}/").status_code == 404
     client.post("/accounts/switch/", {"membership": second.pk, "next": "/"})

@@ -29,8 +29,14 @@ def user_create(*, actor: Actor, username: str, full_name: str, password: str) -
     if model.objects.filter(username=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已存在"})
     user = model.objects.create_user(username=username, password=password, last_name=full_name)
-    audit_append(actor=actor, action="user.create", object_type="auth.user", object_id=str(user.pk),
-                 object_repr=username, after={"username": username, "full_name": full_name})
+    audit_append(
+        actor=actor,
+        action="user.create",
+        object_type="auth.user",
+        object_id=str(user.pk),
+        object_repr=username,
+        after={"username": username, "full_name": full_name},
+    )
     return user
 
 
@@ -43,9 +49,15 @@ def token_create(*, actor: Actor, membership: Membership, name: str) -> tuple[Ap
     actor.require(Cap.MANAGE_ROLES)
     require_unit_in_scope(membership.unit, actor)
     raw = "fz_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(membership=membership, name=name, prefix=raw[:8],
-                                    digest=token_digest(raw))
-    record_write(actor=actor, action="token.create", obj=token, before=None,
-                 after={"membership": membership.pk, "name": name, "prefix": token.prefix},
-                 summary=f"签发接口令牌 {name}")
+    token = ApiToken.objects.create(
+        membership=membership, name=name, prefix=raw[:8], digest=token_digest(raw)
+    )
+    record_write(
+        actor=actor,
+        action="token.create",
+        obj=token,
+        before=None,
+        after={"membership": membership.pk, "name": name, "prefix": token.prefix},
+        summary=f"签发接口令牌 {name}",
+    )
     return token, raw

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from fazhi.core.audit import snapshot
 from fazhi.core.models import CalendarDay, CalendarYear, DeadlineRule
+from fazhi.core.registers import actor_of
 from fazhi.core.services import audit_append
 from fazhi.orgs.roles import Cap
 
@@ -26,7 +27,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
 
-    has_add_permission = has_view_permission  # type: ignore[assignment]
+    has_add_permission = has_view_permission
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
 
@@ -34,21 +35,40 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if isinstance(obj, DeadlineRule):
             obj.locally_modified = True
         super().save_model(request, obj, form, change)
-        audit_append(actor=request.actor, action=f"{obj._meta.model_name}.save",  # type: ignore[attr-defined]
-                     object_type=f"core.{obj._meta.model_name}", object_id=str(obj.pk),
-                     object_repr=str(obj), after=snapshot(obj))
+        audit_append(
+            actor=actor_of(request),
+            action=f"{obj._meta.model_name}.save",
+            object_type=f"core.{obj._meta.model_name}",
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            after=snapshot(obj),
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_append(actor=request.actor, action=f"{obj._meta.model_name}.delete",  # type: ignore[attr-defined]
-                     object_type=f"core.{obj._meta.model_name}", object_id=str(obj.pk),
-                     object_repr=str(obj), before=snapshot(obj))
+        audit_append(
+            actor=actor_of(request),
+            action=f"{obj._meta.model_name}.delete",
+            object_type=f"core.{obj._meta.model_name}",
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            before=snapshot(obj),
+        )
         super().delete_model(request, obj)
 
 
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(AuditedAdmin):
-    list_display = ("code", "region", "name", "law", "article", "days", "counting",
-                    "extension_days", "locally_modified")
+    list_display = (
+        "code",
+        "region",
+        "name",
+        "law",
+        "article",
+        "days",
+        "counting",
+        "extension_days",
+        "locally_modified",
+    )
     list_filter = ("counting", "region")
     search_fields = ("code", "name", "law")
 

@@ -25,9 +25,14 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="当前身份")
 def me(request: HttpRequest) -> MeOut:
     actor = actor_of(request)
-    return MeOut(username=actor.user.get_username() if actor.user else "", name=actor.name,
-                 unit_code=actor.unit.code, unit_name=actor.unit.name, role=actor.role,
-                 role_label=actor.role_label)
+    return MeOut(
+        username=actor.user.get_username() if actor.user else "",
+        name=actor.name,
+        unit_code=actor.unit.code,
+        unit_name=actor.unit.name,
+        role=actor.role,
+        role_label=actor.role_label,
+    )
 
 
 class DueOut(Schema):
@@ -54,7 +59,14 @@ def deadline(request: HttpRequest, rule: str, start: str) -> DueOut:
         raise HttpError(404, f"未知的期限规则：{rule}") from None
     result = compute_due(row, start_date)
     warnings = [w for w in (result.due.warning, result.extended and result.extended.warning) if w]
-    return DueOut(rule=row.code, name=row.name, basis=row.basis, start=start_date.isoformat(),
-                  days=row.days, counting=row.counting, due=result.due.due.isoformat(),
-                  extended_due=result.extended.due.isoformat() if result.extended else None,
-                  warnings=sorted(set(warnings)))
+    return DueOut(
+        rule=row.code,
+        name=row.name,
+        basis=row.basis,
+        start=start_date.isoformat(),
+        days=row.days,
+        counting=row.counting,
+        due=result.due.due.isoformat(),
+        extended_due=result.extended.due.isoformat() if result.extended else None,
+        warnings=sorted(set(warnings)),
+    )

@@ -18,8 +18,12 @@ class TokenAuth(HttpBearer):
 
         row = (
             ApiToken.objects.select_related("membership__unit", "membership__user")
-            .filter(digest=token_digest(token), revoked=False, membership__is_active=True,
-                    membership__user__is_active=True)
+            .filter(
+                digest=token_digest(token),
+                revoked=False,
+                membership__is_active=True,
+                membership__user__is_active=True,
+            )
             .first()
         )
         if row is None:

@@ -17,8 +17,16 @@ GENESIS_HASH = "0" * 64
 #: Field names that hold personal data; their values are always masked in logs and history.
 PERSONAL_FIELDS = frozenset(
     {
-        "id_number", "id_card", "identity_number", "phone", "mobile", "telephone",
-        "contact_phone", "applicant_phone", "applicant_id_number", "password",
+        "id_number",
+        "id_card",
+        "identity_number",
+        "phone",
+        "mobile",
+        "telephone",
+        "contact_phone",
+        "applicant_phone",
+        "applicant_id_number",
+        "password",
     }
 )
 _ID_RE = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
@@ -74,6 +82,15 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     return data
 
 
+def field_label(model: type[models.Model], name: str) -> str:
+    """The Chinese label (verbose_name) of a model field, or the name itself."""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
 def field_changes(
     model: type[models.Model], before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> list[dict[str, Any]]:
@@ -84,13 +101,13 @@ def field_changes(
         old, new = before.get(name), after.get(name)
         if old == new:
             continue
-        try:
-            label = str(model._meta.get_field(name).verbose_name)
-        except Exception:
-            label = name
         changes.append(
-            {"field": name, "label": label,
-             "old": mask_personal(old, name), "new": mask_personal(new, name)}
+            {
+                "field": name,
+                "label": field_label(model, name),
+                "old": mask_personal(old, name),
+                "new": mask_personal(new, name),
+            }
         )
     return changes
 
@@ -138,7 +155,9 @@ def verify_chain(entries: Iterable[tuple[ChainFields, str]]) -> tuple[int, Broke
     for fields, stored_hash in entries:
         checked += 1
         if fields.seq != expected_seq:
-            return checked, BrokenLink(expected_seq, f"缺少第 {expected_seq} 条（下一条为第 {fields.seq} 条）")
+            return checked, BrokenLink(
+                expected_seq, f"缺少第 {expected_seq} 条（下一条为第 {fields.seq} 条）"
+            )
         if fields.prev_hash != expected_prev:
             return checked, BrokenLink(fields.seq, "前一条哈希不匹配（前一条被修改或删除）")
         if chain_hash(fields) != stored_hash:

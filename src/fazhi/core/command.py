@@ -18,8 +18,10 @@ from django.db import connections
 _ARGPARSE = (
     (re.compile(r"the following arguments are required: (.+)"), "缺少参数：{0}"),
     (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数：{0}"),
-    (re.compile(r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)"),
-     "参数 {0} 的取值 {1} 无效，可选：{2}"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)"),
+        "参数 {0} 的取值 {1} 无效，可选：{2}",
+    ),
     (re.compile(r"argument (\S+): invalid (\w+) value: (.+)"), "参数 {0} 的取值 {2} 无效"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 需要一个值"),
 )

@@ -2,7 +2,8 @@
 
 Counting follows the statutes:
 
-* 行政复议法(2023) 第88条: its 「三日」「五日」「七日」「十日」 are working days (工作日, 不含法定休假日);
+* 行政复议法(2023) 第88条: its 「三日」「五日」「七日」「十日」 are working days
+  (工作日, 不含法定休假日);
   other periods are natural days, computed as the 民事诉讼法 provides.
 * 民事诉讼法 (期间): the day on which a period starts is not counted; when the last day of a
   natural-day period falls on a rest day, the period ends on the next working day.
@@ -141,7 +142,9 @@ def add_days(
     )
 
 
-def working_days_between(first: dt.date, last: dt.date, calendar: CalendarData = PACKAGE_ONLY) -> int:
+def working_days_between(
+    first: dt.date, last: dt.date, calendar: CalendarData = PACKAGE_ONLY
+) -> int:
     """Working days in the half-open interval (first, last]; 0 when last <= first."""
     count, day = 0, first
     while day < last:

@@ -94,8 +94,13 @@ class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField("操作人姓名", max_length=150)
     actor_role = models.CharField("角色", max_length=20, blank=True)
@@ -138,6 +143,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = "审计链头"
         verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"
 
 
 class RecordEvent(models.Model):

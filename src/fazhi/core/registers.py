@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
+from fazhi.core.audit import field_label
 from fazhi.core.selectors import history_of
 from fazhi.core.services import object_type_of
 from fazhi.orgs.roles import Cap
@@ -135,18 +136,33 @@ class Register(Generic[M]):
         filters = [(f, request.GET.get(f.name, "")) for f in self.filters]
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "core/register/list.html", self._context(
-            request, page=page, rows=rows, filters=filters, params=request.GET,
-            query=query.urlencode()))
+        return render(
+            request,
+            "core/register/list.html",
+            self._context(
+                request,
+                page=page,
+                rows=rows,
+                filters=filters,
+                params=request.GET,
+                query=query.urlencode(),
+            ),
+        )
 
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
         actor.require(self.view_cap)
         obj = self.get_object(actor, pk)
-        fields = [(obj._meta.get_field(n).verbose_name, Column(n, "").render(obj))
-                  for n in self.detail_fields]
-        return render(request, "core/register/detail.html", self._context(
-            request, obj=obj, fields=fields, can_edit=self.can_edit(actor, obj), tab="detail"))
+        fields = [
+            (field_label(self.model, n), Column(n, "").render(obj)) for n in self.detail_fields
+        ]
+        return render(
+            request,
+            "core/register/detail.html",
+            self._context(
+                request, obj=obj, fields=fields, can_edit=self.can_edit(actor, obj), tab="detail"
+            ),
+        )
 
     def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
@@ -162,16 +178,22 @@ class Register(Generic[M]):
             else:
                 messages.success(request, "已保存")
                 return redirect(self.url("detail", obj))
-        return render(request, "core/register/edit.html", self._context(
-            request, obj=obj, form=form, tab="edit"))
+        return render(
+            request,
+            "core/register/edit.html",
+            self._context(request, obj=obj, form=form, tab="edit"),
+        )
 
     def history_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
         actor.require(self.view_cap)
         obj = self.get_object(actor, pk)
         events = history_of(object_type_of(obj), str(obj.pk))
-        return render(request, "core/register/history.html", self._context(
-            request, obj=obj, events=events, tab="history"))
+        return render(
+            request,
+            "core/register/history.html",
+            self._context(request, obj=obj, events=events, tab="history"),
+        )
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         actor = actor_of(request)
@@ -179,10 +201,11 @@ class Register(Generic[M]):
         content = self.export_xlsx(self.filtered(actor, request.GET))
         stamp = timezone.localdate().strftime("%Y%m%d")
         response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = (
-            f"attachment; filename=\"{self.key}-{stamp}.xlsx\"; "
+            f'attachment; filename="{self.key}-{stamp}.xlsx"; '
             f"filename*=UTF-8''{self.key}-{stamp}.xlsx"
         )
         return response
@@ -207,8 +230,9 @@ class Register(Generic[M]):
             path(f"{self.key}/export.xlsx", wrap(self.export_view), name=f"{self.key}_export"),
             path(f"{self.key}/<int:pk>/", wrap(self.detail_view), name=f"{self.key}_detail"),
             path(f"{self.key}/<int:pk>/edit/", wrap(self.edit_view), name=f"{self.key}_edit"),
-            path(f"{self.key}/<int:pk>/history/", wrap(self.history_view),
-                 name=f"{self.key}_history"),
+            path(
+                f"{self.key}/<int:pk>/history/", wrap(self.history_view), name=f"{self.key}_history"
+            ),
         ]
 
 

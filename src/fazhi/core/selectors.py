@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from fazhi.core.audit import BrokenLink, ChainFields, verify_chain
 from fazhi.core.deadlines import CalendarData, Counting, Due, add_days
-from fazhi.core.models import AuditEntry, AuditHead, CalendarDay, CalendarYear, DeadlineRule, RecordEvent
+from fazhi.core.models import (
+    AuditEntry,
+    AuditHead,
+    CalendarDay,
+    CalendarYear,
+    DeadlineRule,
+    RecordEvent,
+)
 from fazhi.orgs.models import OrgUnit
 
 
@@ -29,7 +36,9 @@ def province_code_of(unit: OrgUnit | None) -> str:
         return ""
     if unit.province_code:
         return unit.province_code
-    codes = dict(OrgUnit.objects.filter(pk__in=unit.ancestor_ids).values_list("depth", "province_code"))
+    codes = dict(
+        OrgUnit.objects.filter(pk__in=unit.ancestor_ids).values_list("depth", "province_code")
+    )
     for depth in sorted(codes, reverse=True):
         if codes[depth]:
             return codes[depth]
@@ -52,14 +61,17 @@ class RuleDue:
     extended: Due | None
 
 
-def compute_due(rule: DeadlineRule, start: dt.date, calendar: CalendarData | None = None) -> RuleDue:
+def compute_due(
+    rule: DeadlineRule, start: dt.date, calendar: CalendarData | None = None
+) -> RuleDue:
     """Due date of ``rule`` from ``start``, and the latest date if the extension is granted."""
     cal = calendar if calendar is not None else calendar_data()
     due = add_days(start, rule.days, Counting(rule.counting), calendar=cal)
     extended = None
     if rule.extension_days:
-        extended = add_days(start, rule.days + rule.extension_days, Counting(rule.counting),
-                            calendar=cal)
+        extended = add_days(
+            start, rule.days + rule.extension_days, Counting(rule.counting), calendar=cal
+        )
     return RuleDue(rule=rule, due=due, extended=extended)
 
 
@@ -67,10 +79,20 @@ def _chain_rows() -> Iterator[tuple[ChainFields, str]]:
     for e in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         yield (
             ChainFields(
-                seq=e.seq, at=e.at, actor_id=e.actor_id, actor_name=e.actor_name,
-                actor_role=e.actor_role, unit_code=e.unit_code, unit_name=e.unit_name,
-                action=e.action, object_type=e.object_type, object_id=e.object_id,
-                object_repr=e.object_repr, before=e.before, after=e.after, prev_hash=e.prev_hash,
+                seq=e.seq,
+                at=e.at,
+                actor_id=e.actor_id,
+                actor_name=e.actor_name,
+                actor_role=e.actor_role,
+                unit_code=e.unit_code,
+                unit_name=e.unit_name,
+                action=e.action,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                object_repr=e.object_repr,
+                before=e.before,
+                after=e.after,
+                prev_hash=e.prev_hash,
             ),
             e.hash,
         )

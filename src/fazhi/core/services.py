@@ -61,9 +61,7 @@ def audit_append(
         prev_hash=head.last_hash,
     )
     digest = chain_hash(fields)
-    entry = AuditEntry.objects.create(
-        hash=digest, **{k: v for k, v in fields.__dict__.items()}
-    )
+    entry = AuditEntry.objects.create(hash=digest, **dict(fields.__dict__))
     AuditHead.objects.filter(id=1).update(last_seq=fields.seq, last_hash=digest)
     return entry
 
@@ -83,12 +81,22 @@ def record_write(
 
     object_type = object_type_of(obj)
     entry = audit_append(
-        actor=actor, action=action, object_type=object_type, object_id=str(obj.pk),
-        object_repr=str(obj), before=before, after=after,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        before=before,
+        after=after,
     )
     RecordEvent.objects.create(
-        object_type=object_type, object_id=str(obj.pk), at=entry.at, actor_name=actor.name,
-        unit_name=actor.unit.name, action=action, summary=summary[:200],
+        object_type=object_type,
+        object_id=str(obj.pk),
+        at=entry.at,
+        actor_name=actor.name,
+        unit_name=actor.unit.name,
+        action=action,
+        summary=summary[:200],
         changes=field_changes(type(obj), before, after),
     )
     return entry
@@ -116,23 +124,32 @@ def deadline_rules_sync(*, actor: Actor | None = None, path: Path = RULES_FIXTUR
             rule.save()
         changed += 1
         if actor is not None:
-            audit_append(actor=actor, action="deadline_rule.sync", object_type="core.deadlinerule",
-                         object_id=str(rule.pk), object_repr=str(rule), after=values)
+            audit_append(
+                actor=actor,
+                action="deadline_rule.sync",
+                object_type="core.deadlinerule",
+                object_id=str(rule.pk),
+                object_repr=str(rule),
+                after=values,
+            )
     return changed
 
 
 @transaction.atomic
-def calendar_day_set(
-    *, actor: Actor, date: dt.date, is_workday: bool, name: str
-) -> CalendarDay:
+def calendar_day_set(*, actor: Actor, date: dt.date, is_workday: bool, name: str) -> CalendarDay:
     """Record a holiday or 调休 working day override (系统管理员)."""
     actor.require(Cap.MANAGE_UNITS)
-    day, created = CalendarDay.objects.update_or_create(
+    day, _ = CalendarDay.objects.update_or_create(
         date=date, defaults={"is_workday": is_workday, "name": name}
     )
-    audit_append(actor=actor, action="calendar_day.set", object_type="core.calendarday",
-                 object_id=str(day.pk), object_repr=str(day),
-                 after={"date": date.isoformat(), "is_workday": is_workday, "name": name})
+    audit_append(
+        actor=actor,
+        action="calendar_day.set",
+        object_type="core.calendarday",
+        object_id=str(day.pk),
+        object_repr=str(day),
+        after={"date": date.isoformat(), "is_workday": is_workday, "name": name},
+    )
     return day
 
 
@@ -143,7 +160,12 @@ def calendar_year_set(*, actor: Actor, year: int, source: str, complete: bool) -
     row, _ = CalendarYear.objects.update_or_create(
         year=year, defaults={"source": source, "complete": complete}
     )
-    audit_append(actor=actor, action="calendar_year.set", object_type="core.calendaryear",
-                 object_id=str(row.pk), object_repr=str(row),
-                 after={"year": year, "source": source, "complete": complete})
+    audit_append(
+        actor=actor,
+        action="calendar_year.set",
+        object_type="core.calendaryear",
+        object_id=str(row.pk),
+        object_repr=str(row),
+        after={"year": year, "source": source, "complete": complete},
+    )
     return row

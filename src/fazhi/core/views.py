@@ -31,8 +31,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor is None:
         return render(request, "core/home_no_role.html")
     template = HOME_TEMPLATES.get(actor.role, "core/home_business.html")
-    context = {"unit_count": units_for(actor).count() if actor.can(Cap.VIEW_RECORDS) else None,
-               "today": timezone.localdate()}
+    context = {
+        "unit_count": units_for(actor).count() if actor.can(Cap.VIEW_RECORDS) else None,
+        "today": timezone.localdate(),
+    }
     return render(request, template, context)
 
 
@@ -51,8 +53,11 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
             error = str(exc)
         except selectors.UnknownRule:
             error = f"未知的期限规则：{code}"
-    return render(request, "core/deadline.html",
-                  {"rules": rules, "result": result, "error": error, "code": code, "start": start})
+    return render(
+        request,
+        "core/deadline.html",
+        {"rules": rules, "result": result, "error": error, "code": code, "start": start},
+    )
 
 
 @login_required
@@ -63,9 +68,11 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     overrides = CalendarYear.objects.all()
     complete = {row.year for row in overrides if row.complete}
     context = {
-        "first": PACKAGE_FIRST_YEAR, "last": PACKAGE_LAST_YEAR,
+        "first": PACKAGE_FIRST_YEAR,
+        "last": PACKAGE_LAST_YEAR,
         "years": [(y, covered or y in complete) for y, covered in years],
-        "override_years": overrides, "days": CalendarDay.objects.filter(date__year__gte=year - 1),
+        "override_years": overrides,
+        "days": CalendarDay.objects.filter(date__year__gte=year - 1),
     }
     return render(request, "core/calendar.html", context)
 
@@ -75,12 +82,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.READ_AUDIT)
     qs = AuditEntry.objects.all()
-    for param, lookup in (("action", "action__startswith"), ("actor", "actor_name__contains"),
-                          ("unit", "unit_code")):
+    for param, lookup in (
+        ("action", "action__startswith"),
+        ("actor", "actor_name__contains"),
+        ("unit", "unit_code"),
+    ):
         if request.GET.get(param):
             qs = qs.filter(**{lookup: request.GET[param]})
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     verified = selectors.audit_verify() if request.GET.get("verify") else None
-    return render(request, "core/audit_log.html",
-                  {"page": page, "verified": verified, "params": request.GET,
-                   "now": dt.datetime.now(tz=dt.UTC)})
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "verified": verified,
+            "params": request.GET,
+            "now": dt.datetime.now(tz=dt.UTC),
+        },
+    )

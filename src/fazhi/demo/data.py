@@ -66,17 +66,21 @@ PARTY_OFFICE: Final = (f"中共{COUNTY_NAME}委全面依法治县委员会办公
 COURT: Final = (f"{COUNTY_NAME}人民法院", "县法院")
 PROCURATORATE: Final = (f"{COUNTY_NAME}人民检察院", "县检察院")
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """Space-separated words (keeps the long name lists compact and readable)."""
+    return tuple(text.split())
+
+
 #: Township name stems, one pool per kind (disjoint, so names never clash).
-STREET_STEMS: Final[tuple[str, ...]] = tuple(
-    "芙蓉 金星 高塘岭 月亮岛 白马 桃花岭 丁字 玉潭 东城 南门".split()
-)
-TOWN_STEMS: Final[tuple[str, ...]] = tuple(
+STREET_STEMS: Final = _words("芙蓉 金星 高塘岭 月亮岛 白马 桃花岭 丁字 玉潭 东城 南门")
+TOWN_STEMS: Final = _words(
     "白沙 乔口 靖港 铜官 茶亭 格塘 桥驿 黄材 灰汤 花明楼 道林 双江口 金洲 大成桥 夏铎铺 横市 "
-    "煤炭坝 回龙铺 老粮仓 流沙河 青山桥 坝塘 沙田 龙田 巷子口 大屯营 枫林桥 古山 金井 杨林 排头 "
-    "云田 朱亭".split()
+    "煤炭坝 回龙铺 老粮仓 流沙河 青山桥 坝塘 沙田 龙田 巷子口 大屯营 枫林桥 古山 金井 杨林 "
+    "排头 云田 朱亭"
 )
-XIANG_STEMS: Final[tuple[str, ...]] = tuple(
-    "黄金 高桥 沩山 龙凤山 泉塘 大坪 双凫铺 莲花 石坝 长岭 麻田 毛公桥 水口 柏林 龙泉".split()
+XIANG_STEMS: Final = _words(
+    "黄金 高桥 沩山 龙凤山 泉塘 大坪 双凫铺 莲花 石坝 长岭 麻田 毛公桥 水口 柏林 龙泉"
 )
 
 #: How many 乡镇/街道 the county has, and the ranges for streets (街道) and 乡.
@@ -85,18 +89,18 @@ STREET_RANGE: Final = (4, 6)
 XIANG_RANGE: Final = (5, 8)
 
 #: Roads of the county seat (addresses of county units) and of a township seat.
-COUNTY_ROADS: Final[tuple[str, ...]] = tuple(
-    "芙蓉中路 芙蓉北路 人民东路 人民西路 建设路 金星大道 滨江大道 新华街 雷锋大道 湘江路 政务大道".split()
+COUNTY_ROADS: Final = _words(
+    "芙蓉中路 芙蓉北路 人民东路 人民西路 建设路 金星大道 滨江大道 新华街 雷锋大道 湘江路 政务大道"
 )
-TOWNSHIP_ROADS: Final[tuple[str, ...]] = tuple("政府街 人民路 新街 建设路 中心路 正街".split())
+TOWNSHIP_ROADS: Final = _words("政府街 人民路 新街 建设路 中心路 正街")
 
 #: Common surnames in 湖南 (weighted by repetition) and given-name characters.
-SURNAMES: Final[tuple[str, ...]] = tuple(
-    "李 李 王 王 张 刘 刘 陈 陈 杨 黄 周 吴 彭 罗 谭 邓 曾 唐 胡 肖 蒋 易 贺 龙 邹 欧阳".split()
+SURNAMES: Final = _words(
+    "李 李 王 王 张 刘 刘 陈 陈 杨 黄 周 吴 彭 罗 谭 邓 曾 唐 胡 肖 蒋 易 贺 龙 邹 欧阳"
 )
-GIVEN_CHARS: Final[tuple[str, ...]] = tuple(
+GIVEN_CHARS: Final = _words(
     "建 国 华 明 军 平 伟 芳 丽 敏 静 强 磊 洋 勇 艳 杰 娟 涛 超 霞 辉 斌 琳 红 波 婷 宇 鹏 志 "
-    "文 海 燕 湘 湘 蓉 卫 东 晓 佳".split()
+    "文 海 燕 湘 蓉 卫 东 晓 佳"
 )
 
 #: Demo logins: username → (full name, role, unit key, is_staff). Unit keys: "root", "justice",

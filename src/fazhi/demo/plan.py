@@ -99,7 +99,7 @@ class _Contacts:
         self.used_phones: set[str] = set()
 
     def person(self) -> str:
-        given = "".join(self.rng.choice(data.GIVEN_CHARS) for _ in range(self.rng.choice((1, 2))))
+        given = "".join(self.rng.sample(data.GIVEN_CHARS, self.rng.choice((1, 2))))
         return self.rng.choice(data.SURNAMES) + given
 
     def phone(self) -> str:

@@ -29,8 +29,12 @@ class UnitOut(Schema):
     @staticmethod
     def of(unit: OrgUnit) -> UnitOut:
         return UnitOut(
-            code=unit.code, name=unit.name, short_name=unit.short_name, kind=unit.kind,
-            level=unit.level, parent_code=unit.parent.code if unit.parent else None,
+            code=unit.code,
+            name=unit.name,
+            short_name=unit.short_name,
+            kind=unit.kind,
+            level=unit.level,
+            parent_code=unit.parent.code if unit.parent else None,
             contact_person=unit.contact_person,
             contact_phone_masked=mask_value(unit.contact_phone),
         )
@@ -56,7 +60,9 @@ def list_units(request: HttpRequest, kind: str | None = None) -> list[UnitOut]:
 def get_unit(request: HttpRequest, code: str) -> UnitOut:
     actor = actor_of(request)
     actor.require(Cap.VIEW_RECORDS)
-    return UnitOut.of(get_visible_or_404(OrgUnit.objects.select_related("parent"), actor, code=code))
+    return UnitOut.of(
+        get_visible_or_404(OrgUnit.objects.select_related("parent"), actor, code=code)
+    )
 
 
 @router.patch("/units/{code}", response=UnitOut, summary="修改单位联系信息")

@@ -10,7 +10,7 @@ from django.db import models
 from fazhi.orgs.roles import SEPARATED_ADMIN_ROLES, Role
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.manager import RelatedManager  # type: ignore[attr-defined]
 
 PATH_SEP = "/"
 
@@ -60,7 +60,11 @@ class OrgUnit(models.Model):
     kind = models.CharField("单位类别", max_length=20, choices=UnitKind.choices)
     level = models.CharField("层级", max_length=10, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField("路径", max_length=255, db_index=True, editable=False)
@@ -68,7 +72,9 @@ class OrgUnit(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
     province_code = models.CharField(
-        "省级区划代码", max_length=2, blank=True,
+        "省级区划代码",
+        max_length=2,
+        blank=True,
         help_text="用于按省配置的规则（如规范性文件备案期限），可为空表示继承上级",
     )
     contact_person = models.CharField("联系人", max_length=40, blank=True)
@@ -107,7 +113,9 @@ class Membership(models.Model):
     """A user's role in a unit. A user acts within the subtree of the membership's unit."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     unit = models.ForeignKey(

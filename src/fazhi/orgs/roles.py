@@ -37,9 +37,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.SYSADMIN: frozenset({Cap.MANAGE_UNITS, Cap.VIEW_RECORDS}),
     Role.SECADMIN: frozenset({Cap.MANAGE_ROLES}),
     Role.AUDITOR: frozenset({Cap.READ_AUDIT}),
-    Role.COORDINATOR: frozenset(
-        {Cap.VIEW_RECORDS, Cap.EDIT_RECORDS, Cap.REVIEW, Cap.COORDINATE}
-    ),
+    Role.COORDINATOR: frozenset({Cap.VIEW_RECORDS, Cap.EDIT_RECORDS, Cap.REVIEW, Cap.COORDINATE}),
     Role.REVIEWER: frozenset({Cap.VIEW_RECORDS, Cap.REVIEW}),
     Role.CLERK: frozenset({Cap.VIEW_RECORDS, Cap.EDIT_RECORDS}),
     Role.LEADER: frozenset({Cap.VIEW_RECORDS}),

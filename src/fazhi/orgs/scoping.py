@@ -10,7 +10,7 @@ unit switcher) and sees that unit's subtree only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from fazhi.orgs.models import Membership, OrgUnit
 
 M = TypeVar("M", bound=models.Model)
+QS = TypeVar("QS", bound=models.QuerySet[Any])
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class Actor:
 
     @classmethod
     def for_membership(cls, membership: Membership) -> Actor:
-        return cls(unit=membership.unit, role=membership.role, user=membership.user,
-                   membership=membership)
+        return cls(
+            unit=membership.unit, role=membership.role, user=membership.user, membership=membership
+        )
 
     @classmethod
     def command_line(cls, unit: OrgUnit | None = None) -> Actor:
@@ -88,7 +90,7 @@ def _path_field(model: type[models.Model]) -> str:
     return field
 
 
-def visible_to(queryset: models.QuerySet[M], actor: Actor) -> models.QuerySet[M]:
+def visible_to(queryset: QS, actor: Actor) -> QS:
     """Rows of ``queryset`` that belong to the actor's unit subtree."""
     field = _path_field(queryset.model)
     return queryset.filter(**{f"{field}__startswith": actor.unit.path})
@@ -101,10 +103,10 @@ def unit_in_scope(unit: OrgUnit, actor: Actor) -> bool:
 
 def get_visible_or_404(queryset: models.QuerySet[M], actor: Actor, **lookup: object) -> M:
     """One row by ``lookup`` if the actor may see it, else Http404 (never reveals existence)."""
-    try:
-        return visible_to(queryset, actor).get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404("记录不存在或不在您的管辖范围内") from None
+    row = visible_to(queryset, actor).filter(**lookup).first()
+    if row is None:
+        raise Http404("记录不存在或不在您的管辖范围内")
+    return row
 
 
 def require_unit_in_scope(unit: OrgUnit, actor: Actor) -> None:

@@ -20,7 +20,15 @@ if TYPE_CHECKING:
 #: Fields a unit's own clerks may keep up to date (the 单位信息 register).
 CONTACT_FIELDS = ("contact_person", "contact_phone", "address")
 #: Fields that describe the structure; only a 系统管理员 may change them.
-STRUCTURE_FIELDS = ("name", "short_name", "kind", "level", "sort_order", "province_code", "is_active")
+STRUCTURE_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "sort_order",
+    "province_code",
+    "is_active",
+)
 
 
 def _path_for(unit: OrgUnit, parent: OrgUnit | None) -> tuple[str, int]:
@@ -56,8 +64,14 @@ def orgunit_create(
     unit.save()
     unit.path, unit.depth = _path_for(unit, parent)
     OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
-    record_write(actor=actor, action="orgunit.create", obj=unit, before=None, after=snapshot(unit),
-                 summary=f"新建单位 {unit.name}")
+    record_write(
+        actor=actor,
+        action="orgunit.create",
+        obj=unit,
+        before=None,
+        after=snapshot(unit),
+        summary=f"新建单位 {unit.name}",
+    )
     return unit
 
 
@@ -80,8 +94,14 @@ def orgunit_update(*, actor: Actor, unit: OrgUnit, **changes: Any) -> OrgUnit:
         setattr(locked, name, value)
     locked.full_clean()
     locked.save(update_fields=list(changes))
-    record_write(actor=actor, action="orgunit.update", obj=locked, before=before,
-                 after=snapshot(locked, changes), summary="修改单位信息")
+    record_write(
+        actor=actor,
+        action="orgunit.update",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, changes),
+        summary="修改单位信息",
+    )
     return locked
 
 
@@ -97,15 +117,20 @@ def orgunit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit
     subtree = list(OrgUnit.objects.select_for_update().filter(path__startswith=old_path))
     new_path, new_depth = _path_for(unit, new_parent)
     for row in subtree:
-        row.path = new_path + row.path[len(old_path):]
+        row.path = new_path + row.path[len(old_path) :]
         row.depth = row.depth - old_depth + new_depth
         if row.pk == unit.pk:
             row.parent = new_parent
     OrgUnit.objects.bulk_update(subtree, ["path", "depth", "parent"])
     unit.refresh_from_db()
-    record_write(actor=actor, action="orgunit.move", obj=unit,
-                 before={"parent": old_path}, after={"parent": unit.path},
-                 summary=f"调整隶属关系至 {new_parent.name}")
+    record_write(
+        actor=actor,
+        action="orgunit.move",
+        obj=unit,
+        before={"parent": old_path},
+        after={"parent": unit.path},
+        summary=f"调整隶属关系至 {new_parent.name}",
+    )
     return unit
 
 
@@ -130,9 +155,11 @@ def membership_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> M
         )
         if clash is not None:
             raise ValidationError(
-                {"role": f"三员分立：该账号已在“{clash.unit.display_name}”担任"
-                         f"“{clash.get_role_display()}”，一个账号只能担任系统管理员、"
-                         f"安全管理员、审计管理员中的一个岗位，不能再担任“{role.label}”"}
+                {
+                    "role": f"三员分立：该账号已在“{clash.unit.display_name}”担任"
+                    f"“{clash.get_role_display()}”，一个账号只能担任系统管理员、"
+                    f"安全管理员、审计管理员中的一个岗位，不能再担任“{role.label}”"
+                }
             )
     membership, created = Membership.objects.get_or_create(
         user=user, unit=unit, role=role, defaults={"is_active": True}
@@ -140,9 +167,14 @@ def membership_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> M
     if not created and not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-    record_write(actor=actor, action="membership.grant", obj=membership, before=None,
-                 after={"user": user.get_username(), "unit": unit.code, "role": role.value},
-                 summary=f"授予 {user.get_username()} {unit.display_name}{role.label}")
+    record_write(
+        actor=actor,
+        action="membership.grant",
+        obj=membership,
+        before=None,
+        after={"user": user.get_username(), "unit": unit.code, "role": role.value},
+        summary=f"授予 {user.get_username()} {unit.display_name}{role.label}",
+    )
     return membership
 
 
@@ -153,7 +185,12 @@ def membership_revoke(*, actor: Actor, membership: Membership) -> Membership:
     require_unit_in_scope(membership.unit, actor)
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
     membership.is_active = False
-    record_write(actor=actor, action="membership.revoke", obj=membership,
-                 before={"is_active": True}, after={"is_active": False},
-                 summary=f"撤销 {membership.user.get_username()} 的{membership.get_role_display()}")
+    record_write(
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
+        before={"is_active": True},
+        after={"is_active": False},
+        summary=f"撤销 {membership.user.get_username()} 的{membership.get_role_display()}",
+    )
     return membership

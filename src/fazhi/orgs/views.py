@@ -31,8 +31,17 @@ class UnitRegister(Register[OrgUnit]):
         Filter("level", "层级", "level", UnitLevel.choices),
     )
     search_fields = ("name", "short_name", "code")
-    detail_fields = ("code", "name", "short_name", "kind", "level", "parent", "contact_person",
-                     "contact_phone", "address")
+    detail_fields = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "level",
+        "parent",
+        "contact_person",
+        "contact_phone",
+        "address",
+    )
     form_class = UnitContactForm
     ordering = ("path",)
 

@@ -21,12 +21,19 @@ class Command(FazhiCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, broken = audit_verify()
         if options["json"]:
-            self.emit_json({"checked": checked, "ok": broken is None,
-                            "broken_seq": broken.seq if broken else None,
-                            "reason": broken.reason if broken else None})
+            self.emit_json(
+                {
+                    "checked": checked,
+                    "ok": broken is None,
+                    "broken_seq": broken.seq if broken else None,
+                    "reason": broken.reason if broken else None,
+                }
+            )
         elif broken is None:
             self.stdout.write(f"审计日志完整：共校验 {checked} 条，哈希链无断裂。")
         else:
-            self.stdout.write(f"审计日志被篡改：第 {broken.seq} 条 {broken.reason}（已校验 {checked} 条）")
+            self.stdout.write(
+                f"审计日志被篡改：第 {broken.seq} 条 {broken.reason}（已校验 {checked} 条）"
+            )
         if broken is not None:
             sys.exit(1)

@@ -8,8 +8,8 @@ from django.core.management.base import CommandParser
 
 from fazhi.core.command import FazhiCommand, UsageError
 from fazhi.core.dates import cn_weekday, parse_cn_date
-from fazhi.core.selectors import UnknownRule, compute_due, province_code_of, rule_for
 from fazhi.core.models import DeadlineRule
+from fazhi.core.selectors import UnknownRule, compute_due, province_code_of, rule_for
 from fazhi.orgs.selectors import unit_by_code
 
 
@@ -36,22 +36,41 @@ class Command(FazhiCommand):
         try:
             rule = rule_for(options["rule"], province=province)
         except UnknownRule:
-            known = "、".join(DeadlineRule.objects.order_by("code").values_list("code", flat=True).distinct()[:30])
+            known = "、".join(
+                DeadlineRule.objects.order_by("code").values_list("code", flat=True).distinct()[:30]
+            )
             raise UsageError(f"未知的期限规则：{options['rule']}（可用：{known}）") from None
         result = compute_due(rule, start)
-        warnings = sorted({w for w in (result.due.warning,
-                                       result.extended.warning if result.extended else None) if w})
+        warnings = sorted(
+            {
+                w
+                for w in (result.due.warning, result.extended.warning if result.extended else None)
+                if w
+            }
+        )
         if options["json"]:
-            self.emit_json({
-                "rule": rule.code, "name": rule.name, "region": rule.region or None,
-                "law": rule.law, "article": rule.article, "basis": rule.basis,
-                "start": start.isoformat(), "start_event": rule.start_event,
-                "days": rule.days, "counting": rule.counting, "due": result.due.due.isoformat(),
-                "rolled_from": result.due.rolled_from.isoformat() if result.due.rolled_from else None,
-                "extension_days": rule.extension_days,
-                "extended_due": result.extended.due.isoformat() if result.extended else None,
-                "calendar_covered": not warnings, "warnings": warnings,
-            })
+            self.emit_json(
+                {
+                    "rule": rule.code,
+                    "name": rule.name,
+                    "region": rule.region or None,
+                    "law": rule.law,
+                    "article": rule.article,
+                    "basis": rule.basis,
+                    "start": start.isoformat(),
+                    "start_event": rule.start_event,
+                    "days": rule.days,
+                    "counting": rule.counting,
+                    "due": result.due.due.isoformat(),
+                    "rolled_from": result.due.rolled_from.isoformat()
+                    if result.due.rolled_from
+                    else None,
+                    "extension_days": rule.extension_days,
+                    "extended_due": result.extended.due.isoformat() if result.extended else None,
+                    "calendar_covered": not warnings,
+                    "warnings": warnings,
+                }
+            )
             return
         due = result.due
         lines = [
@@ -63,7 +82,9 @@ class Command(FazhiCommand):
             + (f"（{due.rolled_from.isoformat()}为休息日，顺延）" if due.rolled_from else ""),
         ]
         if result.extended:
-            lines.append(f"延长：经批准可延长{rule.extension_days}个{due.counting.label}，最迟 "
-                         f"{result.extended.due.isoformat()}（{cn_weekday(result.extended.due)}）")
+            lines.append(
+                f"延长：经批准可延长{rule.extension_days}个{due.counting.label}，最迟 "
+                f"{result.extended.due.isoformat()}（{cn_weekday(result.extended.due)}）"
+            )
         lines.extend(warnings)
         self.stdout.write("\n".join(lines))

@@ -41,7 +41,7 @@ class Command(FazhiCommand):
         """Seed the county into an empty database; describe what is there otherwise."""
         if not OrgUnit.objects.exists():
             result = seed_county()
-            return f"{summary(result)}\n\n演示账号：\n{logins_table(result.logins)}"
+            return f"{summary(result)}\n\n{logins_table(result.logins)}"
         if demo_county_exists():
             table = logins_table(demo_logins_in_db())
             return f"演示数据已存在，未重复生成。\n\n演示账号（密码如未修改）：\n{table}"
