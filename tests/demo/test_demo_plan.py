@@ -16,7 +16,9 @@ CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 def contacts(plan: CountyPlan) -> list[tuple[str, str, str, str]]:
-    return [(u.code, u.contact_person, u.contact_phone, u.address) for u in (plan.root, *plan.units)]
+    return [
+        (u.code, u.contact_person, u.contact_phone, u.address) for u in (plan.root, *plan.units)
+    ]
 
 
 def test_same_seed_gives_equal_plans() -> None:
