@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from tests.personas import PASSWORD, County
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

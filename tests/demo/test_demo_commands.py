@@ -143,3 +143,15 @@ def test_demo_rejects_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
         DemoCommand().run_from_argv(["fazhi", "demo", "--port", "70000"])
     assert info.value.code == 2
     assert capsys.readouterr().err == "错误：端口 70000 无效，应为 1–65535\n"
+
+
+@pytest.mark.django_db
+def test_seed_on_an_uninitialised_database_says_to_migrate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    with pytest.raises(CommandError, match="数据库尚未初始化，请先运行 fazhi migrate") as info:
+        run("seed")
+    assert info.value.returncode == 2

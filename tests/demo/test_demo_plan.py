@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -33,6 +36,25 @@ def test_plan_does_not_use_the_global_random() -> None:
     first = plan_county(11)
     random.seed(2)
     assert plan_county(11) == first
+
+
+PLAN_DIGEST = """
+import hashlib, django
+django.setup()
+from fazhi.demo.plan import plan_county
+print(hashlib.sha256(repr(plan_county(7)).encode()).hexdigest())
+"""
+
+
+def test_plan_is_the_same_in_every_process() -> None:
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed, DJANGO_SETTINGS_MODULE="fazhi.settings")
+        proc = subprocess.run(
+            [sys.executable, "-c", PLAN_DIGEST], capture_output=True, text=True, env=env, check=True
+        )
+        digests.add(proc.stdout.strip())
+    assert len(digests) == 1
 
 
 @pytest.mark.parametrize(("a", "b"), [(1, 2), (2024, 2025)])

@@ -15,7 +15,7 @@ COUNTY_CODE: Final = "430199"
 PROVINCE_CODE: Final = "43"
 ROOT_NAME: Final = f"{COUNTY_NAME}人民政府"
 ROOT_ADDRESS: Final = f"{COUNTY_NAME}芙蓉中路1号"
-ROOT_PHONE_PREFIX: Final = "0731-8"  # 长沙地区固定电话：0731-8xxxxxxx
+PHONE_PREFIX: Final = "0731-8"  # 长沙地区固定电话：0731-8xxxxxxx
 
 #: County government departments (full-name suffix after 湘江县, short name), in the order a
 #: county usually lists them. 35 units; vertical ones (税务、气象、烟草) are left out.

@@ -104,7 +104,7 @@ class _Contacts:
 
     def phone(self) -> str:
         while True:
-            phone = data.ROOT_PHONE_PREFIX + f"{self.rng.randrange(10**7):07d}"
+            phone = data.PHONE_PREFIX + f"{self.rng.randrange(10**7):07d}"
             if phone not in self.used_phones:
                 self.used_phones.add(phone)
                 return phone
@@ -203,7 +203,10 @@ def plan_county(seed: int = DEFAULT_SEED) -> CountyPlan:
     """The demo county for ``seed``. Pure and deterministic: equal seeds give equal plans.
 
     The departments and their codes are fixed; the 乡镇/街道 drawn, and all contact details,
-    depend on the seed. Only a private ``random.Random(seed)`` is used.
+    depend on the seed. Only private RNGs derived from the seed are used (``random.Random(seed)``
+    for the 乡镇/街道, ``random.Random(f"{seed}:contacts")`` for contacts), never the global
+    ``random`` or the clock; string seeds are hashed with SHA-512, so the plan is the same in
+    every process whatever ``PYTHONHASHSEED`` is.
     """
     rng = random.Random(seed)
     contacts = _Contacts(random.Random(f"{seed}:contacts"))

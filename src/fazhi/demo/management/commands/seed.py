@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.db import connection
 
 from fazhi.core.command import FazhiCommand, UsageError
-from fazhi.demo.generator import SCALE_CHOICES, DemoError, seed_scale
+from fazhi.demo.generator import SCALE_CHOICES, SCALES, DemoError, seed_scale
 from fazhi.demo.plan import DEFAULT_SEED
 from fazhi.demo.text import logins_table, summary
+from fazhi.orgs.models import OrgUnit
+
+
+def _migrated() -> bool:
+    """Whether the organisation tables exist (else seeding would end in a database traceback)."""
+    return OrgUnit._meta.db_table in connection.introspection.table_names()
 
 
 class Command(FazhiCommand):
@@ -35,6 +42,8 @@ class Command(FazhiCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["years"] < 1:
             raise UsageError("参数 --years 至少为 1")
+        if options["scale"] in SCALES and not _migrated():
+            raise UsageError("数据库尚未初始化，请先运行 fazhi migrate（或使用 fazhi demo）")
         try:
             result = seed_scale(options["scale"], seed=options["seed"], years=options["years"])
         except DemoError as exc:

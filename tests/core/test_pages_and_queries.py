@@ -1,0 +1,106 @@
+"""Pages render for each role, list pages have bounded query counts, the API documents itself."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_django import DjangoAssertNumQueries
+from tests.personas import County
+
+from fazhi.orgs.models import UnitKind, UnitLevel
+from fazhi.orgs.services import orgunit_create
+
+HOME_MARKERS = {
+    "sysadmin": "系统管理员",
+    "secadmin": "安全管理员",
+    "auditor": "审计管理员",
+    "coordinator": "依法治办",
+    "clerk_a": "白沙镇人民政府",
+    "leader": "领导",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "marker"), HOME_MARKERS.items())
+def test_home_page_per_role(county: County, persona: str, marker: str) -> None:
+    response = county.client(persona).get("/")
+    assert response.status_code == 200
+    assert marker in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_user_without_membership_is_told_so(county: County) -> None:
+    from django.test import Client
+
+    from fazhi.accounts.services import user_create
+    from fazhi.orgs.scoping import Actor
+
+    user_create(actor=Actor.command_line(), username="nobody", full_name="无岗", password="pw")
+    client = Client()
+    client.login(username="nobody", password="pw")
+    assert "尚未分配岗位" in client.get("/").content.decode()
+    assert client.get("/orgs/units/").status_code == 403
+
+
+def add_units(county: County, n: int) -> None:
+    for i in range(n):
+        orgunit_create(
+            actor=county.actor("sysadmin"),
+            code=f"Q{i:03d}",
+            name=f"测试单位{i}",
+            kind=UnitKind.DEPARTMENT,
+            level=UnitLevel.COUNTY,
+            parent=county.root,
+        )
+
+
+@pytest.mark.django_db
+def test_unit_list_query_count_does_not_grow_with_rows(
+    county: County, django_assert_max_num_queries: type[DjangoAssertNumQueries]
+) -> None:
+    client = county.client("coordinator")
+    add_units(county, 40)
+    with django_assert_max_num_queries(8):
+        assert client.get("/orgs/units/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/orgs/units/?page=2&kind=department").status_code == 200
+
+
+@pytest.mark.django_db
+def test_audit_log_query_count_is_bounded(
+    county: County, django_assert_max_num_queries: type[DjangoAssertNumQueries]
+) -> None:
+    client = county.client("auditor")
+    add_units(county, 60)
+    with django_assert_max_num_queries(8):
+        assert client.get("/audit/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_list_filters_and_search(county: County) -> None:
+    page = county.client("coordinator").get("/orgs/units/?kind=township&q=白沙").content.decode()
+    assert "<td>430199101</td>" in page
+    assert "<td>430199102</td>" not in page
+
+
+@pytest.mark.django_db
+def test_deadline_page_reports_bad_input_in_chinese(county: County) -> None:
+    client = county.client("clerk_a")
+    page = client.get("/deadlines/?rule=ogi.reply&start=2025-02-30").content.decode()
+    assert "不存在" in page
+    page = client.get("/deadlines/?rule=nope&start=2025-02-03").content.decode()
+    assert "未知的期限规则" in page
+
+
+@pytest.mark.django_db
+def test_openapi_schema_and_api_deadline(county: County) -> None:
+    client = county.client("clerk_a")
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "/api/v1/orgs/units" in schema.json()["paths"]
+    due = client.get("/api/v1/core/deadline?rule=ogi.reply&start=2025-09-26").json()
+    # 20 working days after Fri 2025-09-26: 9/28(调休 Sun)=1, 9/29, 9/30=3, 10/1–8 off,
+    # 10/9, 10/10=5, 10/11(调休 Sat)=6, 10/13–17=11, 10/20–24=16, 10/27–30=20.
+    assert due["due"] == "2025-10-30"
+    assert due["extended_due"] is not None
+    assert client.get("/api/v1/core/deadline?rule=x&start=2025-01-01").status_code == 404
+    assert client.get("/api/v1/core/deadline?rule=ogi.reply&start=bad").status_code == 422
