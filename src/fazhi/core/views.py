@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -90,14 +90,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if request.GET.get(param):
             qs = qs.filter(**{lookup: request.GET[param]})
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(e, _json(e.before), _json(e.after)) for e in page.object_list]
     verified = selectors.audit_verify() if request.GET.get("verify") else None
-    return render(
-        request,
-        "core/audit_log.html",
-        {
-            "page": page,
-            "verified": verified,
-            "params": request.GET,
-            "now": dt.datetime.now(tz=dt.UTC),
-        },
-    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("verify", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "verified": verified,
+        "params": request.GET,
+        "query": query.urlencode(),
+    }
+    return render(request, "core/audit_log.html", context)
+
+
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
