@@ -46,8 +46,9 @@ def login(page: Any, username: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/accounts/login/" not in page.url, "登录失败"
 
 
 def test_clerk_sees_own_township_edits_contact_and_sees_history(page: Any, county: County) -> None:
