@@ -33,7 +33,7 @@ DEBUG = env_bool("FAZHI_DEBUG", False)
 ALLOWED_HOSTS = env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fazhi.core.admin_site.FazhiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,7 +102,7 @@ def _databases() -> dict[str, dict[str, Any]]:
             "PASSWORD": url.password,
             "HOST": url.host,
             "PORT": url.port,
-            "CONN_MAX_AGE": env_int("FAZHI_DB_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_MAX_AGE": env_int("FAZHI_DB_CONN_MAX_AGE", 0, minimum=0),
         }
     }
 

@@ -13,9 +13,6 @@ from fazhi.core.registers import actor_of
 from fazhi.core.services import audit_append
 from fazhi.orgs.roles import Cap
 
-admin.site.site_header = "法治政府建设综合管理平台 · 规则维护"
-admin.site.site_title = "规则维护"
-
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Only 系统管理员 may edit; every save and delete appends an audit entry."""

@@ -30,7 +30,8 @@ MODULES = (
     NavItem("年度报告", None, Cap.VIEW_RECORDS),
     NavItem("单位信息", "/orgs/units/", Cap.VIEW_RECORDS),
     NavItem("期限计算", "/deadlines/", None),
-    NavItem("节假日", "/calendar/", None),
+    NavItem("节假日维护", "/calendar/", None),
+    NavItem("岗位授权", "/orgs/memberships/", Cap.MANAGE_ROLES),
     NavItem("审计日志", "/audit/", Cap.READ_AUDIT),
 )
 

@@ -66,6 +66,16 @@ class Filter:
     choices: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Action:
+    """A button on a register page. POST actions are forms; ``confirm`` asks first."""
+
+    label: str
+    url: str
+    post: bool = False
+    confirm: str = ""
+
+
 def actor_of(request: HttpRequest) -> Actor:
     actor: Actor | None = getattr(request, "actor", None)
     if actor is None:
@@ -93,6 +103,14 @@ class Register(Generic[M]):
 
     def can_edit(self, actor: Actor, obj: M) -> bool:
         return actor.can(Cap.EDIT_RECORDS)
+
+    def list_actions(self, actor: Actor) -> list[Action]:
+        """Buttons above the list (e.g. 新增)."""
+        return []
+
+    def detail_actions(self, actor: Actor, obj: M) -> list[Action]:
+        """Buttons on the detail page (e.g. 撤销)."""
+        return []
 
     def save(self, actor: Actor, obj: M, data: dict[str, Any]) -> M:
         """Persist the edit form's cleaned data through the register's service."""
@@ -144,6 +162,7 @@ class Register(Generic[M]):
                 page=page,
                 rows=rows,
                 filters=filters,
+                actions=self.list_actions(actor),
                 params=request.GET,
                 query=query.urlencode(),
             ),
@@ -160,7 +179,12 @@ class Register(Generic[M]):
             request,
             "core/register/detail.html",
             self._context(
-                request, obj=obj, fields=fields, can_edit=self.can_edit(actor, obj), tab="detail"
+                request,
+                obj=obj,
+                fields=fields,
+                can_edit=self.can_edit(actor, obj),
+                actions=self.detail_actions(actor, obj),
+                tab="detail",
             ),
         )
 

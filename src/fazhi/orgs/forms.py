@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from fazhi.orgs.models import OrgUnit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet
+from fazhi.orgs.roles import Role
 
 
 class UnitContactForm(forms.ModelForm[OrgUnit]):
@@ -13,3 +17,24 @@ class UnitContactForm(forms.ModelForm[OrgUnit]):
     class Meta:
         model = OrgUnit
         fields = ["contact_person", "contact_phone", "address"]
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.last_name}（{obj.username}）"
+
+
+class MembershipGrantForm(forms.Form):
+    """安全管理员 grants a role in a unit of their subtree."""
+
+    user = UserChoiceField(
+        label="账号", queryset=get_user_model().objects.filter(is_active=True).order_by("username")
+    )
+    unit = forms.ModelChoiceField(label="单位", queryset=OrgUnit.objects.none())
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+
+    def __init__(self, *args: Any, units: OrgUnitQuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = units

@@ -112,6 +112,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """A user's role in a unit. A user acts within the subtree of the membership's unit."""
 
+    scope_path_field: ClassVar[str] = "unit__path"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="用户",

@@ -1,3 +1,10 @@
-from fazhi.orgs.views import units
+from django.urls import path
 
-urlpatterns = [*units.urls()]
+from fazhi.orgs import views
+
+urlpatterns = [
+    *views.units.urls(),
+    *views.memberships.urls(),
+    path("memberships/grant/", views.membership_grant_view, name="membership_grant"),
+    path("memberships/<int:pk>/revoke/", views.membership_revoke_view, name="membership_revoke"),
+]

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
 from fazhi.core.audit import mask_value
-from fazhi.core.registers import Column, Filter, Register
+from fazhi.core.registers import Action, Column, Filter, Register, actor_of
 from fazhi.orgs import services
-from fazhi.orgs.forms import UnitContactForm
-from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind, UnitLevel
-from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor
+from fazhi.orgs.forms import MembershipGrantForm, UnitContactForm
+from fazhi.orgs.models import (
+    Membership,
+    MembershipQuerySet,
+    OrgUnit,
+    OrgUnitQuerySet,
+    UnitKind,
+    UnitLevel,
+)
+from fazhi.orgs.roles import Cap, Role
+from fazhi.orgs.scoping import Actor, get_visible_or_404
+from fazhi.orgs.selectors import units_for
 
 
 class UnitRegister(Register[OrgUnit]):
@@ -56,3 +72,77 @@ class UnitRegister(Register[OrgUnit]):
 
 
 units = UnitRegister()
+
+
+class MembershipRegister(Register[Membership]):
+    """岗位授权: the 安全管理员's register of memberships in their subtree."""
+
+    key = "memberships"
+    title = "岗位授权"
+    model = Membership
+    view_cap = Cap.MANAGE_ROLES
+    columns = (
+        Column("user.username", "账号", link=True),
+        Column("user.last_name", "姓名"),
+        Column("unit.name", "单位"),
+        Column("role", "角色"),
+        Column("is_active", "状态", value=lambda m: "有效" if m.is_active else "已撤销"),
+    )
+    filters = (
+        Filter("role", "角色", "role", Role.choices),
+        Filter("active", "状态", "is_active", (("1", "有效"), ("0", "已撤销"))),
+    )
+    search_fields = ("user__username", "user__last_name", "unit__name")
+    detail_fields = ("user", "unit", "role", "is_active", "created_at")
+    ordering = ("unit__path", "role", "user__username")
+
+    def base_queryset(self) -> MembershipQuerySet:
+        return Membership.objects.select_related("user", "unit")
+
+    def can_edit(self, actor: Actor, obj: Membership) -> bool:
+        return False
+
+    def list_actions(self, actor: Actor) -> list[Action]:
+        return [Action("授予岗位", reverse("membership_grant"))]
+
+    def detail_actions(self, actor: Actor, obj: Membership) -> list[Action]:
+        if not obj.is_active:
+            return []
+        return [
+            Action(
+                "撤销岗位",
+                reverse("membership_revoke", args=[obj.pk]),
+                post=True,
+                confirm=f"确定撤销 {obj.user.username} 在{obj}的岗位吗？",
+            )
+        ]
+
+
+memberships = MembershipRegister()
+
+
+@login_required
+def membership_grant_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.MANAGE_ROLES)
+    form = MembershipGrantForm(request.POST or None, units=units_for(actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_grant(actor=actor, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, "已授予岗位")
+            return redirect("memberships_list")
+    return render(request, "orgs/membership_grant.html", {"form": form, "title": "授予岗位"})
+
+
+@require_POST
+@login_required
+def membership_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.MANAGE_ROLES)
+    membership = get_visible_or_404(Membership.objects.select_related("user", "unit"), actor, pk=pk)
+    services.membership_revoke(actor=actor, membership=membership)
+    messages.success(request, f"已撤销：{membership.user.username} {membership}")
+    return redirect("memberships_list")
