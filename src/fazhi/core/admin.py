@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
 from fazhi.core.audit import snapshot
 from fazhi.core.models import CalendarDay, CalendarYear, DeadlineRule
 from fazhi.core.registers import actor_of
-from fazhi.core.services import audit_append
+from fazhi.core.services import record_write
 from fazhi.orgs.roles import Cap
 
 
@@ -28,29 +29,33 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
 
+    @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if isinstance(obj, DeadlineRule):
             obj.locally_modified = True
+        old = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
         super().save_model(request, obj, form, change)
-        audit_append(
-            actor=actor_of(request),
-            action=f"{obj._meta.model_name}.save",
-            object_type=f"core.{obj._meta.model_name}",
-            object_id=str(obj.pk),
-            object_repr=str(obj),
-            after=snapshot(obj),
-        )
+        self._audit(request, obj, "save", snapshot(old) if old else None, snapshot(obj))
 
+    @transaction.atomic
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_append(
-            actor=actor_of(request),
-            action=f"{obj._meta.model_name}.delete",
-            object_type=f"core.{obj._meta.model_name}",
-            object_id=str(obj.pk),
-            object_repr=str(obj),
-            before=snapshot(obj),
-        )
+        self._audit(request, obj, "delete", snapshot(obj), None)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:  # one audit entry per deleted row, never a silent bulk delete
+            self.delete_model(request, obj)
+
+    @staticmethod
+    def _audit(request: HttpRequest, obj: Any, verb: str, before: Any, after: Any) -> None:
+        record_write(
+            actor=actor_of(request),
+            action=f"{obj._meta.model_name}.{verb}",
+            obj=obj,
+            before=before,
+            after=after,
+            summary="规则维护",
+        )
 
 
 @admin.register(DeadlineRule)
