@@ -457,3 +457,20 @@ def test_cli_bad_input(cli_env: dict[str, str], args: list[str], mentioned: str)
     assert mentioned in lines[0]
     assert CJK.search(lines[0].removeprefix("错误："))
     assert done.stdout == ""
+
+
+def test_unmigrated_database_gives_one_chinese_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["FAZHI_DATA_DIR"] = str(tmp_path)
+    for args in (["audit", "verify"], ["deadline", "ogi.reply", "2025-01-01"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "fazhi.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 2
+        assert (
+            proc.stderr.strip() == "错误：数据库尚未初始化，请先运行 fazhi migrate（或 make demo）"
+        )

@@ -13,7 +13,7 @@ from django.core.management.base import (
     CommandParser,
     handle_default_options,
 )
-from django.db import connections
+from django.db import OperationalError, ProgrammingError, connections
 
 _ARGPARSE = (
     (re.compile(r"the following arguments are required: (.+)"), "缺少参数：{0}"),
@@ -34,6 +34,11 @@ def _translate(message: str) -> str:
         if match:
             return template.format(*match.groups())
     return message
+
+
+def _missing_table(exc: Exception) -> bool:
+    text = str(exc)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 class UsageError(CommandError):
@@ -63,6 +68,11 @@ class FazhiCommand(BaseCommand):
         except CommandError as exc:
             sys.stderr.write(f"错误：{_translate(str(exc))}\n")
             sys.exit(exc.returncode if exc.returncode > 2 else 2)
+        except (OperationalError, ProgrammingError) as exc:
+            if not _missing_table(exc):
+                raise
+            sys.stderr.write("错误：数据库尚未初始化，请先运行 fazhi migrate（或 make demo）\n")
+            sys.exit(2)
         finally:
             connections.close_all()
 
