@@ -207,3 +207,42 @@ def test_anonymous_is_sent_to_login(county: County) -> None:
     response = Client().get("/orgs/units/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_token_command_issues_a_working_token(county: County) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command(
+        "token",
+        "create",
+        "--user",
+        "clerk_a",
+        "--unit",
+        county.town_a.code,
+        "--role",
+        "clerk",
+        "--name",
+        "对接",
+        stdout=out,
+    )
+    raw = out.getvalue().split("：", 1)[1].split()[0]
+    response = Client().get("/api/v1/orgs/units", headers={"Authorization": f"Bearer {raw}"})
+    assert {u["code"] for u in response.json()} == {county.town_a.code, county.village_a.code}
+    with pytest.raises(CommandError, match="没有有效的"):
+        call_command(
+            "token",
+            "create",
+            "--user",
+            "clerk_a",
+            "--unit",
+            county.town_b.code,
+            "--role",
+            "clerk",
+            "--name",
+            "越权",
+        )
