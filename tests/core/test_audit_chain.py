@@ -146,3 +146,60 @@ def test_only_the_audit_administrator_reads_the_log(county: County, persona: str
         assert "orgunit.create" in response.content.decode()
         verified = county.client(persona).get("/audit/?verify=1")
         assert "审计日志完整" in verified.content.decode()
+
+
+def make_user(username: str) -> object:
+    from fazhi.accounts.services import user_create
+    from fazhi.orgs.scoping import Actor
+
+    return user_create(
+        actor=Actor.command_line(), username=username, full_name="某", password="test-pass-2024"
+    )
+
+
+@pytest.mark.django_db
+def test_township_auditor_reads_only_its_subtree(county: County) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from fazhi.orgs.roles import Role
+    from fazhi.orgs.scoping import Actor
+    from fazhi.orgs.services import membership_grant
+
+    orgunit_update(actor=county.actor("clerk_a"), unit=county.town_a, address="白沙路1号")
+    orgunit_update(actor=county.actor("clerk_b"), unit=county.town_b, address="黄金路2号")
+    user = make_user("town_auditor")
+    assert isinstance(user, User)
+    membership_grant(actor=Actor.command_line(), user=user, unit=county.town_a, role=Role.AUDITOR)
+    client = Client()
+    client.login(username="town_auditor", password="test-pass-2024")
+    page = client.get("/audit/").content.decode()
+    assert "白沙路1号" in page
+    assert "黄金路2号" not in page
+    assert "orgunit.create" not in page  # made by the command line for the whole system
+    county_page = county.client("auditor").get("/audit/").content.decode()
+    assert "黄金路2号" in county_page and "orgunit.create" in county_page
+
+
+@pytest.mark.django_db
+def test_deleting_a_user_does_not_break_the_chain(county: County) -> None:
+    orgunit_update(actor=county.actor("clerk_b"), unit=county.town_b, address="新址")
+    county.users["clerk_b"].delete()
+    assert audit_verify()[1] is None
+
+
+@pytest.mark.django_db
+def test_rewriting_the_last_entry_with_a_fresh_hash_is_detected(county: County) -> None:
+    from fazhi.core.audit import chain_hash
+    from fazhi.core.selectors import _chain_rows
+
+    rows = list(_chain_rows())
+    fields, _ = rows[-1]
+    forged = type(fields)(**{**fields.__dict__, "actor_name": "别人"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_auditentry SET actor_name = %s, hash = %s WHERE seq = %s",
+            ["别人", chain_hash(forged), fields.seq],
+        )
+    _, broken = audit_verify()
+    assert broken is not None and broken.seq == fields.seq

@@ -43,7 +43,6 @@ def test_parse_cn_date_accepts(text: str, expected: dt.date) -> None:
         pytest.param("2024年0月5日", id="month-0"),
         pytest.param("2024/3/0", id="day-0"),
         pytest.param("20241305", id="compact-month-13"),
-        pytest.param("0000-01-01", id="year-0"),
     ],
 )
 def test_parse_cn_date_rejects_nonexistent_dates(text: str) -> None:
@@ -87,3 +86,9 @@ def test_parse_cn_date_rejects_unrecognised_text(text: str) -> None:
 )
 def test_cn_weekday(day: dt.date, expected: str) -> None:
     assert cn_weekday(day) == expected
+
+
+@pytest.mark.parametrize("text", ["0000-01-01", "1900-05-01", "9999-12-31", "2101-01-01"])
+def test_parse_cn_date_rejects_years_out_of_range(text: str) -> None:
+    with pytest.raises(ValueError, match="超出范围"):
+        parse_cn_date(text)

@@ -86,7 +86,7 @@ def test_text_output_extension() -> None:
     assert "2025-10-09" in text
     assert "2025-10-04为休息日，顺延" in text
     assert "延长" in text and "30" in text
-    assert "2025-11-03" in text
+    assert "2025-11-10" in text
 
 
 @pytest.mark.django_db
@@ -133,7 +133,8 @@ def test_json_output_rolled_and_extended() -> None:
     assert data["due"] == "2025-10-09"
     assert data["rolled_from"] == "2025-10-04"
     assert data["extension_days"] == 30
-    assert data["extended_due"] == "2025-11-03"
+    # The extension runs from the end of the period (10/09, rolled): +30 = 11/08 (Sat) → 11/10.
+    assert data["extended_due"] == "2025-11-10"
 
 
 @pytest.mark.django_db
@@ -159,11 +160,11 @@ def test_json_output_warns_for_2027() -> None:
 @pytest.mark.django_db
 def test_json_output_warns_when_only_extension_reaches_2027() -> None:
     # 10/20+11=10/31, +30=11/30, +19=12/19 (60) Saturday → 12/21 Monday, inside 2026;
-    # +90: 12/31 is +72, 2027-01-18 is +90 → the extended date needs the 2027 calendar.
+    # +30 from the rolled end 12/21: 12/31 is +10, 2027-01-20 is +30 → needs the 2027 calendar.
     data = run_json("reconsideration.decision_ordinary", "2026-10-20")
     assert data["due"] == "2026-12-21"
     assert data["rolled_from"] == "2026-12-19"
-    assert data["extended_due"] == "2027-01-18"
+    assert data["extended_due"] == "2027-01-20"
     assert data["calendar_covered"] is False
     assert any("2027年" in w for w in data["warnings"])
 
@@ -334,7 +335,7 @@ def test_rule_for_and_compute_due(guangdong: OrgUnit) -> None:
     result = compute_due(rule_for("reconsideration.decision_ordinary"), dt.date(2025, 8, 5))
     assert result.due.due == dt.date(2025, 10, 9)
     assert result.extended is not None
-    assert result.extended.due == dt.date(2025, 11, 3)
+    assert result.extended.due == dt.date(2025, 11, 10)  # 10/09 (rolled end) + 30 → Sat → Mon
     assert compute_due(rule_for("ogi.correction_notice"), dt.date(2025, 9, 26)).extended is None
 
 

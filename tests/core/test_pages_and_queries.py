@@ -104,3 +104,42 @@ def test_openapi_schema_and_api_deadline(county: County) -> None:
     assert due["extended_due"] is not None
     assert client.get("/api/v1/core/deadline?rule=x&start=2025-01-01").status_code == 404
     assert client.get("/api/v1/core/deadline?rule=ogi.reply&start=bad").status_code == 422
+
+
+@pytest.mark.django_db
+def test_deadline_page_warns_when_only_the_extension_reaches_an_uncovered_year(
+    county: County,
+) -> None:
+    # ogi.reply from 2026-12-01: due 2026-12-29 (covered), extended into 2027 (not covered).
+    page = county.client("clerk_a").get("/deadlines/?rule=ogi.reply&start=2026-12-01")
+    text = page.content.decode()
+    assert "2026-12-29" in text
+    assert "2027年的节假日安排尚未录入" in text
+
+
+@pytest.mark.django_db
+def test_far_future_dates_are_refused_not_crashed(county: County) -> None:
+    client = county.client("clerk_a")
+    assert "超出范围" in client.get("/deadlines/?rule=ogi.reply&start=9999-12-31").content.decode()
+    assert client.get("/api/v1/core/deadline?rule=ogi.reply&start=9999-12-31").status_code == 422
+
+
+@pytest.mark.django_db
+def test_grant_form_offers_only_accounts_of_the_subtree_or_new_ones(county: County) -> None:
+    from django.test import Client
+
+    from fazhi.accounts.services import user_create
+    from fazhi.orgs.roles import Role
+    from fazhi.orgs.scoping import Actor
+    from fazhi.orgs.services import membership_grant
+
+    user = user_create(
+        actor=Actor.command_line(), username="town_sec", full_name="镇安", password="test-pass-2024"
+    )
+    membership_grant(actor=Actor.command_line(), user=user, unit=county.town_a, role=Role.SECADMIN)
+    user_create(actor=Actor.command_line(), username="brand_new", full_name="新人", password="p")
+    client = Client()
+    client.login(username="town_sec", password="test-pass-2024")
+    form = client.get("/orgs/memberships/grant/").content.decode()
+    assert "clerk_a" in form and "brand_new" in form
+    assert "clerk_b" not in form and "coordinator）" not in form

@@ -57,3 +57,84 @@ def test_locally_edited_rule_survives_fixture_sync(county: County) -> None:
     deadline_rules_sync()
     rule.refresh_from_db()
     assert rule.days == 30
+
+
+@pytest.mark.django_db
+def test_township_system_administrator_cannot_edit_shared_rules(county: County) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.test import Client
+
+    from fazhi.accounts.services import user_create
+    from fazhi.core.services import calendar_day_set
+    from fazhi.orgs.roles import Role
+    from fazhi.orgs.scoping import Actor
+    from fazhi.orgs.services import membership_grant
+
+    user = user_create(
+        actor=Actor.command_line(), username="town_sys", full_name="某", password="test-pass-2024"
+    )
+    m = membership_grant(
+        actor=Actor.command_line(), user=user, unit=county.town_a, role=Role.SYSADMIN
+    )
+    client = Client()
+    client.login(username="town_sys", password="test-pass-2024")
+    rule = DeadlineRule.objects.get(code="ogi.reply", region="")
+    assert client.get(f"/admin/core/deadlinerule/{rule.pk}/change/").status_code == 302
+    assert (
+        client.post(
+            "/admin/core/calendarday/add/", {"date": "2027-01-01", "is_workday": "", "name": "元旦"}
+        ).status_code
+        == 302
+    )
+    assert not CalendarDay.objects.exists()
+    import datetime as dt
+
+    with pytest.raises(PermissionDenied):
+        calendar_day_set(
+            actor=Actor.for_membership(m), date=dt.date(2027, 1, 1), is_workday=False, name="元旦"
+        )
+
+
+@pytest.mark.django_db
+def test_admin_login_is_the_platform_login(county: County) -> None:
+    from django.test import Client
+
+    client = Client()
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_fixture_versions_compare_as_numbers(county: County, tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    rule = DeadlineRule.objects.get(code="rules.filing", region="")
+    DeadlineRule.objects.filter(pk=rule.pk).update(fixture_version="2024.9", days=1)
+    fixture = tmp_path / "rules.json"
+    fixture.write_text(
+        json.dumps(
+            {
+                "version": "2024.10",
+                "rules": [
+                    {
+                        "code": "rules.filing",
+                        "name": "法规规章报送备案",
+                        "law": "法规规章备案审查条例(2024)",
+                        "article": "第四条",
+                        "days": 30,
+                        "counting": "natural",
+                        "start_event": "公布",
+                        "extension_days": None,
+                        "quote": "",
+                        "note": "",
+                    }
+                ],
+            },
+            ensure_ascii=False,
+        )
+    )
+    assert deadline_rules_sync(path=fixture) == 1
+    rule.refresh_from_db()
+    assert (rule.days, rule.fixture_version) == (30, "2024.10")

@@ -103,9 +103,7 @@ def test_demo_users_and_roles(seeded: SeedResult) -> None:
         got = {(m.unit.name, m.role) for m in Membership.objects.active().filter(user=user)}
         assert got == roles, username
     assert set(User.objects.values_list("username", flat=True)) == set(expected)
-    assert list(User.objects.filter(is_staff=True).values_list("username", flat=True)) == [
-        "sysadmin"
-    ]
+    assert not User.objects.filter(is_staff=True).exists()
     assert not User.objects.filter(is_superuser=True).exists()
 
 

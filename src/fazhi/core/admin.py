@@ -12,15 +12,13 @@ from fazhi.core.audit import snapshot
 from fazhi.core.models import CalendarDay, CalendarYear, DeadlineRule
 from fazhi.core.registers import actor_of
 from fazhi.core.services import record_write
-from fazhi.orgs.roles import Cap
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Only 系统管理员 may edit; every save and delete appends an audit entry."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        actor = getattr(request, "actor", None)
-        return bool(actor is not None and actor.can(Cap.MANAGE_UNITS))
+        return self.admin_site.has_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

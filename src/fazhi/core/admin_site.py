@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from fazhi.orgs.roles import Cap
 
@@ -16,7 +19,18 @@ class FazhiAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         actor = getattr(request, "actor", None)
-        return bool(request.user.is_active and actor is not None and actor.can(Cap.MANAGE_UNITS))
+        return bool(
+            request.user.is_active
+            and actor is not None
+            and actor.can(Cap.MANAGE_UNITS)
+            and actor.at_top  # rules and holidays are shared by the whole tree
+        )
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """One login page for everyone: the platform's own (the role, not is_staff, decides)."""
+        from django.contrib.auth.views import redirect_to_login  # needs the app registry
+
+        return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
 
 
 class FazhiAdminConfig(AdminConfig):

@@ -58,7 +58,7 @@ def deadline(request: HttpRequest, rule: str, start: str) -> DueOut:
     except UnknownRule:
         raise HttpError(404, f"未知的期限规则：{rule}") from None
     result = compute_due(row, start_date)
-    warnings = [w for w in (result.due.warning, result.extended and result.extended.warning) if w]
+    warnings = result.warnings
     return DueOut(
         rule=row.code,
         name=row.name,
@@ -68,5 +68,5 @@ def deadline(request: HttpRequest, rule: str, start: str) -> DueOut:
         counting=row.counting,
         due=result.due.due.isoformat(),
         extended_due=result.extended.due.isoformat() if result.extended else None,
-        warnings=sorted(set(warnings)),
+        warnings=warnings,
     )

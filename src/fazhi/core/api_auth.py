@@ -22,6 +22,7 @@ class TokenAuth(HttpBearer):
                 digest=token_digest(token),
                 revoked=False,
                 membership__is_active=True,
+                membership__unit__is_active=True,
                 membership__user__is_active=True,
             )
             .first()

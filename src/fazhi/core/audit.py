@@ -121,6 +121,7 @@ class ChainFields:
     actor_id: int | None
     actor_name: str
     actor_role: str
+    unit_path: str
     unit_code: str
     unit_name: str
     action: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
 _PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -24,6 +26,8 @@ def parse_cn_date(text: str) -> dt.date:
         match = pattern.match(value)
         if match:
             year, month, day = (int(g) for g in match.groups())
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                raise ValueError(f"日期“{text}”的年份超出范围（{MIN_YEAR}–{MAX_YEAR}年）")
             try:
                 return dt.date(year, month, day)
             except ValueError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -89,7 +89,14 @@ class CalendarDay(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One append-only, hash-chained audit record (SM3). Never updated or deleted."""
+    """One append-only, hash-chained audit record (SM3). Never updated or deleted.
+
+    Scoped by the acting unit's path: an 审计管理员 reads the entries of their subtree
+    (command-line entries made for the whole system are visible at the top of the tree).
+    """
+
+    scope_path_field: ClassVar[str] = "unit_path"
+    scope_includes_system_rows: ClassVar[bool] = True
 
     seq = models.PositiveBigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间")
@@ -98,12 +105,13 @@ class AuditEntry(models.Model):
         verbose_name="操作人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
     actor_name = models.CharField("操作人姓名", max_length=150)
     actor_role = models.CharField("角色", max_length=20, blank=True)
+    unit_path = models.CharField("单位路径", max_length=255, db_index=True, default="/")
     unit_code = models.CharField("单位编码", max_length=32, blank=True, db_index=True)
     unit_name = models.CharField("单位", max_length=100, blank=True)
     action = models.CharField("操作", max_length=64, db_index=True)

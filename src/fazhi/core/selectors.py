@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import models
+
 from fazhi.core.audit import BrokenLink, ChainFields, verify_chain
 from fazhi.core.deadlines import CalendarData, Counting, Due, add_days
 from fazhi.core.models import (
@@ -17,6 +19,7 @@ from fazhi.core.models import (
     RecordEvent,
 )
 from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.scoping import Actor, visible_to
 
 
 class UnknownRule(LookupError):
@@ -60,18 +63,28 @@ class RuleDue:
     due: Due
     extended: Due | None
 
+    @property
+    def warnings(self) -> list[str]:
+        """Calendar-coverage warnings of the due date and of the extended date, once each."""
+        found = [self.due.warning, self.extended.warning if self.extended else None]
+        return sorted({w for w in found if w})
+
 
 def compute_due(
     rule: DeadlineRule, start: dt.date, calendar: CalendarData | None = None
 ) -> RuleDue:
-    """Due date of ``rule`` from ``start``, and the latest date if the extension is granted."""
+    """Due date of ``rule`` from ``start``, and the latest date if the extension is granted.
+
+    The extension is added to the end of the original period: for working-day rules this is
+    the same as counting days + extension from the start; for natural-day rules whose last
+    day was moved past a holiday, the extension starts from the moved date.
+    """
     cal = calendar if calendar is not None else calendar_data()
     due = add_days(start, rule.days, Counting(rule.counting), calendar=cal)
     extended = None
     if rule.extension_days:
-        extended = add_days(
-            start, rule.days + rule.extension_days, Counting(rule.counting), calendar=cal
-        )
+        # The extension runs on from the end of the original period (its rolled date).
+        extended = add_days(due.due, rule.extension_days, Counting(rule.counting), calendar=cal)
     return RuleDue(rule=rule, due=due, extended=extended)
 
 
@@ -84,6 +97,7 @@ def _chain_rows() -> Iterator[tuple[ChainFields, str]]:
                 actor_id=e.actor_id,
                 actor_name=e.actor_name,
                 actor_role=e.actor_role,
+                unit_path=e.unit_path,
                 unit_code=e.unit_code,
                 unit_name=e.unit_name,
                 action=e.action,
@@ -105,11 +119,32 @@ def audit_verify() -> tuple[int, BrokenLink | None]:
     """
     checked, broken = verify_chain(_chain_rows())
     head = AuditHead.objects.filter(id=1).first()
-    if broken is None and head is not None and head.last_seq != checked:
+    if broken is not None:
+        return checked, broken
+    if head is None:
+        if checked:
+            broken = BrokenLink(1, "链头记录缺失")
+    elif head.last_seq != checked:
         broken = BrokenLink(checked + 1, f"末尾记录缺失（链头记录共 {head.last_seq} 条）")
+    elif checked and AuditEntry.objects.get(seq=checked).hash != head.last_hash:
+        broken = BrokenLink(checked, "末条记录与链头哈希不符（末条被改写）")
     return checked, broken
 
 
 def history_of(object_type: str, object_id: str) -> list[RecordEvent]:
     """The history tab of one record, newest first."""
     return list(RecordEvent.objects.filter(object_type=object_type, object_id=object_id))
+
+
+def audit_entries(
+    actor: Actor, *, action: str = "", actor_name: str = "", unit_code: str = ""
+) -> models.QuerySet[AuditEntry]:
+    """Audit entries of the actor's subtree, newest first, optionally filtered."""
+    qs = visible_to(AuditEntry.objects.all(), actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor_name:
+        qs = qs.filter(actor_name__contains=actor_name)
+    if unit_code:
+        qs = qs.filter(unit_code=unit_code)
+    return qs.order_by("-seq")

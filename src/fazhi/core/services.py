@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from fazhi.core.audit import ChainFields, chain_hash, field_changes, mask_personal
+from fazhi.core.audit import ChainFields, chain_hash, field_changes, mask_personal, mask_text
 from fazhi.core.models import AuditEntry, AuditHead, CalendarDay, CalendarYear, DeadlineRule
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor
@@ -50,6 +50,7 @@ def audit_append(
         actor_id=actor.user.pk if actor.user else None,
         actor_name=actor.name,
         actor_role=actor.role,
+        unit_path=actor.unit.path,
         unit_code=actor.unit.code,
         unit_name=actor.unit.name,
         action=action,
@@ -96,10 +97,15 @@ def record_write(
         actor_name=actor.name,
         unit_name=actor.unit.name,
         action=action,
-        summary=summary[:200],
+        summary=mask_text(summary)[:200],
         changes=field_changes(type(obj), before, after),
     )
     return entry
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """'2024.10' > '2024.9': compare fixture versions as numbers."""
+    return tuple(int(part) for part in text.split(".") if part.isdigit())
 
 
 @transaction.atomic
@@ -116,7 +122,7 @@ def deadline_rules_sync(*, actor: Actor | None = None, path: Path = RULES_FIXTUR
         rule = DeadlineRule.objects.filter(**key).first()
         if rule is None:
             rule = DeadlineRule.objects.create(**key, **values)
-        elif rule.locally_modified or rule.fixture_version >= version:
+        elif rule.locally_modified or _version(rule.fixture_version) >= _version(version):
             continue
         else:
             for name, value in values.items():
@@ -139,6 +145,7 @@ def deadline_rules_sync(*, actor: Actor | None = None, path: Path = RULES_FIXTUR
 def calendar_day_set(*, actor: Actor, date: dt.date, is_workday: bool, name: str) -> CalendarDay:
     """Record a holiday or 调休 working day override (系统管理员)."""
     actor.require(Cap.MANAGE_UNITS)
+    actor.require_top()
     day, _ = CalendarDay.objects.update_or_create(
         date=date, defaults={"is_workday": is_workday, "name": name}
     )
@@ -157,6 +164,7 @@ def calendar_day_set(*, actor: Actor, date: dt.date, is_workday: bool, name: str
 def calendar_year_set(*, actor: Actor, year: int, source: str, complete: bool) -> CalendarYear:
     """Declare whether a year's schedule is completely entered (系统管理员)."""
     actor.require(Cap.MANAGE_UNITS)
+    actor.require_top()
     row, _ = CalendarYear.objects.update_or_create(
         year=year, defaults={"source": source, "complete": complete}
     )

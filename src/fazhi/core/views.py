@@ -13,7 +13,7 @@ from django.utils import timezone
 from fazhi.core import selectors
 from fazhi.core.dates import parse_cn_date
 from fazhi.core.deadlines import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
-from fazhi.core.models import AuditEntry, CalendarDay, CalendarYear, DeadlineRule
+from fazhi.core.models import CalendarDay, CalendarYear, DeadlineRule
 from fazhi.core.registers import actor_of
 from fazhi.orgs.roles import Cap, Role
 from fazhi.orgs.selectors import units_for
@@ -81,14 +81,12 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.READ_AUDIT)
-    qs = AuditEntry.objects.all()
-    for param, lookup in (
-        ("action", "action__startswith"),
-        ("actor", "actor_name__contains"),
-        ("unit", "unit_code"),
-    ):
-        if request.GET.get(param):
-            qs = qs.filter(**{lookup: request.GET[param]})
+    qs = selectors.audit_entries(
+        actor,
+        action=request.GET.get("action", ""),
+        actor_name=request.GET.get("actor", ""),
+        unit_code=request.GET.get("unit", ""),
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(e, _json(e.before), _json(e.after)) for e in page.object_list]
     verified = selectors.audit_verify() if request.GET.get("verify") else None

@@ -9,8 +9,8 @@ Entry points:
 - :data:`COUNTY_FILLERS` is the hook list later registers append to (see :func:`register_filler`).
 
 Every unit, user and membership is created by ``orgs.services`` / ``accounts.services``, so each
-write has its audit entry. The only direct ORM write is ``is_staff`` for the 系统管理员 demo
-account (Django admin access for rule maintenance), which is not a business write.
+write has its audit entry. Rule maintenance (the admin site) is opened by the 系统管理员 role at
+the top of the tree, not by Django's ``is_staff`` flag, so no account needs it.
 """
 
 from __future__ import annotations
@@ -184,9 +184,6 @@ def _write_logins(
             full_name=login.full_name,
             password=data.DEMO_PASSWORD,
         )
-        if login.is_staff:
-            User.objects.filter(pk=user.pk).update(is_staff=True)
-            user.is_staff = True
         users[login.username] = user
         for code, role in login.grants:
             unit = units[code]

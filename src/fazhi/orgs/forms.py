@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet
 from fazhi.orgs.roles import Role
@@ -27,14 +28,17 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class MembershipGrantForm(forms.Form):
     """安全管理员 grants a role in a unit of their subtree."""
 
-    user = UserChoiceField(
-        label="账号", queryset=get_user_model().objects.filter(is_active=True).order_by("username")
-    )
+    user = UserChoiceField(label="账号", queryset=get_user_model().objects.none())
     unit = forms.ModelChoiceField(label="单位", queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label="角色", choices=Role.choices)
 
-    def __init__(self, *args: Any, units: OrgUnitQuerySet, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: OrgUnitQuerySet, users: QuerySet[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        user_field = self.fields["user"]
+        assert isinstance(user_field, forms.ModelChoiceField)
+        user_field.queryset = users
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = units

@@ -69,6 +69,16 @@ class Actor:
     def role_label(self) -> str:
         return "命令行" if self.is_command_line else Role(self.role).label
 
+    @property
+    def at_top(self) -> bool:
+        """Acting for the top of the tree (a root unit, or the command line)."""
+        return self.is_command_line or self.unit.parent_id is None
+
+    def require_top(self) -> None:
+        """Raise PermissionDenied unless acting for the top of the tree (system-wide data)."""
+        if not self.at_top:
+            raise PermissionDenied("全系统共用的规则数据只能由最上级单位的系统管理员维护")
+
     def can(self, cap: Cap) -> bool:
         if self.is_command_line:
             return True  # shell access to the server is full access; still scoped to a unit
@@ -93,7 +103,14 @@ def _path_field(model: type[models.Model]) -> str:
 def visible_to(queryset: QS, actor: Actor) -> QS:
     """Rows of ``queryset`` that belong to the actor's unit subtree."""
     field = _path_field(queryset.model)
-    return queryset.filter(**{f"{field}__startswith": actor.unit.path})
+    scoped = queryset.filter(**{f"{field}__startswith": actor.unit.path})
+    if (
+        getattr(queryset.model, "scope_includes_system_rows", False)
+        and actor.unit.parent_id is None
+    ):
+        # Rows made for the whole system (path "/") belong to the top of the tree.
+        scoped = scoped | queryset.filter(**{field: "/"})
+    return scoped
 
 
 def unit_in_scope(unit: OrgUnit, actor: Actor) -> bool:

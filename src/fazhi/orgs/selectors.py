@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
 from fazhi.orgs.models import Membership, OrgUnit, OrgUnitQuerySet
 from fazhi.orgs.scoping import Actor, visible_to
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
 
 def subtree(unit: OrgUnit) -> OrgUnitQuerySet:
@@ -35,3 +38,16 @@ def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(Membership.objects.active().filter(user_id=user.pk).select_related("unit", "user"))
+
+
+def grantable_users(actor: Actor) -> QuerySet[User]:
+    """Accounts a 安全管理员 may give roles to: those already in the actor's subtree, and
+    new accounts with no membership yet (never accounts that only belong elsewhere)."""
+    model = get_user_model()
+    in_scope = visible_to(Membership.objects.all(), actor).values("user_id")
+    return (
+        model.objects.filter(is_active=True)
+        .filter(Q(pk__in=in_scope) | Q(memberships__isnull=True))
+        .distinct()
+        .order_by("username")
+    )

@@ -26,7 +26,7 @@ from fazhi.orgs.models import (
 )
 from fazhi.orgs.roles import Cap, Role
 from fazhi.orgs.scoping import Actor, get_visible_or_404
-from fazhi.orgs.selectors import units_for
+from fazhi.orgs.selectors import grantable_users, units_for
 
 
 class UnitRegister(Register[OrgUnit]):
@@ -125,7 +125,9 @@ memberships = MembershipRegister()
 def membership_grant_view(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.MANAGE_ROLES)
-    form = MembershipGrantForm(request.POST or None, units=units_for(actor))
+    form = MembershipGrantForm(
+        request.POST or None, units=units_for(actor), users=grantable_users(actor)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_grant(actor=actor, **form.cleaned_data)

@@ -41,13 +41,7 @@ class Command(FazhiCommand):
             )
             raise UsageError(f"未知的期限规则：{options['rule']}（可用：{known}）") from None
         result = compute_due(rule, start)
-        warnings = sorted(
-            {
-                w
-                for w in (result.due.warning, result.extended.warning if result.extended else None)
-                if w
-            }
-        )
+        warnings = result.warnings
         if options["json"]:
             self.emit_json(
                 {
