@@ -143,3 +143,26 @@ def test_grant_form_offers_only_accounts_of_the_subtree_or_new_ones(county: Coun
     form = client.get("/orgs/memberships/grant/").content.decode()
     assert "clerk_a" in form and "brand_new" in form
     assert "clerk_b" not in form and "coordinator）" not in form
+
+
+@pytest.mark.django_db
+def test_deadline_page_offers_the_rule_of_the_actors_province(county: County) -> None:
+    from fazhi.core.models import DeadlineRule
+
+    national = DeadlineRule.objects.get(code="normative.filing", region="")
+    for region, days in (("43", 20), ("44", 30)):
+        DeadlineRule.objects.create(
+            code=national.code,
+            region=region,
+            name=national.name,
+            law="某省规定",
+            article="第十条",
+            days=days,
+            counting=national.counting,
+            start_event=national.start_event,
+        )
+    page = county.client("clerk_a").get("/deadlines/").content.decode()  # 湘江县 is in 43
+    assert page.count('value="normative.filing"') == 1
+    assert "20自然日，43省" in page and "44省" not in page
+    result = county.client("clerk_a").get("/deadlines/?rule=normative.filing&start=2025-03-03")
+    assert "某省规定" in result.content.decode()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from fazhi.core.audit import BrokenLink, ChainFields, verify_chain
-from fazhi.core.deadlines import CalendarData, Counting, Due, add_days
+from fazhi.core.deadlines import CalendarData, Counting, Due, add_days, year_covered
 from fazhi.core.models import (
     AuditEntry,
     AuditHead,
@@ -55,6 +55,25 @@ def rule_for(code: str, *, province: str = "") -> DeadlineRule:
     if rule is None:
         raise UnknownRule(code)
     return rule
+
+
+def rules_for_province(province: str) -> list[DeadlineRule]:
+    """One rule per code: the province's own row where it has one, else the national rule."""
+    chosen: dict[str, DeadlineRule] = {}
+    for rule in DeadlineRule.objects.filter(region__in={"", province}).order_by("code"):
+        if rule.code not in chosen or rule.region:
+            chosen[rule.code] = rule
+    return list(chosen.values())
+
+
+def calendar_years(around: int) -> list[tuple[int, bool]]:
+    """(year, schedule known?) for the year before ``around`` and the two after it."""
+    cal = calendar_data()
+    return [(y, year_covered(y, cal)) for y in range(around - 1, around + 3)]
+
+
+def calendar_overrides(since_year: int) -> list[CalendarDay]:
+    return list(CalendarDay.objects.filter(date__year__gte=since_year))
 
 
 @dataclass(frozen=True)

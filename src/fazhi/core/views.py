@@ -13,7 +13,6 @@ from django.utils import timezone
 from fazhi.core import selectors
 from fazhi.core.dates import parse_cn_date
 from fazhi.core.deadlines import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
-from fazhi.core.models import CalendarDay, CalendarYear, DeadlineRule
 from fazhi.core.registers import actor_of
 from fazhi.orgs.roles import Cap, Role
 from fazhi.orgs.selectors import units_for
@@ -41,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    rules = list(DeadlineRule.objects.all())
+    rules = selectors.rules_for_province(selectors.province_code_of(actor.unit))
     result, error = None, None
     code, start = request.GET.get("rule", ""), request.GET.get("start", "")
     if code and start:
@@ -64,15 +63,11 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
 def calendar_view(request: HttpRequest) -> HttpResponse:
     actor_of(request)
     year = timezone.localdate().year
-    years = [(y, y <= PACKAGE_LAST_YEAR) for y in range(year - 1, year + 3)]
-    overrides = CalendarYear.objects.all()
-    complete = {row.year for row in overrides if row.complete}
     context = {
         "first": PACKAGE_FIRST_YEAR,
         "last": PACKAGE_LAST_YEAR,
-        "years": [(y, covered or y in complete) for y, covered in years],
-        "override_years": overrides,
-        "days": CalendarDay.objects.filter(date__year__gte=year - 1),
+        "years": selectors.calendar_years(year),
+        "days": selectors.calendar_overrides(year - 1),
     }
     return render(request, "core/calendar.html", context)
 

@@ -161,18 +161,30 @@ def membership_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> M
                     f"安全管理员、审计管理员中的一个岗位，不能再担任“{role.label}”"
                 }
             )
+    before = None
     membership, created = Membership.objects.get_or_create(
         user=user, unit=unit, role=role, defaults={"is_active": True}
     )
     if not created and not membership.is_active:
+        before = {
+            "user": user.get_username(),
+            "unit": unit.code,
+            "role": role.value,
+            "is_active": False,
+        }
         membership.is_active = True
         membership.save(update_fields=["is_active"])
     record_write(
         actor=actor,
         action="membership.grant",
         obj=membership,
-        before=None,
-        after={"user": user.get_username(), "unit": unit.code, "role": role.value},
+        before=before,
+        after={
+            "user": user.get_username(),
+            "unit": unit.code,
+            "role": role.value,
+            "is_active": True,
+        },
         summary=f"授予 {user.get_username()} {unit.display_name}{role.label}",
     )
     return membership
