@@ -103,18 +103,58 @@ GIVEN_CHARS: Final = _words(
     "文 海 燕 湘 蓉 卫 东 晓 佳"
 )
 
-#: Demo logins: username → (full name, role, unit key, is_staff). Unit keys: "root", "justice",
+#: Demo logins: username → (full name, ((unit key, role), …)). Unit keys: "root", "justice",
 #: "market", "township:N" (N-th township, 0-based). All share DEMO_PASSWORD.
 DEMO_PASSWORD: Final = "fazhi-demo-2024"
-DEMO_LOGINS: Final[tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...]] = (
-    ("sysadmin", "刘志强", (("root", "sysadmin"),), True),
-    ("secadmin", "陈静", (("root", "secadmin"),), False),
-    ("auditor", "王丽华", (("root", "auditor"),), False),
-    ("yfzb", "李文杰", (("root", "coordinator"),), False),
-    ("leader", "张国华", (("root", "leader"),), False),
-    ("shenhe", "赵敏", (("justice", "reviewer"),), False),
-    ("sfj_clerk", "黄晓婷", (("justice", "clerk"),), False),
-    ("town_clerk", "周海波", (("township:0", "clerk"),), False),
-    ("town2_clerk", "吴佳怡", (("township:1", "clerk"),), False),
-    ("multi", "彭卫东", (("market", "clerk"), ("township:2", "reviewer")), False),
+DEMO_LOGINS: Final[tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]] = (
+    (
+        "sysadmin",
+        "刘志强",
+        (("root", "sysadmin"),),
+    ),
+    (
+        "secadmin",
+        "陈静",
+        (("root", "secadmin"),),
+    ),
+    (
+        "auditor",
+        "王丽华",
+        (("root", "auditor"),),
+    ),
+    (
+        "yfzb",
+        "李文杰",
+        (("root", "coordinator"),),
+    ),
+    (
+        "leader",
+        "张国华",
+        (("root", "leader"),),
+    ),
+    (
+        "shenhe",
+        "赵敏",
+        (("justice", "reviewer"),),
+    ),
+    (
+        "sfj_clerk",
+        "黄晓婷",
+        (("justice", "clerk"),),
+    ),
+    (
+        "town_clerk",
+        "周海波",
+        (("township:0", "clerk"),),
+    ),
+    (
+        "town2_clerk",
+        "吴佳怡",
+        (("township:1", "clerk"),),
+    ),
+    (
+        "multi",
+        "彭卫东",
+        (("market", "clerk"), ("township:2", "reviewer")),
+    ),
 )

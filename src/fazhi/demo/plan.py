@@ -54,7 +54,6 @@ class LoginPlan:
     username: str
     full_name: str
     grants: tuple[tuple[str, Role], ...]
-    is_staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,10 +191,9 @@ def _logins(units: tuple[UnitPlan, ...]) -> tuple[LoginPlan, ...]:
         LoginPlan(
             username=username,
             full_name=full_name,
-            is_staff=is_staff,
             grants=tuple((keys[key], Role(role)) for key, role in grants),
         )
-        for username, full_name, grants, is_staff in data.DEMO_LOGINS
+        for username, full_name, grants in data.DEMO_LOGINS
     )
 
 
