@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from fazhi.env import env_bool, env_int, env_list, env_path, env_str, parse_database_url
 
@@ -29,6 +30,31 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_key() -> bytes:
+    """128-bit SM4 key for personal data at rest: FAZHI_FIELD_KEY (32 hex digits) or a key file.
+
+    Kept apart from SECRET_KEY so that rotating session secrets never makes stored personal
+    data unreadable. Back up ``var/field_key`` with the database.
+    """
+    configured = env_str("FAZHI_FIELD_KEY", "")
+    if not configured:
+        key_file = DATA_DIR / "field_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(16), encoding="utf-8")
+            key_file.chmod(0o600)
+        configured = key_file.read_text(encoding="utf-8").strip()
+    try:
+        key = bytes.fromhex(configured)
+    except ValueError:
+        key = b""
+    if len(key) != 16:
+        raise ImproperlyConfigured("FAZHI_FIELD_KEY 必须是 32 位十六进制数（128 位 SM4 密钥）")
+    return key
+
+
+FIELD_ENCRYPTION_KEY = _field_key()
 DEBUG = env_bool("FAZHI_DEBUG", False)
 ALLOWED_HOSTS = env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
@@ -43,6 +69,9 @@ INSTALLED_APPS = [
     "fazhi.core",
     "fazhi.orgs",
     "fazhi.accounts",
+    "fazhi.metrics",
+    "fazhi.reconsideration",
+    "fazhi.litigation",
     "fazhi.demo",
 ]
 

@@ -26,6 +26,9 @@ PERSONAL_FIELDS = frozenset(
         "contact_phone",
         "applicant_phone",
         "applicant_id_number",
+        "applicant_name",
+        "applicant_address",
+        "plaintiff_name",
         "password",
     }
 )

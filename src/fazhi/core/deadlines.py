@@ -18,7 +18,7 @@ falls back to Monday–Friday only for those days, so the caller can warn the us
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -82,6 +82,7 @@ class Due:
     due: dt.date
     rolled_from: dt.date | None = None
     uncovered_years: tuple[int, ...] = ()
+    excluded_days: int = 0
 
     @property
     def warning(self) -> str | None:
@@ -139,6 +140,67 @@ def add_days(
         due=day,
         rolled_from=rolled_from,
         uncovered_years=tuple(sorted(seen)),
+    )
+
+
+Pause = tuple[dt.date, dt.date | None]
+
+
+def _paused(day: dt.date, pauses: Sequence[Pause]) -> bool:
+    return any(s < day and (e is None or day <= e) for s, e in pauses)
+
+
+def add_days_paused(
+    start: dt.date,
+    n: int,
+    counting: Counting | str,
+    *,
+    pauses: Sequence[Pause] = (),
+    calendar: CalendarData = PACKAGE_ONLY,
+    roll_to_workday: bool = True,
+) -> Due | None:
+    """Like :func:`add_days`, but days inside a pause are not counted (e.g. 行政复议中止).
+
+    A pause ``(suspended_on, resumed_on)`` stops the clock after ``suspended_on`` and restarts it
+    after ``resumed_on``: the days in ``(suspended_on, resumed_on]`` are excluded. An open pause
+    (``resumed_on`` None) that the period reaches means there is no due date yet: None.
+    """
+    if not pauses:
+        return add_days(start, n, counting, calendar=calendar, roll_to_workday=roll_to_workday)
+    if n < 0:
+        raise ValueError("期限天数不能为负数")
+    counting = Counting(counting)
+    seen: set[int] = set()
+    open_from = min((s for s, e in pauses if e is None), default=None)
+
+    def workday(day: dt.date) -> bool:
+        if not year_covered(day.year, calendar) and day not in calendar.days:
+            seen.add(day.year)
+        return is_workday(day, calendar)
+
+    day, remaining, excluded = start, n, 0
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if open_from is not None and day > open_from:
+            return None  # the clock is stopped and has not restarted yet
+        if _paused(day, pauses):
+            excluded += 1
+            continue
+        if counting is Counting.NATURAL or workday(day):
+            remaining -= 1
+    rolled_from: dt.date | None = None
+    if counting is Counting.NATURAL and roll_to_workday and n > 0 and not workday(day):
+        rolled_from = day
+        while not workday(day):
+            day += dt.timedelta(days=1)
+    return Due(
+        start=start,
+        days=n,
+        counting=counting,
+        due=day,
+        rolled_from=rolled_from,
+        uncovered_years=tuple(sorted(seen)),
+        excluded_days=excluded,
     )
 
 

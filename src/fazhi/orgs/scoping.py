@@ -3,7 +3,8 @@
 Every view, API endpoint, export and command that reads scoped data goes through
 :func:`visible_to`. A scoped model names the path of its unit's materialised path with the
 class attribute ``scope_path_field`` (``"path"`` on ``OrgUnit``, ``"unit__path"`` on a register
-row that has a ``unit`` foreign key). A user acts as one membership at a time (chosen with the
+row that has a ``unit`` foreign key, or a tuple of such paths when a row belongs to several
+units, see :func:`scope_q`). A user acts as one membership at a time (chosen with the
 unit switcher) and sees that unit's subtree only.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 from fazhi.orgs.roles import Cap, Role, role_has
@@ -93,17 +95,31 @@ class Actor:
 COMMAND_LINE = "command_line"
 
 
-def _path_field(model: type[models.Model]) -> str:
+def _path_fields(model: type[models.Model]) -> tuple[str, ...]:
     field = getattr(model, "scope_path_field", None)
-    if not isinstance(field, str):
-        raise ImproperlyConfigured(f"{model.__name__} 未声明 scope_path_field，不能按单位范围查询")
-    return field
+    if isinstance(field, str):
+        return (field,)
+    if isinstance(field, tuple) and field and all(isinstance(f, str) for f in field):
+        return field
+    raise ImproperlyConfigured(f"{model.__name__} 未声明 scope_path_field，不能按单位范围查询")
+
+
+def scope_q(model: type[models.Model], path: str) -> Q:
+    """The condition "this row belongs to the subtree at ``path``" for ``model``.
+
+    A model may name several path fields (a tuple): a 复议 case belongs both to the 复议机关
+    that handles it and to the 被申请人 whose act is reviewed, and either side sees it.
+    """
+    query = Q()
+    for field in _path_fields(model):
+        query |= Q(**{f"{field}__startswith": path})
+    return query
 
 
 def visible_to(queryset: QS, actor: Actor) -> QS:
     """Rows of ``queryset`` that belong to the actor's unit subtree."""
-    field = _path_field(queryset.model)
-    scoped = queryset.filter(**{f"{field}__startswith": actor.unit.path})
+    field = _path_fields(queryset.model)[0]
+    scoped = queryset.filter(scope_q(queryset.model, actor.unit.path))
     if (
         getattr(queryset.model, "scope_includes_system_rows", False)
         and actor.unit.parent_id is None

@@ -1,0 +1,252 @@
+"""行政应诉 register: cases by 审级, hearings with 负责人出庭, results, 司法建议 and 败诉剖析.
+
+Rules: 行政诉讼法(2017) 第3条第3款 (负责人出庭), 最高人民法院关于行政机关负责人出庭应诉若干问题
+的规定(2020) 第2、7、8、12条. One case row per 案号 (each 审级 has its own 案号), one
+:class:`Hearing` row per court session, so 出庭率 can be counted per hearing or per case.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from django.db import models
+from django.urls import reverse
+
+from fazhi.core.crypto import EncryptedTextField
+from fazhi.orgs.models import OrgUnit
+from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
+
+if TYPE_CHECKING:
+    from django.db.models.manager import RelatedManager
+
+
+class Level(models.TextChoices):
+    FIRST = "first", "一审"
+    SECOND = "second", "二审"
+    RETRIAL = "retrial", "再审"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "审理中"
+    CLOSED = "closed", "已结案"
+
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.PENDING: {"add_hearing": Status.PENDING, "close": Status.CLOSED},
+    Status.CLOSED: {},
+}
+
+
+class Result(models.TextChoices):
+    WIN = "win", "胜诉（驳回诉讼请求）"
+    DISMISSED = "dismissed", "裁定驳回起诉"
+    WITHDRAWN = "withdrawn", "原告撤诉"
+    MEDIATED = "mediated", "调解结案"
+    LOSS_ANNUL = "loss_annul", "败诉：撤销或部分撤销"
+    LOSS_ILLEGAL = "loss_illegal", "败诉：确认违法"
+    LOSS_VOID = "loss_void", "败诉：确认无效"
+    LOSS_PERFORM = "loss_perform", "败诉：责令履行"
+    LOSS_PAY = "loss_pay", "败诉：给付"
+    LOSS_VARY = "loss_vary", "败诉：变更"
+    OTHER = "other", "其他"
+
+
+LOSS_RESULTS = (
+    Result.LOSS_ANNUL,
+    Result.LOSS_ILLEGAL,
+    Result.LOSS_VOID,
+    Result.LOSS_PERFORM,
+    Result.LOSS_PAY,
+    Result.LOSS_VARY,
+)
+
+
+class HeadCategory(models.TextChoices):
+    """规定 第2条: who counts as 行政机关负责人."""
+
+    PRINCIPAL = "principal", "正职负责人"
+    DEPUTY = "deputy", "副职负责人"
+    OTHER_IN_CHARGE = "other_in_charge", "其他参与分管的负责人"
+
+
+class LitigationQuerySet(models.QuerySet["LitigationCase"]):
+    def losses(self) -> LitigationQuerySet:
+        return self.filter(is_loss=True)
+
+
+class LitigationCase(models.Model):
+    """One 行政诉讼 case at one 审级, where a unit in the tree is the 被告."""
+
+    scope_path_field: ClassVar[str] = "unit__path"
+
+    number = models.CharField("案号", max_length=64)
+    court = models.CharField("法院", max_length=100)
+    level = models.CharField("审级", max_length=10, choices=Level.choices, default=Level.FIRST)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="被告", on_delete=models.PROTECT, related_name="litigation_cases"
+    )
+    plaintiff_name = EncryptedTextField("原告", blank=True)
+    cause = models.CharField("案由", max_length=200, blank=True)
+    act_category = models.CharField(
+        "被诉行为类别", max_length=20, choices=ActCategory.choices, default=ActCategory.OTHER
+    )
+    reconsideration = models.ForeignKey(
+        ReconsiderationCase,
+        verbose_name="关联复议案件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="litigation_cases",
+    )
+    filed_on = models.DateField("立案日期", db_index=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    judged_on = models.DateField("裁判日期", null=True, blank=True, db_index=True)
+    result = models.CharField("裁判结果", max_length=20, choices=Result.choices, blank=True)
+    result_note = models.TextField("裁判说明", blank=True)
+    is_loss = models.BooleanField("败诉", default=False)
+    # Kept by the hearing services, for the per-case 出庭率 and its period.
+    hearing_count = models.PositiveIntegerField("开庭次数", default=0)
+    first_hearing_on = models.DateField("首次开庭日期", null=True, blank=True, db_index=True)
+    head_appeared = models.BooleanField("负责人出庭", default=False)
+    loss_review = models.ForeignKey(
+        "LossReview",
+        verbose_name="败诉剖析",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = LitigationQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        hearings: RelatedManager[Hearing]
+        suggestions: RelatedManager[JudicialSuggestion]
+
+    class Meta:
+        verbose_name = "行政应诉案件"
+        verbose_name_plural = "行政应诉案件"
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court", "number", "unit"], name="uniq_litigation_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("litigation_detail", args=[self.pk])
+
+
+class Hearing(models.Model):
+    """A court session; whether a 行政机关负责人 appeared (who, post) or why not."""
+
+    scope_path_field: ClassVar[str] = "case__unit__path"
+
+    case = models.ForeignKey(LitigationCase, on_delete=models.CASCADE, related_name="hearings")
+    held_on = models.DateField("开庭日期", db_index=True)
+    head_appeared = models.BooleanField("负责人出庭")
+    head_name = models.CharField("出庭负责人", max_length=40, blank=True)
+    head_post = models.CharField("出庭负责人职务", max_length=60, blank=True)
+    head_category = models.CharField(
+        "负责人类别", max_length=20, choices=HeadCategory.choices, blank=True
+    )
+    absence_reason = models.TextField("未出庭理由", blank=True)
+    staff_appeared = models.BooleanField("工作人员出庭", default=True)
+
+    class Meta:
+        verbose_name = "庭审记录"
+        verbose_name_plural = "庭审记录"
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} 开庭 {self.held_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("litigation_detail", args=[self.case_id])
+
+
+class JudicialSuggestion(models.Model):
+    """司法建议 received from a court, and the unit's answer."""
+
+    scope_path_field: ClassVar[str] = "unit__path"
+
+    case = models.ForeignKey(
+        LitigationCase,
+        verbose_name="关联案件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name="收到单位", on_delete=models.PROTECT)
+    court = models.CharField("发出法院", max_length=100)
+    received_on = models.DateField("收到日期", db_index=True)
+    content = models.TextField("建议内容")
+    reply_due = models.DateField("答复期限", null=True, blank=True)
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    reply_note = models.TextField("答复情况", blank=True)
+
+    class Meta:
+        verbose_name = "司法建议"
+        verbose_name_plural = "司法建议"
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.court} 司法建议 {self.received_on}"
+
+
+class LossReviewStatus(models.TextChoices):
+    OPEN = "open", "待剖析"
+    DONE = "done", "已完成"
+
+
+class LossReview(models.Model):
+    """败诉剖析 task for the 依法治办, opened after every N losses in a government's scope."""
+
+    scope_path_field: ClassVar[str] = "unit__path"
+
+    unit = models.ForeignKey(OrgUnit, verbose_name="剖析单位", on_delete=models.PROTECT)
+    opened_on = models.DateField("启动日期")
+    threshold = models.PositiveSmallIntegerField("触发败诉件数")
+    status = models.CharField(
+        "状态", max_length=10, choices=LossReviewStatus.choices, default=LossReviewStatus.OPEN
+    )
+    completed_on = models.DateField("完成日期", null=True, blank=True)
+    findings = models.TextField("剖析结论", blank=True)
+
+    class Meta:
+        verbose_name = "败诉剖析"
+        verbose_name_plural = "败诉剖析"
+        ordering = ["-opened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} 败诉剖析 {self.opened_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("loss_reviews_detail", args=[self.pk])
+
+
+class LitigationEvent(models.Model):
+    """A dated step on the case's timeline."""
+
+    case = models.ForeignKey(LitigationCase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=40)
+    on = models.DateField("日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor_name = models.CharField("记录人", max_length=150)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "案件节点"
+        verbose_name_plural = "案件节点"
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind}"

@@ -1,0 +1,343 @@
+"""行政复议 register: cases, their suspensions, opinion letters and timeline events.
+
+States and the allowed transitions are data here (:data:`TRANSITIONS`); only ``services.py``
+changes ``status``. Deadlines are stored, indexed ``DateField``s recomputed by the services
+from the deadline rules (行政复议法 2023, 第30、31、62、76条) whenever a date they depend on
+changes. ``current_due`` is the deadline now running, so "overdue" is one indexed comparison.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
+
+from django.db import models
+from django.urls import reverse
+
+from fazhi.core.crypto import EncryptedTextField
+from fazhi.orgs.models import OrgUnit
+
+if TYPE_CHECKING:
+    from django.db.models.manager import RelatedManager
+
+
+class Status(models.TextChoices):
+    REVIEWING = "reviewing", "收到·审查中"
+    CORRECTING = "correcting", "补正中"
+    ACCEPTED = "accepted", "已受理·审理中"
+    SUSPENDED = "suspended", "中止"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    ABANDONED = "abandoned", "视为放弃申请"
+    CLOSED = "closed", "审结"
+
+
+OPEN_STATUSES = (Status.REVIEWING, Status.CORRECTING, Status.ACCEPTED, Status.SUSPENDED)
+
+#: status → {transition: next status}. ``services`` refuses anything not listed here.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.REVIEWING: {
+        "request_correction": Status.CORRECTING,
+        "accept": Status.ACCEPTED,
+        "deem_accepted": Status.ACCEPTED,
+        "refuse": Status.NOT_ACCEPTED,
+    },
+    Status.CORRECTING: {
+        "receive_correction": Status.REVIEWING,
+        "abandon": Status.ABANDONED,
+    },
+    Status.ACCEPTED: {
+        "suspend": Status.SUSPENDED,
+        "extend": Status.ACCEPTED,
+        "convert_to_ordinary": Status.ACCEPTED,
+        "close": Status.CLOSED,
+    },
+    Status.SUSPENDED: {
+        "resume": Status.ACCEPTED,
+        "close": Status.CLOSED,
+    },
+    Status.NOT_ACCEPTED: {},
+    Status.ABANDONED: {},
+    Status.CLOSED: {},
+}
+
+TRANSITION_LABELS: dict[str, str] = {
+    "request_correction": "通知补正",
+    "receive_correction": "收到补正材料",
+    "abandon": "未补正·视为放弃",
+    "accept": "受理",
+    "deem_accepted": "视为受理",
+    "refuse": "不予受理",
+    "suspend": "中止审理",
+    "resume": "恢复审理",
+    "extend": "延长审理期限",
+    "convert_to_ordinary": "简易程序转普通程序",
+    "close": "审结",
+}
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", "自然人"
+    LEGAL_PERSON = "legal_person", "法人"
+    OTHER_ORG = "other_org", "其他组织"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "当面递交"
+    POST = "post", "邮寄"
+    ONLINE = "online", "网上申请"
+    ORAL = "oral", "口头申请"
+    FORWARDED = "forwarded", "经作出行政行为的机关转送"
+
+
+class ActCategory(models.TextChoices):
+    PENALTY = "penalty", "行政处罚"
+    LICENSING = "licensing", "行政许可"
+    INFO_DISCLOSURE = "info_disclosure", "政府信息公开"
+    COMPLAINT = "complaint", "举报投诉处理"
+    EXPROPRIATION = "expropriation", "行政征收"
+    COMPULSION = "compulsion", "行政强制"
+    INACTION = "inaction", "行政不作为"
+    CONFIRMATION = "confirmation", "行政确认"
+    AGREEMENT = "agreement", "行政协议"
+    OTHER = "other", "其他"
+
+
+class Procedure(models.TextChoices):
+    ORDINARY = "ordinary", "普通程序"
+    SIMPLE = "simple", "简易程序"
+
+
+class AcceptanceKind(models.TextChoices):
+    DECIDED = "decided", "决定受理"
+    DEEMED = "deemed", "视为受理"
+
+
+class Outcome(models.TextChoices):
+    VARY = "vary", "变更"
+    ANNUL = "annul", "撤销"
+    PARTIAL_ANNUL = "partial_annul", "部分撤销"
+    CONFIRM_ILLEGAL = "confirm_illegal", "确认违法"
+    CONFIRM_VOID = "confirm_void", "确认无效"
+    ORDER_PERFORM = "order_perform", "责令履行"
+    UPHOLD = "uphold", "维持"
+    REJECT_CLAIM = "reject_claim", "驳回"
+    MEDIATION = "mediation", "调解"
+    SETTLED_WITHDRAWN = "settled_withdrawn", "和解后撤回"
+    COORDINATED_WITHDRAWN = "coordinated_withdrawn", "协调后撤回"
+    OTHER_WITHDRAWN = "other_withdrawn", "其他撤回"
+    TERMINATED = "terminated", "终止"
+
+
+#: Outcomes that correct the act (default 纠错 numerator; the metric definitions are data).
+CORRECTING_OUTCOMES = (
+    Outcome.VARY,
+    Outcome.ANNUL,
+    Outcome.PARTIAL_ANNUL,
+    Outcome.CONFIRM_ILLEGAL,
+    Outcome.CONFIRM_VOID,
+    Outcome.ORDER_PERFORM,
+)
+
+
+class SuspensionGround(models.TextChoices):
+    """行政复议法 第39条第一款 (numbered as in the statute)."""
+
+    G1 = "1", "（一）作为申请人的自然人死亡，其近亲属尚未确定是否参加行政复议"
+    G2 = "2", "（二）作为申请人的自然人丧失参加行政复议的行为能力，尚未确定法定代理人"
+    G3 = "3", "（三）作为申请人的自然人下落不明"
+    G4 = "4", "（四）作为申请人的法人或者其他组织终止，尚未确定权利义务承受人"
+    G5 = "5", "（五）申请人、被申请人因不可抗力或者其他正当理由，不能参加行政复议"
+    G6 = "6", "（六）依照本法规定进行调解、和解，申请人和被申请人同意中止"
+    G7 = "7", "（七）案件涉及法律适用问题，需要有权机关作出解释或者确认"
+    G8 = "8", "（八）案件审理需要以其他案件的审理结果为依据，而其他案件尚未审结"
+    G9 = "9", "（九）有本法第五十六条或者第五十七条规定的情形"
+    G10 = "10", "（十）需要中止行政复议的其他情形"
+
+
+class CaseQuerySet(models.QuerySet["ReconsiderationCase"]):
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date) -> CaseQuerySet:
+        """Open cases whose running deadline has passed."""
+        return self.open().filter(current_due__lt=today)
+
+
+class ReconsiderationCase(models.Model):
+    """One 行政复议 application, from receipt to its closing decision."""
+
+    # Both the 复议机关 and the 被申请人 see the case (scoping.scope_q).
+    scope_path_field: ClassVar[tuple[str, ...]] = ("unit__path", "respondent__path")
+
+    number = models.CharField("复议案号", max_length=64)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name="复议机关",
+        on_delete=models.PROTECT,
+        related_name="reconsideration_cases",
+    )
+    respondent = models.ForeignKey(
+        OrgUnit,
+        verbose_name="被申请人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reconsideration_respondent_cases",
+    )
+    respondent_name = models.CharField(
+        "被申请人名称", max_length=100, help_text="被申请人不在本系统单位树内时填写"
+    )
+    applicant_kind = models.CharField(
+        "申请人类别", max_length=20, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = EncryptedTextField("申请人", blank=True)
+    applicant_id_number = EncryptedTextField("申请人证件号码", blank=True)
+    applicant_phone = EncryptedTextField("申请人联系电话", blank=True)
+    applicant_index = models.CharField(
+        "申请人检索码", max_length=64, blank=True, db_index=True, editable=False
+    )
+    received_on = models.DateField("收到申请日期", db_index=True)
+    channel = models.CharField(
+        "申请方式", max_length=20, choices=Channel.choices, default=Channel.IN_PERSON
+    )
+    act_category = models.CharField("行政行为类别", max_length=20, choices=ActCategory.choices)
+    matter = models.TextField("申请事项", blank=True)
+
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.REVIEWING, db_index=True
+    )
+    # 补正 (第31条)
+    correction_notified_on = models.DateField("补正通知日期", null=True, blank=True)
+    correction_due = models.DateField("补正期限", null=True, blank=True)
+    correction_received_on = models.DateField("收到补正材料日期", null=True, blank=True)
+    # 受理审查 (第30条): from receipt, or from receipt of the corrected application.
+    review_due = models.DateField("受理审查期限", null=True, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True, db_index=True)
+    acceptance_kind = models.CharField(
+        "受理情况", max_length=20, choices=AcceptanceKind.choices, blank=True
+    )
+    refused_on = models.DateField("不予受理决定日期", null=True, blank=True, db_index=True)
+    refusal_reason = models.TextField("不予受理理由", blank=True)
+    procedure = models.CharField("审理程序", max_length=20, choices=Procedure.choices, blank=True)
+    # 审理期限 (第62条), suspension days excluded (第39条), extension (≤30日, 普通程序).
+    decision_due = models.DateField("审理期限", null=True, blank=True)
+    extension_approved_on = models.DateField("延期批准日期", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField("延长天数", null=True, blank=True)
+    suspended_days = models.PositiveIntegerField("中止天数", default=0)
+    closed_on = models.DateField("结案日期", null=True, blank=True, db_index=True)
+    outcome = models.CharField("结案方式", max_length=30, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField("结案说明", blank=True)
+    closed_on_time = models.BooleanField("法定期限内结案", null=True, blank=True)
+    handling_days = models.PositiveIntegerField("办理天数", null=True, blank=True)
+    # The deadline running now (review / correction / decision); None when none runs.
+    current_due = models.DateField("当前期限", null=True, blank=True, db_index=True)
+
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        suspensions: RelatedManager[Suspension]
+        letters: RelatedManager[OpinionLetter]
+        events: RelatedManager[CaseEvent]
+
+    class Meta:
+        verbose_name = "行政复议案件"
+        verbose_name_plural = "行政复议案件"
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="uniq_reconsideration_number")
+        ]
+        indexes = [
+            models.Index(fields=["status", "current_due"]),
+            models.Index(fields=["unit", "closed_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("reconsideration_detail", args=[self.pk])
+
+    @property
+    def respondent_display(self) -> str:
+        return (
+            self.respondent.name if self.respondent_id and self.respondent else self.respondent_name
+        )
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return (
+            self.status in OPEN_STATUSES
+            and self.current_due is not None
+            and (self.current_due < today)
+        )
+
+
+class Suspension(models.Model):
+    """A 中止 period (第39条); its days are excluded from the 审理期限."""
+
+    case = models.ForeignKey(
+        ReconsiderationCase, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    ground = models.CharField("中止情形", max_length=4, choices=SuspensionGround.choices)
+    suspended_on = models.DateField("中止日期")
+    resumed_on = models.DateField("恢复日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "中止记录"
+        verbose_name_plural = "中止记录"
+        ordering = ["suspended_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} 中止 {self.suspended_on}"
+
+
+class LetterKind(models.TextChoices):
+    OPINION = "opinion", "行政复议意见书"
+    SUGGESTION = "suggestion", "行政复议建议书"
+
+
+class OpinionLetter(models.Model):
+    """行政复议意见书 / 建议书 (第76条): the recipient reports its correction within 60 days."""
+
+    case = models.ForeignKey(ReconsiderationCase, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField("文书类别", max_length=20, choices=LetterKind.choices)
+    recipient = models.ForeignKey(
+        OrgUnit, verbose_name="收文单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    recipient_name = models.CharField("收文单位名称", max_length=100, blank=True)
+    issued_on = models.DateField("制发日期")
+    served_on = models.DateField("送达日期")
+    reply_due = models.DateField("报送整改情况期限", db_index=True)
+    replied_on = models.DateField("报送整改情况日期", null=True, blank=True)
+    content = models.TextField("主要内容", blank=True)
+    reply_note = models.TextField("整改情况", blank=True)
+
+    class Meta:
+        verbose_name = "意见书/建议书"
+        verbose_name_plural = "意见书/建议书"
+        ordering = ["issued_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.case}）"
+
+
+class CaseEvent(models.Model):
+    """A dated step on the case's timeline (收到, 受理, 中止, 恢复, 延期, 审结, 意见书 …)."""
+
+    case = models.ForeignKey(ReconsiderationCase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=40)
+    on = models.DateField("日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor_name = models.CharField("记录人", max_length=150)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "案件节点"
+        verbose_name_plural = "案件节点"
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind}"
