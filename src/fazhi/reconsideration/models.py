@@ -166,16 +166,19 @@ class CaseQuerySet(models.QuerySet["ReconsiderationCase"]):
 class ReconsiderationCase(models.Model):
     """One 行政复议 application, from receipt to its closing decision."""
 
-    # Both the 复议机关 and the 被申请人 see the case (scoping.scope_q).
+    # Both the 复议机构 and the 被申请人 see the case (scoping.scope_q).
     scope_path_field: ClassVar[tuple[str, ...]] = ("unit__path", "respondent__path")
 
     number = models.CharField("复议案号", max_length=64)
+    # The unit that keeps the register: the 行政复议机构 (usually the 司法局) acting for the
+    # 复议机关 (the government, named in ``authority``). Its subtree's figures include the case.
     unit = models.ForeignKey(
         OrgUnit,
-        verbose_name="复议机关",
+        verbose_name="承办机构",
         on_delete=models.PROTECT,
         related_name="reconsideration_cases",
     )
+    authority = models.CharField("复议机关", max_length=100)
     respondent = models.ForeignKey(
         OrgUnit,
         verbose_name="被申请人",
