@@ -17,7 +17,7 @@ from fazhi.orgs.models import OrgUnit
 from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django_stubs_ext.db.models.manager import RelatedManager
 
 
 class Level(models.TextChoices):
@@ -110,14 +110,6 @@ class LitigationCase(models.Model):
     hearing_count = models.PositiveIntegerField("开庭次数", default=0)
     first_hearing_on = models.DateField("首次开庭日期", null=True, blank=True, db_index=True)
     head_appeared = models.BooleanField("负责人出庭", default=False)
-    loss_review = models.ForeignKey(
-        "LossReview",
-        verbose_name="败诉剖析",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="cases",
-    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -220,6 +212,9 @@ class LossReview(models.Model):
     )
     completed_on = models.DateField("完成日期", null=True, blank=True)
     findings = models.TextField("剖析结论", blank=True)
+    covered = models.ManyToManyField(
+        LitigationCase, verbose_name="涉及败诉案件", related_name="loss_reviews_covering"
+    )
 
     class Meta:
         verbose_name = "败诉剖析"

@@ -18,7 +18,7 @@ from fazhi.core.crypto import EncryptedTextField
 from fazhi.orgs.models import OrgUnit
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django_stubs_ext.db.models.manager import RelatedManager
 
 
 class Status(models.TextChoices):
@@ -61,6 +61,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 TRANSITION_LABELS: dict[str, str] = {
+    "receive": "收到申请",
     "request_correction": "通知补正",
     "receive_correction": "收到补正材料",
     "abandon": "未补正·视为放弃",

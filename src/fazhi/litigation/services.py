@@ -1,0 +1,362 @@
+"""Writes to the 行政应诉 register: cases, hearings (负责人出庭), results, 司法建议, 败诉剖析.
+
+Every write is row-locked where it changes a case, adds a timeline event and is audited.
+After a loss, every government at or above the 被告 counts the losses in its subtree that no
+剖析 covers yet; when there are N of them (``settings.FAZHI_LOSS_REVIEW_EVERY``, default 5)
+a :class:`LossReview` task is opened for its 依法治办 with those cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fazhi.core.audit import snapshot
+from fazhi.core.services import record_write
+from fazhi.litigation.models import (
+    LOSS_RESULTS,
+    TRANSITIONS,
+    HeadCategory,
+    Hearing,
+    JudicialSuggestion,
+    Level,
+    LitigationCase,
+    LitigationEvent,
+    LossReview,
+    LossReviewStatus,
+    Result,
+    Status,
+)
+from fazhi.orgs.models import OrgUnit, UnitKind
+from fazhi.orgs.roles import Cap
+from fazhi.orgs.scoping import Actor, require_unit_in_scope
+from fazhi.reconsideration.models import ReconsiderationCase
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_date(value: dt.date, label: str, not_before: dt.date | None, before_label: str) -> None:
+    if value > _today():
+        raise ValidationError({"date": f"{label}不能晚于今天（{_today():%Y年%-m月%-d日}）"})
+    if not_before is not None and value < not_before:
+        raise ValidationError(
+            {"date": f"{label}不能早于{before_label}（{not_before:%Y年%-m月%-d日}）"}
+        )
+
+
+def _require_editor(actor: Actor, unit: OrgUnit) -> None:
+    actor.require(Cap.EDIT_RECORDS)
+    require_unit_in_scope(unit, actor)
+
+
+def _locked(case: LitigationCase, transition: str, label: str) -> LitigationCase:
+    fresh = LitigationCase.objects.select_for_update().get(pk=case.pk)
+    if transition not in TRANSITIONS[fresh.status]:
+        raise ValidationError(f"案件当前状态为“{fresh.get_status_display()}”，不能{label}")
+    return fresh
+
+
+def _event(actor: Actor, case: LitigationCase, kind: str, on: dt.date, note: str = "") -> None:
+    LitigationEvent.objects.create(case=case, kind=kind, on=on, actor_name=actor.name, note=note)
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    number: str,
+    court: str,
+    filed_on: dt.date,
+    level: str = Level.FIRST,
+    plaintiff_name: str = "",
+    cause: str = "",
+    act_category: str = "other",
+    reconsideration: ReconsiderationCase | None = None,
+) -> LitigationCase:
+    """Register a case in which ``unit`` is the 被告 (one row per 审级 / 案号)."""
+    _require_editor(actor, unit)
+    _check_date(filed_on, "立案日期", None, "")
+    if not number.strip():
+        raise ValidationError({"number": "请填写案号"})
+    if not court.strip():
+        raise ValidationError({"court": "请填写法院"})
+    if level not in Level.values:
+        raise ValidationError({"level": "审级应为一审、二审或再审"})
+    if LitigationCase.objects.filter(
+        court=court.strip(), number=number.strip(), unit=unit
+    ).exists():
+        raise ValidationError({"number": f"案号“{number}”已登记"})
+    case = LitigationCase.objects.create(
+        unit=unit,
+        number=number.strip(),
+        court=court.strip(),
+        level=level,
+        plaintiff_name=plaintiff_name.strip(),
+        cause=cause.strip(),
+        act_category=act_category,
+        reconsideration=reconsideration,
+        filed_on=filed_on,
+    )
+    _event(actor, case, f"{case.get_level_display()}立案", filed_on, case.court)
+    record_write(
+        actor=actor,
+        action="litigation.register",
+        obj=case,
+        before=None,
+        after=snapshot(case),
+        summary=f"登记{case.get_level_display()}案件",
+    )
+    return case
+
+
+@transaction.atomic
+def hearing_add(
+    *,
+    actor: Actor,
+    case: LitigationCase,
+    held_on: dt.date,
+    head_appeared: bool,
+    head_name: str = "",
+    head_post: str = "",
+    head_category: str = "",
+    absence_reason: str = "",
+    staff_appeared: bool = True,
+) -> Hearing:
+    """Record a court session. A 负责人 who appeared needs a post and a category (规定第2条);
+    absence needs the reason (规定第8条)."""
+    _require_editor(actor, case.unit)
+    case = _locked(case, "add_hearing", "登记开庭")
+    _check_date(held_on, "开庭日期", case.filed_on, "立案日期")
+    if head_appeared:
+        if not head_post.strip():
+            raise ValidationError({"head_post": "负责人出庭的，请填写出庭负责人职务"})
+        if head_category not in HeadCategory.values:
+            raise ValidationError(
+                {"head_category": "请选择负责人类别（正职、副职或其他分管负责人）"}
+            )
+    elif not absence_reason.strip():
+        raise ValidationError({"absence_reason": "负责人未出庭的，请填写未出庭理由"})
+    hearing = Hearing.objects.create(
+        case=case,
+        held_on=held_on,
+        head_appeared=head_appeared,
+        head_name=head_name.strip() if head_appeared else "",
+        head_post=head_post.strip() if head_appeared else "",
+        head_category=head_category if head_appeared else "",
+        absence_reason="" if head_appeared else absence_reason.strip(),
+        staff_appeared=staff_appeared,
+    )
+    before = snapshot(case)
+    _refresh_hearings(case)
+    who = f"负责人{hearing.head_post}{hearing.head_name}出庭" if head_appeared else "负责人未出庭"
+    _event(actor, case, "开庭", held_on, who)
+    record_write(
+        actor=actor,
+        action="litigation.hearing_add",
+        obj=case,
+        before=before,
+        after=snapshot(case),
+        summary=f"登记开庭：{who}",
+    )
+    return hearing
+
+
+def _refresh_hearings(case: LitigationCase) -> None:
+    rows = list(case.hearings.values_list("held_on", "head_appeared"))
+    case.hearing_count = len(rows)
+    case.first_hearing_on = min((d for d, _ in rows), default=None)
+    case.head_appeared = any(appeared for _, appeared in rows)
+    case.save(update_fields=["hearing_count", "first_hearing_on", "head_appeared", "updated_at"])
+
+
+@transaction.atomic
+def case_close(
+    *, actor: Actor, case: LitigationCase, judged_on: dt.date, result: str, note: str = ""
+) -> LitigationCase:
+    """Record the judgment or ruling; a loss may open a 败诉剖析 (see module docstring)."""
+    _require_editor(actor, case.unit)
+    case = _locked(case, "close", "结案")
+    before = snapshot(case)
+    if result not in Result.values:
+        raise ValidationError({"result": "请选择裁判结果"})
+    _check_date(judged_on, "裁判日期", case.filed_on, "立案日期")
+    case.status = Status.CLOSED
+    case.judged_on = judged_on
+    case.result = result
+    case.result_note = note
+    case.is_loss = result in LOSS_RESULTS
+    case.save()
+    _event(actor, case, "裁判", judged_on, Result(result).label)
+    record_write(
+        actor=actor,
+        action="litigation.close",
+        obj=case,
+        before=before,
+        after=snapshot(case),
+        summary=f"结案：{Result(result).label}",
+    )
+    if case.is_loss:
+        _open_loss_reviews(actor, case, judged_on)
+    return case
+
+
+def loss_review_threshold() -> int:
+    return int(getattr(settings, "FAZHI_LOSS_REVIEW_EVERY", 5))
+
+
+def _open_loss_reviews(actor: Actor, case: LitigationCase, on: dt.date) -> None:
+    every = loss_review_threshold()
+    governments = OrgUnit.objects.filter(
+        pk__in=[*case.unit.ancestor_ids, case.unit.pk], kind=UnitKind.GOVERNMENT
+    )
+    for gov in governments:
+        uncovered = LitigationCase.objects.filter(
+            unit__path__startswith=gov.path, is_loss=True
+        ).exclude(loss_reviews_covering__unit=gov)
+        if uncovered.count() < every:
+            continue
+        batch = list(uncovered.order_by("judged_on", "pk")[:every])
+        review = LossReview.objects.create(unit=gov, opened_on=on, threshold=every)
+        review.covered.set(batch)
+        record_write(
+            actor=actor,
+            action="litigation.loss_review_open",
+            obj=review,
+            before=None,
+            after=snapshot(review),
+            summary=f"累计败诉{every}件，启动败诉剖析",
+        )
+
+
+@transaction.atomic
+def loss_review_complete(
+    *, actor: Actor, review: LossReview, completed_on: dt.date, findings: str
+) -> LossReview:
+    """The 依法治办 records its analysis of the losses."""
+    actor.require(Cap.COORDINATE)
+    require_unit_in_scope(review.unit, actor)
+    review = LossReview.objects.select_for_update().get(pk=review.pk)
+    if review.status == LossReviewStatus.DONE:
+        raise ValidationError("该败诉剖析已完成")
+    if not findings.strip():
+        raise ValidationError({"findings": "请填写剖析结论"})
+    _check_date(completed_on, "完成日期", review.opened_on, "启动日期")
+    before = snapshot(review)
+    review.status = LossReviewStatus.DONE
+    review.completed_on = completed_on
+    review.findings = findings.strip()
+    review.save()
+    record_write(
+        actor=actor,
+        action="litigation.loss_review_complete",
+        obj=review,
+        before=before,
+        after=snapshot(review),
+        summary="完成败诉剖析",
+    )
+    return review
+
+
+@transaction.atomic
+def suggestion_receive(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    court: str,
+    received_on: dt.date,
+    content: str,
+    case: LitigationCase | None = None,
+    reply_due: dt.date | None = None,
+) -> JudicialSuggestion:
+    """Register a 司法建议 received by ``unit`` (optionally about a case)."""
+    _require_editor(actor, unit)
+    _check_date(received_on, "收到日期", None, "")
+    if not content.strip():
+        raise ValidationError({"content": "请填写建议内容"})
+    if reply_due is not None and reply_due < received_on:
+        raise ValidationError({"reply_due": "答复期限不能早于收到日期"})
+    row = JudicialSuggestion.objects.create(
+        unit=unit,
+        case=case,
+        court=court.strip(),
+        received_on=received_on,
+        content=content.strip(),
+        reply_due=reply_due,
+    )
+    if case is not None:
+        _event(actor, case, "收到司法建议", received_on, court)
+    record_write(
+        actor=actor,
+        action="litigation.suggestion_receive",
+        obj=row,
+        before=None,
+        after=snapshot(row),
+        summary="收到司法建议",
+    )
+    return row
+
+
+@transaction.atomic
+def suggestion_reply(
+    *, actor: Actor, suggestion: JudicialSuggestion, replied_on: dt.date, note: str
+) -> JudicialSuggestion:
+    """Record the answer to a 司法建议."""
+    _require_editor(actor, suggestion.unit)
+    row = JudicialSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if row.replied_on is not None:
+        raise ValidationError("该司法建议已答复")
+    if not note.strip():
+        raise ValidationError({"note": "请填写答复情况"})
+    _check_date(replied_on, "答复日期", row.received_on, "收到日期")
+    before = snapshot(row)
+    row.replied_on = replied_on
+    row.reply_note = note.strip()
+    row.save(update_fields=["replied_on", "reply_note"])
+    if row.case is not None:
+        _event(actor, row.case, "答复司法建议", replied_on, note)
+    record_write(
+        actor=actor,
+        action="litigation.suggestion_reply",
+        obj=row,
+        before=before,
+        after=snapshot(row),
+        summary="答复司法建议",
+    )
+    return row
+
+
+@transaction.atomic
+def case_update(*, actor: Actor, case: LitigationCase, data: dict[str, Any]) -> LitigationCase:
+    """Edit the descriptive fields of a case."""
+    _require_editor(actor, case.unit)
+    case = LitigationCase.objects.select_for_update().get(pk=case.pk)
+    before = snapshot(case)
+    for name in (
+        "court",
+        "plaintiff_name",
+        "cause",
+        "act_category",
+        "reconsideration",
+        "result_note",
+    ):
+        if name in data:
+            setattr(case, name, data[name])
+    case.full_clean(exclude=["unit", "reconsideration"])
+    case.save()
+    record_write(
+        actor=actor,
+        action="litigation.update",
+        obj=case,
+        before=before,
+        after=snapshot(case),
+        summary="修改案件信息",
+    )
+    return case
