@@ -8,7 +8,9 @@ from ninja import NinjaAPI
 
 from fazhi.core.api import router as core_router
 from fazhi.core.api_auth import ActorSessionAuth, TokenAuth
+from fazhi.litigation.api import router as litigation_router
 from fazhi.orgs.api import router as orgs_router
+from fazhi.reconsideration.api import router as reconsideration_router
 
 api = NinjaAPI(
     title="法治政府建设综合管理平台 API",
@@ -18,6 +20,8 @@ api = NinjaAPI(
 )
 api.add_router("/core", core_router)
 api.add_router("/orgs", orgs_router)
+api.add_router("/reconsideration", reconsideration_router)
+api.add_router("/litigation", litigation_router)
 
 
 @api.exception_handler(PermissionDenied)
