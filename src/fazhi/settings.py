@@ -160,6 +160,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 
+# 行政应诉: open a 败诉剖析 for the 依法治办 after every N losses in a government's subtree.
+FAZHI_LOSS_REVIEW_EVERY = env_int("FAZHI_LOSS_REVIEW_EVERY", 5, minimum=1)
+
 # Register list pages: rows per page.
 FAZHI_PAGE_SIZE = env_int("FAZHI_PAGE_SIZE", 20, minimum=1)
 
