@@ -106,8 +106,12 @@ def derive_deadlines(
         if due is not None:
             case.decision_due = due.due
             if case.extension_days:
-                extended = add_days(due.due, case.extension_days, Counting(counting), calendar=cal)
-                case.decision_due = extended.due
+                # The extension runs on from the end of the original period; a suspension
+                # inside the extension is not counted either (第39条).
+                extended = add_days_paused(
+                    due.due, case.extension_days, Counting(counting), pauses=pauses, calendar=cal
+                )
+                case.decision_due = extended.due if extended is not None else None
     case.current_due = {
         Status.REVIEWING: case.review_due,
         Status.CORRECTING: case.correction_due,
@@ -439,9 +443,7 @@ def case_suspend(
     case = _locked(case, "suspend")
     before = snapshot(case)
     assert case.accepted_on is not None
-    last = max(
-        [case.accepted_on, *(s.resumed_on for s in case.suspensions.all() if s.resumed_on)]
-    )
+    last = max([case.accepted_on, *(s.resumed_on for s in case.suspensions.all() if s.resumed_on)])
     _check_date(suspended_on, "中止日期", not_before=last, after_label="受理（上次恢复）日期")
     if not ground:
         raise ValidationError({"ground": "请选择中止情形（第三十九条）"})
@@ -716,6 +718,8 @@ def sweep(*, actor: Actor, today: dt.date | None = None) -> int:
 
     Returns the number of cases changed. Each case is its own transaction.
     """
+    if today is not None and today > _today():
+        raise ValidationError(f"处理日期不能晚于今天（{_today():%Y年%-m月%-d日}）")
     today = today or _today()
     due = ReconsiderationCase.objects.filter(status=Status.REVIEWING, review_due__lt=today)
     changed = 0
