@@ -141,6 +141,7 @@ def test_register(county: County) -> None:
         ({"court": ""}, "请填写法院"),
         ({"level": "appeal"}, "审级"),
         ({"filed_on": TOMORROW}, "不能晚于今天"),
+        ({"act_category": "bogus"}, "被诉行为类别"),
     ],
 )
 def test_register_guards(county: County, kw: dict[str, Any], words: str) -> None:
@@ -564,3 +565,11 @@ def test_suggestion_needs_edit_rights_in_scope(county: County, persona: str) -> 
         )
     row.refresh_from_db()
     assert row.replied_on is None
+
+
+def test_judgment_cannot_precede_the_last_hearing(county: County) -> None:
+    case = register(county)
+    appeared(county, case, "2024-05-06")
+    with pytest.raises(ValidationError, match="不能早于开庭"):
+        close(county, case, Result.WIN, judged_on="2024-04-01")
+    assert fresh(case).status == "pending"

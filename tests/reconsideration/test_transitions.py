@@ -950,3 +950,28 @@ def test_command_line_actor_deems_accepted_anywhere(county: County) -> None:
     assert_recorded(case, "deem_accepted", REVIEW_DUE, "命令行")
     entry = AuditEntry.objects.get(action="reconsideration.deem_accepted")
     assert entry.actor_role == "command_line"
+
+
+def _suspended_and_resumed(county: County) -> ReconsiderationCase:
+    actor = county.actor("clerk_a")
+    case = in_state(county, Status.ACCEPTED)
+    case = svc.case_suspend(actor=actor, case=case, suspended_on=d("2024-03-10"), ground="6")
+    return svc.case_resume(actor=actor, case=case, resumed_on=d("2024-04-10"))
+
+
+def test_close_cannot_precede_the_resumption(county: County) -> None:
+    case = _suspended_and_resumed(county)
+    with pytest.raises(ValidationError, match="不能早于受理（中止、恢复）日期"):
+        svc.case_close(
+            actor=county.actor("clerk_a"), case=case, closed_on=d("2024-03-15"), outcome="uphold"
+        )
+    assert ReconsiderationCase.objects.get(pk=case.pk).status == Status.ACCEPTED
+
+
+def test_extension_cannot_be_approved_before_the_resumption(county: County) -> None:
+    case = _suspended_and_resumed(county)
+    with pytest.raises(ValidationError, match="不能早于受理（恢复审理）日期"):
+        svc.case_extend(
+            actor=county.actor("clerk_a"), case=case, approved_on=d("2024-03-20"), days=10
+        )
+    assert ReconsiderationCase.objects.get(pk=case.pk).extension_days is None

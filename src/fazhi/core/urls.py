@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.core import views
+from fazhi.core import import_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("deadlines/", views.deadline_calculator, name="deadlines"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("audit/", views.audit_log, name="audit"),
+    path("import/<str:register>/", import_views.import_view, name="register_import"),
 ]

@@ -35,7 +35,7 @@ from fazhi.litigation.models import (
 from fazhi.orgs.models import OrgUnit, UnitKind
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
-from fazhi.reconsideration.models import ReconsiderationCase
+from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
 
 
 def _today() -> dt.date:
@@ -88,6 +88,8 @@ def case_register(
         raise ValidationError({"number": "请填写案号"})
     if not court.strip():
         raise ValidationError({"court": "请填写法院"})
+    if act_category not in ActCategory.values:
+        raise ValidationError({"act_category": "请选择被诉行为类别"})
     if level not in Level.values:
         raise ValidationError({"level": "审级应为一审、二审或再审"})
     if LitigationCase.objects.filter(
@@ -187,7 +189,8 @@ def case_close(
     before = snapshot(case)
     if result not in Result.values:
         raise ValidationError({"result": "请选择裁判结果"})
-    _check_date(judged_on, "裁判日期", case.filed_on, "立案日期")
+    last_hearing = max(case.hearings.values_list("held_on", flat=True), default=None)
+    _check_date(judged_on, "裁判日期", last_hearing or case.filed_on, "开庭（立案）日期")
     case.status = Status.CLOSED
     case.judged_on = judged_on
     case.result = result

@@ -502,7 +502,8 @@ def case_extend(
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise ValidationError({"days": f"延长天数应在 1 至 {MAX_EXTENSION_DAYS} 日之间"})
     assert case.accepted_on is not None
-    _check_date(approved_on, "延期批准日期", not_before=case.accepted_on, after_label="受理日期")
+    last = max([case.accepted_on, *(s.resumed_on for s in case.suspensions.all() if s.resumed_on)])
+    _check_date(approved_on, "延期批准日期", not_before=last, after_label="受理（恢复审理）日期")
     if case.decision_due and approved_on > case.decision_due:
         raise ValidationError(
             {"date": f"审理期限已于{case.decision_due:%Y年%-m月%-d日}届满，不能再批准延期"}
@@ -560,8 +561,14 @@ def case_close(
         )
     pauses = list(case.suspensions.all())
     assert case.accepted_on is not None
-    last = max([case.accepted_on, *(s.suspended_on for s in pauses)])
-    _check_date(closed_on, "结案日期", not_before=last, after_label="受理（中止）日期")
+    last = max(
+        [
+            case.accepted_on,
+            *(s.suspended_on for s in pauses),
+            *(s.resumed_on for s in pauses if s.resumed_on),
+        ]
+    )
+    _check_date(closed_on, "结案日期", not_before=last, after_label="受理（中止、恢复）日期")
     for pause in pauses:
         if pause.resumed_on is None:
             pause.resumed_on = closed_on

@@ -1,0 +1,51 @@
+"""`fazhi export REGISTER --unit CODE [--year Y] --out FILE.xlsx [--template]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from fazhi.core.command import FazhiCommand, UsageError
+from fazhi.core.dates import MAX_YEAR, MIN_YEAR
+from fazhi.core.excel import REGISTER_MODULES, excel_register
+from fazhi.orgs.scoping import Actor
+from fazhi.orgs.selectors import unit_by_code
+
+
+class Command(FazhiCommand):
+    help = "把单位范围内的台账导出为 Excel（--template：空白导入模板）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("register", choices=sorted(REGISTER_MODULES), help="台账")
+        parser.add_argument("--unit", help="单位编码：导出该单位及下级单位的记录")
+        parser.add_argument("--year", type=int, help="年度（复议按收到申请日期，应诉按立案日期）")
+        parser.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+        parser.add_argument("--template", action="store_true", help="只导出空白导入模板")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        register = excel_register(options["register"])
+        out = Path(options["out"])
+        if out.suffix.lower() != ".xlsx":
+            raise UsageError(f"输出文件应以 .xlsx 结尾：{out}")
+        if not out.parent.is_dir():
+            raise UsageError(f"目录不存在：{out.parent}")
+        if options["template"]:
+            out.write_bytes(register.template_xlsx())
+            self.stdout.write(f"已生成{register.title}导入模板：{out}")
+            return
+        if not options["unit"]:
+            raise UsageError("缺少参数：--unit")
+        unit = unit_by_code(options["unit"])
+        if unit is None:
+            raise UsageError(f"未知的单位编码：{options['unit']}")
+        year = options["year"]
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+            raise UsageError(f"年度超出范围（{MIN_YEAR}–{MAX_YEAR}）：{year}")
+        qs = register.export_queryset(Actor.command_line(unit), year)
+        out.write_bytes(register.export_xlsx(qs))
+        period = f"{year}年" if year is not None else "全部年度"
+        self.stdout.write(
+            f"已导出{register.title}案件 {qs.count()} 件（{unit.name}，{period}）：{out}"
+        )
