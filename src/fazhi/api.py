@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from fazhi.core.api import router as core_router
 from fazhi.core.api_auth import ActorSessionAuth, TokenAuth
 from fazhi.litigation.api import router as litigation_router
+from fazhi.metrics.api import router as metrics_router
 from fazhi.orgs.api import router as orgs_router
 from fazhi.reconsideration.api import router as reconsideration_router
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/core", core_router)
 api.add_router("/orgs", orgs_router)
+api.add_router("/metrics", metrics_router)
 api.add_router("/reconsideration", reconsideration_router)
 api.add_router("/litigation", litigation_router)
 

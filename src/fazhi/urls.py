@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("fazhi.core.urls")),
     path("accounts/", include("fazhi.accounts.urls")),
     path("orgs/", include("fazhi.orgs.urls")),
+    path("metrics/", include("fazhi.metrics.urls")),
     path("reconsideration/", include("fazhi.reconsideration.urls")),
     path("litigation/", include("fazhi.litigation.urls")),
     path("api/v1/", api.urls),

@@ -25,7 +25,7 @@ MODULES = (
     NavItem("规范性文件", None, Cap.VIEW_RECORDS),
     NavItem("重大行政决策", None, Cap.VIEW_RECORDS),
     NavItem("行政执法", None, Cap.VIEW_RECORDS),
-    NavItem("统计分析", None, Cap.VIEW_RECORDS),
+    NavItem("统计分析", "/metrics/", Cap.VIEW_RECORDS),
     NavItem("考核督察", None, Cap.VIEW_RECORDS),
     NavItem("年度报告", None, Cap.VIEW_RECORDS),
     NavItem("单位信息", "/orgs/units/", Cap.VIEW_RECORDS),

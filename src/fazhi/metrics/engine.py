@@ -1,0 +1,387 @@
+"""The metric engine: definitions (data) → Q objects and SQL aggregates → rounded values.
+
+No queries run here; :mod:`fazhi.metrics.selectors` executes what this module builds.
+
+**Filter language.** ``base_filter``, ``numerator_filter`` and ``denominator_filter`` are JSON
+objects whose keys are Django field lookups on the source model and whose values are JSON
+scalars, or lists for ``__in`` and ``__range``::
+
+    {"status": "closed", "outcome__in": ["vary", "annul"], "closed_on_time": true,
+     "not": {"outcome": "terminated"}, "any": [{"is_loss": true}, {"result": "other"}]}
+
+All keys must hold (AND); ``"not"`` negates a nested object, ``"any"`` is a list of nested
+objects of which at least one must hold (OR). Relations are followed forwards only
+(``case__status``), never through a one-to-many relation, so no row is counted twice.
+
+**Record sets** for a unit's subtree and a period (``period_field`` within the period):
+
+- population = base ∧ denominator_filter (ratio only) — the denominator of a ratio;
+- numerator = population ∧ numerator_filter (and ``value_field`` not null for sum/avg).
+
+``count`` → number of numerator records; ``sum`` → Σ ``value_field``; ``avg`` → Σ ÷ number of
+records averaged (numerator Σ, denominator the count); ``ratio`` → numerator ÷ population ×
+100, a percentage. Values are rounded half-up to ``decimals``; a ratio or average over no
+records is None, shown as "—".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.core.exceptions import (
+    EmptyResultSet,
+    FieldDoesNotExist,
+    FieldError,
+    FullResultSet,
+    ValidationError,
+)
+from django.db import models
+from django.db.models import Aggregate, Count, Q, Sum
+
+from fazhi.metrics.models import Aggregation
+from fazhi.metrics.periods import Period
+
+if TYPE_CHECKING:
+    from fazhi.metrics.models import MetricDefinition
+    from fazhi.orgs.models import OrgUnit
+
+NOT, ANY = "not", "any"
+NUMERATOR, DENOMINATOR = "numerator", "denominator"
+PARTS = (NUMERATOR, DENOMINATOR)
+EMPTY = "—"
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_LIST_LOOKUPS = ("in", "range")
+_FILTER_LABELS = {
+    "base_filter": "基础条件",
+    "numerator_filter": "分子条件",
+    "denominator_filter": "分母条件",
+}
+_NUMERIC = (models.IntegerField, models.DecimalField, models.FloatField)
+
+
+class DefinitionError(ValueError):
+    """A metric definition that cannot be computed; the message names the definition and field."""
+
+
+# --- filters -----------------------------------------------------------------------------------
+def compile_filter(spec: Mapping[str, Any] | None) -> Q:
+    """The Q object of a declarative filter (assumed valid, see :func:`validate_definition`)."""
+    query = Q()
+    for key, value in (spec or {}).items():
+        if key == NOT:
+            query &= ~compile_filter(value)
+        elif key == ANY:
+            alternatives = Q()
+            for item in value:
+                alternatives |= compile_filter(item)
+            query &= alternatives
+        else:
+            query &= Q(**{key: value})
+    return query
+
+
+def period_q(definition: MetricDefinition, period: Period) -> Q:
+    """Records whose ``period_field`` falls within ``period`` (both ends included)."""
+    field = definition.period_field
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def unit_q(definition: MetricDefinition, unit: OrgUnit) -> Q:
+    """Records that belong to ``unit``'s subtree through ``unit_field``."""
+    return Q(**{f"{definition.unit_field}__path__startswith": unit.path})
+
+
+def population_q(definition: MetricDefinition, period: Period) -> Q:
+    query = period_q(definition, period) & compile_filter(definition.base_filter)
+    if definition.aggregation == Aggregation.RATIO:
+        query &= compile_filter(definition.denominator_filter)
+    return query
+
+
+def numerator_q(definition: MetricDefinition, period: Period) -> Q:
+    query = population_q(definition, period) & compile_filter(definition.numerator_filter)
+    if definition.aggregation in (Aggregation.SUM, Aggregation.AVG):
+        query &= Q(**{f"{definition.value_field}__isnull": False})
+    return query
+
+
+def has_part(definition: MetricDefinition, part: str) -> bool:
+    """Whether the metric has a numerator / denominator to drill into."""
+    if part == NUMERATOR:
+        return True
+    return part == DENOMINATOR and definition.aggregation in (Aggregation.RATIO, Aggregation.AVG)
+
+
+def records_q(definition: MetricDefinition, period: Period, part: str) -> Q:
+    """The records behind the numerator or the denominator (the drill-down list)."""
+    if not has_part(definition, part):
+        raise ValueError(f"指标“{definition.name}”没有{'分母' if part == DENOMINATOR else part}")
+    if part == DENOMINATOR and definition.aggregation == Aggregation.RATIO:
+        return population_q(definition, period)
+    return numerator_q(definition, period)
+
+
+# --- aggregation -------------------------------------------------------------------------------
+def aggregates(definition: MetricDefinition, period: Period, alias: str) -> dict[str, Aggregate]:
+    """SQL aggregates computing one metric; keys start with ``alias`` (see :func:`evaluate`)."""
+    numerator = numerator_q(definition, period)
+    if definition.aggregation == Aggregation.COUNT:
+        return {f"{alias}_n": Count("pk", filter=numerator)}
+    if definition.aggregation == Aggregation.RATIO:
+        return {
+            f"{alias}_n": Count("pk", filter=numerator),
+            f"{alias}_d": Count("pk", filter=population_q(definition, period)),
+        }
+    field = definition.value_field
+    return {
+        f"{alias}_n": Sum(field, filter=numerator),
+        f"{alias}_d": Count(field, filter=numerator),
+    }
+
+
+@dataclass(frozen=True)
+class Figures:
+    value: Decimal | None
+    numerator: int | Decimal
+    denominator: int | None
+
+
+def evaluate(definition: MetricDefinition, row: Mapping[str, Any], alias: str) -> Figures:
+    """Turn the aggregate results of :func:`aggregates` into the rounded value."""
+    agg, places = definition.aggregation, definition.decimals
+    if agg == Aggregation.COUNT:
+        count = int(row[f"{alias}_n"] or 0)
+        return Figures(rounded(Decimal(count), places), count, None)
+    if agg == Aggregation.RATIO:
+        num, den = int(row[f"{alias}_n"] or 0), int(row[f"{alias}_d"] or 0)
+        value = rounded(Decimal(num) * 100 / Decimal(den), places) if den else None
+        return Figures(value, num, den)
+    total = _decimal(row[f"{alias}_n"])
+    count = int(row[f"{alias}_d"] or 0)
+    if agg == Aggregation.SUM:
+        return Figures(rounded(total, places), total, None)
+    return Figures(rounded(total / count, places) if count else None, total, count)
+
+
+def rounded(value: Decimal, places: int) -> Decimal:
+    """Round half-up (四舍五入) to ``places`` decimals."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _decimal(value: Any) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+# --- results -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MetricValue:
+    """One metric for one unit's subtree and one period, with its provenance and drill links."""
+
+    definition: MetricDefinition
+    unit: OrgUnit
+    period: Period
+    value: Decimal | None
+    numerator: int | Decimal
+    denominator: int | None
+    numerator_url: str = ""
+    denominator_url: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def group(self) -> str:
+        return self.definition.group
+
+    @property
+    def version(self) -> int:
+        return self.definition.version
+
+    @property
+    def display_unit(self) -> str:
+        return self.definition.display_unit
+
+    @property
+    def display(self) -> str:
+        """The value with its unit, e.g. 18.3%, 142件; "—" when there is nothing to divide by."""
+        if self.value is None:
+            return EMPTY
+        return f"{self.value}{self.display_unit}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the CLI's ``--json`` and the API)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "group": self.group,
+            "value": plain_number(self.value),
+            "display": self.display,
+            "unit": self.display_unit,
+            "numerator": plain_number(self.numerator),
+            "denominator": self.denominator,
+            "version": self.version,
+            "period": self.period.key,
+            "period_label": self.period.label,
+            "org_unit": self.unit.code,
+        }
+
+
+def plain_number(value: Decimal | int | None) -> int | float | None:
+    """A Decimal as int when whole, else float (for JSON)."""
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# --- validation --------------------------------------------------------------------------------
+def source_model(label: str) -> type[models.Model]:
+    """The model named by a definition's ``source`` (``app_label.ModelName``)."""
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        raise DefinitionError(f"数据来源“{label}”不是已安装的模型") from None
+
+
+def validate_definition(definition: MetricDefinition) -> None:
+    """Raise :class:`DefinitionError` (Chinese, naming the definition and the field) unless the
+    definition can be computed: known source, unit path to OrgUnit, date period field,
+    numeric value field where needed, and filters made only of valid lookups."""
+    where = f"指标定义 {definition.code or '（未填编码）'}"
+    if definition.valid_from_year:
+        where += f"（{definition.valid_from_year}年起）"
+    try:
+        _validate(definition)
+    except DefinitionError as exc:
+        raise DefinitionError(f"{where}：{exc}") from None
+
+
+def _validate(d: MetricDefinition) -> None:
+    if not _CODE.match(d.code or ""):
+        raise DefinitionError("编码应为小写英文点分形式，如 reconsideration.correction_rate")
+    if d.aggregation not in Aggregation.values:
+        raise DefinitionError(f"计算方式“{d.aggregation}”无效，可选：{'、'.join(Aggregation)}")
+    if d.valid_to_year is not None and d.valid_to_year < d.valid_from_year:
+        raise DefinitionError("停用年份早于起用年份")
+    model = source_model(d.source)
+    if getattr(model, "scope_path_field", None) is None:
+        raise DefinitionError(f"数据来源“{d.source}”未声明单位范围（scope_path_field）")
+    _check_unit_field(model, d.unit_field)
+    _check_period_field(model, d.period_field)
+    _check_value_field(model, d)
+    if d.aggregation != Aggregation.RATIO and d.denominator_filter:
+        raise DefinitionError("只有比率指标使用分母条件")
+    for attr, label in _FILTER_LABELS.items():
+        spec = getattr(d, attr)
+        if not isinstance(spec, dict):
+            raise DefinitionError(f"{label}应为 JSON 对象")
+        _check_filter(model, spec, label)
+
+
+def field_at(model: type[models.Model], path: str) -> Any:
+    """The model field at the end of a ``a__b`` path (for its Chinese ``verbose_name``)."""
+    field, _ = _walk(model, path, "字段")
+    return field
+
+
+def _walk(model: type[models.Model], path: str, label: str) -> tuple[Any, list[str]]:
+    """Follow ``path`` through forward relations: (last field, remaining lookup parts)."""
+    parts, current, field = path.split("__"), model, None
+    if not path:
+        raise DefinitionError(f"{label}不能为空")
+    for i, part in enumerate(parts):
+        try:
+            found = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            if field is None:
+                raise DefinitionError(
+                    f"{label}“{path}”无效：{current.__name__} 没有字段“{part}”"
+                ) from None
+            return field, parts[i:]
+        if found.many_to_many or found.one_to_many:
+            raise DefinitionError(f"{label}“{path}”无效：不能经多值关联“{part}”取数（会重复计数）")
+        field = found
+        if not found.is_relation or not isinstance(found.related_model, type):
+            return found, parts[i + 1 :]
+        current = found.related_model
+    return field, []
+
+
+def _check_unit_field(model: type[models.Model], path: str) -> None:
+    from fazhi.orgs.models import OrgUnit
+
+    field, rest = _walk(model, path, "归属单位字段")
+    if rest or not field.is_relation or field.related_model is not OrgUnit:
+        raise DefinitionError(f"归属单位字段“{path}”无效：应指向单位（OrgUnit）")
+
+
+def _check_period_field(model: type[models.Model], path: str) -> None:
+    field, rest = _walk(model, path, "期间日期字段")
+    if rest or not isinstance(field, models.DateField) or isinstance(field, models.DateTimeField):
+        raise DefinitionError(f"期间日期字段“{path}”无效：应为日期字段")
+
+
+def _check_value_field(model: type[models.Model], d: MetricDefinition) -> None:
+    if d.aggregation in (Aggregation.COUNT, Aggregation.RATIO):
+        if d.value_field:
+            raise DefinitionError("计数和比率指标不使用数值字段")
+        return
+    if not d.value_field:
+        raise DefinitionError("求和、平均值指标需要填写数值字段")
+    field, rest = _walk(model, d.value_field, "数值字段")
+    if rest or not isinstance(field, _NUMERIC):
+        raise DefinitionError(f"数值字段“{d.value_field}”无效：应为数值字段")
+
+
+def _check_filter(model: type[models.Model], spec: Mapping[str, Any], label: str) -> None:
+    for key, value in spec.items():
+        if key == NOT:
+            if not isinstance(value, dict) or not value:
+                raise DefinitionError(f"{label}中的“not”应为非空 JSON 对象")
+            _check_filter(model, value, label)
+        elif key == ANY:
+            if not isinstance(value, list) or not value:
+                raise DefinitionError(f"{label}中的“any”应为非空列表")
+            for item in value:
+                if not isinstance(item, dict) or not item:
+                    raise DefinitionError(f"{label}中“any”的每一项应为非空 JSON 对象")
+                _check_filter(model, item, label)
+        else:
+            _check_lookup(model, key, value, label)
+
+
+def _check_lookup(model: type[models.Model], key: str, value: Any, label: str) -> None:
+    _walk(model, key, f"{label}中的字段")
+    lookup = key.rsplit("__", 1)[-1]
+    wants_list = lookup in _LIST_LOOKUPS
+    if isinstance(value, dict):
+        raise DefinitionError(f"{label}中“{key}”的取值不能是对象")
+    if wants_list != isinstance(value, list):
+        need = "列表" if wants_list else "单个值（列表只用于 __in、__range）"
+        raise DefinitionError(f"{label}中“{key}”的取值应为{need}")
+    if lookup == "range" and len(value) != 2:
+        raise DefinitionError(f"{label}中“{key}”的取值应为两个元素的列表")
+    try:
+        model._default_manager.filter(**{key: value}).query.sql_with_params()
+    except (EmptyResultSet, FullResultSet):
+        pass  # valid, if trivially empty or full (e.g. an empty __in list)
+    except (FieldError, ValidationError, ValueError, TypeError) as exc:
+        raise DefinitionError(f"{label}中的“{key}”无效：{_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)

@@ -1,0 +1,95 @@
+"""Rows for metric tests, built directly with the ORM (fields set as the services would)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+from fazhi.litigation.models import Hearing, LitigationCase
+from fazhi.orgs.models import OrgUnit
+from fazhi.reconsideration.models import ReconsiderationCase
+
+_numbers = itertools.count(1)
+
+CORRECTING = ["vary", "annul", "partial_annul", "confirm_illegal", "confirm_void", "order_perform"]
+
+
+def recon(
+    unit: OrgUnit,
+    *,
+    received_on: dt.date,
+    respondent: OrgUnit | None = None,
+    **fields: Any,
+) -> ReconsiderationCase:
+    """An unsaved 复议 case kept by ``unit`` (for ``bulk_create``)."""
+    return ReconsiderationCase(
+        number=f"湘复〔T〕{next(_numbers)}号",
+        unit=unit,
+        authority="湘江县人民政府",
+        respondent=respondent,
+        respondent_name=respondent.name if respondent else "某市场监督管理局",
+        act_category="penalty",
+        received_on=received_on,
+        **fields,
+    )
+
+
+def closed(
+    unit: OrgUnit,
+    closed_on: dt.date,
+    outcome: str,
+    *,
+    days: int | None = 30,
+    on_time: bool | None = True,
+    respondent: OrgUnit | None = None,
+) -> ReconsiderationCase:
+    """An unsaved 审结 case: accepted ``days`` before ``closed_on`` (30 when ``days`` is None)."""
+    accepted_on = closed_on - dt.timedelta(days=days if days is not None else 30)
+    return recon(
+        unit,
+        received_on=accepted_on - dt.timedelta(days=3),
+        respondent=respondent,
+        status="closed",
+        accepted_on=accepted_on,
+        acceptance_kind="decided",
+        procedure="ordinary",
+        closed_on=closed_on,
+        outcome=outcome,
+        closed_on_time=on_time,
+        handling_days=days,
+    )
+
+
+def save_recon(*cases: ReconsiderationCase) -> list[ReconsiderationCase]:
+    return ReconsiderationCase.objects.bulk_create(cases)
+
+
+def lawsuit(
+    unit: OrgUnit,
+    *,
+    filed_on: dt.date,
+    hearings: Sequence[tuple[dt.date, bool]] = (),
+    judged_on: dt.date | None = None,
+    result: str = "",
+    is_loss: bool = False,
+) -> LitigationCase:
+    """A saved 应诉 case with its hearings; the case's hearing summary fields kept in step."""
+    case = LitigationCase.objects.create(
+        number=f"（2024）湘0199行初{next(_numbers)}号",
+        court="湘江县人民法院",
+        unit=unit,
+        filed_on=filed_on,
+        status="closed" if judged_on else "pending",
+        judged_on=judged_on,
+        result=result,
+        is_loss=is_loss,
+        hearing_count=len(hearings),
+        first_hearing_on=min((d for d, _ in hearings), default=None),
+        head_appeared=any(appeared for _, appeared in hearings),
+    )
+    Hearing.objects.bulk_create(
+        Hearing(case=case, held_on=d, head_appeared=appeared) for d, appeared in hearings
+    )
+    return case
