@@ -18,6 +18,7 @@ from fazhi.demo.management.commands.seed import Command as SeedCommand
 from fazhi.orgs.models import OrgUnit
 
 FAZHI = Path(sys.executable).with_name("fazhi")
+pytestmark = pytest.mark.usefixtures("no_fillers")
 
 
 def run(name: str, *args: str) -> str:

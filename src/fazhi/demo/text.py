@@ -43,5 +43,9 @@ def summary(result: SeedResult) -> str:
         if result.logins
         else "演示账号：0 个",
     ]
-    lines += [f"{name}：{count} 条" for name, count in result.filled]
+    lines += [f"{FILLER_LABELS.get(name, name)}：{count} 件" for name, count in result.filled]
     return "\n".join(lines)
+
+
+#: Chinese labels of the register fillers' names (the names also seed each filler's RNG).
+FILLER_LABELS = {"reconsideration": "行政复议案件", "litigation": "行政应诉案件"}
