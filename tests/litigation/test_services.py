@@ -296,7 +296,7 @@ def test_close_twice_is_refused(county: County) -> None:
     ("result", "judged_on", "words"),
     [
         ("lost", "2024-06-03", "裁判结果"),
-        (Result.WIN, "2024-02-29", "不能早于立案日期"),
+        (Result.WIN, "2024-02-29", "不能早于开庭（立案）日期"),
         (Result.WIN, "2025-01-01", "不能晚于今天"),
     ],
 )
@@ -573,3 +573,28 @@ def test_judgment_cannot_precede_the_last_hearing(county: County) -> None:
     with pytest.raises(ValidationError, match="不能早于开庭"):
         close(county, case, Result.WIN, judged_on="2024-04-01")
     assert fresh(case).status == "pending"
+
+
+def test_links_must_stay_in_scope(county: County) -> None:
+    from fazhi.orgs.scoping import Actor
+    from fazhi.reconsideration.services import case_receive
+
+    other = case_receive(
+        actor=Actor.command_line(),
+        unit=county.town_b,
+        received_on=d("2024-03-01"),
+        act_category="penalty",
+        respondent=county.town_b,
+    )
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
+        register(county, reconsideration=other)
+    case = register(county)
+    with pytest.raises(ValidationError, match="被告应为收到司法建议的单位"):
+        svc.suggestion_receive(
+            actor=Actor.command_line(),
+            unit=county.town_b,
+            court=COURT,
+            received_on=d("2024-06-01"),
+            content="规范执法程序",
+            case=case,
+        )

@@ -626,9 +626,9 @@ TOO_EARLY: dict[str, tuple[dt.date, str]] = {
     "refuse": (d("2024-03-03"), "不能早于收到申请日期（2024年3月4日）"),
     "suspend": (d("2024-03-06"), "不能早于受理（上次恢复）日期（2024年3月7日）"),
     "resume": (d("2024-03-19"), "不能早于中止日期（2024年3月20日）"),
-    "extend": (d("2024-03-06"), "不能早于受理日期（2024年3月7日）"),
+    "extend": (d("2024-03-06"), "不能早于受理（恢复审理）日期（2024年3月7日）"),
     "convert_to_ordinary": (d("2024-03-06"), "不能早于受理日期（2024年3月7日）"),
-    "close": (d("2024-03-06"), "不能早于受理（中止）日期（2024年3月7日）"),
+    "close": (d("2024-03-06"), "不能早于受理（中止、恢复）日期（2024年3月7日）"),
 }
 
 
@@ -669,7 +669,7 @@ def test_second_suspension_before_the_first_resumption_is_refused(county: County
 def test_close_suspended_case_before_its_suspension_is_refused(county: County) -> None:
     case = in_state(county, Status.SUSPENDED)
     before = Unchanged(case)
-    with pytest.raises(ValidationError, match="不能早于受理（中止）日期（2024年3月20日）"):
+    with pytest.raises(ValidationError, match="不能早于受理（中止、恢复）日期（2024年3月20日）"):
         svc.case_close(
             actor=county.actor("clerk_a"),
             case=case,

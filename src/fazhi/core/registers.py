@@ -4,12 +4,21 @@ A register is configured, not copied: subclass :class:`Register`, name the model
 filters, the form and the service that saves, and include ``MyRegister().urls()``. Every
 query goes through :func:`fazhi.orgs.scoping.visible_to`, so the list, the detail, the edit
 form, the history tab and the export all show the actor's subtree only.
+
+Optional parts, switched on by configuration: a 登记 (create) page (``create_form_class`` and
+:meth:`Register.create`), one small form page per state transition or other action on a row
+(``steps``, see :class:`Step`), and extra detail-page content (``detail_template`` extending
+``core/register/detail.html`` and :meth:`Register.detail_context`, e.g. a timeline of
+:class:`Deadline` rows). The same steps and create form validate API requests
+(:meth:`Register.perform`, :meth:`Register.create_from`), so the UI and the API share one path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -21,16 +30,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
 
 from fazhi.core.audit import field_label
 from fazhi.core.selectors import history_of
 from fazhi.core.services import object_type_of
+from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404, visible_to
+from fazhi.orgs.selectors import units_for
 
 M = TypeVar("M", bound=models.Model)
 
@@ -56,14 +69,74 @@ class Column:
         return value
 
 
+Choices = Sequence[tuple[str, str]]
+
+
 @dataclass(frozen=True)
 class Filter:
-    """A list filter: a GET parameter applied as ``lookup``; choices make it a select box."""
+    """A list filter: a GET parameter applied as ``lookup``; choices make it a select box.
+
+    ``choices`` may be a callable of the actor (e.g. the units of its subtree). ``apply``
+    replaces ``lookup`` when the filter is more than one lookup (e.g. "overdue as of today").
+    A value outside static choices is ignored rather than passed to the database.
+    """
 
     name: str
     label: str
-    lookup: str
-    choices: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    lookup: str = ""
+    choices: Choices | Callable[[Actor], Choices] = field(default_factory=tuple)
+    apply: Callable[[Any, str], Any] | None = None
+
+    def options(self, actor: Actor) -> Choices:
+        return self.choices(actor) if callable(self.choices) else self.choices
+
+    def filter(self, qs: models.QuerySet[M], value: str) -> models.QuerySet[M]:
+        if self.apply is not None:
+            result: models.QuerySet[M] = self.apply(qs, value)
+            return result
+        static = () if callable(self.choices) else self.choices
+        if static and value not in {str(v) for v, _ in static}:
+            return qs
+        return qs.filter(**{self.lookup: value})
+
+
+def year_filter(name: str, label: str, date_field: str, *, years: int = 10) -> Filter:
+    """A 年度 filter on a date field (an index-friendly range, not ``__year``)."""
+
+    def choices(actor: Actor) -> Choices:
+        this = timezone.localdate().year
+        return [(str(y), f"{y}年") for y in range(this, this - years, -1)]
+
+    def apply(qs: models.QuerySet[Any], value: str) -> models.QuerySet[Any]:
+        try:
+            year = int(value)
+            start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        except ValueError:
+            return qs.none()
+        return qs.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+
+    return Filter(name, label, choices=choices, apply=apply)
+
+
+def unit_filter(name: str, label: str, *path_fields: str) -> Filter:
+    """A 单位 filter: rows whose unit (any of ``path_fields``) is in the chosen unit's subtree.
+
+    The choices are the units the actor sees; the value is the unit code.
+    """
+
+    def choices(actor: Actor) -> Choices:
+        return list(units_for(actor).values_list("code", "name"))
+
+    def apply(qs: models.QuerySet[Any], value: str) -> models.QuerySet[Any]:
+        unit_path = OrgUnit.objects.filter(code=value).values_list("path", flat=True).first()
+        if unit_path is None:
+            return qs.none()
+        query = Q()
+        for f in path_fields:
+            query |= Q(**{f"{f}__startswith": unit_path})
+        return qs.filter(query)
+
+    return Filter(name, label, choices=choices, apply=apply)
 
 
 @dataclass(frozen=True)
@@ -74,6 +147,145 @@ class Action:
     url: str
     post: bool = False
     confirm: str = ""
+
+
+class StepForm(forms.Form):
+    """Base of create and step forms: knows the actor and the row (None when creating).
+
+    Date fields start at today. Services raise ``ValidationError({"date": …})``; the form's
+    ``date_field`` names the field such an error belongs to (see :func:`add_service_error`).
+    """
+
+    date_field: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, actor: Actor, obj: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.obj = obj
+        today = timezone.localdate()
+        for name, f in self.fields.items():
+            if isinstance(f, forms.DateField):
+                f.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                if f.required and name not in self.initial:
+                    f.initial = today
+        self.setup()
+
+    def setup(self) -> None:
+        """Hook: limit querysets or choices to what the actor and the row allow."""
+
+    def clean(self) -> dict[str, Any]:
+        """An optional field left empty takes its initial value (the service's default), so
+        API clients may leave out what the screen pre-selects."""
+        data = super().clean() or {}
+        for name, f in self.fields.items():
+            if not f.required and f.initial is not None and data.get(name) in ("", None):
+                data[name] = f.initial
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as the keyword arguments of the service."""
+        return dict(self.cleaned_data)
+
+
+@dataclass(frozen=True)
+class Step:
+    """An action on one row with a small form (a transition, a reply, a hearing …).
+
+    ``run(actor, obj, data)`` calls the service with the form's ``service_kwargs()``.
+    ``confirm`` puts a ``data-confirm`` question on the submit button (irreversible steps).
+    """
+
+    name: str
+    label: str
+    form_class: type[StepForm]
+    run: Callable[[Actor, Any, dict[str, Any]], object]
+    confirm: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline on a row's timeline: its date, its legal basis, and where it stands."""
+
+    label: str
+    due: dt.date | None  # None while the period is paused (e.g. a suspended case)
+    basis: str = ""
+    done_on: dt.date | None = None
+    running: bool = False
+    note: str = ""
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.running and self.done_on is None and self.due is not None and today > self.due
+
+    def state(self, today: dt.date) -> str:
+        if self.due is None:
+            return "暂停计算"
+        if self.done_on is not None:
+            late = (self.done_on - self.due).days
+            when = f"已于{self.done_on:%Y-%m-%d}办理"
+            return f"{when}（超期{late}日）" if late > 0 else f"{when}（按期）"
+        if not self.running:
+            return "未在计算"
+        left = (self.due - today).days
+        if left > 0:
+            return f"剩余{left}日"
+        return "今日届满" if left == 0 else f"逾期{-left}日"
+
+    def as_dict(self, today: dt.date) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "due": self.due,
+            "basis": self.basis,
+            "done_on": self.done_on,
+            "running": self.running,
+            "overdue": self.overdue(today),
+            "state": self.state(today),
+            "note": self.note,
+        }
+
+
+def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, next to the field it names.
+
+    ``{"date": …}`` goes to the form's ``date_field``; keys the form does not have (and
+    messages without a key) go to the top of the form.
+    """
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    aliases = {"date": getattr(form, "date_field", "")}
+    for key, errors in exc.error_dict.items():
+        target = aliases.get(key) or key
+        messages_ = [m for e in errors for m in e.messages]
+        form.add_error(target if target in form.fields else None, messages_)
+
+
+def form_errors(form: forms.BaseForm) -> ValidationError:
+    """A form's errors as one ValidationError, each message prefixed by its field label."""
+    found: list[str] = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        found += [f"{label}：{e}" if label else str(e) for e in errors]
+    return ValidationError(found)
+
+
+def import_action(register_key: str) -> list[Action]:
+    """The 导入Excel button for a register, once the import page (``core:register_import``)
+    exists; an empty list otherwise."""
+    try:
+        return [Action("导入Excel", reverse("core:register_import", args=[register_key]))]
+    except NoReverseMatch:
+        return []
+
+
+def app_export_xlsx(module: str, qs: models.QuerySet[Any]) -> bytes | None:
+    """A register's own Excel layout (``module.export_xlsx(qs)``) if that module exists."""
+    try:
+        excel = importlib.import_module(module)
+    except ImportError:
+        return None
+    content: bytes = excel.export_xlsx(qs)
+    return content
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -87,15 +299,20 @@ class Register(Generic[M]):
     """Configuration of one register's screens. Subclass and set the class attributes."""
 
     key: ClassVar[str]  # URL name prefix, e.g. "units"
+    url_prefix: ClassVar[str] = ""  # URL path segment when it differs from ``key``
     title: ClassVar[str]
     model: type[M]
     columns: ClassVar[Sequence[Column]] = ()
     filters: ClassVar[Sequence[Filter]] = ()
     search_fields: ClassVar[Sequence[str]] = ()
-    detail_fields: ClassVar[Sequence[str]] = ()
+    detail_fields: ClassVar[Sequence[str | Column]] = ()
     form_class: ClassVar[type[forms.ModelForm[Any]] | None] = None
     view_cap: ClassVar[Cap] = Cap.VIEW_RECORDS
     ordering: ClassVar[Sequence[str]] = ()
+    detail_template: ClassVar[str] = "core/register/detail.html"
+    create_form_class: ClassVar[type[StepForm] | None] = None
+    create_label: ClassVar[str] = "登记"
+    steps: ClassVar[Sequence[Step]] = ()
 
     # --- hooks a register overrides -------------------------------------------------------
     def base_queryset(self) -> models.QuerySet[M]:
@@ -109,12 +326,65 @@ class Register(Generic[M]):
         return []
 
     def detail_actions(self, actor: Actor, obj: M) -> list[Action]:
-        """Buttons on the detail page (e.g. 撤销)."""
-        return []
+        """Buttons on the detail page: by default, the steps the actor may take on ``obj``."""
+        return [
+            Action(s.label, reverse(f"{self.key}_step", args=[obj.pk, s.name]))
+            for s in self.steps
+            if self.step_allowed(actor, obj, s)
+        ]
+
+    def detail_context(self, actor: Actor, obj: M) -> dict[str, Any]:
+        """Extra context for ``detail_template`` (timelines, related tables …)."""
+        return {}
 
     def save(self, actor: Actor, obj: M, data: dict[str, Any]) -> M:
         """Persist the edit form's cleaned data through the register's service."""
         raise NotImplementedError
+
+    def can_create(self, actor: Actor) -> bool:
+        return self.create_form_class is not None and actor.can(Cap.EDIT_RECORDS)
+
+    def create(self, actor: Actor, data: dict[str, Any]) -> M:
+        """Create a row from the create form's ``service_kwargs()`` through the service."""
+        raise NotImplementedError
+
+    def step_check(self, actor: Actor, obj: M, step: Step) -> None:
+        """Raise PermissionDenied (role, side) or ValidationError (state) if ``step`` may not
+        be taken on ``obj`` now. By default: whoever may edit the row."""
+        if not self.can_edit(actor, obj):
+            raise PermissionDenied(f"当前角色“{actor.role_label}”不能办理此事项")
+
+    def step_allowed(self, actor: Actor, obj: M, step: Step) -> bool:
+        try:
+            self.step_check(actor, obj, step)
+        except (PermissionDenied, ValidationError):
+            return False
+        return True
+
+    def step_named(self, name: str) -> Step:
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise Http404("没有这个办理事项")
+
+    # --- writes shared by the screens and the API ------------------------------------------
+    def perform(self, actor: Actor, obj: M, name: str, data: Mapping[str, Any]) -> object:
+        """Validate ``data`` with the step's form and run it (the API's path; raises)."""
+        step = self.step_named(name)
+        self.step_check(actor, obj, step)
+        form = step.form_class(data, actor=actor, obj=obj)
+        if not form.is_valid():
+            raise form_errors(form)
+        return step.run(actor, obj, form.service_kwargs())
+
+    def create_from(self, actor: Actor, data: Mapping[str, Any]) -> M:
+        """Validate ``data`` with the create form and create the row (the API's path)."""
+        if self.create_form_class is None or not self.can_create(actor):
+            raise PermissionDenied(f"当前角色“{actor.role_label}”不能登记")
+        form = self.create_form_class(data, actor=actor)
+        if not form.is_valid():
+            raise form_errors(form)
+        return self.create(actor, form.service_kwargs())
 
     # --- queries ----------------------------------------------------------------------------
     def queryset(self, actor: Actor) -> models.QuerySet[M]:
@@ -124,10 +394,10 @@ class Register(Generic[M]):
     def filtered(self, actor: Actor, params: Any) -> models.QuerySet[M]:
         qs = self.queryset(actor)
         for flt in self.filters:
-            value = params.get(flt.name, "").strip()
+            value = (params.get(flt.name) or "").strip()
             if value:
-                qs = qs.filter(**{flt.lookup: value})
-        term = params.get("q", "").strip()
+                qs = flt.filter(qs, value)
+        term = (params.get("q") or "").strip()
         if term and self.search_fields:
             query = Q()
             for name in self.search_fields:
@@ -141,9 +411,23 @@ class Register(Generic[M]):
     def url(self, view: str, obj: M | None = None) -> str:
         return reverse(f"{self.key}_{view}", args=[obj.pk] if obj is not None else [])
 
+    def detail_rows(self, obj: M) -> list[tuple[str, object]]:
+        rows: list[tuple[str, object]] = []
+        for entry in self.detail_fields:
+            if isinstance(entry, Column):
+                rows.append((entry.label, entry.render(obj)))
+            else:
+                rows.append((field_label(self.model, entry), Column(entry, "").render(obj)))
+        return rows
+
     # --- views ------------------------------------------------------------------------------
     def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-        return {"register": self, "title": self.title, **extra}
+        return {
+            "register": self,
+            "title": self.title,
+            "has_edit_form": self.form_class is not None,
+            **extra,
+        }
 
     def list_view(self, request: HttpRequest) -> HttpResponse:
         actor = actor_of(request)
@@ -151,7 +435,7 @@ class Register(Generic[M]):
         qs = self.filtered(actor, request.GET)
         page = Paginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [(obj, [(c.render(obj), c.link) for c in self.columns]) for obj in page.object_list]
-        filters = [(f, request.GET.get(f.name, "")) for f in self.filters]
+        filters = [(f, request.GET.get(f.name, ""), f.options(actor)) for f in self.filters]
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -172,19 +456,18 @@ class Register(Generic[M]):
         actor = actor_of(request)
         actor.require(self.view_cap)
         obj = self.get_object(actor, pk)
-        fields = [
-            (field_label(self.model, n), Column(n, "").render(obj)) for n in self.detail_fields
-        ]
         return render(
             request,
-            "core/register/detail.html",
+            self.detail_template,
             self._context(
                 request,
                 obj=obj,
-                fields=fields,
+                fields=self.detail_rows(obj),
                 can_edit=self.can_edit(actor, obj),
                 actions=self.detail_actions(actor, obj),
                 tab="detail",
+                today=timezone.localdate(),
+                **self.detail_context(actor, obj),
             ),
         )
 
@@ -194,19 +477,46 @@ class Register(Generic[M]):
         if self.form_class is None or not self.can_edit(actor, obj):
             raise PermissionDenied(f"当前角色“{actor.role_label}”不能修改此记录")
         form = self.form_class(request.POST or None, instance=obj)
-        if request.method == "POST" and form.is_valid():
-            try:
-                self.save(actor, obj, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "已保存")
-                return redirect(self.url("detail", obj))
+        saving = request.method == "POST" and form.is_valid()
+        if saving and _submitted(form, lambda: self.save(actor, obj, form.cleaned_data)):
+            messages.success(request, "已保存")
+            return redirect(self.url("detail", obj))
         return render(
             request,
             "core/register/edit.html",
             self._context(request, obj=obj, form=form, tab="edit"),
         )
+
+    def create_view(self, request: HttpRequest) -> HttpResponse:
+        actor = actor_of(request)
+        if self.create_form_class is None or not self.can_create(actor):
+            raise PermissionDenied(f"当前角色“{actor.role_label}”不能登记")
+        initial = {k: v for k, v in request.GET.items() if v}
+        form = self.create_form_class(_posted(request), actor=actor, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            created: list[M] = []
+            if _submitted(form, lambda: created.append(self.create(actor, form.service_kwargs()))):
+                messages.success(request, f"已{self.create_label}：{created[0]}")
+                return redirect(self.url("detail", created[0]))
+        context = self._context(request, form=form, heading=f"{self.create_label}·{self.title}")
+        return render(request, "core/register/create.html", context)
+
+    def step_view(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        actor = actor_of(request)
+        actor.require(self.view_cap)
+        obj, step = self.get_object(actor, pk), self.step_named(name)
+        try:
+            self.step_check(actor, obj, step)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(self.url("detail", obj))
+        form = step.form_class(_posted(request), actor=actor, obj=obj)
+        posted = request.method == "POST" and form.is_valid()
+        if posted and _submitted(form, lambda: step.run(actor, obj, form.service_kwargs())):
+            messages.success(request, f"已办理：{step.label}")
+            return redirect(self.url("detail", obj))
+        context = self._context(request, obj=obj, form=form, step=step, tab="step")
+        return render(request, "core/register/step.html", context)
 
     def history_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
@@ -248,19 +558,40 @@ class Register(Generic[M]):
         return buffer.getvalue()
 
     def urls(self) -> list[URLPattern]:
-        wrap = login_required
-        return [
-            path(f"{self.key}/", wrap(self.list_view), name=f"{self.key}_list"),
-            path(f"{self.key}/export.xlsx", wrap(self.export_view), name=f"{self.key}_export"),
-            path(f"{self.key}/<int:pk>/", wrap(self.detail_view), name=f"{self.key}_detail"),
-            path(f"{self.key}/<int:pk>/edit/", wrap(self.edit_view), name=f"{self.key}_edit"),
-            path(
-                f"{self.key}/<int:pk>/history/", wrap(self.history_view), name=f"{self.key}_history"
-            ),
+        wrap, key, at = login_required, self.key, self.url_prefix or self.key
+        patterns = [
+            path(f"{at}/", wrap(self.list_view), name=f"{key}_list"),
+            path(f"{at}/export.xlsx", wrap(self.export_view), name=f"{key}_export"),
+            path(f"{at}/<int:pk>/", wrap(self.detail_view), name=f"{key}_detail"),
+            path(f"{at}/<int:pk>/edit/", wrap(self.edit_view), name=f"{key}_edit"),
+            path(f"{at}/<int:pk>/history/", wrap(self.history_view), name=f"{key}_history"),
         ]
+        if self.create_form_class is not None:
+            patterns.append(path(f"{at}/new/", wrap(self.create_view), name=f"{key}_create"))
+        if self.steps:
+            step_view = wrap(self.step_view)
+            patterns.append(path(f"{at}/<int:pk>/<slug:name>/", step_view, name=f"{key}_step"))
+        return patterns
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data, or None for GET (a form with no fields is still bound when posted)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _submitted(form: forms.BaseForm, call: Callable[[], object]) -> bool:
+    """Run a service call for a valid form; on ValidationError show it on the form."""
+    try:
+        call()
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return False
+    return True
 
 
 def _cell(value: object) -> object:
+    if isinstance(value, SafeData):
+        return strip_tags(str(value))
     if value is None or isinstance(value, int | float | str):
         return value
     return str(value)

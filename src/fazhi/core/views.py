@@ -30,10 +30,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor is None:
         return render(request, "core/home_no_role.html")
     template = HOME_TEMPLATES.get(actor.role, "core/home_business.html")
-    context = {
-        "unit_count": units_for(actor).count() if actor.can(Cap.VIEW_RECORDS) else None,
-        "today": timezone.localdate(),
-    }
+    today = timezone.localdate()
+    context: dict[str, object] = {"today": today, "unit_count": None}
+    if actor.can(Cap.VIEW_RECORDS):
+        from fazhi.litigation.selectors import todo_counts as litigation_todo
+        from fazhi.reconsideration.selectors import todo_counts as reconsideration_todo
+
+        context |= {
+            "unit_count": units_for(actor).count(),
+            "rec": reconsideration_todo(actor, today),
+            "lit": litigation_todo(actor, today),
+        }
     return render(request, template, context)
 
 

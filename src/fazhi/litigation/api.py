@@ -1,7 +1,256 @@
-"""REST endpoints of the litigation app (under /api/v1/litigation/), scoped like the UI."""
+"""REST endpoints of the litigation app (under /api/v1/litigation/), scoped like the UI.
+
+Reads and writes go through the same registers as the screens (``views.cases`` …): list
+filters are the list page's; a hearing or a result is validated by its form, then the
+service decides. Personal data is masked. Errors are Chinese (see ``fazhi.api``).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
 
-router = Router(tags=["litigation"])
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Body, Router, Schema
+from ninja import Status as Reply
+
+from fazhi.core.api_auth import actor_of
+from fazhi.core.audit import mask_text, mask_value
+from fazhi.litigation.models import JudicialSuggestion, LitigationCase
+from fazhi.litigation.views import cases, suggestions
+from fazhi.orgs.scoping import Actor
+
+router = Router(tags=["行政应诉"])
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    court: str
+    level: str
+    level_label: str
+    unit_code: str
+    unit_name: str
+    plaintiff_name_masked: str
+    cause: str
+    act_category: str
+    filed_on: dt.date
+    status: str
+    status_label: str
+    hearing_count: int
+    head_appeared: bool
+    judged_on: dt.date | None
+    result: str
+    result_label: str
+    is_loss: bool
+
+    @staticmethod
+    def fields_of(case: LitigationCase) -> dict[str, Any]:
+        return {
+            "id": case.pk,
+            "number": case.number,
+            "court": case.court,
+            "level": case.level,
+            "level_label": case.get_level_display(),
+            "unit_code": case.unit.code,
+            "unit_name": case.unit.name,
+            "plaintiff_name_masked": mask_value(case.plaintiff_name),
+            "cause": mask_text(case.cause),
+            "act_category": case.act_category,
+            "filed_on": case.filed_on,
+            "status": case.status,
+            "status_label": case.get_status_display(),
+            "hearing_count": case.hearing_count,
+            "head_appeared": case.head_appeared,
+            "judged_on": case.judged_on,
+            "result": case.result,
+            "result_label": case.get_result_display(),
+            "is_loss": case.is_loss,
+        }
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class HearingOut(Schema):
+    held_on: dt.date
+    head_appeared: bool
+    head_name: str
+    head_post: str
+    head_category: str
+    absence_reason: str
+    staff_appeared: bool
+
+
+class EventOut(Schema):
+    on: dt.date
+    kind: str
+    actor_name: str
+    note: str
+
+
+class DeadlineOut(Schema):
+    label: str
+    due: dt.date | None
+    basis: str
+    done_on: dt.date | None
+    running: bool
+    overdue: bool
+    state: str
+    note: str
+
+
+class SuggestionOut(Schema):
+    id: int
+    case_id: int | None
+    unit_code: str
+    court: str
+    received_on: dt.date
+    content: str
+    reply_due: dt.date | None
+    replied_on: dt.date | None
+    reply_note: str
+    overdue: bool
+
+    @staticmethod
+    def of(row: JudicialSuggestion) -> SuggestionOut:
+        late = row.replied_on is None and row.reply_due is not None
+        return SuggestionOut(
+            id=row.pk,
+            case_id=row.case_id,
+            unit_code=row.unit.code,
+            court=row.court,
+            received_on=row.received_on,
+            content=mask_text(row.content),
+            reply_due=row.reply_due,
+            replied_on=row.replied_on,
+            reply_note=mask_text(row.reply_note),
+            overdue=late and row.reply_due < timezone.localdate(),  # type: ignore[operator]
+        )
+
+
+class TransitionOut(Schema):
+    name: str
+    label: str
+
+
+class CaseDetailOut(CaseOut):
+    result_note: str
+    first_hearing_on: dt.date | None
+    reconsideration_id: int | None
+    hearings: list[HearingOut]
+    events: list[EventOut]
+    deadlines: list[DeadlineOut]
+    suggestions: list[SuggestionOut]
+    transitions: list[TransitionOut]
+
+    @staticmethod
+    def of(case: LitigationCase, actor: Actor) -> CaseDetailOut:
+        today = timezone.localdate()
+        rows = list(case.suggestions.select_related("unit"))
+        return CaseDetailOut(
+            **CaseOut.fields_of(case),
+            result_note=mask_text(case.result_note),
+            first_hearing_on=case.first_hearing_on,
+            reconsideration_id=case.reconsideration_id,
+            hearings=[
+                HearingOut(
+                    held_on=h.held_on,
+                    head_appeared=h.head_appeared,
+                    head_name=h.head_name,
+                    head_post=h.head_post,
+                    head_category=h.head_category,
+                    absence_reason=h.absence_reason,
+                    staff_appeared=h.staff_appeared,
+                )
+                for h in case.hearings.all()
+            ],
+            events=[
+                EventOut(on=e.on, kind=e.kind, actor_name=e.actor_name, note=mask_text(e.note))
+                for e in case.events.all()
+            ],
+            deadlines=[DeadlineOut(**d.as_dict(today)) for d in cases.deadlines(rows)],
+            suggestions=[SuggestionOut.of(s) for s in rows],
+            transitions=[
+                TransitionOut(name=s.name, label=s.label)
+                for s in cases.steps
+                if cases.step_allowed(actor, case, s)
+            ],
+        )
+
+
+@router.get("/cases", response=CasePage, summary="行政应诉案件列表")
+def list_cases(
+    request: HttpRequest,
+    status: str | None = None,
+    level: str | None = None,
+    loss: str | None = None,
+    head: str | None = None,
+    year: int | None = None,
+    judged_year: int | None = None,
+    unit: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> CasePage:
+    """筛选与列表页相同：status、level 审级、loss=1 败诉、head=1 负责人出庭、year 立案年度、
+    judged_year 裁判年度、unit 被告单位编码（含下级）、q 案号/法院/案由。"""
+    actor = actor_of(request)
+    actor.require(cases.view_cap)
+    qs = cases.filtered(actor, request.GET)
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    rows = qs[offset : offset + limit]
+    return CasePage(count=qs.count(), items=[CaseOut(**CaseOut.fields_of(c)) for c in rows])
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut, summary="行政应诉案件详情（含庭审与节点）")
+def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
+    actor = actor_of(request)
+    actor.require(cases.view_cap)
+    return CaseDetailOut.of(cases.get_object(actor, case_id), actor)
+
+
+@router.post("/cases", response={201: CaseDetailOut}, summary="登记行政应诉案件")
+def create_case(request: HttpRequest, payload: Body[dict[str, Any]]) -> Reply[CaseDetailOut]:
+    """字段：unit（被告单位编码）、number、court、level（first/second/retrial）、filed_on、
+    plaintiff_name、cause、act_category。"""
+    actor = actor_of(request)
+    case = cases.create_from(actor, payload)
+    return Reply(201, CaseDetailOut.of(cases.get_object(actor, case.pk), actor))
+
+
+@router.post("/cases/{case_id}/hearings", response={201: CaseDetailOut}, summary="登记开庭")
+def add_hearing(
+    request: HttpRequest, case_id: int, payload: Body[dict[str, Any]]
+) -> Reply[CaseDetailOut]:
+    """字段：held_on、head_appeared（true/false）、head_name、head_post、head_category
+    （principal/deputy/other_in_charge）、absence_reason（未出庭时必填）、staff_appeared。"""
+    actor = actor_of(request)
+    cases.perform(actor, cases.get_object(actor, case_id), "add_hearing", payload)
+    return Reply(201, CaseDetailOut.of(cases.get_object(actor, case_id), actor))
+
+
+@router.post(
+    "/cases/{case_id}/transitions/{name}",
+    response=CaseDetailOut,
+    summary="办理：add_hearing 登记开庭，close 结案（judged_on、result、note）",
+)
+def transition(
+    request: HttpRequest, case_id: int, name: str, payload: Body[dict[str, Any]]
+) -> CaseDetailOut:
+    actor = actor_of(request)
+    cases.perform(actor, cases.get_object(actor, case_id), name, payload)
+    return CaseDetailOut.of(cases.get_object(actor, case_id), actor)
+
+
+@router.get("/suggestions", response=list[SuggestionOut], summary="司法建议列表")
+def list_suggestions(
+    request: HttpRequest, state: str | None = None, year: int | None = None
+) -> list[SuggestionOut]:
+    """state：pending 待答复、overdue 逾期未答复、replied 已答复；year 收到年度。"""
+    actor = actor_of(request)
+    actor.require(suggestions.view_cap)
+    return [SuggestionOut.of(s) for s in suggestions.filtered(actor, request.GET)[:500]]

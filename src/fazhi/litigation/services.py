@@ -34,7 +34,7 @@ from fazhi.litigation.models import (
 )
 from fazhi.orgs.models import OrgUnit, UnitKind
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, require_unit_in_scope
+from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
 from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
 
 
@@ -54,6 +54,11 @@ def _check_date(value: dt.date, label: str, not_before: dt.date | None, before_l
 def _require_editor(actor: Actor, unit: OrgUnit) -> None:
     actor.require(Cap.EDIT_RECORDS)
     require_unit_in_scope(unit, actor)
+
+
+def _sees_reconsideration(actor: Actor, case: ReconsiderationCase) -> bool:
+    sides = [case.unit, *([case.respondent] if case.respondent else [])]
+    return any(unit_in_scope(side, actor) for side in sides)
 
 
 def _locked(case: LitigationCase, transition: str, label: str) -> LitigationCase:
@@ -88,6 +93,8 @@ def case_register(
         raise ValidationError({"number": "请填写案号"})
     if not court.strip():
         raise ValidationError({"court": "请填写法院"})
+    if reconsideration is not None and not _sees_reconsideration(actor, reconsideration):
+        raise ValidationError({"reconsideration": "关联的复议案件不在您的管辖范围内"})
     if act_category not in ActCategory.values:
         raise ValidationError({"act_category": "请选择被诉行为类别"})
     if level not in Level.values:
@@ -282,6 +289,8 @@ def suggestion_receive(
     """Register a 司法建议 received by ``unit`` (optionally about a case)."""
     _require_editor(actor, unit)
     _check_date(received_on, "收到日期", None, "")
+    if case is not None and case.unit_id != unit.pk:
+        raise ValidationError({"case": "关联案件的被告应为收到司法建议的单位"})
     if not content.strip():
         raise ValidationError({"content": "请填写建议内容"})
     if reply_due is not None and reply_due < received_on:

@@ -1,0 +1,38 @@
+"""Reads of the 行政应诉 register, always through :func:`fazhi.orgs.scoping.visible_to`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Count, Q
+
+from fazhi.litigation.models import (
+    JudicialSuggestion,
+    LitigationCase,
+    LossReview,
+    LossReviewStatus,
+    Status,
+)
+from fazhi.orgs.scoping import Actor, visible_to
+
+
+def cases_for(actor: Actor) -> models.QuerySet[LitigationCase]:
+    """Cases whose 被告 is a unit in the actor's subtree."""
+    return visible_to(LitigationCase.objects.all(), actor)
+
+
+def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
+    """Pending cases, unanswered (and overdue) 司法建议 and open 败诉剖析 in scope."""
+    pending = cases_for(actor).filter(status=Status.PENDING).count()
+    suggestions = visible_to(JudicialSuggestion.objects.all(), actor).aggregate(
+        unanswered=Count("pk", filter=Q(replied_on__isnull=True)),
+        overdue=Count("pk", filter=Q(replied_on__isnull=True, reply_due__lt=today)),
+    )
+    reviews = visible_to(LossReview.objects.all(), actor).filter(status=LossReviewStatus.OPEN)
+    return {
+        "pending": pending,
+        "suggestions_unanswered": suggestions["unanswered"],
+        "suggestions_overdue": suggestions["overdue"],
+        "reviews_open": reviews.count(),
+    }

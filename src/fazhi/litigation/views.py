@@ -1,0 +1,349 @@
+"""Screens of the 行政应诉 register, configured on the generic register layer.
+
+Three registers: 应诉案件 (with hearings, 负责人出庭, result, timeline), 司法建议 (待答复 /
+逾期) and 败诉剖析. Each gives list, detail, forms, history and Excel export; the API reuses
+them (``cases.perform``, ``cases.timeline``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from fazhi.core.audit import mask_value
+from fazhi.core.registers import (
+    Action,
+    Column,
+    Deadline,
+    Filter,
+    Register,
+    Step,
+    app_export_xlsx,
+    import_action,
+    unit_filter,
+    year_filter,
+)
+from fazhi.litigation import forms as f
+from fazhi.litigation import services
+from fazhi.litigation.models import (
+    TRANSITIONS,
+    JudicialSuggestion,
+    Level,
+    LitigationCase,
+    LitigationQuerySet,
+    LossReview,
+    LossReviewStatus,
+    Result,
+    Status,
+)
+from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.roles import Cap
+from fazhi.orgs.scoping import Actor, unit_in_scope
+from fazhi.reconsideration.models import ActCategory
+
+YES_NO = (("1", "是"), ("0", "否"))
+HEAD_RULES = "《最高人民法院关于行政机关负责人出庭应诉若干问题的规定》第2、7、8、12条"
+
+
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def _result_cell(case: LitigationCase) -> object:
+    if case.is_loss:
+        return format_html('<strong class="error">{}</strong>', case.get_result_display())
+    return case.get_result_display()
+
+
+def _editable(actor: Actor, unit: OrgUnit) -> bool:
+    return actor.can(Cap.EDIT_RECORDS) and unit_in_scope(unit, actor)
+
+
+class CaseRegister(Register[LitigationCase]):
+    key = "litigation"
+    url_prefix = "cases"
+    title = "行政应诉案件"
+    model = LitigationCase
+    columns = (
+        Column("number", "案号", link=True),
+        Column("court", "法院"),
+        Column("level", "审级"),
+        Column("unit.name", "被告"),
+        Column("filed_on", "立案日期", value=lambda c: c.filed_on.isoformat()),
+        Column("hearing_count", "开庭次数"),
+        Column("head_appeared", "负责人出庭", value=lambda c: _yes_no(c.head_appeared)),
+        Column("status", "状态"),
+        Column("result", "裁判结果", value=_result_cell),
+    )
+    filters = (
+        Filter("level", "审级", "level", Level.choices),
+        Filter("status", "状态", "status", Status.choices),
+        Filter("loss", "败诉", "is_loss", YES_NO),
+        Filter("head", "负责人出庭", "head_appeared", YES_NO),
+        year_filter("year", "立案年度", "filed_on"),
+        year_filter("judged_year", "裁判年度", "judged_on"),
+        unit_filter("unit", "被告单位", "unit__path"),
+        Filter("act_category", "被诉行为类别", "act_category", ActCategory.choices),
+        Filter("result", "裁判结果", "result", Result.choices),
+    )
+    search_fields = ("number", "court", "cause")
+    detail_fields = (
+        "number",
+        "court",
+        "level",
+        "unit",
+        Column("plaintiff_name", "原告", value=lambda c: mask_value(c.plaintiff_name)),
+        "cause",
+        "act_category",
+        "reconsideration",
+        "filed_on",
+        "status",
+        "hearing_count",
+        "first_hearing_on",
+        Column("head_appeared", "负责人出庭", value=lambda c: _yes_no(c.head_appeared)),
+        "judged_on",
+        "result",
+        "result_note",
+        Column("is_loss", "败诉", value=lambda c: _yes_no(c.is_loss)),
+    )
+    form_class = f.CaseEditForm
+    create_form_class = f.CaseRegisterForm
+    create_label = "登记案件"
+    detail_template = "litigation/case_detail.html"
+    steps = (
+        Step(
+            "add_hearing",
+            "登记开庭",
+            f.HearingForm,
+            run=lambda actor, case, data: services.hearing_add(actor=actor, case=case, **data),
+            help=f"行政机关负责人出庭应诉，不能出庭的应委托工作人员出庭并说明理由（{HEAD_RULES}）",
+        ),
+        Step(
+            "close",
+            "结案（裁判结果）",
+            f.CaseCloseForm,
+            run=lambda actor, case, data: services.case_close(actor=actor, case=case, **data),
+            confirm="确定登记裁判结果并结案吗？结案后不能再登记开庭。",
+        ),
+    )
+
+    def base_queryset(self) -> LitigationQuerySet:
+        return LitigationCase.objects.select_related("unit", "reconsideration")
+
+    def can_edit(self, actor: Actor, obj: LitigationCase) -> bool:
+        return _editable(actor, obj.unit)
+
+    def step_check(self, actor: Actor, obj: LitigationCase, step: Step) -> None:
+        super().step_check(actor, obj, step)
+        if step.name not in TRANSITIONS[obj.status]:
+            raise ValidationError(f"案件当前状态为“{obj.get_status_display()}”，不能{step.label}")
+
+    def list_actions(self, actor: Actor) -> list[Action]:
+        if not self.can_create(actor):
+            return []
+        return [Action("登记新案件", self.url("create")), *import_action(self.key)]
+
+    def detail_actions(self, actor: Actor, obj: LitigationCase) -> list[Action]:
+        actions = super().detail_actions(actor, obj)
+        if self.can_edit(actor, obj):
+            query = f"?case={obj.pk}&unit={obj.unit.code}&court={obj.court}"
+            actions.append(Action("登记司法建议", reverse("judicial_suggestions_create") + query))
+        return actions
+
+    def create(self, actor: Actor, data: dict[str, Any]) -> LitigationCase:
+        return services.case_register(actor=actor, **data)
+
+    def save(self, actor: Actor, obj: LitigationCase, data: dict[str, Any]) -> LitigationCase:
+        return services.case_update(actor=actor, case=obj, data=data)
+
+    def export_xlsx(self, qs: models.QuerySet[LitigationCase]) -> bytes:
+        own = app_export_xlsx("fazhi.litigation.excel", qs)
+        return own if own is not None else super().export_xlsx(qs)
+
+    # --- reads for the case page and the API ---------------------------------------------
+    def detail_context(self, actor: Actor, obj: LitigationCase) -> dict[str, Any]:
+        suggestions = list(obj.suggestions.select_related("unit"))
+        return {
+            "hearings": list(obj.hearings.all()),
+            "suggestions": suggestions,
+            "timeline": self.timeline(obj, suggestions),
+            "deadlines": [d.as_dict(timezone.localdate()) for d in self.deadlines(suggestions)],
+            "loss_reviews": list(obj.loss_reviews_covering.select_related("unit")),
+            "head_rules": HEAD_RULES,
+        }
+
+    @staticmethod
+    def deadlines(suggestions: list[JudicialSuggestion]) -> list[Deadline]:
+        return [
+            Deadline(
+                f"司法建议答复期限（{s.court}）",
+                s.reply_due,
+                "司法建议书载明的答复期限",
+                done_on=s.replied_on,
+                running=s.replied_on is None,
+            )
+            for s in suggestions
+            if s.reply_due is not None
+        ]
+
+    def timeline(
+        self, case: LitigationCase, suggestions: list[JudicialSuggestion] | None = None
+    ) -> list[dict[str, Any]]:
+        """Events and the 司法建议 answer deadlines in date order."""
+        today = timezone.localdate()
+        rows = suggestions if suggestions is not None else list(case.suggestions.all())
+        items = [
+            {
+                "on": e.on,
+                "kind": "event",
+                "label": e.kind,
+                "note": e.note,
+                "actor_name": e.actor_name,
+            }
+            for e in case.events.all()
+        ]
+        items += [
+            {"on": d.due, "kind": "deadline", **d.as_dict(today)} for d in self.deadlines(rows)
+        ]
+        return sorted(items, key=lambda i: (i["on"], i["kind"] == "deadline"))
+
+
+def _suggestion_state(row: JudicialSuggestion) -> object:
+    if row.replied_on is not None:
+        return "已答复"
+    if row.reply_due is not None and row.reply_due < timezone.localdate():
+        return mark_safe('待答复 <span class="badge error">逾期</span>')
+    return "待答复"
+
+
+def _suggestion_filter(qs: models.QuerySet[JudicialSuggestion], value: str) -> Any:
+    pending = qs.filter(replied_on__isnull=True)
+    if value == "pending":
+        return pending
+    if value == "overdue":
+        return pending.filter(reply_due__lt=timezone.localdate())
+    return qs.filter(replied_on__isnull=False) if value == "replied" else qs
+
+
+class SuggestionRegister(Register[JudicialSuggestion]):
+    key = "judicial_suggestions"
+    url_prefix = "suggestions"
+    title = "司法建议"
+    model = JudicialSuggestion
+    columns = (
+        Column("received_on", "收到日期", link=True, value=lambda s: s.received_on.isoformat()),
+        Column("court", "发出法院"),
+        Column("unit.name", "收到单位"),
+        Column("case.number", "关联案件"),
+        Column("reply_due", "答复期限"),
+        Column("replied_on", "答复日期"),
+        Column("state", "状态", value=_suggestion_state),
+    )
+    filters = (
+        Filter(
+            "state",
+            "答复情况",
+            choices=(("pending", "待答复"), ("overdue", "逾期未答复"), ("replied", "已答复")),
+            apply=_suggestion_filter,
+        ),
+        year_filter("year", "收到年度", "received_on"),
+        unit_filter("unit", "收到单位", "unit__path"),
+    )
+    search_fields = ("court", "content")
+    detail_fields = (
+        "court",
+        "unit",
+        "case",
+        "received_on",
+        "content",
+        "reply_due",
+        "replied_on",
+        "reply_note",
+    )
+    create_form_class = f.SuggestionReceiveForm
+    create_label = "登记司法建议"
+    steps = (
+        Step(
+            "reply",
+            "答复司法建议",
+            f.SuggestionReplyForm,
+            run=lambda actor, row, data: services.suggestion_reply(
+                actor=actor, suggestion=row, **data
+            ),
+        ),
+    )
+
+    def base_queryset(self) -> models.QuerySet[JudicialSuggestion]:
+        return JudicialSuggestion.objects.select_related("unit", "case")
+
+    def can_edit(self, actor: Actor, obj: JudicialSuggestion) -> bool:
+        return _editable(actor, obj.unit)
+
+    def step_check(self, actor: Actor, obj: JudicialSuggestion, step: Step) -> None:
+        super().step_check(actor, obj, step)
+        if obj.replied_on is not None:
+            raise ValidationError("该司法建议已答复")
+
+    def list_actions(self, actor: Actor) -> list[Action]:
+        return [Action("登记司法建议", self.url("create"))] if self.can_create(actor) else []
+
+    def create(self, actor: Actor, data: dict[str, Any]) -> JudicialSuggestion:
+        return services.suggestion_receive(actor=actor, **data)
+
+
+class LossReviewRegister(Register[LossReview]):
+    """败诉剖析: opened by the services after every N losses; the 依法治办 completes it."""
+
+    key = "loss_reviews"
+    url_prefix = "loss-reviews"
+    title = "败诉剖析"
+    model = LossReview
+    columns = (
+        Column("unit.name", "剖析单位", link=True),
+        Column("opened_on", "启动日期", value=lambda r: r.opened_on.isoformat()),
+        Column("threshold", "触发败诉件数"),
+        Column("status", "状态"),
+        Column("completed_on", "完成日期"),
+    )
+    filters = (
+        Filter("status", "状态", "status", LossReviewStatus.choices),
+        year_filter("year", "启动年度", "opened_on"),
+        unit_filter("unit", "剖析单位", "unit__path"),
+    )
+    detail_fields = ("unit", "opened_on", "threshold", "status", "completed_on", "findings")
+    detail_template = "litigation/loss_review_detail.html"
+    steps = (
+        Step(
+            "complete",
+            "完成败诉剖析",
+            f.LossReviewCompleteForm,
+            run=lambda actor, review, data: services.loss_review_complete(
+                actor=actor, review=review, **data
+            ),
+        ),
+    )
+
+    def base_queryset(self) -> models.QuerySet[LossReview]:
+        return LossReview.objects.select_related("unit")
+
+    def can_edit(self, actor: Actor, obj: LossReview) -> bool:
+        return actor.can(Cap.COORDINATE) and unit_in_scope(obj.unit, actor)
+
+    def step_check(self, actor: Actor, obj: LossReview, step: Step) -> None:
+        super().step_check(actor, obj, step)
+        if obj.status == LossReviewStatus.DONE:
+            raise ValidationError("该败诉剖析已完成")
+
+    def detail_context(self, actor: Actor, obj: LossReview) -> dict[str, Any]:
+        return {"covered": list(obj.covered.select_related("unit").order_by("judged_on", "pk"))}
+
+
+cases = CaseRegister()
+suggestions = SuggestionRegister()
+loss_reviews = LossReviewRegister()

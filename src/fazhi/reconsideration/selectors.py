@@ -1,0 +1,28 @@
+"""Reads of the 行政复议 register, always through :func:`fazhi.orgs.scoping.visible_to`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Count, Q
+
+from fazhi.orgs.scoping import Actor, visible_to
+from fazhi.reconsideration.models import OPEN_STATUSES, OpinionLetter, ReconsiderationCase
+
+
+def cases_for(actor: Actor) -> models.QuerySet[ReconsiderationCase]:
+    """Cases the actor may see: kept by, or brought against, a unit in its subtree."""
+    return visible_to(ReconsiderationCase.objects.all(), actor)
+
+
+def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
+    """Open cases, overdue open cases and overdue 意见书 replies in scope (two queries)."""
+    counts = cases_for(actor).aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, current_due__lt=today)),
+    )
+    letters = OpinionLetter.objects.filter(
+        case__in=cases_for(actor).values("pk"), replied_on__isnull=True, reply_due__lt=today
+    ).count()
+    return {"open": counts["open"], "overdue": counts["overdue"], "letters_overdue": letters}

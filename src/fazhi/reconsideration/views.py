@@ -1,0 +1,337 @@
+"""Screens of the 行政复议 register, configured on the generic register layer.
+
+List, detail (fields, timeline of events and deadlines, suspensions, letters), 登记, one form
+page per transition, edit, history and Excel export all come from :class:`CaseRegister`. The
+register also gives the API its reads (``deadlines``, ``timeline``) and writes (``perform``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+
+from fazhi.core.audit import mask_value
+from fazhi.core.models import DeadlineRule
+from fazhi.core.registers import (
+    Action,
+    Column,
+    Deadline,
+    Filter,
+    Register,
+    Step,
+    StepForm,
+    app_export_xlsx,
+    import_action,
+    unit_filter,
+    year_filter,
+)
+from fazhi.core.selectors import province_code_of, rules_for_province
+from fazhi.orgs.roles import Cap
+from fazhi.orgs.scoping import Actor, unit_in_scope
+from fazhi.reconsideration import forms as f
+from fazhi.reconsideration import services
+from fazhi.reconsideration.models import (
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    AcceptanceKind,
+    ActCategory,
+    CaseQuerySet,
+    Outcome,
+    Procedure,
+    ReconsiderationCase,
+    Status,
+)
+
+
+def _due_cell(case: ReconsiderationCase) -> object:
+    if case.current_due is None:
+        return ""
+    if case.is_overdue(timezone.localdate()):
+        return format_html('{} <span class="badge error">逾期</span>', case.current_due)
+    return case.current_due.isoformat()
+
+
+def _overdue(qs: CaseQuerySet, value: str) -> CaseQuerySet:
+    today = timezone.localdate()
+    return qs.overdue(today) if value == "1" else qs.open().exclude(current_due__lt=today)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("是" if value else "否")
+
+
+def _step(name: str, form: type[StepForm], confirm: str = "", help: str = "") -> Step:
+    service = getattr(services, f"case_{name}")
+    return Step(
+        name=name,
+        label=TRANSITION_LABELS[name],
+        form_class=form,
+        run=lambda actor, case, data: service(actor=actor, case=case, **data),
+        confirm=confirm,
+        help=help,
+    )
+
+
+STEPS = (
+    _step(
+        "request_correction", f.RequestCorrectionForm, help="申请人应在10个工作日内补正（第31条）"
+    ),
+    _step(
+        "receive_correction", f.ReceiveCorrectionForm, help="受理审查期限自收到补正材料之日重新计算"
+    ),
+    _step("accept", f.AcceptForm, help="受理后审理期限开始计算（第62条）"),
+    _step(
+        "deem_accepted",
+        f.DeemAcceptedForm,
+        confirm="确定按审查期限届满视为受理吗？此操作不可撤销。",
+        help="审查期限届满未作出不予受理决定的，自期限届满之日起视为受理（第30条第三款）",
+    ),
+    _step("refuse", f.RefuseForm, confirm="确定作出不予受理决定吗？此操作不可撤销。"),
+    _step(
+        "abandon",
+        f.AbandonForm,
+        confirm="确定记为无正当理由逾期不补正、视为放弃申请吗？此操作不可撤销。",
+    ),
+    _step("suspend", f.SuspendForm, help="中止期间不计入审理期限（第39条）"),
+    _step("resume", f.ResumeForm),
+    _step("extend", f.ExtendForm, help="普通程序经批准可延长，最多不超过30日（第62条）"),
+    _step("convert_to_ordinary", f.ConvertForm, help="第55条"),
+    _step("close", f.CloseForm, confirm="确定审结此案吗？审结后不能再变更状态。"),
+    Step(
+        "letter_issue",
+        "制发意见书/建议书",
+        f.LetterIssueForm,
+        run=lambda actor, case, data: services.letter_issue(actor=actor, case=case, **data),
+        help="收文单位应在收到后60日内报送纠正或整改情况（第76条）",
+    ),
+    Step(
+        "letter_reply",
+        "记录整改情况报送",
+        f.LetterReplyForm,
+        run=lambda actor, case, data: services.letter_reply(actor=actor, **data),
+    ),
+)
+
+
+def _unavailable(case: ReconsiderationCase, name: str, today: dt.date) -> str:
+    """Why a transition cannot be taken now ("" if it can), beyond the state table."""
+    if name not in TRANSITIONS[case.status]:
+        return f"案件当前状态为“{case.get_status_display()}”，不能{TRANSITION_LABELS[name]}"
+    if name == "extend" and (case.procedure != Procedure.ORDINARY or case.extension_days):
+        return "只有未延长过的普通程序案件可以延长审理期限"
+    if name == "convert_to_ordinary" and case.procedure != Procedure.SIMPLE:
+        return "只有适用简易程序的案件可以转为普通程序"
+    if name == "deem_accepted" and case.review_due and today <= case.review_due:
+        return f"受理审查期限至{case.review_due:%Y年%-m月%-d日}届满，届满前不能视为受理"
+    return ""
+
+
+class CaseRegister(Register[ReconsiderationCase]):
+    key = "reconsideration"
+    url_prefix = "cases"
+    title = "行政复议案件"
+    model = ReconsiderationCase
+    columns = (
+        Column("number", "案号", link=True),
+        Column("authority", "复议机关"),
+        Column("unit.name", "承办机构"),
+        Column("respondent_display", "被申请人"),
+        Column("act_category", "行政行为类别"),
+        Column("received_on", "收到日期", value=lambda c: c.received_on.isoformat()),
+        Column("status", "状态"),
+        Column("current_due", "当前期限", value=_due_cell),
+        Column("outcome", "结案方式"),
+    )
+    filters = (
+        Filter("status", "状态", "status", Status.choices),
+        Filter("overdue", "逾期", choices=(("1", "已逾期"), ("0", "未逾期")), apply=_overdue),
+        unit_filter("unit", "单位（承办或被申请）", "unit__path", "respondent__path"),
+        year_filter("year", "收到年度", "received_on"),
+        year_filter("closed_year", "结案年度", "closed_on"),
+        Filter("act_category", "行政行为类别", "act_category", ActCategory.choices),
+        Filter("outcome", "结案方式", "outcome", Outcome.choices),
+    )
+    search_fields = ("number",)
+    detail_fields = (
+        "number",
+        "authority",
+        "unit",
+        Column("respondent_display", "被申请人"),
+        "applicant_kind",
+        Column("applicant_name", "申请人", value=lambda c: mask_value(c.applicant_name)),
+        Column("applicant_phone", "联系电话", value=lambda c: mask_value(c.applicant_phone)),
+        "channel",
+        "received_on",
+        "act_category",
+        "matter",
+        "status",
+        "procedure",
+        "acceptance_kind",
+        "accepted_on",
+        "refused_on",
+        "refusal_reason",
+        "closed_on",
+        "outcome",
+        "outcome_note",
+        Column("closed_on_time", "法定期限内结案", value=lambda c: _yes_no(c.closed_on_time)),
+        "handling_days",
+    )
+    form_class = f.CaseEditForm
+    create_form_class = f.CaseReceiveForm
+    create_label = "登记案件"
+    detail_template = "reconsideration/case_detail.html"
+    steps = STEPS
+
+    def base_queryset(self) -> CaseQuerySet:
+        return ReconsiderationCase.objects.select_related("unit", "respondent")
+
+    def can_edit(self, actor: Actor, obj: ReconsiderationCase) -> bool:
+        """Only the 复议机构's side moves or edits a case; the 被申请人 side reads it."""
+        return actor.can(Cap.EDIT_RECORDS) and unit_in_scope(obj.unit, actor)
+
+    def step_check(self, actor: Actor, obj: ReconsiderationCase, step: Step) -> None:
+        if step.name == "letter_reply":
+            actor.require(Cap.EDIT_RECORDS)
+            if not f.replyable_letters(actor, obj):
+                raise PermissionDenied("没有待您记录整改情况的意见书或建议书")
+            return
+        super().step_check(actor, obj, step)
+        if step.name == "letter_issue":
+            if obj.accepted_on is None:
+                raise ValidationError("案件受理后才能制发行政复议意见书或建议书")
+            return
+        reason = _unavailable(obj, step.name, timezone.localdate())
+        if reason:
+            raise ValidationError(reason)
+
+    def list_actions(self, actor: Actor) -> list[Action]:
+        if not self.can_create(actor):
+            return []
+        return [Action("登记新案件", self.url("create")), *import_action(self.key)]
+
+    def create(self, actor: Actor, data: dict[str, Any]) -> ReconsiderationCase:
+        return services.case_receive(actor=actor, **data)
+
+    def save(
+        self, actor: Actor, obj: ReconsiderationCase, data: dict[str, Any]
+    ) -> ReconsiderationCase:
+        return services.case_update(actor=actor, case=obj, data=data)
+
+    def export_xlsx(self, qs: models.QuerySet[ReconsiderationCase]) -> bytes:
+        own = app_export_xlsx("fazhi.reconsideration.excel", qs)
+        return own if own is not None else super().export_xlsx(qs)
+
+    # --- reads for the case page and the API ---------------------------------------------
+    def detail_context(self, actor: Actor, obj: ReconsiderationCase) -> dict[str, Any]:
+        deadlines, today = self.deadlines(obj), timezone.localdate()
+        return {
+            "deadlines": [d.as_dict(today) for d in deadlines],
+            "timeline": self.timeline(obj, deadlines),
+            "suspensions": list(obj.suspensions.all()),
+            "letters": list(obj.letters.select_related("recipient")),
+        }
+
+    def deadlines(self, case: ReconsiderationCase) -> list[Deadline]:
+        """The case's statutory deadlines with their rules (第30、31、62、76条)."""
+        rules = {r.code: r for r in rules_for_province(province_code_of(case.unit))}
+        basis = _basis(rules)
+        rows: list[Deadline] = []
+        if case.review_due:
+            done = case.refused_on or (
+                case.accepted_on if case.acceptance_kind == AcceptanceKind.DECIDED else None
+            )
+            note = "视为受理" if case.acceptance_kind == AcceptanceKind.DEEMED else ""
+            rows.append(
+                Deadline(
+                    "受理审查期限",
+                    case.review_due,
+                    basis("reconsideration.acceptance_review"),
+                    done_on=done,
+                    running=case.status == Status.REVIEWING,
+                    note=note
+                    or ("自收到补正材料之日起计算" if case.correction_received_on else ""),
+                )
+            )
+        if case.correction_due:
+            rows.append(
+                Deadline(
+                    "补正期限",
+                    case.correction_due,
+                    basis("reconsideration.correction_period"),
+                    done_on=case.correction_received_on,
+                    running=case.status == Status.CORRECTING,
+                )
+            )
+        if case.decision_due or case.status == Status.SUSPENDED:
+            rows.append(self._decision_deadline(case, basis))
+        for letter in case.letters.all():
+            rows.append(
+                Deadline(
+                    f"{letter.get_kind_display()}整改情况报送期限（{letter.recipient_name}）",
+                    letter.reply_due,
+                    basis("reconsideration.opinion_reply"),
+                    done_on=letter.replied_on,
+                    running=letter.replied_on is None,
+                )
+            )
+        return rows
+
+    @staticmethod
+    def _decision_deadline(case: ReconsiderationCase, basis: Callable[[str], str]) -> Deadline:
+        simple = case.procedure == Procedure.SIMPLE
+        notes = [case.get_procedure_display()]
+        if case.suspended_days:
+            notes.append(f"已扣除中止{case.suspended_days}日")
+        if case.status == Status.SUSPENDED:
+            notes.append("中止中，期限暂停计算")
+        if case.extension_days:
+            notes.append(f"经批准延长{case.extension_days}日（{case.extension_approved_on}）")
+        code = "reconsideration.decision_simple" if simple else "reconsideration.decision_ordinary"
+        return Deadline(
+            "审理期限",
+            case.decision_due,
+            basis(code),
+            done_on=case.closed_on,
+            running=case.status == Status.ACCEPTED,
+            note="；".join(notes),
+        )
+
+    def timeline(
+        self, case: ReconsiderationCase, deadlines: list[Deadline] | None = None
+    ) -> list[dict[str, Any]]:
+        """Events and deadlines in date order (an event before a deadline on the same day)."""
+        today = timezone.localdate()
+        items = [
+            {
+                "on": e.on,
+                "kind": "event",
+                "label": e.kind,
+                "note": e.note,
+                "actor_name": e.actor_name,
+            }
+            for e in case.events.all()
+        ]
+        for d in deadlines if deadlines is not None else self.deadlines(case):
+            if d.due is not None:
+                items.append({"on": d.due, "kind": "deadline", **d.as_dict(today)})
+        return sorted(items, key=lambda i: (i["on"], i["kind"] == "deadline"))
+
+
+def _basis(rules: dict[str, DeadlineRule]) -> Callable[[str], str]:
+    def basis(code: str) -> str:
+        rule = rules.get(code)
+        if rule is None:
+            return ""
+        unit = "个工作日" if rule.counting == "working" else "日"
+        return f"{rule.basis} · {rule.days}{unit}"
+
+    return basis
+
+
+cases = CaseRegister()

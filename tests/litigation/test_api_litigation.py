@@ -1,0 +1,128 @@
+"""行政应诉 REST API: list with filters, detail with hearings/events/deadlines, 登记, 开庭,
+结案, 司法建议 list; Chinese errors and masked data. Time frozen at 2024-06-28."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from tests.personas import County
+
+from fazhi.accounts.services import token_create
+from fazhi.litigation import services as svc
+from fazhi.orgs.scoping import Actor
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+API = "/api/v1/litigation"
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Iterator[None]:
+    with time_machine.travel(dt.datetime(2024, 6, 28, 12, 0, tzinfo=SHANGHAI), tick=False):
+        yield
+
+
+def api(county: County, persona: str) -> tuple[Client, dict[str, str]]:
+    _, raw = token_create(
+        actor=Actor.command_line(), membership=county.memberships[persona], name="测试"
+    )
+    return Client(), {"Authorization": f"Bearer {raw}"}
+
+
+def post(client: Client, headers: dict[str, str], url: str, body: dict[str, Any]) -> Any:
+    return client.post(
+        API + url, json.dumps(body), content_type="application/json", headers=headers
+    )
+
+
+@pytest.mark.django_db
+def test_register_hear_close_and_read(county: County) -> None:
+    client, headers = api(county, "clerk_a")
+    created = post(
+        client,
+        headers,
+        "/cases",
+        {
+            "unit": county.town_a.code,
+            "number": "（2024）湘0101行初7号",
+            "court": "湘江县人民法院",
+            "filed_on": "2024-03-04",
+            "plaintiff_name": "欧阳明远",
+        },
+    )
+    assert created.status_code == 201, created.content
+    case = created.json()
+    assert case["level"] == "first" and case["plaintiff_name_masked"] == "****"
+    assert {t["name"] for t in case["transitions"]} == {"add_hearing", "close"}
+    pk = case["id"]
+    refused = post(
+        client, headers, f"/cases/{pk}/hearings", {"held_on": "2024-04-10", "head_appeared": True}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == ["负责人出庭的，请填写出庭负责人职务"]
+    heard = post(
+        client,
+        headers,
+        f"/cases/{pk}/hearings",
+        {
+            "held_on": "2024-04-10",
+            "head_appeared": True,
+            "head_name": "李镇长",
+            "head_post": "镇长",
+            "head_category": "principal",
+        },
+    )
+    assert heard.status_code == 201, heard.content
+    assert heard.json()["hearings"][0]["head_post"] == "镇长"
+    assert heard.json()["head_appeared"] is True and heard.json()["hearing_count"] == 1
+    closed = post(
+        client,
+        headers,
+        f"/cases/{pk}/transitions/close",
+        {"judged_on": "2024-05-20", "result": "loss_illegal"},
+    )
+    assert closed.status_code == 200 and closed.json()["is_loss"] is True
+    assert closed.json()["transitions"] == []
+    again = post(client, headers, f"/cases/{pk}/transitions/close", {"judged_on": "2024-05-21"})
+    assert again.status_code == 422 and "不能结案" in again.json()["detail"][0]
+    detail = client.get(f"{API}/cases/{pk}", headers=headers).json()
+    assert [e["kind"] for e in detail["events"]] == ["一审立案", "开庭", "裁判"]
+    listing = client.get(f"{API}/cases?loss=1&year=2024", headers=headers).json()
+    assert [c["id"] for c in listing["items"]] == [pk]
+    assert client.get(f"{API}/cases?loss=0", headers=headers).json()["count"] == 0
+    reader, reader_headers = api(county, "leader_a")
+    assert post(reader, reader_headers, f"/cases/{pk}/hearings", {}).status_code == 403
+    other, other_headers = api(county, "clerk_b")
+    assert other.get(f"{API}/cases/{pk}", headers=other_headers).status_code == 404
+
+
+@pytest.mark.django_db
+def test_suggestions_list_and_deadlines(county: County) -> None:
+    case = svc.case_register(
+        actor=Actor.command_line(),
+        unit=county.town_a,
+        number="S-1",
+        court="湘江县人民法院",
+        filed_on=dt.date(2024, 3, 4),
+    )
+    svc.suggestion_receive(
+        actor=Actor.command_line(),
+        unit=county.town_a,
+        case=case,
+        court="湘江县人民法院",
+        received_on=dt.date(2024, 5, 6),
+        content="规范送达",
+        reply_due=dt.date(2024, 6, 5),
+    )
+    client, headers = api(county, "clerk_a")
+    rows = client.get(f"{API}/suggestions?state=overdue", headers=headers).json()
+    assert [r["overdue"] for r in rows] == [True]
+    detail = client.get(f"{API}/cases/{case.pk}", headers=headers).json()
+    assert detail["deadlines"][0]["state"] == "逾期23日"
+    other, other_headers = api(county, "clerk_b")
+    assert other.get(f"{API}/suggestions", headers=other_headers).json() == []
