@@ -26,7 +26,7 @@ def object_type_of(obj: models.Model | type[models.Model]) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's transaction: no savepoint needed
 def audit_append(
     *,
     actor: Actor,
@@ -41,9 +41,9 @@ def audit_append(
 
     Serialised by a row lock on the chain head, so concurrent writers cannot fork the chain.
     """
-    head, _ = AuditHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"last_seq": 0, "last_hash": "0" * 64}
-    )
+    head = AuditHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        head = AuditHead.objects.create(id=1, last_seq=0, last_hash="0" * 64)
     fields = ChainFields(
         seq=head.last_seq + 1,
         at=timezone.now().astimezone(dt.UTC),
@@ -67,7 +67,7 @@ def audit_append(
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def record_write(
     *,
     actor: Actor,
