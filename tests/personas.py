@@ -73,6 +73,13 @@ def build_county() -> County:
     town_b = mk("430199102", "黄金乡人民政府", UnitKind.TOWNSHIP, root)
     village_a = mk("430199101001", "白沙镇综合行政执法办", UnitKind.DEPARTMENT, town_a)
     dept = mk("430199001", "湘江县司法局", UnitKind.DEPARTMENT, root, UnitLevel.COUNTY)
+    # 行政复议机构: the 司法局, and (so that tests can exercise sibling scoping between two
+    # bodies that keep a register) both townships too. village_a and the root are not.
+    for body in (dept, town_a, town_b):
+        body.is_reconsideration_body = True
+    OrgUnit.objects.filter(pk__in=[dept.pk, town_a.pk, town_b.pk]).update(
+        is_reconsideration_body=True
+    )
     units = {"root": root, "town_a": town_a, "town_b": town_b, "dept": dept}
     users: dict[str, User] = {}
     memberships: dict[str, Membership] = {}

@@ -79,3 +79,29 @@ def test_database_holds_ciphertext_and_logs_are_masked(county: County) -> None:
     for plain in (NAME, ID_NUMBER, PHONE):
         assert plain not in logged
     assert "430102********1234" in logged
+
+
+@time_machine.travel(dt.datetime(2024, 6, 3, 9), tick=False)
+def test_history_reads_as_users_read_it(county: County) -> None:
+    from fazhi.reconsideration.services import case_accept
+
+    cli = Actor.command_line()
+    case = case_receive(
+        actor=cli,
+        unit=county.dept,
+        received_on=dt.date(2024, 6, 3),
+        act_category="penalty",
+        respondent=county.town_a,
+        applicant_name=NAME,
+    )
+    case_accept(actor=cli, case=case, accepted_on=dt.date(2024, 6, 3))
+    event = RecordEvent.objects.filter(action="reconsideration.accept").get()
+    changes = {c["label"]: (c["old"], c["new"]) for c in event.changes}
+    assert changes["状态"] == ("收到·审查中", "已受理·审理中")
+    assert changes["审理程序"] == ("", "普通程序")
+    assert changes["受理情况"] == ("", "决定受理")
+    created = RecordEvent.objects.filter(action="reconsideration.receive").get()
+    shown = {c["label"]: c["new"] for c in created.changes}
+    assert shown["被申请人"] == "白沙镇人民政府" and shown["承办机构"] == "湘江县司法局"
+    assert shown["申请人"] == "****"
+    assert not {"申请人检索码", "更新时间", "登记时间", "ID"} & set(shown)

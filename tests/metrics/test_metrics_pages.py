@@ -132,6 +132,13 @@ def test_bad_period_on_the_page_is_explained(county: County) -> None:
     response = county.client("coordinator").get("/metrics/?period=2024Q5")
     assert response.status_code == 200
     assert "无法识别的统计期间“2024Q5”" in response.content.decode()
+    assert "纠错率" not in response.content.decode()  # no figures of some other period
+
+
+def test_average_shows_the_total_as_its_numerator(county: County) -> None:
+    some_cases(county)
+    text = county.client("coordinator").get("/metrics/?period=2024").content.decode()
+    assert "合计" in text and "天</a>" in text
 
 
 def test_quarter_and_child_unit_navigation(county: County) -> None:

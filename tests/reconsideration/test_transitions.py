@@ -975,3 +975,15 @@ def test_extension_cannot_be_approved_before_the_resumption(county: County) -> N
             actor=county.actor("clerk_a"), case=case, approved_on=d("2024-03-20"), days=10
         )
     assert ReconsiderationCase.objects.get(pk=case.pk).extension_days is None
+
+
+def test_only_a_reconsideration_body_registers_cases(county: County) -> None:
+    with pytest.raises(ValidationError, match="不是行政复议机构"):
+        svc.case_receive(
+            actor=county.actor("coordinator"),
+            unit=county.root,
+            received_on=RECEIVED,
+            act_category=ActCategory.PENALTY,
+            respondent=county.village_a,
+        )
+    assert not ReconsiderationCase.objects.exists()

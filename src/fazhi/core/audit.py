@@ -94,22 +94,60 @@ def field_label(model: type[models.Model], name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
+def _shown_field(model: type[models.Model], name: str) -> models.Field[Any, Any] | None:
+    """The model field ``name`` if users should see its changes (not ids, stamps, hashes)."""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return None
+    if not isinstance(field, models.Field) or field.primary_key or not field.editable:
+        return None
+    return field
+
+
+def display_value(field: models.Field[Any, Any], value: Any) -> Any:
+    """A snapshot value as a user reads it: choice labels, 是/否, unit names, local times.
+
+    Foreign keys are looked up (one query each), so call this only for changed fields.
+    """
+    if value is None or value == "":
+        return value
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(field, models.ForeignKey) and isinstance(value, int):
+        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        return str(related) if related is not None else value
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        from django.utils import timezone
+
+        moment = dt.datetime.fromisoformat(value)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment.tzinfo else value
+    return value
+
+
 def field_changes(
     model: type[models.Model], before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> list[dict[str, Any]]:
-    """The fields that differ between two snapshots, with labels, masked."""
+    """The user-visible fields that differ between two snapshots, as users read them, masked.
+
+    Internal fields (primary key, automatic timestamps, non-editable digests) are left out;
+    choice codes become their Chinese labels, booleans 是/否, foreign keys the related name.
+    """
     before, after = before or {}, after or {}
     changes = []
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
-        if old == new:
+        field = _shown_field(model, name)
+        if old == new or field is None:
             continue
         changes.append(
             {
                 "field": name,
                 "label": field_label(model, name),
-                "old": mask_personal(old, name),
-                "new": mask_personal(new, name),
+                "old": mask_personal(display_value(field, old), name),
+                "new": mask_personal(display_value(field, new), name),
             }
         )
     return changes

@@ -167,6 +167,7 @@ def _write_units(plan: CountyPlan) -> dict[str, OrgUnit]:
             kind=unit.kind,
             level=unit.level,
             parent=root,
+            is_reconsideration_body=unit.name == f"{data.COUNTY_NAME}{data.JUSTICE_BUREAU}",
             **unit.fields(),
         )
     return units

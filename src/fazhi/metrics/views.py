@@ -37,7 +37,8 @@ def index(request: HttpRequest) -> HttpResponse:
             period = Period.parse(request.GET["period"])
         except ValueError as exc:
             error = str(exc)
-    values = selectors.metric_values(actor=actor, unit=unit, period=period)
+    # A bad period shows the error and no figures (never figures of another period).
+    values = [] if error else selectors.metric_values(actor=actor, unit=unit, period=period)
     context = {
         "title": "统计分析",
         "unit": unit,

@@ -77,6 +77,11 @@ class OrgUnit(models.Model):
         blank=True,
         help_text="用于按省配置的规则（如规范性文件备案期限），可为空表示继承上级",
     )
+    is_reconsideration_body = models.BooleanField(
+        "行政复议机构",
+        default=False,
+        help_text="办理行政复议事项的机构（通常是本级司法行政部门），只有它能登记行政复议案件",
+    )
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)

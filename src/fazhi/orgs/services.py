@@ -28,6 +28,7 @@ STRUCTURE_FIELDS = (
     "sort_order",
     "province_code",
     "is_active",
+    "is_reconsideration_body",
 )
 
 

@@ -132,13 +132,19 @@ def _today() -> dt.date:
 
 
 def _check_date(
-    value: dt.date, label: str, *, not_before: dt.date | None, after_label: str
+    value: dt.date,
+    label: str,
+    *,
+    not_before: dt.date | None,
+    after_label: str,
+    field: str = "date",
 ) -> None:
+    """Refuse a future date, or one before the prior step; the error names ``field``."""
     if value > _today():
-        raise ValidationError({"date": f"{label}不能晚于今天（{_today():%Y年%-m月%-d日}）"})
+        raise ValidationError({field: f"{label}不能晚于今天（{_today():%Y年%-m月%-d日}）"})
     if not_before is not None and value < not_before:
         raise ValidationError(
-            {"date": f"{label}不能早于{after_label}（{not_before:%Y年%-m月%-d日}）"}
+            {field: f"{label}不能早于{after_label}（{not_before:%Y年%-m月%-d日}）"}
         )
 
 
@@ -226,6 +232,13 @@ def case_receive(
     """Register a received application (收到): the 5-working-day review starts (第30条)."""
     actor.require(Cap.EDIT_RECORDS)
     require_unit_in_scope(unit, actor)
+    if not unit.is_reconsideration_body:
+        raise ValidationError(
+            {
+                "unit": f"“{unit.name}”不是行政复议机构，不能登记行政复议案件"
+                "（请由系统管理员在单位信息中设置）"
+            }
+        )
     _check_date(received_on, "收到申请日期", not_before=None, after_label="")
     if respondent is None and not respondent_name.strip():
         raise ValidationError({"respondent_name": "请填写被申请人"})
@@ -649,7 +662,9 @@ def letter_issue(
     if kind not in LetterKind.values:
         raise ValidationError({"kind": "请选择文书类别"})
     _check_date(issued_on, "制发日期", not_before=case.accepted_on, after_label="受理日期")
-    _check_date(served_on, "送达日期", not_before=issued_on, after_label="制发日期")
+    _check_date(
+        served_on, "送达日期", not_before=issued_on, after_label="制发日期", field="served_on"
+    )
     if recipient is None and not recipient_name.strip():
         raise ValidationError({"recipient_name": "请填写收文单位"})
     rules = Rules.for_unit(case.unit)
