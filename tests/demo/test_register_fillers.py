@@ -49,7 +49,7 @@ REC_FIELDS = (
     "suspended_days", "closed_on", "outcome", "closed_on_time", "handling_days", "current_due",
 )  # fmt: skip
 LIT_FIELDS = (
-    "number", "court", "level", "unit__code", "unit__parent_id", "plaintiff_name", "cause",
+    "number", "court", "level", "unit__code", "unit__parent__code", "plaintiff_name", "cause",
     "act_category", "reconsideration__number", "filed_on", "status", "judged_on", "result",
     "is_loss", "hearing_count", "first_hearing_on", "head_appeared",
 )  # fmt: skip
@@ -378,7 +378,7 @@ def test_litigation_results(registers: Registers) -> None:
         assert r["judged_on"] is None or r["judged_on"] <= HORIZON
         court = {"first": "行初", "second": "行终"}[r["level"]]
         assert court in r["number"], r["number"]
-        if r["unit__parent_id"] is None and r["level"] == "first":  # 县人民政府 as defendant
+        if r["unit__parent__code"] is None and r["level"] == "first":  # 县人民政府 as defendant
             assert r["court"] == "长沙市中级人民法院", r["number"]
 
 
