@@ -126,7 +126,7 @@ def test_clerk_registers_accepts_and_annuls_then_metrics_show_it(page: Any, coun
         {"#id_closed_on": CLOSED, "#id_outcome": "撤销", "#id_note": "主要事实不清"},
     )
     details = page.inner_text("dl.fields")
-    assert "审结" in details and "撤销" in details and "2025年6月16日" in details
+    assert "审结" in details and "撤销" in details and "2025-06-16" in details
 
     # The timeline: the events in date order, with the statutory deadlines between them.
     timeline = page.locator("ol.timeline li")

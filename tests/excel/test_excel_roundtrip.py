@@ -170,6 +170,10 @@ def fresh_county() -> dict[str, OrgUnit]:
     town_b = mk("439999102", "黄金乡人民政府", UnitKind.TOWNSHIP, root, UnitLevel.TOWNSHIP)
     village = mk("439999101001", "白沙镇综合行政执法办", UnitKind.DEPARTMENT, town_a, "township")
     dept = mk("439999001", "湘江县司法局", UnitKind.DEPARTMENT, root, UnitLevel.COUNTY)
+    # The same 行政复议机构 as the test county (tests/personas.py).
+    for body in (dept, town_a, town_b):
+        body.is_reconsideration_body = True
+        body.save(update_fields=["is_reconsideration_body"])
     return {"root": root, "town_a": town_a, "town_b": town_b, "village": village, "dept": dept}
 
 

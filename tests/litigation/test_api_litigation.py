@@ -16,6 +16,7 @@ from tests.personas import County
 from fazhi.accounts.services import token_create
 from fazhi.litigation import services as svc
 from fazhi.orgs.scoping import Actor
+from fazhi.reconsideration import services as rec
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 API = "/api/v1/litigation"
@@ -126,3 +127,42 @@ def test_suggestions_list_and_deadlines(county: County) -> None:
     assert detail["deadlines"][0]["state"] == "逾期23日"
     other, other_headers = api(county, "clerk_b")
     assert other.get(f"{API}/suggestions", headers=other_headers).json() == []
+
+
+@pytest.mark.django_db
+def test_register_with_a_linked_reconsideration_case(county: County) -> None:
+    cli = Actor.command_line()
+    own, other = (
+        rec.case_receive(
+            actor=cli,
+            unit=unit,
+            respondent=respondent,
+            number=number,
+            received_on=dt.date(2024, 1, 8),
+            act_category="penalty",
+        )
+        for unit, respondent, number in (
+            (county.town_a, county.village_a, "白复1号"),
+            (county.dept, county.town_b, "县复1号"),
+        )
+    )
+    client, headers = api(county, "clerk_a")
+    body = {
+        "unit": county.town_a.code,
+        "number": "（2024）湘0101行初11号",
+        "court": "湘江县人民法院",
+        "filed_on": "2024-03-04",
+    }
+    refused = post(client, headers, "/cases", {**body, "reconsideration": other.pk})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0].startswith("关联复议案件")
+    created = post(client, headers, "/cases", {**body, "reconsideration": own.pk})
+    assert created.status_code == 201, created.content
+    assert created.json()["reconsideration_id"] == own.pk
+    missing = post(
+        client,
+        headers,
+        f"/cases/{created.json()['id']}/transitions/close",
+        {"judged_on": "2024-05-20"},
+    )
+    assert missing.status_code == 422 and missing.json()["detail"][0].startswith("裁判结果")

@@ -25,8 +25,11 @@ from fazhi.litigation.models import (
     Result,
     Status,
 )
-from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.models import OrgUnit, UnitKind, UnitLevel
 from fazhi.orgs.scoping import Actor
+from fazhi.orgs.services import orgunit_create
+from fazhi.reconsideration import services as rec
+from fazhi.reconsideration.models import ReconsiderationCase
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.date(2024, 6, 28)
@@ -295,3 +298,231 @@ def test_loss_review_register(county: County, settings: Any) -> None:
     review.refresh_from_db()
     assert review.status == LossReviewStatus.DONE
     assert "已完成" in page(client, "/litigation/loss-reviews/?status=done")
+
+
+# --- review fixes --------------------------------------------------------------------------
+def options(html: str, name: str) -> list[tuple[str, str, bool]]:
+    """The (value, label, selected) options of the select ``name`` in ``html``."""
+    found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert found is not None, name
+    return [
+        (value, label, bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"\s*(selected)?\s*>([^<]*)</option>', found.group(1)
+        )
+    ]
+
+
+def reconsideration_case(unit: OrgUnit, respondent: OrgUnit, number: str) -> ReconsiderationCase:
+    return rec.case_receive(
+        actor=Actor.command_line(),
+        unit=unit,
+        respondent=respondent,
+        number=number,
+        received_on=dt.date(2024, 1, 8),
+        act_category="penalty",
+    )
+
+
+@pytest.mark.django_db
+def test_result_starts_empty_and_is_required(county: County) -> None:
+    case = register(county.town_a, "R-1")
+    client = county.client("clerk_a")
+    url = reverse("litigation_step", args=[case.pk, "close"])
+    assert options(page(client, url), "result")[0] == ("", "请选择…", True)
+    response = client.post(url, {"judged_on": "2024-05-20"})
+    assert re.search(r'id="id_result-error">', response.content.decode())
+    assert fresh(case).status == Status.PENDING
+
+
+@pytest.mark.django_db
+def test_link_to_the_reconsideration_case_both_ways(county: County) -> None:
+    own = reconsideration_case(county.town_a, county.village_a, "白复〔2024〕1号")
+    other = reconsideration_case(county.dept, county.town_b, "县复〔2024〕1号")
+    client = county.client("clerk_a")
+    # 登记: only the 复议 cases the actor can see are offered.
+    form = page(client, f"/litigation/cases/new/?reconsideration={own.pk}")
+    offered = options(form, "reconsideration")
+    assert offered[0][:2] == ("", "—（未经复议）")
+    assert [v for v, _, _ in offered[1:]] == [str(own.pk)]
+    assert offered[1] == (
+        str(own.pk),
+        "白复〔2024〕1号（白沙镇人民政府；被申请人：白沙镇综合行政执法办）",
+        True,
+    )
+    data = {
+        "unit": county.village_a.code,
+        "number": "（2024）湘0101行初7号",
+        "court": "湘江县人民法院",
+        "filed_on": "2024-06-03",
+        "act_category": "penalty",
+        "reconsideration": other.pk,
+    }
+    response = client.post("/litigation/cases/new/", data)
+    assert 'id="id_reconsideration-error"' in response.content.decode()
+    assert (
+        client.post("/litigation/cases/new/", {**data, "reconsideration": own.pk}).status_code
+        == 302
+    )
+    case = LitigationCase.objects.get()
+    assert case.reconsideration == own
+    # The 应诉 case page links to the 复议 case; the 复议 case page lists the 应诉 case.
+    text = page(client, case.get_absolute_url())
+    assert (
+        f'<dt>关联复议案件</dt><dd><a href="{own.get_absolute_url()}">白复〔2024〕1号</a></dd>'
+        in text
+    )
+    back = page(client, own.get_absolute_url())
+    assert f'<a href="{case.get_absolute_url()}">（2024）湘0101行初7号</a>' in back
+    # Edit: the link can be changed among visible cases only.
+    edit_url = f"/litigation/cases/{case.pk}/edit/"
+    edit = page(client, edit_url)
+    assert [v for v, _, s in options(edit, "reconsideration") if s] == [str(own.pk)]
+    fields = {"court": "湘江县人民法院", "act_category": "penalty", "reconsideration": other.pk}
+    response = client.post(edit_url, fields)
+    assert response.status_code == 200 and fresh(case).reconsideration == own
+    assert client.post(edit_url, {**fields, "reconsideration": ""}).status_code == 302
+    assert fresh(case).reconsideration is None
+
+
+@pytest.mark.django_db
+def test_links_follow_what_the_reader_may_see(county: County) -> None:
+    other = reconsideration_case(county.dept, county.town_b, "县复〔2024〕2号")
+    cli = Actor.command_line()
+    in_town_a = svc.case_register(
+        actor=cli,
+        unit=county.village_a,
+        number="（2024）湘0101行初8号",
+        court="湘江县人民法院",
+        filed_on=FILED,
+        reconsideration=other,
+    )
+    in_town_b = svc.case_register(
+        actor=cli,
+        unit=county.town_b,
+        number="（2024）湘0101行初9号",
+        court="湘江县人民法院",
+        filed_on=FILED,
+        reconsideration=other,
+    )
+    in_dept = svc.case_register(
+        actor=cli,
+        unit=county.dept,
+        number="（2024）湘01行初10号",
+        court="湘江县中级人民法院",
+        filed_on=FILED,
+        reconsideration=other,
+    )
+    # clerk_a sees the 应诉 case but not the 复议 case: its 案号 without a link.
+    text = page(county.client("clerk_a"), in_town_a.get_absolute_url())
+    assert "<dt>关联复议案件</dt><dd>县复〔2024〕2号</dd>" in text
+    assert other.get_absolute_url() not in text
+    # The 复议 case page lists only the 应诉 cases the reader sees.
+    dept = page(county.client("dept_clerk"), other.get_absolute_url())
+    assert in_dept.number in dept and in_town_b.number not in dept and in_town_a.number not in dept
+    town_b = page(county.client("clerk_b"), other.get_absolute_url())
+    assert in_town_b.number in town_b and in_dept.number not in town_b
+    top = page(county.client("coordinator"), other.get_absolute_url())
+    assert all(c.number in top for c in (in_town_a, in_town_b, in_dept))
+
+
+@pytest.mark.django_db
+def test_loss_review_link_only_for_those_who_may_see_it(county: County, settings: Any) -> None:
+    settings.FAZHI_LOSS_REVIEW_EVERY = 1
+    case = judge(register(county.town_a, "LR-1"), Result.LOSS_ANNUL)
+    review = LossReview.objects.get()
+    url = reverse("loss_reviews_detail", args=[review.pk])
+    town = page(county.client("clerk_a"), case.get_absolute_url())
+    assert "败诉剖析" in town and str(review) in town and url not in town
+    assert url in page(county.client("coordinator"), case.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_head_appeared_is_not_no_before_the_first_hearing(county: County) -> None:
+    unheard = register(county.town_a, "HD-1")
+    absent = register(county.town_a, "HD-2")
+    hearing(absent, appeared=False)
+    client = county.client("clerk_a")
+    listing = page(client, "/litigation/cases/")
+
+    def row(number: str) -> str:
+        return listing.split(f">{number}</a>")[1].split("</tr>")[0]
+
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row("HD-1"))
+    assert cells[4:6] == ["0", "—"]  # 开庭次数, 负责人出庭
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row("HD-2"))[4:6] == ["1", "否"]
+    assert "<dt>负责人出庭</dt><dd>未开庭</dd>" in page(client, unheard.get_absolute_url())
+    assert "<dt>负责人出庭</dt><dd>否</dd>" in page(client, absent.get_absolute_url())
+    head_no = page(client, "/litigation/cases/?head=0")
+    assert ">HD-2</a>" in head_no and ">HD-1</a>" not in head_no
+
+
+@pytest.mark.django_db
+def test_list_search_matches_cause_and_court(county: County) -> None:
+    register(county.town_a, "Q-1")  # 不服行政处罚, 湘江县人民法院
+    svc.case_register(
+        actor=Actor.command_line(),
+        unit=county.town_a,
+        number="Q-2",
+        court="长沙铁路运输法院",
+        filed_on=FILED,
+        cause="政府信息公开",
+    )
+    client = county.client("clerk_a")
+
+    def numbers(term: str) -> set[str]:
+        return set(re.findall(r">(Q-\d)</a>", page(client, f"/litigation/cases/?q={term}")))
+
+    assert numbers("Q-1") == {"Q-1"} and numbers("铁路") == {"Q-2"}
+    assert numbers("行政处罚") == {"Q-1"} and numbers("信息公开") == {"Q-2"}
+    assert 'placeholder="案号、法院、案由"' in page(client, "/litigation/cases/")
+
+
+@pytest.mark.django_db
+def test_defendant_and_recipient_choices_exclude_courts(county: County) -> None:
+    court = orgunit_create(
+        actor=Actor.command_line(),
+        code="430199900",
+        name="湘江县人民法院",
+        kind=UnitKind.EXTERNAL,
+        level=UnitLevel.COUNTY,
+        parent=county.root,
+    )
+    parties = [
+        (u.code, u.name)
+        for u in OrgUnit.objects.exclude(kind=UnitKind.EXTERNAL).order_by("path", "sort_order")
+    ]
+    client = county.client("coordinator")
+    defendants = options(page(client, "/litigation/cases/new/"), "unit")
+    assert [(v, lbl) for v, lbl, _ in defendants[1:]] == parties
+    recipients = options(page(client, reverse("judicial_suggestions_create")), "unit")
+    assert [(v, lbl) for v, lbl, _ in recipients[1:]] == parties
+    assert court.code not in {v for v, _, _ in defendants + recipients}
+
+
+@pytest.mark.django_db
+def test_dates_in_one_format_and_labels_in_house_style(county: County) -> None:
+    case = register(county.town_a, "D-1")
+    svc.suggestion_receive(
+        actor=Actor.command_line(),
+        unit=county.town_a,
+        case=case,
+        court="湘江县人民法院",
+        received_on=dt.date(2024, 5, 6),
+        content="规范执法",
+        reply_due=dt.date(2024, 6, 5),
+    )
+    client = county.client("clerk_a")
+    listing = page(client, "/litigation/suggestions/")
+    assert '<td class="date">2024-06-05</td>' in listing  # 答复期限
+    assert "2024年" not in listing.split("<tbody>")[1]
+    cases_list = page(client, "/litigation/cases/")
+    assert '<td class="date">2024-03-04</td>' in cases_list
+    assert f'<td class="nowrap"><a href="{case.get_absolute_url()}">D-1</a></td>' in cases_list
+    detail = page(client, case.get_absolute_url())
+    assert "<dt>立案日期</dt><dd>2024-03-04</dd>" in detail
+    form = page(client, "/litigation/cases/new/")
+    assert '<label for="id_number" class="required">案号：</label>' in form
+    assert '<label for="id_cause">案由：</label>' in form
+    edit = page(client, f"/litigation/cases/{case.pk}/edit/")
+    assert '<label for="id_court" class="required">法院：</label>' in edit

@@ -168,3 +168,35 @@ def test_create_case(county: County) -> None:
     )
     assert refused.status_code == 422 and refused.json()["detail"][0].startswith("承办机构")
     assert Api(county, "leader_a").post("/cases", {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_create_and_close_need_an_explicit_choice(county: County) -> None:
+    api = Api(county, "clerk_a")
+    body = {"unit": county.town_a.code, "received_on": "2024-06-24", "respondent_name": "某局"}
+    missing = api.post("/cases", body)
+    assert missing.status_code == 422 and missing.json()["detail"][0].startswith("行政行为类别")
+    assert not ReconsiderationCase.objects.exists()
+    case = svc.case_accept(
+        actor=Actor.command_line(), case=receive(county, "C-1"), accepted_on=dt.date(2024, 3, 7)
+    )
+    closing = api.post(f"/cases/{case.pk}/transitions/close", {"closed_on": "2024-04-15"})
+    assert closing.status_code == 422 and closing.json()["detail"][0].startswith("结案方式")
+    suspending = api.post(f"/cases/{case.pk}/transitions/suspend", {"suspended_on": "2024-04-01"})
+    assert suspending.status_code == 422
+    letter = api.post(
+        f"/cases/{case.pk}/transitions/letter_issue",
+        {"issued_on": "2024-04-12", "served_on": "2024-04-15", "recipient_name": "某局"},
+    )
+    assert letter.status_code == 422 and letter.json()["detail"][0].startswith("文书类别")
+    assert ReconsiderationCase.objects.get(pk=case.pk).status == Status.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_list_search_covers_respondent_and_matter(county: County) -> None:
+    receive(county, "Q-1")
+    api = Api(county, "clerk_a")
+    for term in ("Q-1", "综合行政执法", "申请人电话"):
+        items = api.get(f"/cases?q={term}").json()["items"]
+        assert [c["number"] for c in items] == ["Q-1"], term
+    assert api.get("/cases?q=没有这个").json()["items"] == []

@@ -14,13 +14,18 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from pytest_django import DjangoAssertNumQueries
-from tests.personas import County
+from tests.personas import PASSWORD, County
 
-from fazhi.orgs.models import OrgUnit
+from fazhi.accounts.services import user_create
+from fazhi.orgs.models import OrgUnit, UnitKind, UnitLevel
+from fazhi.orgs.roles import Role
 from fazhi.orgs.scoping import Actor
+from fazhi.orgs.services import membership_grant, orgunit_create
 from fazhi.reconsideration import services as svc
 from fazhi.reconsideration.models import (
     ActCategory,
@@ -30,6 +35,7 @@ from fazhi.reconsideration.models import (
     ReconsiderationCase,
     Status,
 )
+from fazhi.reconsideration.views import cases
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.date(2024, 6, 28)
@@ -105,16 +111,28 @@ def test_list_columns_mask_personal_data_and_flag_overdue(county: County) -> Non
     late = receive(county.town_a, county.village_a, "白复〔2024〕1号")
     done = close(accept(receive(county.town_a, county.village_a, "白复〔2024〕2号")))
     text = page(county.client("clerk_a"), "/reconsideration/cases/")
-    for header in ("案号", "复议机关", "承办机构", "被申请人", "行政行为类别", "收到日期"):
+    for header in ("案号", "被申请人", "行政行为类别", "收到日期"):
         assert f"<th>{header}</th>" in text
     assert "<th>当前期限</th>" in text and "<th>结案方式</th>" in text
+    # 复议机关 follows from the 承办机构 (it is on the case page); the town's clerk sees the
+    # cases of one 复议机构 only, so no 承办机构 column either.
+    assert "<th>复议机关</th>" not in text and "湘江县人民政府" not in text
+    assert "<th>承办机构</th>" not in text
     assert late.number in text and done.number in text
-    assert "湘江县人民政府" in text  # the 复议机关 named for the town's case
     assert "白沙镇综合行政执法办" in text and "行政处罚" in text
-    assert '2024-03-11 <span class="badge error">逾期</span>' in text
+    assert '<td class="date">2024-03-11 <span class="badge error">逾期</span></td>' in text
+    assert '<td class="date">2024-03-04</td>' in text  # 收到日期, never wrapped
+    assert f'<td class="nowrap"><a href="{late.get_absolute_url()}">' in text
     assert "撤销" in text  # 结案方式 of the closed case
     for secret in ("欧阳明远", "430102199001011234", "13812345678"):
         assert secret not in text
+    # Above two 复议机构 the 承办机构 column is back (still no 复议机关).
+    receive(county.dept, county.town_b, "白复〔2024〕3号")
+    top = page(county.client("coordinator"), "/reconsideration/cases/")
+    assert "<th>承办机构</th>" in top and "<th>复议机关</th>" not in top
+    assert "湘江县司法局" in top and "白沙镇人民政府" in top
+    detail = page(county.client("clerk_a"), late.get_absolute_url())
+    assert "<dt>复议机关</dt><dd>湘江县人民政府</dd>" in detail
 
 
 @pytest.mark.django_db
@@ -122,7 +140,7 @@ def test_list_filters_and_search(county: County) -> None:
     reviewing = receive(county.town_a, county.village_a, "F-1")
     closed = close(accept(receive(county.town_a, county.village_a, "F-2")), Outcome.UPHOLD)
     last_year = receive(
-        county.root, county.dept, "F-3", on=dt.date(2023, 5, 8), category=ActCategory.LICENSING
+        county.town_b, county.dept, "F-3", on=dt.date(2023, 5, 8), category=ActCategory.LICENSING
     )
     accepted = accept(receive(county.town_b, county.town_b, "F-4", on=dt.date(2024, 6, 24)), TODAY)
     client = county.client("coordinator")
@@ -166,7 +184,7 @@ def test_list_query_count_does_not_grow_with_rows(
 ) -> None:
     for i in range(35):
         unit, respondent = (
-            (county.town_a, county.village_a) if i % 2 else (county.root, county.dept)
+            (county.town_a, county.village_a) if i % 2 else (county.dept, county.town_b)
         )
         case = receive(unit, respondent, f"Q-{i}")
         if i % 3 == 0:
@@ -227,7 +245,7 @@ def test_overdue_deadline_shows_days_overdue(county: County) -> None:
 
 @pytest.mark.django_db
 def test_buttons_follow_the_state_and_the_side(county: County) -> None:
-    case = receive(county.root, county.dept, "B-1")
+    case = receive(county.town_b, county.dept, "B-1")
     handler = page(county.client("coordinator"), case.get_absolute_url())
     for name in ("request_correction", "accept", "deem_accepted", "refuse"):
         assert step_url(case, name) in handler
@@ -392,7 +410,7 @@ def test_closing_a_suspended_case_offers_only_the_lawful_outcomes(county: County
 @pytest.mark.django_db
 def test_respondent_side_records_the_opinion_letter_reply(county: County) -> None:
     cli = Actor.command_line()
-    case = accept(receive(county.root, county.dept, "Y-1"))
+    case = accept(receive(county.town_b, county.dept, "Y-1"))
     svc.letter_issue(
         actor=cli,
         case=case,
@@ -487,3 +505,273 @@ def test_edit_through_case_update_and_history_tab(county: County) -> None:
     assert (
         county.client("leader_a").get(f"/reconsideration/cases/{case.pk}/edit/").status_code == 403
     )
+
+
+# --- review fixes: choices, notices, links, masking, dates, labels ---------------------------
+def options(html: str, name: str) -> list[tuple[str, str, bool]]:
+    """The (value, label, selected) options of the select ``name`` in ``html``."""
+    found = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert found is not None, name
+    return [
+        (value, label, bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"\s*(selected)?\s*>([^<]*)</option>', found.group(1)
+        )
+    ]
+
+
+def error_of(html: str, name: str) -> str:
+    found = re.search(rf'id="id_{name}-error">([^<]*)<', html)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.django_db
+def test_risky_choices_start_empty_and_are_required(county: County) -> None:
+    client = county.client("clerk_a")
+    # 登记: 行政行为类别 must be chosen.
+    form = page(client, "/reconsideration/cases/new/")
+    assert options(form, "act_category")[0] == ("", "请选择…", True)
+    response = client.post(
+        "/reconsideration/cases/new/",
+        {"unit": county.town_a.code, "received_on": "2024-06-24", "respondent_name": "某局"},
+    )
+    assert response.status_code == 200 and error_of(response.content.decode(), "act_category")
+    assert not ReconsiderationCase.objects.exists()
+    # 中止情形, 结案方式 and 文书类别 start on "请选择…"; 审理程序 keeps its harmless default.
+    case = receive(county.town_a, county.village_a, "K-1")
+    assert ("ordinary", "普通程序", True) in options(
+        page(client, step_url(case, "accept")), "procedure"
+    )
+    accept(case)
+    assert options(page(client, step_url(case, "suspend")), "ground")[0] == ("", "请选择…", True)
+    assert options(page(client, step_url(case, "close")), "outcome")[0] == ("", "请选择…", True)
+    assert options(page(client, step_url(case, "letter_issue")), "kind")[0] == ("", "请选择…", True)
+    response = post_step(client, case, "suspend", suspended_on="2024-04-01")
+    assert error_of(response.content.decode(), "ground") and fresh(case).status == Status.ACCEPTED
+    response = post_step(client, case, "close", closed_on="2024-04-15")
+    assert error_of(response.content.decode(), "outcome") and fresh(case).status == Status.ACCEPTED
+    response = post_step(
+        client,
+        case,
+        "letter_issue",
+        issued_on="2024-04-12",
+        served_on="2024-04-15",
+        recipient_name="某局",
+    )
+    assert error_of(response.content.decode(), "kind") and not fresh(case).letters.exists()
+    # A suspended case offers the lawful outcomes after the same empty choice.
+    svc.case_suspend(
+        actor=Actor.command_line(), case=fresh(case), suspended_on=dt.date(2024, 4, 1), ground="6"
+    )
+    suspended = options(page(client, step_url(case, "close")), "outcome")
+    assert suspended[0] == ("", "请选择…", True) and ("annul", "撤销", False) not in suspended
+
+
+@pytest.mark.django_db
+def test_read_only_notice_names_the_right_reason(county: County) -> None:
+    case = receive(county.town_b, county.dept, "N-1")
+    respondent = page(county.client("dept_clerk"), case.get_absolute_url())
+    assert "您所在单位是本案的被申请人" in respondent
+    # Above both sides: the 复议机构's side, so the role is the reason.
+    leader = page(county.client("leader"), case.get_absolute_url())
+    assert "当前角色“领导”只能查看" in leader and "被申请人（或其上级单位）" not in leader
+    # The 复议机构's own reviewer and leader (the 被申请人 is in their subtree too).
+    own = receive(county.town_a, county.village_a, "N-2")
+    for persona, role in (("reviewer_a", "审核"), ("leader_a", "领导")):
+        text = page(county.client(persona), own.get_absolute_url())
+        assert f"当前角色“{role}”只能查看" in text and "被申请人（或其上级单位）" not in text
+    editor = page(county.client("clerk_a"), own.get_absolute_url())
+    assert "只能查看" not in editor
+
+
+@pytest.mark.django_db
+def test_list_search_matches_respondent_name_and_matter(county: County) -> None:
+    receive(county.town_a, county.village_a, "S-1")
+    svc.case_receive(
+        actor=Actor.command_line(),
+        unit=county.town_a,
+        respondent_name="湘江县市场监督管理局",
+        number="S-2",
+        received_on=RECEIVED,
+        act_category=ActCategory.LICENSING,
+        matter="请求撤销不予许可决定",
+    )
+    client = county.client("clerk_a")
+
+    def numbers(term: str) -> set[str]:
+        return set(re.findall(r">(S-\d)</a>", page(client, f"/reconsideration/cases/?q={term}")))
+
+    assert numbers("S-2") == {"S-2"}
+    assert numbers("市场监督") == {"S-2"}  # 被申请人名称
+    assert numbers("综合行政执法") == {"S-1"}  # a unit in the tree: its name is stored too
+    assert numbers("罚款") == {"S-1"}  # 申请事项
+    assert numbers("不予许可") == {"S-2"}
+    assert 'placeholder="案号、被申请人、申请事项"' in page(client, "/reconsideration/cases/")
+
+
+@pytest.mark.django_db
+def test_unit_choices_in_tree_order_without_external_parties(county: County) -> None:
+    court = orgunit_create(
+        actor=Actor.command_line(),
+        code="430199900",
+        name="湘江县人民法院",
+        kind=UnitKind.EXTERNAL,
+        level=UnitLevel.COUNTY,
+        parent=county.root,
+    )
+    in_tree = list(OrgUnit.objects.exclude(kind=UnitKind.EXTERNAL).order_by("path", "sort_order"))
+    client = county.client("coordinator")
+    form = page(client, "/reconsideration/cases/new/")
+    respondents = options(form, "respondent")
+    assert respondents[0][:2] == ("", "—")
+    assert [(v, lbl) for v, lbl, _ in respondents[1:]] == [(u.code, u.name) for u in in_tree]
+    assert court.code not in {v for v, _, _ in respondents}
+    # 收文单位 of a 意见书 and the 被申请人 on the edit form: no court either.
+    case = accept(receive(county.dept, county.town_b, "U-1"))
+    letter = page(client, step_url(case, "letter_issue"))
+    assert court.code not in {v for v, _, _ in options(letter, "recipient")}
+    edit = page(client, f"/reconsideration/cases/{case.pk}/edit/")
+    assert "湘江县人民法院" not in edit
+    # The list's unit filter lists the whole subtree in tree order (a court's cases too).
+    everyone = list(OrgUnit.objects.order_by("path", "sort_order"))
+    listed = options(page(client, "/reconsideration/cases/"), "unit")
+    assert [(v, lbl) for v, lbl, _ in listed[1:]] == [(u.code, u.name) for u in everyone]
+
+
+@pytest.mark.django_db
+def test_only_a_reconsideration_body_registers(county: County) -> None:
+    # Above several 复议机构: only they are offered, and none is assumed.
+    form = page(county.client("coordinator"), "/reconsideration/cases/new/")
+    bodies = [county.town_a, county.town_b, county.dept]
+    offered = options(form, "unit")
+    assert offered[0] == ("", "请选择…", True)
+    assert sorted(v for v, _, _ in offered[1:]) == sorted(u.code for u in bodies)
+    assert county.root.code not in {v for v, _, _ in offered}
+    # In a 复议机构: itself, chosen.
+    own = options(page(county.client("clerk_a"), "/reconsideration/cases/new/"), "unit")
+    assert own == [("", "请选择…", False), (county.town_a.code, county.town_a.name, True)]
+    # Below any 复议机构: a clear message instead of the form; POST and the API say the same.
+    cli = Actor.command_line()
+    user = user_create(actor=cli, username="village_clerk", full_name="执法填", password=PASSWORD)
+    membership = membership_grant(actor=cli, user=user, unit=county.village_a, role=Role.CLERK)
+    client = Client()
+    assert client.login(username="village_clerk", password=PASSWORD)
+    message = "本单位及下级单位中没有行政复议机构，不能登记行政复议案件"
+    text = page(client, "/reconsideration/cases/new/")
+    assert message in text and 'name="received_on"' not in text
+    response = client.post(
+        "/reconsideration/cases/new/",
+        {"unit": county.village_a.code, "received_on": "2024-06-24", "act_category": "penalty"},
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    with pytest.raises(ValidationError, match=message):
+        cases.create_from(
+            Actor.for_membership(membership),
+            {"unit": county.village_a.code, "received_on": "2024-06-24", "act_category": "penalty"},
+        )
+    assert not ReconsiderationCase.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deemed_acceptance_states_its_date_and_its_effect(county: County) -> None:
+    case = receive(county.town_a, county.village_a, "V-1")
+    client = county.client("clerk_a")
+    form = page(client, step_url(case, "deem_accepted"))
+    assert "受理日期为2024-03-11" in form
+    assert post_step(client, case, "deem_accepted").status_code == 302
+    case = fresh(case)
+    assert case.accepted_on == dt.date(2024, 3, 11)
+    text = page(client, case.get_absolute_url())
+    deadlines = text.split('<table class="grid deadlines">')[1].split("</table>")[0]
+    review = deadlines.split("受理审查期限")[1].split("</tr>")[0]
+    assert "届满，依法视为受理" in review and "未在计算" not in review
+
+
+@pytest.mark.django_db
+def test_extension_and_conversion_ask_first(county: County) -> None:
+    client = county.client("clerk_a")
+    ordinary = accept(receive(county.town_a, county.village_a, "X-1"))
+    assert 'data-confirm="确定延长审理期限吗？' in page(client, step_url(ordinary, "extend"))
+    simple = svc.case_accept(
+        actor=Actor.command_line(),
+        case=receive(county.town_a, county.village_a, "X-2"),
+        accepted_on=dt.date(2024, 3, 7),
+        procedure=Procedure.SIMPLE,
+    )
+    converting = page(client, step_url(simple, "convert_to_ordinary"))
+    assert 'data-confirm="确定将本案由简易程序转为普通程序吗？' in converting
+
+
+@pytest.mark.django_db
+def test_case_page_shows_correction_and_refusal_rows_only_when_they_apply(
+    county: County,
+) -> None:
+    client = county.client("clerk_a")
+    plain = accept(receive(county.town_a, county.village_a, "Z-1"))
+    text = page(client, plain.get_absolute_url())
+    for label in ("不予受理决定日期", "不予受理理由", "补正通知日期", "收到补正材料日期"):
+        assert f"<dt>{label}</dt>" not in text
+    assert "<dt>收到申请日期</dt><dd>2024-03-04</dd>" in text  # dates as 2024-03-04
+    assert "<dt>受理日期</dt><dd>2024-03-07</dd>" in text
+    corrected = svc.case_request_correction(
+        actor=Actor.command_line(),
+        case=receive(county.town_a, county.village_a, "Z-2"),
+        notified_on=dt.date(2024, 3, 6),
+    )
+    text = page(client, corrected.get_absolute_url())
+    assert "<dt>补正通知日期</dt><dd>2024-03-06</dd>" in text and "<dt>补正期限</dt>" in text
+    assert "<dt>不予受理理由</dt>" not in text
+    refused = svc.case_refuse(
+        actor=Actor.command_line(),
+        case=receive(county.town_a, county.village_a, "Z-3"),
+        refused_on=dt.date(2024, 3, 8),
+        reason="超过法定申请期限",
+    )
+    text = page(client, refused.get_absolute_url())
+    assert "<dt>不予受理决定日期</dt><dd>2024-03-08</dd>" in text
+    assert "<dt>不予受理理由</dt><dd>超过法定申请期限</dd>" in text
+
+
+@pytest.mark.django_db
+def test_edit_form_masks_id_number_and_phone_and_keeps_them_when_blank(county: County) -> None:
+    case = receive(county.town_a, county.village_a, "M-1")
+    client = county.client("clerk_a")
+    url = f"/reconsideration/cases/{case.pk}/edit/"
+    form = page(client, url)
+    assert "430102199001011234" not in form and "13812345678" not in form
+    assert 'placeholder="430102********1234"' in form and 'placeholder="138****5678"' in form
+    data = {
+        "authority": "湘江县人民政府",
+        "respondent": county.village_a.pk,
+        "applicant_kind": "person",
+        "applicant_name": "欧阳明远",
+        "applicant_id_number": "",
+        "applicant_phone": "",
+        "channel": "in_person",
+        "act_category": ActCategory.PENALTY,
+        "matter": "请求撤销罚款决定",
+    }
+    assert client.post(url, data).status_code == 302
+    case = fresh(case)
+    assert case.applicant_id_number == "430102199001011234"
+    assert case.applicant_phone == "13812345678"
+    assert client.post(url, {**data, "applicant_phone": "13900001111"}).status_code == 302
+    case = fresh(case)
+    assert case.applicant_phone == "13900001111"
+    assert case.applicant_id_number == "430102199001011234"
+
+
+@pytest.mark.django_db
+def test_form_labels_use_a_full_width_colon_and_mark_required_fields(county: County) -> None:
+    client = county.client("clerk_a")
+    form = page(client, "/reconsideration/cases/new/")
+    assert '<label for="id_received_on" class="required">收到申请日期：</label>' in form
+    assert '<label for="id_matter">申请事项：</label>' in form  # optional: no mark
+    assert "申请日期:" not in form
+    case = receive(county.town_a, county.village_a, "W-1")
+    edit = page(client, f"/reconsideration/cases/{case.pk}/edit/")
+    assert '<label for="id_authority" class="required">复议机关：</label>' in edit
+    step = page(client, step_url(case, "refuse"))
+    assert '<label for="id_reason" class="required">不予受理理由：</label>' in step
+    css = (settings.PACKAGE_DIR / "static/fazhi/app.css").read_text()
+    assert "label.required::before" in css and "td.date" in css and "white-space:nowrap" in css

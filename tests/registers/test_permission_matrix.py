@@ -5,16 +5,17 @@ The expectations are written out by hand per persona, not derived from the role 
 
 * a 复议 case is seen by the subtree of the 复议机构 that keeps it (``unit``) and by the
   subtree of the 被申请人 (``respondent``); only the 复议机构's side, with the right to edit,
-  moves or edits it;
+  moves or edits it; a reader is told why it only reads (the 被申请人's side, or its role);
 * an 应诉 case is seen and handled by the subtree of the 被告 (``unit``).
 
-Cases (time frozen at 2024-06-28, received/filed 2024-06-24):
+Cases (time frozen at 2024-06-28, received/filed 2024-06-24). Only a 行政复议机构 keeps 复议
+cases: town_a, town_b and dept are, the root is not.
 
 ==== ============ =================== ===================================================
 key  kept by      被申请人             seen by
 ==== ============ =================== ===================================================
 A    town_a       village_a           town_a personas, root personas
-R    root         dept                root personas, dept personas (read-only)
+R    town_b       dept                clerk_b, root personas, dept personas (read-only)
 D    dept         town_b              dept personas, root personas, clerk_b (read-only)
 LA   town_a       (应诉 被告)          town_a personas, root personas
 LD   dept         (应诉 被告)          dept personas, root personas
@@ -66,7 +67,7 @@ REC_VISIBLE: dict[str, set[str] | None] = {
     "leader_a": {"A"},
     "reviewer_a": {"A"},
     "coordinator_a": {"A"},
-    "clerk_b": {"D"},
+    "clerk_b": {"R", "D"},
     "dept_clerk": {"R", "D"},
     "reviewer": {"R", "D"},
     "coordinator": {"A", "R", "D"},
@@ -79,8 +80,19 @@ REC_VISIBLE: dict[str, set[str] | None] = {
 REC_HANDLES: dict[str, set[str]] = {
     "clerk_a": {"A"},
     "coordinator_a": {"A"},
+    "clerk_b": {"R"},
     "dept_clerk": {"D"},
     "coordinator": {"A", "R", "D"},
+}
+#: persona → {case: why it only reads}: "respondent" (the 被申请人's side only) or "role"
+REC_READ_ONLY: dict[str, dict[str, str]] = {
+    "leader_a": {"A": "role"},
+    "reviewer_a": {"A": "role"},
+    "clerk_b": {"D": "respondent"},
+    "dept_clerk": {"R": "respondent"},
+    "reviewer": {"R": "respondent", "D": "role"},
+    "leader": {"A": "role", "R": "role", "D": "role"},
+    "sysadmin": {"A": "role", "R": "role", "D": "role"},
 }
 #: persona → the 应诉 cases it sees
 LIT_VISIBLE: dict[str, set[str] | None] = {
@@ -117,7 +129,7 @@ def rec_cases(county: County) -> dict[str, ReconsiderationCase]:
     cli = Actor.command_line()
     sides = {
         "A": (county.town_a, county.village_a),
-        "R": (county.root, county.dept),
+        "R": (county.town_b, county.dept),
         "D": (county.dept, county.town_b),
     }
     return {
@@ -193,8 +205,12 @@ def test_reconsideration_ui(
     detail = client.get(f"{base}/")
     assert detail.status_code == read
     if read == 200:  # buttons and the edit tab only for the handling side
-        assert (f"{base}/accept/" in detail.content.decode()) == (write == 200)
-        assert (f"{base}/edit/" in detail.content.decode()) == (write == 200)
+        text = detail.content.decode()
+        assert (f"{base}/accept/" in text) == (write == 200)
+        assert (f"{base}/edit/" in text) == (write == 200)
+        why = REC_READ_ONLY.get(persona, {}).get(key)
+        assert ("您所在单位是本案的被申请人" in text) == (why == "respondent")
+        assert ("只能查看，不能办理或修改本案" in text) == (why == "role")
     assert client.get(f"{base}/history/").status_code == read
     assert client.get(f"{base}/edit/").status_code == write
     assert client.get(f"{base}/accept/").status_code == write
@@ -349,6 +365,9 @@ def test_create_pages(county: County, persona: str) -> None:
 
 def test_matrix_is_complete() -> None:
     assert {p for p, _ in REC_CASES} == set(PERSONAS)
+    for persona in PERSONAS:  # a reason for exactly the cases read but not handled
+        read_only = (REC_VISIBLE[persona] or set()) - REC_HANDLES.get(persona, set())
+        assert set(REC_READ_ONLY.get(persona, {})) == read_only, persona
     assert all(set(h) <= set(REC_VISIBLE[p] or ()) for p, h in REC_HANDLES.items())
     assert all(set(h) <= set(LIT_VISIBLE[p] or ()) for p, h in LIT_HANDLES.items())
 

@@ -11,6 +11,11 @@ Optional parts, switched on by configuration: a 登记 (create) page (``create_f
 ``core/register/detail.html`` and :meth:`Register.detail_context`, e.g. a timeline of
 :class:`Deadline` rows). The same steps and create form validate API requests
 (:meth:`Register.perform`, :meth:`Register.create_from`), so the UI and the API share one path.
+
+Hooks a register may override where a screen depends on who looks: :meth:`Register.list_columns`,
+:meth:`Register.detail_rows_for`, :meth:`Register.edit_form` (an edit form that needs the
+actor) and :meth:`Register.create_unavailable` (why nothing can be registered). The forms and
+:class:`Deadline` live in :mod:`fazhi.core.register_forms` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -38,6 +43,14 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
 from fazhi.core.audit import field_label
+from fazhi.core.register_forms import (
+    Deadline,
+    RegisterFormStyle,
+    StepForm,
+    add_service_error,
+    choice_field,
+    form_errors,
+)
 from fazhi.core.selectors import history_of
 from fazhi.core.services import object_type_of
 from fazhi.orgs.models import OrgUnit
@@ -47,15 +60,49 @@ from fazhi.orgs.selectors import units_for
 
 M = TypeVar("M", bound=models.Model)
 
+__all__ = [
+    "Action",
+    "Column",
+    "Deadline",
+    "Filter",
+    "Register",
+    "RegisterFormStyle",
+    "Step",
+    "StepForm",
+    "actor_of",
+    "add_service_error",
+    "app_export_xlsx",
+    "choice_field",
+    "display_value",
+    "form_errors",
+    "import_action",
+    "unit_filter",
+    "year_filter",
+]
+
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def display_value(value: object) -> object:
+    """A value as the screens show it: dates always as ``2024-03-04``."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.strftime(DATE_FORMAT)
+    return value
+
 
 @dataclass(frozen=True)
 class Column:
-    """A list column: a field name (dotted for relations) or a callable, and its header."""
+    """A list column: a field name (dotted for relations) or a callable, and its header.
+
+    ``css`` is the class of the column's cells (``"nowrap"`` keeps a 案号 on one line; a
+    date column gets ``"date"`` by itself).
+    """
 
     name: str
     label: str
     value: Callable[[Any], object] | None = None
     link: bool = False
+    css: str = ""
 
     def render(self, obj: Any) -> object:
         if self.value is not None:
@@ -121,11 +168,12 @@ def year_filter(name: str, label: str, date_field: str, *, years: int = 10) -> F
 def unit_filter(name: str, label: str, *path_fields: str) -> Filter:
     """A 单位 filter: rows whose unit (any of ``path_fields``) is in the chosen unit's subtree.
 
-    The choices are the units the actor sees; the value is the unit code.
+    The choices are the units the actor sees, in tree order, by full name; the value is the
+    unit code.
     """
 
     def choices(actor: Actor) -> Choices:
-        return list(units_for(actor).values_list("code", "name"))
+        return list(units_for(actor).order_by("path", "sort_order").values_list("code", "name"))
 
     def apply(qs: models.QuerySet[Any], value: str) -> models.QuerySet[Any]:
         unit_path = OrgUnit.objects.filter(code=value).values_list("path", flat=True).first()
@@ -149,44 +197,6 @@ class Action:
     confirm: str = ""
 
 
-class StepForm(forms.Form):
-    """Base of create and step forms: knows the actor and the row (None when creating).
-
-    Date fields start at today. Services raise ``ValidationError({"date": …})``; the form's
-    ``date_field`` names the field such an error belongs to (see :func:`add_service_error`).
-    """
-
-    date_field: ClassVar[str] = ""
-
-    def __init__(self, *args: Any, actor: Actor, obj: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-        self.obj = obj
-        today = timezone.localdate()
-        for name, f in self.fields.items():
-            if isinstance(f, forms.DateField):
-                f.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                if f.required and name not in self.initial:
-                    f.initial = today
-        self.setup()
-
-    def setup(self) -> None:
-        """Hook: limit querysets or choices to what the actor and the row allow."""
-
-    def clean(self) -> dict[str, Any]:
-        """An optional field left empty takes its initial value (the service's default), so
-        API clients may leave out what the screen pre-selects."""
-        data = super().clean() or {}
-        for name, f in self.fields.items():
-            if not f.required and f.initial is not None and data.get(name) in ("", None):
-                data[name] = f.initial
-        return data
-
-    def service_kwargs(self) -> dict[str, Any]:
-        """The cleaned data as the keyword arguments of the service."""
-        return dict(self.cleaned_data)
-
-
 @dataclass(frozen=True)
 class Step:
     """An action on one row with a small form (a transition, a reply, a hearing …).
@@ -201,72 +211,6 @@ class Step:
     run: Callable[[Actor, Any, dict[str, Any]], object]
     confirm: str = ""
     help: str = ""
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A deadline on a row's timeline: its date, its legal basis, and where it stands."""
-
-    label: str
-    due: dt.date | None  # None while the period is paused (e.g. a suspended case)
-    basis: str = ""
-    done_on: dt.date | None = None
-    running: bool = False
-    note: str = ""
-
-    def overdue(self, today: dt.date) -> bool:
-        return self.running and self.done_on is None and self.due is not None and today > self.due
-
-    def state(self, today: dt.date) -> str:
-        if self.due is None:
-            return "暂停计算"
-        if self.done_on is not None:
-            late = (self.done_on - self.due).days
-            when = f"已于{self.done_on:%Y-%m-%d}办理"
-            return f"{when}（超期{late}日）" if late > 0 else f"{when}（按期）"
-        if not self.running:
-            return "未在计算"
-        left = (self.due - today).days
-        if left > 0:
-            return f"剩余{left}日"
-        return "今日届满" if left == 0 else f"逾期{-left}日"
-
-    def as_dict(self, today: dt.date) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "due": self.due,
-            "basis": self.basis,
-            "done_on": self.done_on,
-            "running": self.running,
-            "overdue": self.overdue(today),
-            "state": self.state(today),
-            "note": self.note,
-        }
-
-
-def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, next to the field it names.
-
-    ``{"date": …}`` goes to the form's ``date_field``; keys the form does not have (and
-    messages without a key) go to the top of the form.
-    """
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    aliases = {"date": getattr(form, "date_field", "")}
-    for key, errors in exc.error_dict.items():
-        target = aliases.get(key) or key
-        messages_ = [m for e in errors for m in e.messages]
-        form.add_error(target if target in form.fields else None, messages_)
-
-
-def form_errors(form: forms.BaseForm) -> ValidationError:
-    """A form's errors as one ValidationError, each message prefixed by its field label."""
-    found: list[str] = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else None
-        found += [f"{label}：{e}" if label else str(e) for e in errors]
-    return ValidationError(found)
 
 
 def import_action(register_key: str) -> list[Action]:
@@ -305,6 +249,7 @@ class Register(Generic[M]):
     columns: ClassVar[Sequence[Column]] = ()
     filters: ClassVar[Sequence[Filter]] = ()
     search_fields: ClassVar[Sequence[str]] = ()
+    search_placeholder: ClassVar[str] = ""  # what the 关键词 box searches, e.g. "案号、法院"
     detail_fields: ClassVar[Sequence[str | Column]] = ()
     form_class: ClassVar[type[forms.ModelForm[Any]] | None] = None
     view_cap: ClassVar[Cap] = Cap.VIEW_RECORDS
@@ -324,6 +269,24 @@ class Register(Generic[M]):
     def list_actions(self, actor: Actor) -> list[Action]:
         """Buttons above the list (e.g. 新增)."""
         return []
+
+    def list_columns(self, actor: Actor) -> Sequence[Column]:
+        """The list page's columns for ``actor`` (the export keeps ``columns``)."""
+        return self.columns
+
+    def detail_rows_for(self, actor: Actor, obj: M) -> list[tuple[str, object]]:
+        """The detail page's label/value rows for ``actor`` (by default ``detail_fields``)."""
+        return self.detail_rows(obj)
+
+    def edit_form(self, actor: Actor, obj: M, data: Any) -> forms.BaseForm:
+        """The edit form, bound to ``data`` (None for GET)."""
+        assert self.form_class is not None
+        return self.form_class(data, instance=obj)
+
+    def create_unavailable(self, actor: Actor) -> str:
+        """Why ``actor`` cannot register anything here even with the right to ("" if it can),
+        e.g. no unit in its subtree may keep this register. Shown instead of the form."""
+        return ""
 
     def detail_actions(self, actor: Actor, obj: M) -> list[Action]:
         """Buttons on the detail page: by default, the steps the actor may take on ``obj``."""
@@ -381,6 +344,9 @@ class Register(Generic[M]):
         """Validate ``data`` with the create form and create the row (the API's path)."""
         if self.create_form_class is None or not self.can_create(actor):
             raise PermissionDenied(f"当前角色“{actor.role_label}”不能登记")
+        unavailable = self.create_unavailable(actor)
+        if unavailable:
+            raise ValidationError(unavailable)
         form = self.create_form_class(data, actor=actor)
         if not form.is_valid():
             raise form_errors(form)
@@ -411,13 +377,17 @@ class Register(Generic[M]):
     def url(self, view: str, obj: M | None = None) -> str:
         return reverse(f"{self.key}_{view}", args=[obj.pk] if obj is not None else [])
 
-    def detail_rows(self, obj: M) -> list[tuple[str, object]]:
+    def detail_rows(
+        self, obj: M, entries: Sequence[str | Column] | None = None
+    ) -> list[tuple[str, object]]:
+        """Label/value rows of ``entries`` (default ``detail_fields``); dates as 2024-03-04."""
         rows: list[tuple[str, object]] = []
-        for entry in self.detail_fields:
+        for entry in self.detail_fields if entries is None else entries:
             if isinstance(entry, Column):
-                rows.append((entry.label, entry.render(obj)))
+                rows.append((entry.label, display_value(entry.render(obj))))
             else:
-                rows.append((field_label(self.model, entry), Column(entry, "").render(obj)))
+                value = Column(entry, "").render(obj)
+                rows.append((field_label(self.model, entry), display_value(value)))
         return rows
 
     # --- views ------------------------------------------------------------------------------
@@ -434,7 +404,8 @@ class Register(Generic[M]):
         actor.require(self.view_cap)
         qs = self.filtered(actor, request.GET)
         page = Paginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = [(obj, [(c.render(obj), c.link) for c in self.columns]) for obj in page.object_list]
+        columns = list(self.list_columns(actor))
+        rows = [(obj, [_list_cell(c, obj) for c in columns]) for obj in page.object_list]
         filters = [(f, request.GET.get(f.name, ""), f.options(actor)) for f in self.filters]
         query = request.GET.copy()
         query.pop("page", None)
@@ -444,6 +415,7 @@ class Register(Generic[M]):
             self._context(
                 request,
                 page=page,
+                columns=columns,
                 rows=rows,
                 filters=filters,
                 actions=self.list_actions(actor),
@@ -462,7 +434,7 @@ class Register(Generic[M]):
             self._context(
                 request,
                 obj=obj,
-                fields=self.detail_rows(obj),
+                fields=self.detail_rows_for(actor, obj),
                 can_edit=self.can_edit(actor, obj),
                 actions=self.detail_actions(actor, obj),
                 tab="detail",
@@ -476,7 +448,7 @@ class Register(Generic[M]):
         obj = self.get_object(actor, pk)
         if self.form_class is None or not self.can_edit(actor, obj):
             raise PermissionDenied(f"当前角色“{actor.role_label}”不能修改此记录")
-        form = self.form_class(request.POST or None, instance=obj)
+        form = self.edit_form(actor, obj, request.POST or None)
         saving = request.method == "POST" and form.is_valid()
         if saving and _submitted(form, lambda: self.save(actor, obj, form.cleaned_data)):
             messages.success(request, "已保存")
@@ -491,6 +463,11 @@ class Register(Generic[M]):
         actor = actor_of(request)
         if self.create_form_class is None or not self.can_create(actor):
             raise PermissionDenied(f"当前角色“{actor.role_label}”不能登记")
+        heading = f"{self.create_label}·{self.title}"
+        unavailable = self.create_unavailable(actor)
+        if unavailable:
+            context = self._context(request, heading=heading, unavailable=unavailable)
+            return render(request, "core/register/create.html", context)
         initial = {k: v for k, v in request.GET.items() if v}
         form = self.create_form_class(_posted(request), actor=actor, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -498,7 +475,7 @@ class Register(Generic[M]):
             if _submitted(form, lambda: created.append(self.create(actor, form.service_kwargs()))):
                 messages.success(request, f"已{self.create_label}：{created[0]}")
                 return redirect(self.url("detail", created[0]))
-        context = self._context(request, form=form, heading=f"{self.create_label}·{self.title}")
+        context = self._context(request, form=form, heading=heading)
         return render(request, "core/register/create.html", context)
 
     def step_view(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -587,6 +564,15 @@ def _submitted(form: forms.BaseForm, call: Callable[[], object]) -> bool:
         add_service_error(form, exc)
         return False
     return True
+
+
+def _list_cell(column: Column, obj: Any) -> tuple[object, bool, str]:
+    """A list cell: its shown value, whether it links to the row, and its CSS class."""
+    value = column.render(obj)
+    css = column.css
+    if not css and isinstance(value, dt.date):
+        css = "date"
+    return display_value(value), column.link, css
 
 
 def _cell(value: object) -> object:

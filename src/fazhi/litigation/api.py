@@ -216,7 +216,8 @@ def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
 @router.post("/cases", response={201: CaseDetailOut}, summary="登记行政应诉案件")
 def create_case(request: HttpRequest, payload: Body[dict[str, Any]]) -> Reply[CaseDetailOut]:
     """字段：unit（被告单位编码）、number、court、level（first/second/retrial）、filed_on、
-    plaintiff_name、cause、act_category。"""
+    plaintiff_name、cause、act_category、reconsideration（关联复议案件 id，须为本人可见的
+    复议案件，可省略）。"""
     actor = actor_of(request)
     case = cases.create_from(actor, payload)
     return Reply(201, CaseDetailOut.of(cases.get_object(actor, case.pk), actor))

@@ -1,23 +1,30 @@
 """Forms of the 行政应诉 register: 登记, 开庭 (负责人出庭), 结案, 司法建议, 败诉剖析, edit.
 
 Field names are the keyword names of the services; the same forms validate API bodies.
+A case may name its 关联复议案件: only a 复议 case the actor can see is offered (the service
+checks it too).
 """
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
-from fazhi.core.registers import StepForm
+from django import forms
+from django.db import models
+from django.db.models import Q
+
+from fazhi.core.register_forms import RegisterFormStyle, StepForm, choice_field
 from fazhi.litigation.models import (
     HeadCategory,
     Level,
     LitigationCase,
     Result,
 )
-from fazhi.orgs.scoping import visible_to
+from fazhi.orgs.scoping import Actor, visible_to
 from fazhi.orgs.selectors import units_for
-from fazhi.reconsideration.forms import note_field, unit_field
-from fazhi.reconsideration.models import ActCategory
+from fazhi.reconsideration.forms import note_field, party_units, unit_field
+from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
+from fazhi.reconsideration.selectors import cases_for as reconsideration_cases_for
 
 YES_NO = ((True, "是"), (False, "否"))
 
@@ -32,6 +39,37 @@ def yes_no_field(label: str, *, default: bool | None = None) -> forms.TypedChoic
         widget=forms.RadioSelect,
         initial=True if default is None else default,
         required=default is None,
+    )
+
+
+class ReconsiderationChoiceField(forms.ModelChoiceField[ReconsiderationCase]):
+    """A 复议 case by its 案号, 复议机构 and 被申请人 (several 复议机构 may use one 案号)."""
+
+    def label_from_instance(self, obj: ReconsiderationCase) -> str:
+        return f"{obj.number}（{obj.unit.name}；被申请人：{obj.respondent_display}）"
+
+
+def reconsideration_field() -> ReconsiderationChoiceField:
+    return ReconsiderationChoiceField(
+        label="关联复议案件",
+        queryset=ReconsiderationCase.objects.none(),
+        required=False,
+        empty_label="—（未经复议）",
+        help_text="经行政复议后起诉的，选择该复议案件",
+    )
+
+
+def reconsideration_choices(
+    actor: Actor, current: int | None = None
+) -> models.QuerySet[ReconsiderationCase]:
+    """复议 cases ``actor`` can see (and the one already linked), newest first."""
+    offered = Q(pk__in=reconsideration_cases_for(actor).values("pk"))
+    if current:
+        offered |= Q(pk=current)
+    return (
+        ReconsiderationCase.objects.filter(offered)
+        .select_related("unit", "respondent")
+        .order_by("-received_on", "-pk")
     )
 
 
@@ -52,12 +90,16 @@ class CaseRegisterForm(StepForm):
     act_category = forms.ChoiceField(
         label="被诉行为类别", choices=ActCategory.choices, required=False, initial=ActCategory.OTHER
     )
+    reconsideration = reconsideration_field()
 
     def setup(self) -> None:
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = units_for(self.actor)
+        field.queryset = party_units(units_for(self.actor))
         field.initial = self.actor.unit.code
+        linked = self.fields["reconsideration"]
+        assert isinstance(linked, forms.ModelChoiceField)
+        linked.queryset = reconsideration_choices(self.actor)
 
 
 class HearingForm(StepForm):
@@ -88,7 +130,7 @@ class CaseCloseForm(StepForm):
     date_field = "judged_on"
 
     judged_on = forms.DateField(label="裁判日期")
-    result = forms.ChoiceField(label="裁判结果", choices=Result.choices)
+    result = choice_field("裁判结果", Result.choices)
     note = note_field("裁判说明")
 
 
@@ -114,7 +156,7 @@ class SuggestionReceiveForm(StepForm):
         case = self.fields["case"]
         assert isinstance(unit, forms.ModelChoiceField)
         assert isinstance(case, forms.ModelChoiceField)
-        unit.queryset = units_for(self.actor)
+        unit.queryset = party_units(units_for(self.actor))
         unit.initial = self.actor.unit.code
         case.queryset = visible_to(LitigationCase.objects.all(), self.actor)
 
@@ -133,10 +175,29 @@ class LossReviewCompleteForm(StepForm):
     findings = forms.CharField(label="剖析结论", widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class CaseEditForm(forms.ModelForm[LitigationCase]):
-    """The descriptive fields of a case; hearings and the result have their own forms."""
+class CaseEditForm(RegisterFormStyle, forms.ModelForm[LitigationCase]):
+    """The descriptive fields of a case; hearings and the result have their own forms.
+
+    The 关联复议案件 offered are the 复议 cases the actor can see, and the one already linked.
+    """
 
     class Meta:
         model = LitigationCase
-        fields = ["court", "plaintiff_name", "cause", "act_category", "result_note"]
+        fields = [
+            "court",
+            "plaintiff_name",
+            "cause",
+            "act_category",
+            "reconsideration",
+            "result_note",
+        ]
+        field_classes = {"reconsideration": ReconsiderationChoiceField}
         widgets = {"plaintiff_name": forms.TextInput}
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        linked = self.fields["reconsideration"]
+        assert isinstance(linked, forms.ModelChoiceField)
+        linked.queryset = reconsideration_choices(actor, self.instance.reconsideration_id)
+        linked.empty_label = "—（未经复议）"
+        linked.help_text = "经行政复议后起诉的，选择该复议案件"

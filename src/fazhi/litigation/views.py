@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from fazhi.core.audit import mask_value
+from fazhi.core.audit import field_label, mask_value
 from fazhi.core.registers import (
     Action,
     Column,
@@ -44,8 +44,9 @@ from fazhi.litigation.models import (
 )
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, unit_in_scope
+from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 from fazhi.reconsideration.models import ActCategory
+from fazhi.reconsideration.selectors import cases_for as reconsideration_cases_for
 
 YES_NO = (("1", "是"), ("0", "否"))
 HEAD_RULES = "《最高人民法院关于行政机关负责人出庭应诉若干问题的规定》第2、7、8、12条"
@@ -53,6 +54,20 @@ HEAD_RULES = "《最高人民法院关于行政机关负责人出庭应诉若干
 
 def _yes_no(value: bool) -> str:
     return "是" if value else "否"
+
+
+def _head_cell(case: LitigationCase, *, none: str = "—") -> str:
+    """负责人出庭: 是/否 once a hearing is recorded; ``none`` before the first one."""
+    return _yes_no(case.head_appeared) if case.hearing_count else none
+
+
+def _head_filter(qs: LitigationQuerySet, value: str) -> LitigationQuerySet:
+    """负责人出庭 是 / 否: "否" means heard without a 负责人, not "not heard yet"."""
+    if value == "1":
+        return qs.filter(head_appeared=True)
+    if value == "0":
+        return qs.filter(head_appeared=False, hearing_count__gt=0)
+    return qs
 
 
 def _result_cell(case: LitigationCase) -> object:
@@ -71,21 +86,21 @@ class CaseRegister(Register[LitigationCase]):
     title = "行政应诉案件"
     model = LitigationCase
     columns = (
-        Column("number", "案号", link=True),
+        Column("number", "案号", link=True, css="nowrap"),
         Column("court", "法院"),
-        Column("level", "审级"),
+        Column("level", "审级", css="nowrap"),
         Column("unit.name", "被告"),
-        Column("filed_on", "立案日期", value=lambda c: c.filed_on.isoformat()),
+        Column("filed_on", "立案日期"),
         Column("hearing_count", "开庭次数"),
-        Column("head_appeared", "负责人出庭", value=lambda c: _yes_no(c.head_appeared)),
-        Column("status", "状态"),
+        Column("head_appeared", "负责人出庭", value=_head_cell),
+        Column("status", "状态", css="nowrap"),
         Column("result", "裁判结果", value=_result_cell),
     )
     filters = (
         Filter("level", "审级", "level", Level.choices),
         Filter("status", "状态", "status", Status.choices),
         Filter("loss", "败诉", "is_loss", YES_NO),
-        Filter("head", "负责人出庭", "head_appeared", YES_NO),
+        Filter("head", "负责人出庭", choices=YES_NO, apply=_head_filter),
         year_filter("year", "立案年度", "filed_on"),
         year_filter("judged_year", "裁判年度", "judged_on"),
         unit_filter("unit", "被告单位", "unit__path"),
@@ -93,6 +108,7 @@ class CaseRegister(Register[LitigationCase]):
         Filter("result", "裁判结果", "result", Result.choices),
     )
     search_fields = ("number", "court", "cause")
+    search_placeholder = "案号、法院、案由"
     detail_fields = (
         "number",
         "court",
@@ -106,7 +122,7 @@ class CaseRegister(Register[LitigationCase]):
         "status",
         "hearing_count",
         "first_hearing_on",
-        Column("head_appeared", "负责人出庭", value=lambda c: _yes_no(c.head_appeared)),
+        Column("head_appeared", "负责人出庭", value=lambda c: _head_cell(c, none="未开庭")),
         "judged_on",
         "result",
         "result_note",
@@ -159,6 +175,26 @@ class CaseRegister(Register[LitigationCase]):
     def create(self, actor: Actor, data: dict[str, Any]) -> LitigationCase:
         return services.case_register(actor=actor, **data)
 
+    def edit_form(self, actor: Actor, obj: LitigationCase, data: Any) -> f.CaseEditForm:
+        return f.CaseEditForm(data, instance=obj, actor=actor)
+
+    def detail_rows_for(self, actor: Actor, obj: LitigationCase) -> list[tuple[str, object]]:
+        """关联复议案件 links to the 复议 case when the actor can see it (else its 案号)."""
+        linked = obj.reconsideration
+        shown: object = ""
+        if linked is not None:
+            shown = linked.number
+            if reconsideration_cases_for(actor).filter(pk=linked.pk).exists():
+                shown = format_html('<a href="{}">{}</a>', linked.get_absolute_url(), linked.number)
+        label = field_label(LitigationCase, "reconsideration")
+        entries = [
+            Column("reconsideration", label, value=lambda _case: shown)
+            if e == "reconsideration"
+            else e
+            for e in self.detail_fields
+        ]
+        return self.detail_rows(obj, entries)
+
     def save(self, actor: Actor, obj: LitigationCase, data: dict[str, Any]) -> LitigationCase:
         return services.case_update(actor=actor, case=obj, data=data)
 
@@ -169,12 +205,17 @@ class CaseRegister(Register[LitigationCase]):
     # --- reads for the case page and the API ---------------------------------------------
     def detail_context(self, actor: Actor, obj: LitigationCase) -> dict[str, Any]:
         suggestions = list(obj.suggestions.select_related("unit"))
+        reviews = list(obj.loss_reviews_covering.select_related("unit"))
+        ids = [r.pk for r in reviews]
+        seen = set(
+            visible_to(LossReview.objects.filter(pk__in=ids), actor).values_list("pk", flat=True)
+        )
         return {
             "hearings": list(obj.hearings.all()),
             "suggestions": suggestions,
             "timeline": self.timeline(obj, suggestions),
             "deadlines": [d.as_dict(timezone.localdate()) for d in self.deadlines(suggestions)],
-            "loss_reviews": list(obj.loss_reviews_covering.select_related("unit")),
+            "loss_reviews": [(r, r.pk in seen) for r in reviews],
             "head_rules": HEAD_RULES,
         }
 
@@ -237,13 +278,13 @@ class SuggestionRegister(Register[JudicialSuggestion]):
     title = "司法建议"
     model = JudicialSuggestion
     columns = (
-        Column("received_on", "收到日期", link=True, value=lambda s: s.received_on.isoformat()),
+        Column("received_on", "收到日期", link=True),
         Column("court", "发出法院"),
         Column("unit.name", "收到单位"),
-        Column("case.number", "关联案件"),
+        Column("case.number", "关联案件", css="nowrap"),
         Column("reply_due", "答复期限"),
         Column("replied_on", "答复日期"),
-        Column("state", "状态", value=_suggestion_state),
+        Column("state", "状态", value=_suggestion_state, css="nowrap"),
     )
     filters = (
         Filter(
@@ -306,7 +347,7 @@ class LossReviewRegister(Register[LossReview]):
     model = LossReview
     columns = (
         Column("unit.name", "剖析单位", link=True),
-        Column("opened_on", "启动日期", value=lambda r: r.opened_on.isoformat()),
+        Column("opened_on", "启动日期"),
         Column("threshold", "触发败诉件数"),
         Column("status", "状态"),
         Column("completed_on", "完成日期"),

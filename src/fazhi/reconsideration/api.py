@@ -218,7 +218,7 @@ def list_cases(
     offset: int = 0,
 ) -> CasePage:
     """筛选与列表页相同：status 状态，overdue=1 已逾期，year 收到年度，closed_year 结案年度，
-    unit 单位编码（承办机构或被申请人在该单位及下级），q 案号。"""
+    unit 单位编码（承办机构或被申请人在该单位及下级），q 检索案号、被申请人名称、申请事项。"""
     actor = actor_of(request)
     actor.require(cases.view_cap)
     qs = cases.filtered(actor, request.GET)
@@ -236,7 +236,8 @@ def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
 
 @router.post("/cases", response={201: CaseDetailOut}, summary="登记行政复议案件（收到申请）")
 def create_case(request: HttpRequest, payload: Body[dict[str, Any]]) -> Reply[CaseDetailOut]:
-    """字段：unit（承办机构编码）、received_on、act_category、respondent（被申请人单位编码）或
+    """字段：unit（承办机构编码，须为行政复议机构）、received_on、act_category（必填）、
+    respondent（被申请人单位编码）或
     respondent_name、number（可留空自动编号）、authority、applicant_kind、applicant_name、
     applicant_id_number、applicant_phone、channel、matter。"""
     actor = actor_of(request)

@@ -2,6 +2,10 @@
 
 Field names are the keyword names of the services, so a form's cleaned data is the call.
 The same forms validate the API's request bodies (``Register.perform`` / ``create_from``).
+
+Selects whose pre-selection would be a guess (行政行为类别, 中止情形, 结案方式, 文书类别) start
+on "请选择…" and are required. Unit selects list units in tree order by full name, and never
+offer an external unit (法院、检察院) as a party.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from fazhi.core.registers import StepForm
+from fazhi.core.audit import mask_value
+from fazhi.core.register_forms import RegisterFormStyle, StepForm, choice_field, with_blank
 from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind
 from fazhi.orgs.scoping import Actor, unit_in_scope
 from fazhi.orgs.selectors import units_for
@@ -34,27 +39,55 @@ def note_field(label: str = "说明") -> forms.CharField:
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def tree_order(units: OrgUnitQuerySet) -> OrgUnitQuerySet:
+    """``units`` in tree order (materialised path, then 排序)."""
+    return units.order_by("path", "sort_order")
+
+
+def party_units(units: OrgUnitQuerySet) -> OrgUnitQuerySet:
+    """``units`` that may be a party (被申请人, 被告, 收文单位): not 法院、检察院 and other
+    external units; in tree order."""
+    return tree_order(units.exclude(kind=UnitKind.EXTERNAL))
+
+
 def nearby_units(unit: OrgUnit) -> OrgUnitQuerySet:
     """Units a case may name as 被申请人 or 收文单位: the tree of the nearest government
-    at or above ``unit`` (a 复议机构's respondents are usually outside its own subtree)."""
+    at or above ``unit`` (a 复议机构's respondents are usually outside its own subtree),
+    without external units, in tree order."""
     gov = (
         OrgUnit.objects.filter(pk__in=[*unit.ancestor_ids, unit.pk], kind=UnitKind.GOVERNMENT)
         .order_by("-depth")
         .first()
     )
     top = gov or OrgUnit.objects.filter(pk__in=unit.ancestor_ids[:1]).first() or unit
-    return OrgUnit.objects.subtree_of(top).filter(is_active=True)
+    return party_units(OrgUnit.objects.subtree_of(top).filter(is_active=True))
+
+
+def reconsideration_bodies(actor: Actor) -> OrgUnitQuerySet:
+    """The 行政复议机构 in the actor's subtree: the only units that may register a case."""
+    return tree_order(units_for(actor).filter(is_reconsideration_body=True, is_active=True))
+
+
+NO_BODY = "本单位及下级单位中没有行政复议机构，不能登记行政复议案件"
+
+
+class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
+    """A unit select: the value is the unit code, the label the unit's full name."""
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return obj.name
 
 
 def unit_field(
     label: str, *, required: bool = True, help_text: str = ""
 ) -> forms.ModelChoiceField[OrgUnit]:
-    return forms.ModelChoiceField(
+    return UnitChoiceField(
         label=label,
         queryset=OrgUnit.objects.none(),
         to_field_name="code",
         required=required,
         help_text=help_text,
+        empty_label="请选择…" if required else "—",
     )
 
 
@@ -78,8 +111,10 @@ class CaseReceiveForm(StepForm):
     channel = forms.ChoiceField(
         label="申请方式", choices=Channel.choices, required=False, initial=Channel.IN_PERSON
     )
-    act_category = forms.ChoiceField(label="行政行为类别", choices=ActCategory.choices)
-    respondent = unit_field("被申请人", required=False)
+    act_category = choice_field("行政行为类别", ActCategory.choices)
+    respondent = unit_field(
+        "被申请人", required=False, help_text="选择本系统内的单位，或在下一栏填写名称"
+    )
     respondent_name = forms.CharField(
         label="被申请人名称",
         required=False,
@@ -101,9 +136,15 @@ class CaseReceiveForm(StepForm):
     matter = note_field("申请事项")
 
     def setup(self) -> None:
-        _set_queryset(self, "unit", units_for(self.actor))
+        bodies = reconsideration_bodies(self.actor)
+        _set_queryset(self, "unit", bodies)
         _set_queryset(self, "respondent", nearby_units(self.actor.unit))
-        self.fields["unit"].initial = self.actor.unit.code
+        if self.actor.unit.is_reconsideration_body:
+            self.fields["unit"].initial = self.actor.unit.code
+        else:
+            only = list(bodies[:2])
+            if len(only) == 1:
+                self.fields["unit"].initial = only[0].code
 
 
 # --- transitions -------------------------------------------------------------------------
@@ -137,6 +178,16 @@ class AcceptForm(StepForm):
 class DeemAcceptedForm(StepForm):
     """No fields: the case is deemed accepted on the last day of the review period."""
 
+    @property
+    def intro(self) -> str:
+        due = self.obj.review_due if isinstance(self.obj, ReconsiderationCase) else None
+        if due is None:
+            return ""
+        return (
+            f"将记录：自{due:%Y-%m-%d}（受理审查期限届满之日）起视为受理，受理日期为"
+            f"{due:%Y-%m-%d}，适用普通程序，审理期限自该日起计算。"
+        )
+
 
 class RefuseForm(StepForm):
     date_field = "refused_on"
@@ -147,7 +198,7 @@ class RefuseForm(StepForm):
 class SuspendForm(StepForm):
     date_field = "suspended_on"
     suspended_on = forms.DateField(label="中止日期")
-    ground = forms.ChoiceField(label="中止情形（第三十九条）", choices=SuspensionGround.choices)
+    ground = choice_field("中止情形（第三十九条）", SuspensionGround.choices)
     note = note_field()
 
 
@@ -175,23 +226,23 @@ class ConvertForm(StepForm):
 class CloseForm(StepForm):
     date_field = "closed_on"
     closed_on = forms.DateField(label="结案日期")
-    outcome = forms.ChoiceField(label="结案方式", choices=Outcome.choices)
+    outcome = choice_field("结案方式", Outcome.choices)
     note = note_field("结案说明")
 
     def setup(self) -> None:
         if isinstance(self.obj, ReconsiderationCase) and self.obj.status == Status.SUSPENDED:
             field = self.fields["outcome"]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [
-                (v, lbl) for v, lbl in Outcome.choices if v in CLOSABLE_WHILE_SUSPENDED
-            ]
+            field.choices = with_blank(
+                [(v, lbl) for v, lbl in Outcome.choices if v in CLOSABLE_WHILE_SUSPENDED]
+            )
             field.help_text = "中止期间只能以调解、和解、撤回或终止结案"
 
 
 # --- 意见书 / 建议书 (第76条) -----------------------------------------------------------
 class LetterIssueForm(StepForm):
     date_field = "issued_on"
-    kind = forms.ChoiceField(label="文书类别", choices=LetterKind.choices)
+    kind = choice_field("文书类别", LetterKind.choices)
     issued_on = forms.DateField(label="制发日期")
     served_on = forms.DateField(label="送达日期")
     recipient = unit_field("收文单位", required=False)
@@ -233,9 +284,18 @@ class LetterReplyForm(StepForm):
 
 
 # --- edit ---------------------------------------------------------------------------------
-class CaseEditForm(forms.ModelForm[ReconsiderationCase]):
+#: Personal fields the edit form never shows in full: left blank, the stored value is kept.
+MASKED_ON_EDIT = ("applicant_id_number", "applicant_phone")
+
+
+class CaseEditForm(RegisterFormStyle, forms.ModelForm[ReconsiderationCase]):
     """The descriptive fields (``services.EDITABLE_FIELDS``); dates and status move only by
-    the transitions."""
+    the transitions.
+
+    The ID number and phone (:data:`MASKED_ON_EDIT`) are not sent to the browser: the field
+    starts empty with the masked stored value as placeholder, and a field left empty is left
+    out of the cleaned data, so ``case_update`` keeps what is stored.
+    """
 
     class Meta:
         model = ReconsiderationCase
@@ -252,6 +312,7 @@ class CaseEditForm(forms.ModelForm[ReconsiderationCase]):
             "matter",
             "outcome_note",
         ]
+        field_classes = {"respondent": UnitChoiceField}
         widgets = {
             "applicant_name": forms.TextInput,
             "applicant_id_number": forms.TextInput,
@@ -262,11 +323,26 @@ class CaseEditForm(forms.ModelForm[ReconsiderationCase]):
         super().__init__(*args, **kwargs)
         current = Q(pk=self.instance.respondent_id) if self.instance.respondent_id else Q()
         nearby = nearby_units(self.instance.unit)
-        _set_queryset(self, "respondent", OrgUnit.objects.filter(Q(pk__in=nearby) | current))
+        _set_queryset(
+            self, "respondent", tree_order(OrgUnit.objects.filter(Q(pk__in=nearby) | current))
+        )
+        respondent = self.fields["respondent"]
+        assert isinstance(respondent, forms.ModelChoiceField)
+        respondent.empty_label = "—"
         self.fields["respondent_name"].required = False
+        for name in MASKED_ON_EDIT:
+            stored = getattr(self.instance, name, "") or ""
+            self.initial[name] = ""
+            field = self.fields[name]
+            if stored:
+                field.widget.attrs["placeholder"] = mask_value(stored)
+                field.help_text = f"已登记：{mask_value(stored)}；留空则不修改，填写则替换"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in MASKED_ON_EDIT:
+            if not (data.get(name) or "").strip():
+                data.pop(name, None)
         respondent = data.get("respondent")
         if respondent is not None:
             data["respondent_name"] = respondent.name

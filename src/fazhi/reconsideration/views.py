@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -32,8 +33,9 @@ from fazhi.core.registers import (
     year_filter,
 )
 from fazhi.core.selectors import province_code_of, rules_for_province
+from fazhi.litigation.models import LitigationCase
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, unit_in_scope
+from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 from fazhi.reconsideration import forms as f
 from fazhi.reconsideration import services
 from fazhi.reconsideration.models import (
@@ -53,7 +55,7 @@ def _due_cell(case: ReconsiderationCase) -> object:
     if case.current_due is None:
         return ""
     if case.is_overdue(timezone.localdate()):
-        return format_html('{} <span class="badge error">逾期</span>', case.current_due)
+        return format_html('{} <span class="badge error">逾期</span>', case.current_due.isoformat())
     return case.current_due.isoformat()
 
 
@@ -100,8 +102,18 @@ STEPS = (
     ),
     _step("suspend", f.SuspendForm, help="中止期间不计入审理期限（第39条）"),
     _step("resume", f.ResumeForm),
-    _step("extend", f.ExtendForm, help="普通程序经批准可延长，最多不超过30日（第62条）"),
-    _step("convert_to_ordinary", f.ConvertForm, help="第55条"),
+    _step(
+        "extend",
+        f.ExtendForm,
+        confirm="确定延长审理期限吗？审理期限只能延长一次，此操作不可撤销。",
+        help="普通程序经批准可延长，最多不超过30日（第62条）",
+    ),
+    _step(
+        "convert_to_ordinary",
+        f.ConvertForm,
+        confirm="确定将本案由简易程序转为普通程序吗？此操作不可撤销。",
+        help="第55条",
+    ),
     _step("close", f.CloseForm, confirm="确定审结此案吗？审结后不能再变更状态。"),
     Step(
         "letter_issue",
@@ -117,6 +129,11 @@ STEPS = (
         run=lambda actor, case, data: services.letter_reply(actor=actor, **data),
     ),
 )
+
+
+#: Shown on the case page only when a correction was requested / the case was refused.
+CORRECTION_FIELDS = ("correction_notified_on", "correction_due", "correction_received_on")
+REFUSAL_FIELDS = ("refused_on", "refusal_reason")
 
 
 def _unavailable(case: ReconsiderationCase, name: str, today: dt.date) -> str:
@@ -138,14 +155,14 @@ class CaseRegister(Register[ReconsiderationCase]):
     title = "行政复议案件"
     model = ReconsiderationCase
     columns = (
-        Column("number", "案号", link=True),
+        Column("number", "案号", link=True, css="nowrap"),
         Column("authority", "复议机关"),
         Column("unit.name", "承办机构"),
         Column("respondent_display", "被申请人"),
         Column("act_category", "行政行为类别"),
-        Column("received_on", "收到日期", value=lambda c: c.received_on.isoformat()),
-        Column("status", "状态"),
-        Column("current_due", "当前期限", value=_due_cell),
+        Column("received_on", "收到日期"),
+        Column("status", "状态", css="nowrap"),
+        Column("current_due", "当前期限", value=_due_cell, css="date"),
         Column("outcome", "结案方式"),
     )
     filters = (
@@ -157,7 +174,8 @@ class CaseRegister(Register[ReconsiderationCase]):
         Filter("act_category", "行政行为类别", "act_category", ActCategory.choices),
         Filter("outcome", "结案方式", "outcome", Outcome.choices),
     )
-    search_fields = ("number",)
+    search_fields = ("number", "respondent_name", "matter")
+    search_placeholder = "案号、被申请人、申请事项"
     detail_fields = (
         "number",
         "authority",
@@ -174,8 +192,8 @@ class CaseRegister(Register[ReconsiderationCase]):
         "procedure",
         "acceptance_kind",
         "accepted_on",
-        "refused_on",
-        "refusal_reason",
+        *CORRECTION_FIELDS,
+        *REFUSAL_FIELDS,
         "closed_on",
         "outcome",
         "outcome_note",
@@ -215,6 +233,29 @@ class CaseRegister(Register[ReconsiderationCase]):
             return []
         return [Action("登记新案件", self.url("create")), *import_action(self.key)]
 
+    def list_columns(self, actor: Actor) -> list[Column]:
+        """Without 复议机关 (it follows from the 承办机构; it is on the case page), and without
+        承办机构 while every case the actor sees is kept by the same 复议机构."""
+        kept_by = self.queryset(actor).order_by().values("unit_id").distinct()[:2]
+        several = len(kept_by) > 1
+        return [
+            c for c in self.columns if c.name != "authority" and (several or c.name != "unit.name")
+        ]
+
+    def detail_rows_for(self, actor: Actor, obj: ReconsiderationCase) -> list[tuple[str, object]]:
+        """The 补正 rows only once a correction was requested; the 不予受理 rows only for a
+        refused case."""
+        hide = set()
+        if obj.correction_notified_on is None:
+            hide |= set(CORRECTION_FIELDS)
+        if obj.status != Status.NOT_ACCEPTED and obj.refused_on is None:
+            hide |= set(REFUSAL_FIELDS)
+        entries = [e for e in self.detail_fields if not (isinstance(e, str) and e in hide)]
+        return self.detail_rows(obj, entries)
+
+    def create_unavailable(self, actor: Actor) -> str:
+        return "" if f.reconsideration_bodies(actor).exists() else f.NO_BODY
+
     def create(self, actor: Actor, data: dict[str, Any]) -> ReconsiderationCase:
         return services.case_receive(actor=actor, **data)
 
@@ -230,12 +271,36 @@ class CaseRegister(Register[ReconsiderationCase]):
     # --- reads for the case page and the API ---------------------------------------------
     def detail_context(self, actor: Actor, obj: ReconsiderationCase) -> dict[str, Any]:
         deadlines, today = self.deadlines(obj), timezone.localdate()
+        litigation = visible_to(
+            LitigationCase.objects.filter(reconsideration=obj).select_related("unit"), actor
+        ).order_by("filed_on", "pk")
+        can_register_litigation = actor.can(Cap.EDIT_RECORDS)
         return {
             "deadlines": [d.as_dict(today) for d in deadlines],
             "timeline": self.timeline(obj, deadlines),
             "suspensions": list(obj.suspensions.all()),
             "letters": list(obj.letters.select_related("recipient")),
+            "read_only_notice": self.read_only_notice(actor, obj),
+            "litigation_cases": list(litigation),
+            "litigation_create_url": (
+                f"{reverse('litigation_create')}?reconsideration={obj.pk}"
+                if can_register_litigation
+                else ""
+            ),
         }
+
+    def read_only_notice(self, actor: Actor, obj: ReconsiderationCase) -> str:
+        """Why the actor only reads the case ("" when it may edit it): the 被申请人's side
+        reads what the 复议机构 records; on the 复议机构's side it is the role."""
+        if self.can_edit(actor, obj):
+            return ""
+        handler_side = unit_in_scope(obj.unit, actor)
+        respondent_side = obj.respondent is not None and unit_in_scope(obj.respondent, actor)
+        if respondent_side and not handler_side:
+            return (
+                "您所在单位是本案的被申请人（或其上级单位），只能查看；案件的办理由复议机构记录。"
+            )
+        return f"当前角色“{actor.role_label}”只能查看，不能办理或修改本案。"
 
     def deadlines(self, case: ReconsiderationCase) -> list[Deadline]:
         """The case's statutory deadlines with their rules (第30、31、62、76条)."""
@@ -246,7 +311,7 @@ class CaseRegister(Register[ReconsiderationCase]):
             done = case.refused_on or (
                 case.accepted_on if case.acceptance_kind == AcceptanceKind.DECIDED else None
             )
-            note = "视为受理" if case.acceptance_kind == AcceptanceKind.DEEMED else ""
+            deemed = case.acceptance_kind == AcceptanceKind.DEEMED
             rows.append(
                 Deadline(
                     "受理审查期限",
@@ -254,8 +319,8 @@ class CaseRegister(Register[ReconsiderationCase]):
                     basis("reconsideration.acceptance_review"),
                     done_on=done,
                     running=case.status == Status.REVIEWING,
-                    note=note
-                    or ("自收到补正材料之日起计算" if case.correction_received_on else ""),
+                    note="自收到补正材料之日起计算" if case.correction_received_on else "",
+                    lapsed="届满，依法视为受理" if deemed else "",
                 )
             )
         if case.correction_due:
@@ -291,7 +356,9 @@ class CaseRegister(Register[ReconsiderationCase]):
         if case.status == Status.SUSPENDED:
             notes.append("中止中，期限暂停计算")
         if case.extension_days:
-            notes.append(f"经批准延长{case.extension_days}日（{case.extension_approved_on}）")
+            approved = case.extension_approved_on
+            on = f"，{approved:%Y-%m-%d}批准" if approved else ""
+            notes.append(f"经批准延长{case.extension_days}日{on}")
         code = "reconsideration.decision_simple" if simple else "reconsideration.decision_ordinary"
         return Deadline(
             "审理期限",
