@@ -20,6 +20,14 @@ class UnitContactForm(forms.ModelForm[OrgUnit]):
         fields = ["contact_person", "contact_phone", "address"]
 
 
+class UnitAdminForm(forms.ModelForm[OrgUnit]):
+    """What the 系统管理员 may also set: whether the unit is a 行政复议机构."""
+
+    class Meta:
+        model = OrgUnit
+        fields = ["contact_person", "contact_phone", "address", "is_reconsideration_body"]
+
+
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.last_name}（{obj.username}）"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from fazhi.core.audit import mask_value
 from fazhi.core.registers import Action, Column, Filter, Register, actor_of
 from fazhi.orgs import services
-from fazhi.orgs.forms import MembershipGrantForm, UnitContactForm
+from fazhi.orgs.forms import MembershipGrantForm, UnitAdminForm, UnitContactForm
 from fazhi.orgs.models import (
     Membership,
     MembershipQuerySet,
@@ -57,6 +58,7 @@ class UnitRegister(Register[OrgUnit]):
         "contact_person",
         "contact_phone",
         "address",
+        "is_reconsideration_body",
     )
     form_class = UnitContactForm
     ordering = ("path",)
@@ -66,6 +68,10 @@ class UnitRegister(Register[OrgUnit]):
 
     def can_edit(self, actor: Actor, obj: OrgUnit) -> bool:
         return actor.can(Cap.EDIT_RECORDS) or actor.can(Cap.MANAGE_UNITS)
+
+    def edit_form(self, actor: Actor, obj: OrgUnit, data: Any) -> forms.BaseForm:
+        form_class = UnitAdminForm if actor.can(Cap.MANAGE_UNITS) else UnitContactForm
+        return form_class(data, instance=obj)
 
     def save(self, actor: Actor, obj: OrgUnit, data: dict[str, Any]) -> OrgUnit:
         return services.orgunit_update(actor=actor, unit=obj, **data)
