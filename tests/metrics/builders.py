@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from django.db import models
 
 from fazhi.litigation.models import Hearing, LitigationCase
 from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.slots import fill_slots
 from fazhi.reconsideration.models import ReconsiderationCase
+
+M = TypeVar("M", bound=models.Model)
 
 _numbers = itertools.count(1)
 
@@ -62,8 +67,16 @@ def closed(
     )
 
 
+def bulk(model: type[M], rows: Iterable[M]) -> list[M]:
+    """``bulk_create`` skips ``save()``: fill the denormalised tree slots first, as seeders do."""
+    rows = list(rows)
+    for row in rows:
+        fill_slots(row)
+    return model._default_manager.bulk_create(rows)
+
+
 def save_recon(*cases: ReconsiderationCase) -> list[ReconsiderationCase]:
-    return ReconsiderationCase.objects.bulk_create(cases)
+    return bulk(ReconsiderationCase, cases)
 
 
 def lawsuit(
@@ -89,7 +102,7 @@ def lawsuit(
         first_hearing_on=min((d for d, _ in hearings), default=None),
         head_appeared=any(appeared for _, appeared in hearings),
     )
-    Hearing.objects.bulk_create(
-        Hearing(case=case, held_on=d, head_appeared=appeared) for d, appeared in hearings
+    bulk(
+        Hearing, (Hearing(case=case, held_on=d, head_appeared=appeared) for d, appeared in hearings)
     )
     return case

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from tests.metrics.builders import bulk
 from tests.personas import County
 
 from fazhi.litigation.models import LOSS_RESULTS, Hearing, LitigationCase, Result
@@ -51,8 +52,8 @@ def day(rng: random.Random, start: dt.date = FIRST, end: dt.date = LAST) -> dt.d
 
 def generate(rng: random.Random, units: list[OrgUnit], n_recon: int, n_lit: int) -> None:
     """Cases at every level of the tree, stored fields set the way the services set them."""
-    ReconsiderationCase.objects.bulk_create(recon_case(rng, units, i) for i in range(n_recon))
-    cases = LitigationCase.objects.bulk_create(lit_case(rng, units, i) for i in range(n_lit))
+    bulk(ReconsiderationCase, (recon_case(rng, units, i) for i in range(n_recon)))
+    cases = bulk(LitigationCase, (lit_case(rng, units, i) for i in range(n_lit)))
     hearings = []
     for case in cases:
         held = sorted(
@@ -71,7 +72,7 @@ def generate(rng: random.Random, units: list[OrgUnit], n_recon: int, n_lit: int)
             )
             case.result = rng.choice(Result.values)
             case.is_loss = case.result in LOSS_RESULTS
-    Hearing.objects.bulk_create(hearings)
+    bulk(Hearing, hearings)
     LitigationCase.objects.bulk_update(
         cases,
         [

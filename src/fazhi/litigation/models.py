@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from fazhi.core.crypto import EncryptedTextField
 from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.slots import UnitSlots
 from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
 
 if TYPE_CHECKING:
@@ -74,10 +75,11 @@ class LitigationQuerySet(models.QuerySet["LitigationCase"]):
         return self.filter(is_loss=True)
 
 
-class LitigationCase(models.Model):
+class LitigationCase(UnitSlots):
     """One 行政诉讼 case at one 审级, where a unit in the tree is the 被告."""
 
     scope_path_field: ClassVar[str] = "unit__path"
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}
 
     number = models.CharField("案号", max_length=64)
     court = models.CharField("法院", max_length=100)
@@ -136,10 +138,11 @@ class LitigationCase(models.Model):
         return reverse("litigation_detail", args=[self.pk])
 
 
-class Hearing(models.Model):
+class Hearing(UnitSlots):
     """A court session; whether a 行政机关负责人 appeared (who, post) or why not."""
 
     scope_path_field: ClassVar[str] = "case__unit__path"
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "case__unit"}
 
     case = models.ForeignKey(LitigationCase, on_delete=models.CASCADE, related_name="hearings")
     held_on = models.DateField("开庭日期", db_index=True)

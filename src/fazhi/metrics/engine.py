@@ -45,6 +45,7 @@ from django.db.models import Aggregate, Count, Q, Sum
 
 from fazhi.metrics.models import Aggregation
 from fazhi.metrics.periods import Period
+from fazhi.orgs.slots import MAX_DEPTH, slot_lookup
 
 if TYPE_CHECKING:
     from fazhi.metrics.models import MetricDefinition
@@ -93,8 +94,23 @@ def period_q(definition: MetricDefinition, period: Period) -> Q:
 
 
 def unit_q(definition: MetricDefinition, unit: OrgUnit) -> Q:
-    """Records that belong to ``unit``'s subtree through ``unit_field``."""
+    """Records that belong to ``unit``'s subtree through ``unit_field``.
+
+    Uses the row's denormalised ancestor id at the unit's depth (one indexed equality, see
+    :mod:`fazhi.orgs.slots`) when the source model has slots for ``unit_field``; else the path.
+    """
+    column = slot_column(definition, unit.depth)
+    if column is not None:
+        return Q(**{column: unit.pk})
     return Q(**{f"{definition.unit_field}__path__startswith": unit.path})
+
+
+def slot_column(definition: MetricDefinition, depth: int) -> str | None:
+    """The source model's slot column for ``unit_field`` at ``depth``, if there is one."""
+    if depth >= MAX_DEPTH:
+        return None
+    prefix = slot_lookup(source_model(definition.source), definition.unit_field)
+    return f"{prefix}{depth}" if prefix is not None else None
 
 
 def population_q(definition: MetricDefinition, period: Period) -> Q:

@@ -8,7 +8,9 @@ computed under and links to the records counted. Every query goes through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -16,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 
 from fazhi.metrics import engine
@@ -181,3 +184,128 @@ def children_of(actor: Actor, unit: OrgUnit) -> list[OrgUnit]:
     """Direct sub-units of ``unit`` the actor may see (for drilling down the tree)."""
     qs = visible_to(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True), actor)
     return list(qs.order_by("sort_order", "path"))
+
+
+#: The aggregate row of an empty record set: every count and sum is NULL.
+NO_ROWS: Mapping[str, Any] = defaultdict(lambda: None)
+
+
+# --- bulk forms: breakdown by child unit, trend by month (constant number of queries) -------------
+@dataclass(frozen=True)
+class Breakdown:
+    """Every metric for a unit's subtree (``total``), for each child's subtree (``children``,
+    in tree order) and for the records attached to the unit itself (``own``)."""
+
+    total: list[MetricValue]
+    children: list[tuple[OrgUnit, list[MetricValue]]]
+    own: list[MetricValue]
+
+
+def _group_by_source(
+    definitions: Sequence[MetricDefinition], *, by_period_field: bool = False
+) -> list[list[MetricDefinition]]:
+    groups: dict[tuple[str, ...], list[MetricDefinition]] = {}
+    for d in definitions:
+        key = (d.source, d.unit_field) + ((d.period_field,) if by_period_field else ())
+        groups.setdefault(key, []).append(d)
+    return list(groups.values())
+
+
+def _aggregates(members: Sequence[MetricDefinition], period: Period) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for i, definition in enumerate(members):
+        found |= engine.aggregates(definition, period, f"m{i}")
+    return found
+
+
+def _add_rows(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> dict[str, Any]:
+    """Counts and sums are additive: the subtree's row is the sum of its children's rows."""
+    total: dict[str, Any] = {}
+    for key in keys:
+        present = [row[key] for row in rows if row[key] is not None]
+        total[key] = sum(present) if present else None
+    return total
+
+
+def metric_breakdown(
+    *, actor: Actor, unit: OrgUnit, period: Period, codes: Sequence[str] | None = None
+) -> Breakdown:
+    """:func:`metric_values` for ``unit`` and for each of its children, in one ``GROUP BY``
+    per (source model, unit field) over the rows' denormalised ancestor ids — the number of
+    queries does not depend on the number of children. Raises PermissionDenied out of scope."""
+    require_unit_in_scope(unit, actor)
+    definitions = definitions_for_year(period.year, codes)
+    per_child: dict[int | None, dict[int, engine.Figures]] = {}
+    for members in _group_by_source(definitions):
+        column = engine.slot_column(members[0], unit.depth + 1)
+        if column is None:  # deeper than the slots reach: fall back to one query per child
+            column = "__fallback__"
+        aggregates = _aggregates(members, period)
+        in_period = reduce(
+            or_, {d.period_field: engine.period_q(d, period) for d in members}.values()
+        )
+        records = _records(actor, members[0], unit).filter(in_period)
+        if column == "__fallback__":
+            rows = [
+                {
+                    column: child.pk,
+                    **records.filter(engine.unit_q(members[0], child)).aggregate(**aggregates),
+                }
+                for child in children_of(actor, unit)
+            ]
+        else:
+            rows = list(records.values(column).annotate(**aggregates).order_by())
+        keyed = {row[column]: row for row in rows}
+        keyed_total = _add_rows(rows, list(aggregates))
+        for key, row in [*keyed.items(), ("total", keyed_total)]:
+            bucket = per_child.setdefault(key if key != "total" else -1, {})
+            for i, d in enumerate(members):
+                bucket[id(d)] = engine.evaluate(d, row, f"m{i}")
+    empty = {id(d): engine.evaluate(d, NO_ROWS, "x") for d in definitions}
+    kids = children_of(actor, unit)
+    extra_ids = {k for k in per_child if k not in (-1, None)} - {c.pk for c in kids}
+    kids += list(OrgUnit.objects.filter(pk__in=extra_ids).order_by("path"))
+
+    def values_for(key: int | None, target: OrgUnit) -> list[MetricValue]:
+        figures = per_child.get(key, {})
+        return [_value(d, target, period, figures.get(id(d), empty[id(d)])) for d in definitions]
+
+    return Breakdown(
+        total=values_for(-1, unit),
+        children=[(child, values_for(child.pk, child)) for child in kids],
+        own=values_for(None, unit),
+    )
+
+
+def metric_trend(
+    *, actor: Actor, unit: OrgUnit, year: int, codes: Sequence[str] | None = None
+) -> list[tuple[Period, list[MetricValue]]]:
+    """Every metric for ``unit``'s subtree in each month of ``year``: one ``GROUP BY month`` per
+    (source model, unit field, period field), whatever the number of months or units."""
+    require_unit_in_scope(unit, actor)
+    whole = Period.for_year(year)
+    months = [Period.for_month(year, m) for m in range(1, 13)]
+    definitions = definitions_for_year(year, codes)
+    per_month: dict[int, dict[int, engine.Figures]] = {}
+    for members in _group_by_source(definitions, by_period_field=True):
+        field = members[0].period_field
+        aggregates = _aggregates(members, whole)
+        records = _records(actor, members[0], unit).filter(engine.period_q(members[0], whole))
+        rows = records.annotate(fz_month=ExtractMonth(field)).values("fz_month")
+        for row in rows.annotate(**aggregates).order_by():
+            bucket = per_month.setdefault(int(row["fz_month"]), {})
+            for i, d in enumerate(members):
+                bucket[id(d)] = engine.evaluate(d, row, f"m{i}")
+    empty = {id(d): engine.evaluate(d, NO_ROWS, "x") for d in definitions}
+    return [
+        (
+            month,
+            [
+                _value(
+                    d, unit, month, per_month.get(month.start.month, {}).get(id(d), empty[id(d)])
+                )
+                for d in definitions
+            ],
+        )
+        for month in months
+    ]

@@ -13,6 +13,7 @@ from fazhi.core.services import record_write
 from fazhi.orgs.models import PATH_SEP, Membership, OrgUnit
 from fazhi.orgs.roles import SEPARATED_ADMIN_ROLES, Cap, Role
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
+from fazhi.orgs.slots import slots_refresh
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -123,6 +124,7 @@ def orgunit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit
         if row.pk == unit.pk:
             row.parent = new_parent
     OrgUnit.objects.bulk_update(subtree, ["path", "depth", "parent"])
+    slots_refresh(subtree)  # the register rows' denormalised ancestor ids follow the move
     unit.refresh_from_db()
     record_write(
         actor=actor,

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from fazhi.core.crypto import EncryptedTextField
 from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.slots import RespondentSlots, UnitSlots
 
 if TYPE_CHECKING:
     from django_stubs_ext.db.models.manager import RelatedManager
@@ -164,11 +165,12 @@ class CaseQuerySet(models.QuerySet["ReconsiderationCase"]):
         return self.open().filter(current_due__lt=today)
 
 
-class ReconsiderationCase(models.Model):
+class ReconsiderationCase(UnitSlots, RespondentSlots):
     """One 行政复议 application, from receipt to its closing decision."""
 
     # Both the 复议机构 and the 被申请人 see the case (scoping.scope_q).
     scope_path_field: ClassVar[tuple[str, ...]] = ("unit__path", "respondent__path")
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit", "resp_d": "respondent"}
 
     number = models.CharField("复议案号", max_length=64)
     # The unit that keeps the register: the 行政复议机构 (usually the 司法局) acting for the
