@@ -32,7 +32,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,6 +42,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
 from fazhi.core.audit import field_label
+from fazhi.core.paging import BoundedPaginator
 from fazhi.core.register_forms import (
     Deadline,
     RegisterFormStyle,
@@ -403,7 +403,7 @@ class Register(Generic[M]):
         actor = actor_of(request)
         actor.require(self.view_cap)
         qs = self.filtered(actor, request.GET)
-        page = Paginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = BoundedPaginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
         columns = list(self.list_columns(actor))
         rows = [(obj, [_list_cell(c, obj) for c in columns]) for obj in page.object_list]
         filters = [(f, request.GET.get(f.name, ""), f.options(actor)) for f in self.filters]

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
+from fazhi.core.paging import BoundedPaginator
 from fazhi.core.registers import actor_of
 from fazhi.metrics import engine, selectors
 from fazhi.metrics.engine import DENOMINATOR, NUMERATOR, MetricValue
@@ -65,7 +65,7 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
         )
     except ValueError:
         raise Http404("该指标没有此项") from None
-    page = Paginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
