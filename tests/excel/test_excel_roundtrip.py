@@ -177,13 +177,22 @@ def fresh_county() -> dict[str, OrgUnit]:
     return {"root": root, "town_a": town_a, "town_b": town_b, "village": village, "dept": dept}
 
 
+def is_slot(name: str) -> bool:
+    """Denormalised ancestor ids (orgs/slots.py) differ between counties by construction."""
+    return name.startswith(("unit_d", "resp_d")) and name[-1].isdigit()
+
+
 RECON_SKIP = {"id", "unit", "respondent", "created_at", "updated_at"}
 RECON_PERSONAL = {"applicant_name", "applicant_id_number", "applicant_phone", "applicant_index"}
 
 
 def recon_state(root: OrgUnit) -> dict[str, dict[str, Any]]:
     skip = RECON_SKIP | RECON_PERSONAL
-    names = [f.attname for f in ReconsiderationCase._meta.concrete_fields if f.name not in skip]
+    names = [
+        f.attname
+        for f in ReconsiderationCase._meta.concrete_fields
+        if f.name not in skip and not is_slot(f.name)
+    ]
     cases = ReconsiderationCase.objects.filter(unit__path__startswith=root.path)
     return {
         c.number: {
@@ -198,7 +207,11 @@ def recon_state(root: OrgUnit) -> dict[str, dict[str, Any]]:
 
 def lit_state(root: OrgUnit) -> dict[str, dict[str, Any]]:
     skip = {"id", "unit", "reconsideration", "plaintiff_name", "created_at", "updated_at"}
-    names = [f.attname for f in LitigationCase._meta.concrete_fields if f.name not in skip]
+    names = [
+        f.attname
+        for f in LitigationCase._meta.concrete_fields
+        if f.name not in skip and not is_slot(f.name)
+    ]
     hearing_fields = (
         "held_on",
         "head_appeared",
