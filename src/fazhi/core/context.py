@@ -25,6 +25,7 @@ MODULES = (
     NavItem("规范性文件", None, Cap.VIEW_RECORDS),
     NavItem("重大行政决策", None, Cap.VIEW_RECORDS),
     NavItem("行政执法", None, Cap.VIEW_RECORDS),
+    NavItem("领导驾驶舱", "/metrics/dashboard/", Cap.VIEW_RECORDS),
     NavItem("统计分析", "/metrics/", Cap.VIEW_RECORDS),
     NavItem("考核督察", None, Cap.VIEW_RECORDS),
     NavItem("年度报告", None, Cap.VIEW_RECORDS),
