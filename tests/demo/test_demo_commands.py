@@ -45,22 +45,6 @@ def test_seed_defaults_to_county() -> None:
     assert "规模：county，随机种子：2024" in run("seed", "--years", "3")
 
 
-@pytest.mark.parametrize("scale", ["city", "province"])
-def test_seed_other_scales_raise_usage_error(scale: str) -> None:
-    with pytest.raises(CommandError) as info:
-        run("seed", "--scale", scale)
-    assert str(info.value) == f"暂不支持 {scale} 规模（后续版本提供）"
-    assert info.value.returncode == 2
-
-
-def test_seed_city_from_the_command_line_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        SeedCommand().run_from_argv(["fazhi", "seed", "--scale", "city"])
-    assert info.value.code == 2
-    err = capsys.readouterr().err
-    assert err == "错误：暂不支持 city 规模（后续版本提供）\n"
-
-
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -93,14 +77,14 @@ def test_seed_twice_is_a_usage_error() -> None:
     assert info.value.returncode == 2
 
 
-def test_seed_city_exit_code_in_a_subprocess(tmp_path: Path) -> None:
+def test_seed_province_on_an_empty_database_exits_2_in_a_subprocess(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["FAZHI_DATA_DIR"] = str(tmp_path)
     proc = subprocess.run(
         [str(FAZHI), "seed", "--scale", "province"], capture_output=True, text=True, env=env
     )
     assert proc.returncode == 2
-    assert proc.stderr == "错误：暂不支持 province 规模（后续版本提供）\n"
+    assert proc.stderr == "错误：数据库尚未初始化，请先运行 fazhi migrate（或使用 fazhi demo）\n"
     assert proc.stdout == ""
 
 

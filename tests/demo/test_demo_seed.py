@@ -228,7 +228,7 @@ def test_years_must_be_positive() -> None:
         seed_county(years=0)
 
 
-@pytest.mark.parametrize("scale", ["city", "province", "nation"])
+@pytest.mark.parametrize("scale", ["nation"])
 def test_other_scales_are_not_built_yet(scale: str) -> None:
     with pytest.raises(UnsupportedScale, match=f"^暂不支持 {scale} 规模（后续版本提供）$"):
         seed_scale(scale)

@@ -4,8 +4,8 @@ Entry points:
 
 - :func:`seed_county` writes the county of :func:`fazhi.demo.plan.plan_county` (units, demo
   logins, memberships) in one transaction, then runs the register fillers.
-- :data:`SCALES` maps ``--scale`` values to seeders; :func:`seed_scale` dispatches and raises
-  :class:`UnsupportedScale` for the scales not built yet (city, province).
+- :data:`SCALES` maps ``--scale`` values to seeders (city and province: :mod:`fazhi.demo.scale`);
+  :func:`seed_scale` dispatches and raises :class:`UnsupportedScale` for any other scale.
 - :data:`COUNTY_FILLERS` is the hook list later registers append to (see :func:`register_filler`).
 
 Every unit, user and membership is created by ``orgs.services`` / ``accounts.services``, so each
@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -252,16 +252,41 @@ class Seeder(Protocol):
     def __call__(self, *, seed: int = ..., years: int = ...) -> SeedResult: ...
 
 
-#: ``--scale`` value → seeder. City and province scales come in a later version.
-SCALES: dict[str, Seeder] = {"county": seed_county}
+def _bulk(scale: str) -> Callable[..., SeedResult]:
+    """The seeder ``seed_<scale>`` of :mod:`fazhi.demo.scale` (bulk writes), loaded on first use
+    (that module imports this one)."""
+
+    def seeder(**options: Any) -> SeedResult:
+        from fazhi.demo import scale as bulk
+
+        result: SeedResult = getattr(bulk, f"seed_{scale}")(**options)
+        return result
+
+    return seeder
 
 
-def seed_scale(scale: str, *, seed: int = DEFAULT_SEED, years: int = 1) -> SeedResult:
+#: ``--scale`` value → seeder. City and province write in bulk (:mod:`fazhi.demo.scale`).
+SCALES: dict[str, Seeder] = {
+    "county": seed_county,
+    "city": _bulk("city"),
+    "province": _bulk("province"),
+}
+#: Scales that take ``--volume`` (a multiplier of the register rows; 1 = realistic).
+VOLUME_SCALES = ("city", "province")
+
+
+def seed_scale(
+    scale: str, *, seed: int = DEFAULT_SEED, years: int = 1, volume: int = 1
+) -> SeedResult:
     """Run the seeder of ``scale``; :class:`UnsupportedScale` if it is not built yet."""
     seeder = SCALES.get(scale)
     if seeder is None:
         raise UnsupportedScale(f"暂不支持 {scale} 规模（后续版本提供）")
-    return seeder(seed=seed, years=years)
+    if volume == 1:
+        return seeder(seed=seed, years=years)
+    if scale not in VOLUME_SCALES:
+        raise DemoError("参数 --volume 只适用于 city、province 规模")
+    return _bulk(scale)(seed=seed, years=years, volume=volume)
 
 
 def demo_county_exists() -> bool:

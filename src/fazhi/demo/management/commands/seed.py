@@ -27,7 +27,7 @@ class Command(FazhiCommand):
             "--scale",
             choices=SCALE_CHOICES,
             default="county",
-            help="规模：county（一个县，默认）；city、province 后续版本提供",
+            help="规模：county（一个县，默认，经各业务服务写入）；city（一个市）、province（一个省，批量写入）",
         )
         parser.add_argument(
             "--seed",
@@ -35,17 +35,28 @@ class Command(FazhiCommand):
             default=DEFAULT_SEED,
             help=f"随机种子，相同种子生成相同数据（默认 {DEFAULT_SEED}）",
         )
+        parser.add_argument("--years", type=int, default=1, help="台账数据覆盖的年数（默认 1）")
         parser.add_argument(
-            "--years", type=int, default=1, help="台账数据覆盖的年数（默认 1；供后续各台账使用）"
+            "--volume",
+            type=int,
+            default=1,
+            help="台账数据倍数（仅 city、province；默认 1 为真实规模，性能测试用更大的倍数）",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["years"] < 1:
             raise UsageError("参数 --years 至少为 1")
+        if options["volume"] < 1:
+            raise UsageError("参数 --volume 至少为 1")
         if options["scale"] in SCALES and not _migrated():
             raise UsageError("数据库尚未初始化，请先运行 fazhi migrate（或使用 fazhi demo）")
         try:
-            result = seed_scale(options["scale"], seed=options["seed"], years=options["years"])
+            result = seed_scale(
+                options["scale"],
+                seed=options["seed"],
+                years=options["years"],
+                volume=options["volume"],
+            )
         except DemoError as exc:
             raise UsageError(str(exc)) from None
         self.stdout.write(summary(result))
