@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,7 +29,7 @@ from fazhi.metrics.periods import Period
 from fazhi.metrics.views import unit_param
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, visible_to
+from fazhi.orgs.scoping import Actor
 
 #: The figures on the cards, in the table columns and in the monthly table (those in force).
 KEY_CODES = (
@@ -52,7 +51,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor.require(Cap.VIEW_RECORDS)
     unit = unit_param(request, actor)
     today = timezone.localdate()
-    year = year_param(request.GET.get("year", ""), lambda: latest_year(actor, unit, today))
+    year = year_param(
+        request.GET.get("year", ""), lambda: selectors.latest_year_with_data(actor, unit, today)
+    )
     definitions = selectors.definitions_for_year(year)
     key = key_definitions(definitions)
     chart = chart_definition(request.GET.get("metric", ""), definitions, key)
@@ -77,27 +78,6 @@ def year_param(text: str, default: Any) -> int:
     if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise Http404(f"年份“{text}”无效")
     return int(text)
-
-
-def latest_year(actor: Actor, unit: OrgUnit, today: dt.date) -> int:
-    """The latest year (up to this one) in which any metric of ``unit``'s subtree has a record,
-    else this year. One ``MAX`` query per (source model, unit field) of the definitions."""
-    groups: dict[tuple[str, str], list[MetricDefinition]] = {}
-    for definition in selectors.definitions_for_year(today.year):
-        groups.setdefault((definition.source, definition.unit_field), []).append(definition)
-    found = [_latest_in(actor, unit, members, today) for members in groups.values()]
-    return max((d.year for d in found if d is not None), default=today.year)
-
-
-def _latest_in(
-    actor: Actor, unit: OrgUnit, members: list[MetricDefinition], today: dt.date
-) -> dt.date | None:
-    model = engine.source_model(members[0].source)
-    fields = sorted({d.period_field for d in members})
-    latest = {f"f{i}": Max(f, filter=Q(**{f"{f}__lte": today})) for i, f in enumerate(fields)}
-    qs = visible_to(model._default_manager.all(), actor).filter(engine.unit_q(members[0], unit))
-    dates = [d for d in qs.aggregate(**latest).values() if d is not None]
-    return max(dates, default=None)
 
 
 def key_definitions(definitions: Sequence[MetricDefinition]) -> list[MetricDefinition]:

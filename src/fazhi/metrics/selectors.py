@@ -8,6 +8,7 @@ computed under and links to the records counted. Every query goes through
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 
@@ -309,3 +310,15 @@ def metric_trend(
         )
         for month in months
     ]
+
+
+def latest_year_with_data(actor: Actor, unit: OrgUnit, today: dt.date) -> int:
+    """The latest year (up to ``today``'s) in which any metric of ``unit``'s subtree has a
+    record, else ``today``'s year. One ``MAX`` query per (source model, unit field)."""
+    found: list[dt.date] = []
+    for members in _group_by_source(definitions_for_year(today.year)):
+        fields = sorted({d.period_field for d in members})
+        latest = {f"f{i}": Max(f, filter=Q(**{f"{f}__lte": today})) for i, f in enumerate(fields)}
+        row = _records(actor, members[0], unit).aggregate(**latest)
+        found += [d for d in row.values() if d is not None]
+    return max((d.year for d in found), default=today.year)
