@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.db import models
 
 from fazhi.litigation.models import Hearing, LitigationCase
+from fazhi.metrics.facts import facts_after_bulk
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.slots import fill_slots
 from fazhi.reconsideration.models import ReconsiderationCase
@@ -72,7 +73,9 @@ def bulk(model: type[M], rows: Iterable[M]) -> list[M]:
     rows = list(rows)
     for row in rows:
         fill_slots(row)
-    return model._default_manager.bulk_create(rows)
+    created = model._default_manager.bulk_create(rows)
+    facts_after_bulk(model, created)  # nor does it keep the monthly facts: refresh them too
+    return created
 
 
 def save_recon(*cases: ReconsiderationCase) -> list[ReconsiderationCase]:

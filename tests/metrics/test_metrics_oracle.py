@@ -18,6 +18,7 @@ from tests.personas import County
 
 from fazhi.litigation.models import LOSS_RESULTS, Hearing, LitigationCase, Result
 from fazhi.metrics.engine import DENOMINATOR, NUMERATOR
+from fazhi.metrics.facts import facts_kept
 from fazhi.metrics.periods import Period
 from fazhi.metrics.selectors import definition_for, metric_records, metric_values
 from fazhi.orgs.models import OrgUnit
@@ -73,18 +74,19 @@ def generate(rng: random.Random, units: list[OrgUnit], n_recon: int, n_lit: int)
             case.result = rng.choice(Result.values)
             case.is_loss = case.result in LOSS_RESULTS
     bulk(Hearing, hearings)
-    LitigationCase.objects.bulk_update(
-        cases,
-        [
-            "hearing_count",
-            "first_hearing_on",
-            "head_appeared",
-            "status",
-            "judged_on",
-            "result",
-            "is_loss",
-        ],
-    )
+    with facts_kept(LitigationCase, [c.pk for c in cases]):
+        LitigationCase.objects.bulk_update(
+            cases,
+            [
+                "hearing_count",
+                "first_hearing_on",
+                "head_appeared",
+                "status",
+                "judged_on",
+                "result",
+                "is_loss",
+            ],
+        )
 
 
 def recon_case(rng: random.Random, units: list[OrgUnit], i: int) -> ReconsiderationCase:

@@ -77,6 +77,7 @@ from fazhi.litigation.models import Status as LitStatus
 from fazhi.orgs.models import Membership, OrgUnit, UnitKind, UnitLevel
 from fazhi.orgs.roles import Role
 from fazhi.orgs.scoping import Actor
+from fazhi.metrics.facts import facts_rebuild
 from fazhi.orgs.slots import fill_slots
 from fazhi.reconsideration.models import (
     CORRECTING_OUTCOMES,
@@ -1221,6 +1222,7 @@ def _seed(
     )
     writer = registers.run(tree.governments)
     writer.reset_sequences()
+    facts_rebuild()  # bulk inserts send no signals: compute the monthly facts once, at the end
     counts = {m._meta.label: n for m, n in writer.counts.items()}
     audit_append(
         actor=Actor.command_line(),

@@ -6,8 +6,28 @@ class MetricsConfig(AppConfig):
     verbose_name = "统计指标"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import (
+            post_delete,
+            post_migrate,
+            post_save,
+            pre_delete,
+            pre_save,
+        )
 
+        from fazhi.metrics import facts
+        from fazhi.metrics.models import MetricDefinition
         from fazhi.metrics.signals import sync_definitions_after_migrate
+        from fazhi.orgs.slots import units_moved
 
         post_migrate.connect(sync_definitions_after_migrate, sender=self)
+        # Monthly facts follow every write to a register row (see fazhi.metrics.facts).
+        pre_save.connect(facts.before_write, dispatch_uid="fazhi.metrics.facts.pre_save")
+        post_save.connect(facts.after_write, dispatch_uid="fazhi.metrics.facts.post_save")
+        pre_delete.connect(facts.before_write, dispatch_uid="fazhi.metrics.facts.pre_delete")
+        post_delete.connect(facts.after_write, dispatch_uid="fazhi.metrics.facts.post_delete")
+        units_moved.connect(facts.on_units_moved, dispatch_uid="fazhi.metrics.facts.moved")
+        post_save.connect(
+            facts.on_definition_change,
+            sender=MetricDefinition,
+            dispatch_uid="fazhi.metrics.facts.definition",
+        )

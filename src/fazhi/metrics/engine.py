@@ -113,14 +113,17 @@ def slot_column(definition: MetricDefinition, depth: int) -> str | None:
     return f"{prefix}{depth}" if prefix is not None else None
 
 
-def population_q(definition: MetricDefinition, period: Period) -> Q:
-    query = period_q(definition, period) & compile_filter(definition.base_filter)
+def population_q(definition: MetricDefinition, period: Period | None) -> Q:
+    """The population of a ratio (else the base records); ``period=None``: every period."""
+    query = compile_filter(definition.base_filter)
+    if period is not None:
+        query &= period_q(definition, period)
     if definition.aggregation == Aggregation.RATIO:
         query &= compile_filter(definition.denominator_filter)
     return query
 
 
-def numerator_q(definition: MetricDefinition, period: Period) -> Q:
+def numerator_q(definition: MetricDefinition, period: Period | None) -> Q:
     query = population_q(definition, period) & compile_filter(definition.numerator_filter)
     if definition.aggregation in (Aggregation.SUM, Aggregation.AVG):
         query &= Q(**{f"{definition.value_field}__isnull": False})
@@ -144,8 +147,13 @@ def records_q(definition: MetricDefinition, period: Period, part: str) -> Q:
 
 
 # --- aggregation -------------------------------------------------------------------------------
-def aggregates(definition: MetricDefinition, period: Period, alias: str) -> dict[str, Aggregate]:
-    """SQL aggregates computing one metric; keys start with ``alias`` (see :func:`evaluate`)."""
+def aggregates(
+    definition: MetricDefinition, period: Period | None, alias: str
+) -> dict[str, Aggregate]:
+    """SQL aggregates computing one metric; keys start with ``alias`` (see :func:`evaluate`).
+
+    ``period=None`` leaves out the period condition (the caller groups by period instead).
+    """
     numerator = numerator_q(definition, period)
     if definition.aggregation == Aggregation.COUNT:
         return {f"{alias}_n": Count("pk", filter=numerator)}

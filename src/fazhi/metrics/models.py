@@ -9,9 +9,13 @@ years keep the rule they were computed under.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from fazhi.orgs.slots import MAX_DEPTH, UnitSlots
 
 
 class Aggregation(models.TextChoices):
@@ -113,3 +117,74 @@ class MetricDefinition(models.Model):
                 f"指标定义 {self.code}：有效年份与已有版本（{other.version_label}）重叠，"
                 "请先设置原版本的停用年份"
             )
+
+
+class MetricFact(UnitSlots):
+    """Monthly partial sums of one definition for the records attached to one unit.
+
+    A cache, never entered by hand: ``num`` and ``den`` are exactly the engine's numerator and
+    denominator aggregates (see :func:`fazhi.metrics.engine.aggregates`) over the source records
+    whose ``unit_field`` is ``unit`` and whose ``period_field`` falls in ``month``. Rows with
+    ``rollup`` sum those of a county-level unit's whole subtree (``unit`` at depth
+    ``ROLLUP_DEPTH``, or a shallower unit's own rows), so a province or city reads a hundred
+    rows per month instead of thousands. Counts and
+    sums are additive, so a subtree's figure for whole months is a ``SUM`` over a few hundred
+    fact rows instead of a scan of every register row (see :mod:`fazhi.metrics.facts`). Kept
+    right on every write to a source record; rebuilt when a definition changes; the drill-down
+    lists always read the registers themselves.
+    """
+
+    definition = models.ForeignKey(
+        MetricDefinition, on_delete=models.CASCADE, related_name="+", verbose_name="指标定义"
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name="归属单位"
+    )
+    month = models.DateField("月份", help_text="该月1日")
+    rollup = models.BooleanField(
+        "县级汇总",
+        default=False,
+        help_text="是：归属单位为县级（第三层）及以上单位，汇总其整个下级；否：只含本单位的记录",
+    )
+    num = models.DecimalField("分子合计", max_digits=24, decimal_places=6, default=0)
+    den = models.BigIntegerField("分母合计", default=0)
+
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}
+
+    class Meta:
+        verbose_name = "统计指标月度汇总"
+        verbose_name_plural = "统计指标月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition", "rollup", "unit", "month"], name="uniq_metric_fact_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["rollup", "definition", "month"], name="metric_fact_rollup"),
+        ] + [
+            models.Index(fields=[f"unit_d{depth}", "month"], name=f"metric_fact_d{depth}_month")
+            for depth in range(1, MAX_DEPTH)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} {self.unit_id} {self.month:%Y-%m}"
+
+
+class MetricFactState(models.Model):
+    """Marks a definition whose :class:`MetricFact` rows are complete (built and maintained).
+
+    Without this row the engine computes the definition from the registers alone.
+    """
+
+    definition = models.OneToOneField(
+        MetricDefinition, on_delete=models.CASCADE, related_name="fact_state", primary_key=True
+    )
+    built_at = models.DateTimeField("汇总时间")
+    rows = models.PositiveIntegerField("汇总行数", default=0)
+
+    class Meta:
+        verbose_name = "统计指标汇总状态"
+        verbose_name_plural = "统计指标汇总状态"
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} @ {self.built_at:%Y-%m-%d %H:%M}"

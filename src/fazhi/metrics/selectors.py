@@ -12,22 +12,23 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
+from decimal import Decimal
+from functools import lru_cache, reduce
 from operator import or_
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import ExtractMonth
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
-from fazhi.metrics import engine
+from fazhi.metrics import engine, facts
 from fazhi.metrics.engine import DENOMINATOR, NUMERATOR, MetricValue
-from fazhi.metrics.models import MetricDefinition
+from fazhi.metrics.models import MetricDefinition, MetricFactState
 from fazhi.metrics.periods import Period
 from fazhi.orgs.models import OrgUnit
-from fazhi.orgs.scoping import Actor, require_unit_in_scope, visible_to
+from fazhi.orgs.scoping import Actor, implies_visibility, require_unit_in_scope, visible_to
 
 
 class UnknownMetric(LookupError):
@@ -40,6 +41,7 @@ def definitions_for_year(year: int, codes: Sequence[str] | None = None) -> list[
     qs = MetricDefinition.objects.filter(valid_from_year__lte=year).filter(
         Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year)
     )
+    qs = qs.annotate(facts_ready=Exists(MetricFactState.objects.filter(definition=OuterRef("pk"))))
     if codes is not None:
         qs = qs.filter(code__in=codes)
     return list(qs.order_by("sort_order", "code"))
@@ -64,8 +66,13 @@ def overlapping_version(definition: MetricDefinition) -> MetricDefinition | None
 
 
 def _records(actor: Actor, definition: MetricDefinition, unit: OrgUnit) -> models.QuerySet[Any]:
+    """Source records of ``definition`` in ``unit``'s subtree. The caller checked that the actor
+    may see ``unit``; the visibility condition is added only where the subtree does not imply it."""
     model = engine.source_model(definition.source)
-    return visible_to(model._default_manager.all(), actor).filter(engine.unit_q(definition, unit))
+    records = model._default_manager.filter(engine.unit_q(definition, unit))
+    if implies_visibility(model, definition.unit_field):
+        return records
+    return visible_to(records, actor)
 
 
 def metric_values(
@@ -78,30 +85,126 @@ def metric_values(
 ) -> list[MetricValue]:
     """Every metric in force in ``period.year`` (or only ``codes``) for ``unit``'s subtree.
 
-    One aggregate query per (source model, unit field); no rows are loaded. Raises
+    Whole months come from the monthly facts (one query for all metrics), the other days from
+    one aggregate query per (source model, unit field); no rows are loaded. Raises
     PermissionDenied unless ``unit`` is in the actor's subtree.
     """
     require_unit_in_scope(unit, actor)
     if definitions is None:
         definitions = definitions_for_year(period.year, codes)
-    groups: dict[tuple[str, str], list[MetricDefinition]] = {}
-    for definition in definitions:
-        groups.setdefault((definition.source, definition.unit_field), []).append(definition)
-    figures: dict[int, engine.Figures] = {}
-    for members in groups.values():
-        figures.update(_compute_group(actor, unit, period, members))
-    return [_value(d, unit, period, figures[id(d)]) for d in definitions]
+    figures = _figures(actor, unit, period, definitions, facts.TOTAL).get(facts.TOTAL, {})
+    return [_value(d, unit, period, figures.get(id(d), _empty(d))) for d in definitions]
 
 
-def _compute_group(
-    actor: Actor, unit: OrgUnit, period: Period, members: list[MetricDefinition]
-) -> dict[int, engine.Figures]:
-    aggregates: dict[str, Any] = {}
-    for i, definition in enumerate(members):
-        aggregates |= engine.aggregates(definition, period, f"m{i}")
+# --- computing figures: monthly facts for whole months, the registers for the rest ----------------
+Partial = dict[int, tuple[Any, Any]]
+
+
+def _plus(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+def _merge(into: dict[Any, Partial], found: Mapping[Any, Partial]) -> None:
+    for key, partials in found.items():
+        bucket = into.setdefault(key, {})
+        for ident, (num, den) in partials.items():
+            old = bucket.get(ident, (None, None))
+            bucket[ident] = (_plus(old[0], num), _plus(old[1], den))
+
+
+def _source_rows(
+    actor: Actor, unit: OrgUnit, period: Period, members: Sequence[MetricDefinition], by: str
+) -> dict[Any, Partial]:
+    """Partial sums of ``members`` (one source and unit field; one period field too when ``by``
+    is MONTH) from the registers: one aggregate query (by child: one ``GROUP BY`` slot)."""
+    aggregates = _aggregates(members, period)
     in_period = reduce(or_, {d.period_field: engine.period_q(d, period) for d in members}.values())
-    row = _records(actor, members[0], unit).filter(in_period).aggregate(**aggregates)
-    return {id(d): engine.evaluate(d, row, f"m{i}") for i, d in enumerate(members)}
+    records = _records(actor, members[0], unit).filter(in_period)
+    rows: list[tuple[Any, Mapping[str, Any]]]
+    if by == facts.TOTAL:
+        rows = [(facts.TOTAL, records.aggregate(**aggregates))]
+    elif by == facts.MONTH:
+        monthly = records.annotate(fz_month=ExtractMonth(members[0].period_field))
+        grouped = monthly.values("fz_month").annotate(**aggregates).order_by()
+        rows = [(int(row["fz_month"]), row) for row in grouped]
+    else:
+        column = engine.slot_column(members[0], unit.depth + 1)
+        if column is None:  # deeper than the slots reach: one query per child
+            rows = [
+                (
+                    child.pk,
+                    records.filter(engine.unit_q(members[0], child)).aggregate(**aggregates),
+                )
+                for child in children_of(actor, unit)
+            ]
+        else:
+            grouped = records.values(column).annotate(**aggregates).order_by()
+            rows = [(row[column], row) for row in grouped]
+    return {
+        key: {id(d): (row[f"m{i}_n"], row.get(f"m{i}_d")) for i, d in enumerate(members)}
+        for key, row in rows
+    }
+
+
+def _fact_partials(
+    definitions: Sequence[MetricDefinition], unit: OrgUnit, months: Any, by: str
+) -> dict[Any, Partial]:
+    ident = {d.pk: id(d) for d in definitions}
+    return {
+        key: {ident[pk]: (_plain(num), den) for pk, (num, den) in sums.items()}
+        for key, sums in facts.fact_rows(definitions, unit, months, by).items()
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A whole Decimal sum as int (counts and integer sums read the same as from the registers)."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _figures(
+    actor: Actor,
+    unit: OrgUnit,
+    period: Period,
+    definitions: Sequence[MetricDefinition],
+    by: str,
+) -> dict[Any, dict[int, engine.Figures]]:
+    """{key: {id(definition): Figures}}, ``by`` TOTAL (key TOTAL), CHILD (key: child id, None
+    for the unit's own records) or MONTH (key: month number; ``period`` is a year)."""
+    fast = [d for d in definitions if facts.usable(d, unit, by)]
+    months, edges = facts.split(period) if fast else (None, [])
+    if months is None:
+        fast, edges = [], []
+    slow = [d for d in definitions if all(d is not f for f in fast)]
+    partial: dict[Any, Partial] = {}
+    if months is not None:
+        _merge(partial, _fact_partials(fast, unit, months, by))
+    jobs = [
+        (period, members) for members in _group_by_source(slow, by_period_field=by == facts.MONTH)
+    ]
+    jobs += [
+        (edge, members)
+        for edge in edges
+        for members in _group_by_source(fast, by_period_field=by == facts.MONTH)
+    ]
+    for part, members in jobs:
+        _merge(partial, _source_rows(actor, unit, part, members, by))
+    result: dict[Any, dict[int, engine.Figures]] = {}
+    for key, partials in partial.items():
+        result[key] = {
+            id(d): engine.evaluate(d, {"x_n": num, "x_d": den}, "x")
+            for d in definitions
+            if (found := partials.get(id(d))) is not None
+            for num, den in [found]
+        }
+    return result
+
+
+def _empty(definition: MetricDefinition) -> engine.Figures:
+    return engine.evaluate(definition, NO_ROWS, "x")
 
 
 def _value(
@@ -131,8 +234,15 @@ def metric_value(*, actor: Actor, unit: OrgUnit, period: Period, code: str) -> M
 
 def drill_url(definition: MetricDefinition, unit: OrgUnit, period: Period, part: str) -> str:
     """The page listing the records behind a metric's numerator or denominator."""
-    query = urlencode({"unit": unit.code, "period": period.key, "part": part})
-    return f"{reverse('metrics:drill', args=[definition.code])}?{query}"
+    query = f"unit={quote_plus(unit.code)}&period={quote_plus(period.key)}&part={quote_plus(part)}"
+    return f"{_drill_path(definition.code, get_script_prefix(), get_urlconf())}?{query}"
+
+
+@lru_cache(maxsize=1024)
+def _drill_path(code: str, prefix: str, urlconf: str | None) -> str:
+    """``reverse`` once per metric code (a breakdown links thousands of figures); keyed by the
+    script prefix and URLconf that ``reverse`` depends on."""
+    return reverse("metrics:drill", args=[code], urlconf=urlconf)
 
 
 def metric_records(
@@ -219,92 +329,58 @@ def _aggregates(members: Sequence[MetricDefinition], period: Period) -> dict[str
     return found
 
 
-def _add_rows(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> dict[str, Any]:
-    """Counts and sums are additive: the subtree's row is the sum of its children's rows."""
-    total: dict[str, Any] = {}
-    for key in keys:
-        present = [row[key] for row in rows if row[key] is not None]
-        total[key] = sum(present) if present else None
-    return total
-
-
 def metric_breakdown(
     *, actor: Actor, unit: OrgUnit, period: Period, codes: Sequence[str] | None = None
 ) -> Breakdown:
-    """:func:`metric_values` for ``unit`` and for each of its children, in one ``GROUP BY``
-    per (source model, unit field) over the rows' denormalised ancestor ids — the number of
-    queries does not depend on the number of children. Raises PermissionDenied out of scope."""
+    """:func:`metric_values` for ``unit`` and for each of its children: whole months from one
+    ``GROUP BY`` over the monthly facts, other days from one ``GROUP BY`` per (source model,
+    unit field) over the rows' tree slots — the number of queries does not depend on the number
+    of children. Raises PermissionDenied out of scope."""
     require_unit_in_scope(unit, actor)
     definitions = definitions_for_year(period.year, codes)
-    per_child: dict[int | None, dict[int, engine.Figures]] = {}
-    for members in _group_by_source(definitions):
-        column = engine.slot_column(members[0], unit.depth + 1)
-        if column is None:  # deeper than the slots reach: fall back to one query per child
-            column = "__fallback__"
-        aggregates = _aggregates(members, period)
-        in_period = reduce(
-            or_, {d.period_field: engine.period_q(d, period) for d in members}.values()
-        )
-        records = _records(actor, members[0], unit).filter(in_period)
-        if column == "__fallback__":
-            rows = [
-                {
-                    column: child.pk,
-                    **records.filter(engine.unit_q(members[0], child)).aggregate(**aggregates),
-                }
-                for child in children_of(actor, unit)
-            ]
-        else:
-            rows = list(records.values(column).annotate(**aggregates).order_by())
-        keyed = {row[column]: row for row in rows}
-        keyed_total = _add_rows(rows, list(aggregates))
-        for key, row in [*keyed.items(), ("total", keyed_total)]:
-            bucket = per_child.setdefault(key if key != "total" else -1, {})
-            for i, d in enumerate(members):
-                bucket[id(d)] = engine.evaluate(d, row, f"m{i}")
-    empty = {id(d): engine.evaluate(d, NO_ROWS, "x") for d in definitions}
+    per_child = _figures(actor, unit, period, definitions, facts.CHILD)
     kids = children_of(actor, unit)
-    extra_ids = {k for k in per_child if k not in (-1, None)} - {c.pk for c in kids}
+    extra_ids = {k for k in per_child if k is not None} - {c.pk for c in kids}
     kids += list(OrgUnit.objects.filter(pk__in=extra_ids).order_by("path"))
 
-    def values_for(key: int | None, target: OrgUnit) -> list[MetricValue]:
-        figures = per_child.get(key, {})
-        return [_value(d, target, period, figures.get(id(d), empty[id(d)])) for d in definitions]
+    def values_for(figures: Mapping[int, engine.Figures], target: OrgUnit) -> list[MetricValue]:
+        return [_value(d, target, period, figures.get(id(d), _empty(d))) for d in definitions]
 
+    total: dict[int, engine.Figures] = {}
+    for d in definitions:  # counts and sums are additive: the subtree is the sum of its parts
+        num, den = None, None
+        for figures in per_child.values():
+            if (found := figures.get(id(d))) is not None:
+                num = _plus(num, found.numerator)
+                den = _plus(den, found.denominator)
+        total[id(d)] = _from_sums(d, num, den)
     return Breakdown(
-        total=values_for(-1, unit),
-        children=[(child, values_for(child.pk, child)) for child in kids],
-        own=values_for(None, unit),
+        total=values_for(total, unit),
+        children=[(child, values_for(per_child.get(child.pk, {}), child)) for child in kids],
+        own=values_for(per_child.get(None, {}), unit),
     )
+
+
+def _from_sums(definition: MetricDefinition, num: Any, den: Any) -> engine.Figures:
+    """Figures from a numerator and denominator already summed (see :func:`engine.evaluate`)."""
+    return engine.evaluate(definition, {"x_n": num, "x_d": den}, "x")
 
 
 def metric_trend(
     *, actor: Actor, unit: OrgUnit, year: int, codes: Sequence[str] | None = None
 ) -> list[tuple[Period, list[MetricValue]]]:
-    """Every metric for ``unit``'s subtree in each month of ``year``: one ``GROUP BY month`` per
-    (source model, unit field, period field), whatever the number of months or units."""
+    """Every metric for ``unit``'s subtree in each month of ``year``: one query over the monthly
+    facts, or one ``GROUP BY month`` per (source model, unit field, period field) for metrics
+    without facts — whatever the number of months or units."""
     require_unit_in_scope(unit, actor)
-    whole = Period.for_year(year)
     months = [Period.for_month(year, m) for m in range(1, 13)]
     definitions = definitions_for_year(year, codes)
-    per_month: dict[int, dict[int, engine.Figures]] = {}
-    for members in _group_by_source(definitions, by_period_field=True):
-        field = members[0].period_field
-        aggregates = _aggregates(members, whole)
-        records = _records(actor, members[0], unit).filter(engine.period_q(members[0], whole))
-        rows = records.annotate(fz_month=ExtractMonth(field)).values("fz_month")
-        for row in rows.annotate(**aggregates).order_by():
-            bucket = per_month.setdefault(int(row["fz_month"]), {})
-            for i, d in enumerate(members):
-                bucket[id(d)] = engine.evaluate(d, row, f"m{i}")
-    empty = {id(d): engine.evaluate(d, NO_ROWS, "x") for d in definitions}
+    per_month = _figures(actor, unit, Period.for_year(year), definitions, facts.MONTH)
     return [
         (
             month,
             [
-                _value(
-                    d, unit, month, per_month.get(month.start.month, {}).get(id(d), empty[id(d)])
-                )
+                _value(d, unit, month, per_month.get(month.start.month, {}).get(id(d), _empty(d)))
                 for d in definitions
             ],
         )

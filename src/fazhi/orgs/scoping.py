@@ -129,6 +129,13 @@ def visible_to(queryset: QS, actor: Actor) -> QS:
     return scoped
 
 
+def implies_visibility(model: type[models.Model], unit_field: str) -> bool:
+    """Whether every row of ``model`` whose ``unit_field`` lies in a unit's subtree is visible
+    to every actor who may see that unit — so a query already restricted to that subtree needs
+    no :func:`visible_to` condition (the metric engine's subtree queries and monthly facts)."""
+    return f"{unit_field}__path" in _path_fields(model)
+
+
 def unit_in_scope(unit: OrgUnit, actor: Actor) -> bool:
     """Whether ``unit`` is in the actor's subtree."""
     return unit.path.startswith(actor.unit.path)

@@ -19,11 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
+from django.dispatch import Signal
 
 if TYPE_CHECKING:
     from fazhi.orgs.models import OrgUnit
 
 MAX_DEPTH = 5
+
+#: Sent by :func:`slots_refresh` with ``units`` (the moved subtree) once their rows' slots are
+#: rewritten, for caches keyed by the tree (the metric engine's monthly rollups).
+units_moved = Signal()
 
 
 def slots_of(path: str) -> tuple[int | None, ...]:
@@ -130,6 +135,7 @@ def slots_refresh(units: Iterable[OrgUnit]) -> int:
                 changed += model._default_manager.filter(**{f"{unit_path}_id": unit.pk}).update(
                     **values
                 )
+    units_moved.send(sender=apps.get_model("orgs", "OrgUnit"), units=list(units))
     return changed
 
 

@@ -1,0 +1,585 @@
+"""Monthly facts: the metric engine's partial sums per (definition, unit, month), kept on write.
+
+At province scale a year holds a million register rows; summing them on every dashboard view
+costs seconds. Counts and sums are additive, so the engine stores, for each definition, unit and
+month, exactly the numerator and denominator aggregates of the records attached to that unit
+(:class:`~fazhi.metrics.models.MetricFact`, with the unit's tree slots), and a subtree's figure
+for whole months is one ``SUM … GROUP BY`` over those rows. Days of a period outside whole
+months (a custom range, "this year up to today") are read from the registers, so every period
+gives the same figure as the registers alone (tested by the oracle tests).
+
+**Kept right on every write.** ``pre_save`` / ``pre_delete`` take a snapshot of the fields each
+definition reads (unit, period date, filter fields, value field) of the record — and of the
+records whose definitions read the saved one through a foreign key (a hearing's ``case__unit``);
+``post_save`` / ``post_delete`` take it again, and the (definition, unit, month) keys that
+changed are recomputed from the registers, in the same transaction. Recomputing (rather than
+adding deltas) is idempotent: a key is always exactly what the registers say. Bulk writers that
+skip ``save()`` (the scale seeder) call :func:`facts_rebuild`; ``QuerySet.update`` on a source
+field would bypass this and must not be used (slots are refreshed by ``slots_refresh``, which
+moves the facts' slots too).
+
+**When facts are used.** A definition is *eligible* when every path it reads stays on the source
+model, or makes one hop through a foreign key to another model (``case__unit``, ``case__status``)
+— never into a unit's own fields, which change without a register write. It is *built* when its
+:class:`~fazhi.metrics.models.MetricFactState` row exists: :func:`facts_rebuild` creates it, any
+change to the definition deletes it (and rebuilds; ``migrate`` builds missing ones). Anything
+not eligible or not built, units deeper than the tree slots, and ``FAZHI_METRIC_FACTS = False``
+fall back to the registers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from fazhi.metrics import engine
+from fazhi.metrics.models import MetricDefinition, MetricFact, MetricFactState
+from fazhi.metrics.periods import Period
+from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.scoping import implies_visibility
+from fazhi.orgs.slots import MAX_DEPTH, declared, slots_of
+
+#: Keys of the rows returned by :func:`fact_rows` when not grouped.
+TOTAL = "total"
+CHILD = "child"
+MONTH = "month"
+
+BATCH = 2000
+
+#: Rollup rows sum whole subtrees up to this depth (province 0 → city 1 → county 2).
+ROLLUP_DEPTH = 2
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "FAZHI_METRIC_FACTS", True))
+
+
+# --- which definitions can have facts -------------------------------------------------------------
+@dataclass(frozen=True)
+class Reads:
+    """What a definition reads: ``values()`` paths on the source model, and the foreign keys
+    (name, related model) through which it reads another model's rows."""
+
+    paths: frozenset[str]
+    hops: frozenset[tuple[str, type[models.Model]]]
+
+
+def _filter_keys(spec: Mapping[str, Any] | None) -> Iterable[str]:
+    for key, value in (spec or {}).items():
+        if key == engine.NOT:
+            yield from _filter_keys(value)
+        elif key == engine.ANY:
+            for item in value:
+                yield from _filter_keys(item)
+        else:
+            yield key
+
+
+def reads(definition: MetricDefinition) -> Reads | None:
+    """The fields ``definition`` reads, or None when it is not eligible for facts."""
+    try:
+        model = engine.source_model(definition.source)
+    except engine.DefinitionError:
+        return None
+    keys = [definition.unit_field, definition.period_field, *_filter_keys(definition.base_filter)]
+    keys += [
+        *_filter_keys(definition.numerator_filter),
+        *_filter_keys(definition.denominator_filter),
+    ]
+    if definition.value_field:
+        keys.append(definition.value_field)
+    paths: set[str] = set()
+    hops: set[tuple[str, type[models.Model]]] = set()
+    for key in keys:
+        found = _read_path(model, key)
+        if found is None:
+            return None
+        path, hop = found
+        paths.add(path)
+        if hop is not None:
+            hops.add(hop)
+    return Reads(frozenset(paths), frozenset(hops))
+
+
+def _read_path(
+    model: type[models.Model], key: str
+) -> tuple[str, tuple[str, type[models.Model]] | None] | None:
+    """(field path without lookups, the hop it makes) — None when the path is not eligible."""
+    parts = key.split("__")
+    fields: list[str] = []
+    current, hop = model, None
+    for part in parts:
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            break  # the rest is a lookup (``__in``, ``__isnull``, ``__gt``)
+        if field.many_to_many or field.one_to_many or (field.auto_created and not field.concrete):
+            return None
+        fields.append(part)
+        related = field.related_model if field.is_relation else None
+        if related is None:
+            continue
+        if related is OrgUnit:
+            following = parts[len(fields) :]
+            if following and following[0] in {f.name for f in OrgUnit._meta.get_fields()}:
+                return None  # reads a unit's own fields
+            break
+        if hop is not None or not isinstance(related, type):
+            return None  # more than one hop
+        hop = (part, related)
+        current = related
+    if not fields:
+        return None
+    return "__".join(fields), hop
+
+
+def eligible(definition: MetricDefinition) -> bool:
+    """Facts can stand for ``definition``: it reads register models only (whose writes are
+    watched), at most one hop away, and its unit field decides visibility (see
+    :func:`fazhi.orgs.scoping.implies_visibility`)."""
+    found = reads(definition)
+    if found is None:
+        return False
+    model = engine.source_model(definition.source)
+    return (
+        _candidate(model)
+        and all(_candidate(related) for _, related in found.hops)
+        and implies_visibility(model, definition.unit_field)
+    )
+
+
+def usable(definition: MetricDefinition, unit: OrgUnit, by: str) -> bool:
+    """Whether ``definition``'s facts can give its figures for ``unit`` grouped ``by``."""
+    depth = unit.depth + (1 if by == CHILD else 0)
+    return (
+        enabled()
+        and depth < MAX_DEPTH
+        and bool(getattr(definition, "facts_ready", False))
+        and eligible(definition)
+    )
+
+
+# --- periods --------------------------------------------------------------------------------------
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def split(period: Period) -> tuple[tuple[dt.date, dt.date] | None, list[Period]]:
+    """The whole months in ``period`` (first and last month's 1st day), and the days around them."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    last_end = period.end
+    if last_end != _month_end(last_end):
+        last_end = last_end.replace(day=1) - dt.timedelta(days=1)
+    if first > last_end:
+        return None, [period]
+    edges = []
+    if period.start < first:
+        edges.append(Period.for_range(period.start, first - dt.timedelta(days=1)))
+    if last_end < period.end:
+        edges.append(Period.for_range(last_end + dt.timedelta(days=1), period.end))
+    return (first, last_end.replace(day=1)), edges
+
+
+# --- reading --------------------------------------------------------------------------------------
+def fact_rows(
+    definitions: Sequence[MetricDefinition],
+    unit: OrgUnit,
+    months: tuple[dt.date, dt.date],
+    by: str,
+) -> dict[Any, dict[int, tuple[Any, Any]]]:
+    """{key: {definition pk: (numerator, denominator)}} for ``unit``'s subtree over ``months``,
+    in one query whatever the number of definitions, children or months. ``key`` is ``TOTAL``,
+    the child's id (``None`` for the unit's own records) or the month's number."""
+    if not definitions:
+        return {}
+    group = {CHILD: f"unit_d{unit.depth + 1}", MONTH: "month"}.get(by)
+    deepest = unit.depth + (1 if by == CHILD else 0)  # the finest level the grouping needs
+    qs = MetricFact.objects.filter(
+        definition_id__in=[d.pk for d in definitions],
+        rollup=deepest <= ROLLUP_DEPTH,
+        month__gte=months[0],
+        month__lte=months[1],
+        **{f"unit_d{unit.depth}": unit.pk},
+    )
+    names = ["definition_id", *([group] if group else [])]
+    found: dict[Any, dict[int, tuple[Any, Any]]] = defaultdict(dict)
+    for row in qs.values(*names).annotate(n=Sum("num"), d=Sum("den")).order_by():
+        key: Any = TOTAL if group is None else row[group]
+        if by == MONTH:
+            key = row["month"].month
+        found[key][row["definition_id"]] = (row["n"], row["d"])
+    return found
+
+
+# --- writing --------------------------------------------------------------------------------------
+def _computed(
+    members: Sequence[MetricDefinition],
+    unit_ids: set[int] | None,
+    months: set[dt.date] | None,
+) -> list[MetricFact]:
+    """Fact rows of ``members`` (one source, unit field and period field) from the registers,
+    for ``unit_ids`` × ``months`` (None: all)."""
+    first = members[0]
+    model = engine.source_model(first.source)
+    field, unit_field = first.period_field, first.unit_field
+    qs = model._default_manager.filter(**{f"{field}__isnull": False})
+    if unit_ids is not None:
+        qs = qs.filter(**{f"{unit_field}__in": sorted(unit_ids)})
+    if months is not None:
+        qs = qs.filter(**{f"{field}__gte": min(months), f"{field}__lte": _month_end(max(months))})
+    aggregates: dict[str, Any] = {}
+    for i, d in enumerate(members):
+        aggregates |= engine.aggregates(d, None, f"m{i}")
+    rows = (
+        qs.annotate(fz_month=TruncMonth(field))
+        .values(unit_field, "fz_month")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    facts: list[MetricFact] = []
+    paths = _unit_paths({row[unit_field] for row in rows} if unit_ids is None else unit_ids)
+    for row in rows:
+        month = row["fz_month"]
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        if (months is not None and month not in months) or row[unit_field] is None:
+            continue
+        for i, d in enumerate(members):
+            num, den = row[f"m{i}_n"] or 0, row.get(f"m{i}_d") or 0
+            if not num and not den:
+                continue
+            fact = MetricFact(definition=d, unit_id=row[unit_field], month=month, num=num, den=den)
+            _set_slots(fact, paths[row[unit_field]])
+            facts.append(fact)
+    return facts
+
+
+def _rollup_key() -> Coalesce:
+    """The unit a leaf fact rolls up into: its ancestor at ``ROLLUP_DEPTH``, or itself when
+    shallower (the province's and cities' own records)."""
+    return Coalesce(f"unit_d{ROLLUP_DEPTH}", "unit_id", output_field=models.BigIntegerField())
+
+
+def _rollups(
+    definition_ids: Sequence[int], roots: set[int] | None, months: set[dt.date] | None
+) -> None:
+    """Recompute the rollup rows of ``definition_ids`` for ``roots`` × ``months`` (None: all)
+    from the leaf rows."""
+    stale = MetricFact.objects.filter(definition_id__in=definition_ids, rollup=True)
+    leaves = MetricFact.objects.filter(definition_id__in=definition_ids, rollup=False)
+    leaves = leaves.annotate(fz_root=_rollup_key())
+    if roots is not None:
+        stale, leaves = stale.filter(unit_id__in=roots), leaves.filter(fz_root__in=roots)
+    if months is not None:
+        stale, leaves = stale.filter(month__in=months), leaves.filter(month__in=months)
+    stale.delete()
+    rows = list(
+        leaves.values("definition_id", "fz_root", "month")
+        .annotate(n=Sum("num"), d=Sum("den"))
+        .order_by()
+    )
+    paths = _unit_paths({row["fz_root"] for row in rows})
+    facts = []
+    for row in rows:
+        fact = MetricFact(
+            definition_id=row["definition_id"],
+            unit_id=row["fz_root"],
+            month=row["month"],
+            rollup=True,
+            num=row["n"],
+            den=row["d"],
+        )
+        _set_slots(fact, paths[row["fz_root"]])
+        facts.append(fact)
+    MetricFact.objects.bulk_create(facts, batch_size=BATCH)
+
+
+def _set_slots(fact: MetricFact, path: str) -> None:
+    for depth, value in enumerate(slots_of(path)):
+        setattr(fact, f"unit_d{depth}", value)
+
+
+def _unit_paths(unit_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = [pk for pk in unit_ids if pk is not None]
+    return dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "path"))
+
+
+def _by_group(
+    definitions: Iterable[MetricDefinition],
+) -> dict[tuple[str, str, str], list[MetricDefinition]]:
+    groups: dict[tuple[str, str, str], list[MetricDefinition]] = defaultdict(list)
+    for d in definitions:
+        groups[(d.source, d.unit_field, d.period_field)].append(d)
+    return groups
+
+
+@transaction.atomic
+def facts_rebuild(definitions: Sequence[MetricDefinition] | None = None) -> int:
+    """Recompute every fact row of ``definitions`` (default: all eligible) from the registers
+    and mark them built. Returns the number of fact rows written."""
+    if definitions is None:
+        definitions = list(MetricDefinition.objects.all())
+    chosen = [d for d in definitions if eligible(d)]
+    ids = [d.pk for d in chosen]
+    MetricFactState.objects.filter(definition_id__in=ids).delete()
+    MetricFact.objects.filter(definition_id__in=ids).delete()
+    written: dict[int, int] = defaultdict(int)
+    for members in _by_group(chosen).values():
+        facts = _computed(members, None, None)
+        MetricFact.objects.bulk_create(facts, batch_size=BATCH)
+        for fact in facts:
+            written[fact.definition_id] += 1
+    _rollups(ids, None, None)
+    now = timezone.now()
+    MetricFactState.objects.bulk_create(
+        [MetricFactState(definition=d, built_at=now, rows=written[d.pk]) for d in chosen]
+    )
+    return sum(written.values())
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A fact row that differs from what the registers give (see :func:`facts_check`)."""
+
+    definition: MetricDefinition
+    unit_id: int
+    month: dt.date
+    rollup: bool
+    stored: tuple[Any, ...] | None
+    expected: tuple[Any, ...] | None
+
+
+def facts_check() -> tuple[int, list[Mismatch]]:
+    """Compare every stored fact row of the built definitions with a recomputation from the
+    registers (nothing is written). Returns (rows compared, mismatches)."""
+    built = {d.pk: d for d in MetricDefinition.objects.filter(fact_state__isnull=False)}
+    chosen = [d for d in built.values() if eligible(d)]
+    expected: dict[tuple[int, bool, int, dt.date], tuple[Any, ...]] = {}
+    for members in _by_group(chosen).values():
+        for fact in _computed(members, None, None):
+            expected[(fact.definition_id, False, fact.unit_id, fact.month)] = _row(fact)
+    paths = _unit_paths({unit for _, _, unit, _ in expected})
+    sums: dict[tuple[int, bool, int, dt.date], list[Any]] = {}
+    for (definition, _, unit, month), (num, den, *_) in expected.items():
+        key = (definition, True, _root_of(paths[unit]), month)
+        found = sums.setdefault(key, [0, 0])
+        found[0] += num
+        found[1] += den
+    root_paths = _unit_paths({unit for _, _, unit, _ in sums})
+    for key, (num, den) in sums.items():
+        expected[key] = (Decimal(num), den, *slots_of(root_paths[key[2]]))
+    stored = {
+        (f.definition_id, f.rollup, f.unit_id, f.month): _row(f)
+        for f in MetricFact.objects.filter(definition_id__in=[d.pk for d in chosen])
+    }
+    mismatches = [
+        Mismatch(built[key[0]], key[2], key[3], key[1], stored.get(key), expected.get(key))
+        for key in sorted(set(stored) | set(expected), key=lambda k: (k[0], k[1], k[2], k[3]))
+        if stored.get(key) != expected.get(key)
+    ]
+    return len(stored), mismatches
+
+
+def _row(fact: MetricFact) -> tuple[Any, ...]:
+    slots = tuple(getattr(fact, f"unit_d{depth}") for depth in range(MAX_DEPTH))
+    return (Decimal(fact.num), int(fact.den), *slots)
+
+
+def _tables_exist() -> bool:
+    """False while migrated back past the facts tables (``migrate metrics 0001``)."""
+    return MetricFactState._meta.db_table in connection.introspection.table_names()
+
+
+def facts_build_missing() -> int:
+    """Build the facts of eligible definitions that have none yet (after ``migrate``)."""
+    if not _tables_exist():
+        return 0
+    missing = MetricDefinition.objects.filter(fact_state__isnull=True)
+    return facts_rebuild(list(missing)) if missing.exists() else 0
+
+
+def facts_forget(definition: MetricDefinition) -> None:
+    """A definition changed: its facts no longer hold (the engine reads the registers)."""
+    MetricFactState.objects.filter(definition_id=definition.pk).delete()
+    MetricFact.objects.filter(definition_id=definition.pk).delete()
+
+
+def _refresh(dirty: Mapping[MetricDefinition, set[tuple[int, dt.date]]]) -> None:
+    """Recompute the fact rows of the changed (definition, unit, month) keys."""
+    groups: dict[tuple[str, str, str], list[MetricDefinition]] = _by_group(dirty)
+    for members in groups.values():
+        units = {unit for d in members for unit, _ in dirty[d]}
+        months = {month for d in members for _, month in dirty[d]}
+        ids = [d.pk for d in members]
+        MetricFact.objects.filter(
+            definition_id__in=ids, rollup=False, unit_id__in=units, month__in=months
+        ).delete()
+        MetricFact.objects.bulk_create(_computed(members, units, months), batch_size=BATCH)
+        roots = {_root_of(path) for path in _unit_paths(units).values()}
+        _rollups(ids, roots, months)
+
+
+def _root_of(path: str) -> int:
+    """The unit whose rollup rows include the records of the unit at ``path``."""
+    ids = [pk for pk in slots_of(path) if pk is not None]
+    return ids[min(ROLLUP_DEPTH, len(ids) - 1)]
+
+
+def on_units_moved(sender: Any, units: Sequence[OrgUnit], **kwargs: Any) -> None:
+    """Units moved: the leaf rows' slots followed (``slots_refresh``); the rollups are redone."""
+    built = list(MetricFactState.objects.values_list("definition_id", flat=True))
+    if built:
+        _rollups(built, None, None)
+
+
+# --- the write hooks ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Watch:
+    """Rows of ``model`` to snapshot around a write: the written row itself (``via`` None) or
+    the rows whose foreign key ``via`` points to it."""
+
+    model: type[models.Model]
+    via: str | None
+    definitions: tuple[tuple[MetricDefinition, tuple[str, ...]], ...]
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted({p for _, paths in self.definitions for p in paths})
+
+
+def _watched(sender: type[models.Model]) -> list[_Watch]:
+    if not enabled():
+        return []
+    built = MetricDefinition.objects.filter(fact_state__isnull=False)
+    own: list[tuple[MetricDefinition, tuple[str, ...]]] = []
+    linked: dict[tuple[type[models.Model], str], list[Any]] = defaultdict(list)
+    for d in built:
+        found = reads(d)
+        if found is None:
+            continue
+        model = engine.source_model(d.source)
+        item = (d, tuple(sorted(found.paths)))
+        if model is sender:
+            own.append(item)
+        for name, related in found.hops:
+            if related is sender:
+                linked[(model, name)].append(item)
+    watches = [_Watch(sender, None, tuple(own))] if own else []
+    watches += [_Watch(model, via, tuple(items)) for (model, via), items in linked.items()]
+    return watches
+
+
+def _snapshot(watch: _Watch, pk: Any) -> dict[Any, dict[str, Any]]:
+    if pk is None:
+        return {}
+    lookup = {"pk": pk} if watch.via is None else {f"{watch.via}_id": pk}
+    rows = watch.model._default_manager.filter(**lookup).values("pk", *watch.paths)
+    return {row["pk"]: row for row in rows}
+
+
+def _bulk_snapshot(watch: _Watch, pks: Sequence[Any]) -> dict[Any, dict[str, Any]]:
+    lookup = "pk__in" if watch.via is None else f"{watch.via}_id__in"
+    rows = watch.model._default_manager.filter(**{lookup: pks}).values("pk", *watch.paths)
+    return {row["pk"]: row for row in rows}
+
+
+@contextmanager
+def facts_kept(model: type[models.Model], pks: Iterable[Any]) -> Iterator[None]:
+    """Keep the facts right around a bulk write (``bulk_update``, ``QuerySet.update``, raw SQL)
+    of the rows ``pks`` of ``model``, which sends no signals::
+
+        with facts_kept(LitigationCase, [c.pk for c in cases]):
+            LitigationCase.objects.bulk_update(cases, ["status", "judged_on"])
+    """
+    keys = sorted({pk for pk in pks if pk is not None})
+    watches = _watched(model) if keys and _candidate(model) else []
+    before = [(w, _bulk_snapshot(w, keys)) for w in watches]
+    yield
+    dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    for watch, old in before:
+        for d, changed in _keys_changed(watch, old, _bulk_snapshot(watch, keys)).items():
+            dirty[d] |= changed
+    if dirty:
+        _refresh(dirty)
+
+
+def facts_after_bulk(model: type[models.Model], rows: Iterable[models.Model]) -> None:
+    """Bring the facts up to date after ``bulk_create`` (which sends no signals) of ``rows``."""
+    pks = [row.pk for row in rows]
+    watches = _watched(model) if pks and _candidate(model) else []
+    dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    for watch in watches:
+        for d, changed in _keys_changed(watch, {}, _bulk_snapshot(watch, pks)).items():
+            dirty[d] |= changed
+    if dirty:
+        _refresh(dirty)
+
+
+def _keys_changed(
+    watch: _Watch, before: Mapping[Any, Mapping[str, Any]], after: Mapping[Any, Mapping[str, Any]]
+) -> dict[MetricDefinition, set[tuple[int, dt.date]]]:
+    dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    for pk in set(before) | set(after):
+        old, new = before.get(pk), after.get(pk)
+        for d, paths in watch.definitions:
+            if old is not None and new is not None and all(old[p] == new[p] for p in paths):
+                continue
+            for row in (old, new):
+                if row is None:
+                    continue
+                unit_id, day = row[d.unit_field], row[d.period_field]
+                if unit_id is not None and day is not None:
+                    dirty[d].add((unit_id, day.replace(day=1)))
+    return dirty
+
+
+def _candidate(sender: type[models.Model]) -> bool:
+    """Register models (tree slots and a unit scope) can be sources or read through a hop."""
+    return bool(declared(sender)) and getattr(sender, "scope_path_field", None) is not None
+
+
+def before_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw") or not _candidate(sender):
+        return
+    watches = _watched(sender)
+    instance._fz_facts = [(w, _snapshot(w, instance.pk)) for w in watches]  # type: ignore[attr-defined]
+
+
+def after_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw") or not _candidate(sender):
+        return
+    pending = instance.__dict__.pop("_fz_facts", None)
+    if not pending:
+        return
+    dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    for watch, before in pending:
+        for d, keys in _keys_changed(watch, before, _snapshot(watch, instance.pk)).items():
+            dirty[d] |= keys
+    if dirty:
+        _refresh(dirty)
+
+
+def on_definition_change(sender: Any, instance: MetricDefinition, **kwargs: Any) -> None:
+    """A saved definition's facts are recomputed; until then the registers are read."""
+    if kwargs.get("raw") or not _tables_exist():
+        return
+    facts_forget(instance)
+    if enabled() and eligible(instance):
+        facts_rebuild([instance])
