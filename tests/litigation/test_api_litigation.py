@@ -14,6 +14,7 @@ from django.test import Client
 from tests.personas import County
 
 from fazhi.accounts.services import token_create
+from fazhi.core.paging import BoundedPaginator
 from fazhi.litigation import services as svc
 from fazhi.orgs.scoping import Actor
 from fazhi.reconsideration import services as rec
@@ -166,3 +167,37 @@ def test_register_with_a_linked_reconsideration_case(county: County) -> None:
         {"judged_on": "2024-05-20"},
     )
     assert missing.status_code == 422 and missing.json()["detail"][0].startswith("裁判结果")
+
+
+@pytest.mark.django_db
+def test_list_count_is_bounded_like_the_list_page(
+    county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``count`` is counted up to the list pages' cap (10,000; 3 here): beyond it the count is
+    the cap and ``count_capped`` is true; up to it the count is exact."""
+    for i in range(5):
+        svc.case_register(
+            actor=Actor.command_line(),
+            unit=county.town_a if i < 4 else county.town_b,
+            number=f"（2024）湘0101行初{i + 1}号",
+            court="湘江县人民法院",
+            filed_on=dt.date(2024, 3, 4 + i),
+        )
+    client, headers = api(county, "coordinator")
+    exact = client.get(f"{API}/cases?limit=2", headers=headers).json()
+    assert (exact["count"], exact["count_capped"], len(exact["items"])) == (5, False, 2)
+
+    monkeypatch.setattr(BoundedPaginator, "cap", 3)
+    capped = client.get(f"{API}/cases?limit=2", headers=headers).json()
+    assert (capped["count"], capped["count_capped"], len(capped["items"])) == (3, True, 2)
+    last = client.get(f"{API}/cases?limit=2&offset=4", headers=headers).json()
+    assert (last["count"], last["count_capped"], len(last["items"])) == (3, True, 1)
+    assert "超过 3 条" in county.client("coordinator").get("/litigation/cases/").text
+    # 白沙镇's 4 cases are beyond the cap; up to it the count is exact, also past the end.
+    town_a = client.get(f"{API}/cases?unit={county.town_a.code}", headers=headers).json()
+    assert (town_a["count"], town_a["count_capped"]) == (3, True)
+    town_b = client.get(f"{API}/cases?unit={county.town_b.code}", headers=headers).json()
+    assert (town_b["count"], town_b["count_capped"]) == (1, False)
+    clerk, clerk_headers = api(county, "clerk_b")
+    past = clerk.get(f"{API}/cases?offset=10", headers=clerk_headers).json()
+    assert (past["count"], past["count_capped"], past["items"]) == (1, False, [])

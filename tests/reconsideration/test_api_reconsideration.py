@@ -14,6 +14,7 @@ from django.test import Client
 from tests.personas import County
 
 from fazhi.accounts.services import token_create
+from fazhi.core.paging import BoundedPaginator
 from fazhi.orgs.scoping import Actor
 from fazhi.reconsideration import services as svc
 from fazhi.reconsideration.models import ActCategory, ReconsiderationCase, Status
@@ -200,3 +201,31 @@ def test_list_search_covers_respondent_and_matter(county: County) -> None:
         items = api.get(f"/cases?q={term}").json()["items"]
         assert [c["number"] for c in items] == ["Q-1"], term
     assert api.get("/cases?q=没有这个").json()["items"] == []
+
+
+@pytest.mark.django_db
+def test_list_count_is_bounded_like_the_list_page(
+    county: County, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``count`` is counted up to the list pages' cap (10,000; 3 here): beyond it the count is
+    the cap and ``count_capped`` is true; up to it the count is exact."""
+    for i in range(5):
+        receive(county, f"B-{i}", dt.date(2024, 3, 4 + i))
+    api = Api(county, "clerk_a")
+    exact = api.get("/cases?limit=2").json()
+    assert (exact["count"], exact["count_capped"], len(exact["items"])) == (5, False, 2)
+
+    monkeypatch.setattr(BoundedPaginator, "cap", 3)
+    pages = [api.get(f"/cases?limit=2&offset={offset}").json() for offset in (0, 2, 4, 6)]
+    assert [(p["count"], p["count_capped"]) for p in pages] == [(3, True)] * 4
+    numbers = [c["number"] for p in pages for c in p["items"]]
+    assert sorted(numbers) == [f"B-{i}" for i in range(5)]  # paging still reaches every case
+    # The list page counts the same way.
+    assert "超过 3 条" in county.client("clerk_a").get("/reconsideration/cases/").text
+    # Up to the cap the count is exact, also on a page past the end.
+    for url, count in (("/cases?q=B-1", 1), ("/cases?q=B-1&offset=5", 1), ("/cases?year=2023", 0)):
+        body = api.get(url).json()
+        assert (body["count"], body["count_capped"]) == (count, False), url
+    monkeypatch.setattr(BoundedPaginator, "cap", 5)
+    at_cap = api.get("/cases?limit=2").json()
+    assert (at_cap["count"], at_cap["count_capped"]) == (5, False)

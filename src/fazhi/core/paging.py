@@ -15,17 +15,23 @@ from django.core.paginator import Paginator
 COUNT_CAP = 10_000
 
 
+def bounded_count(rows: Any, cap: int) -> int:
+    """``min(len(rows), cap + 1)``; for a queryset one ``COUNT`` over at most ``cap + 1`` rows
+    (a subquery with ``LIMIT``, ordering dropped), so a result above ``cap`` means "more"."""
+    if hasattr(rows, "order_by"):
+        return int(rows.order_by()[: cap + 1].count())
+    return min(len(rows), cap + 1)
+
+
 class BoundedPaginator(Paginator):  # type: ignore[type-arg]
-    """A Paginator whose ``count`` is ``min(rows, cap + 1)``: one bounded query."""
+    """A Paginator whose ``count`` is ``min(rows, cap + 1)``: one bounded query. ``cap`` is
+    also the cap of the API lists (:mod:`fazhi.core.api_paging`)."""
 
     cap = COUNT_CAP
 
     @cached_property
     def count(self) -> int:
-        qs: Any = self.object_list
-        if hasattr(qs, "order_by"):
-            return int(qs.order_by()[: self.cap + 1].count())
-        return min(len(qs), self.cap + 1)
+        return bounded_count(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:

@@ -16,6 +16,7 @@ from ninja import Body, Router, Schema
 from ninja import Status as Reply
 
 from fazhi.core.api_auth import actor_of
+from fazhi.core.api_paging import PageOut, api_page
 from fazhi.core.audit import mask_text, mask_value
 from fazhi.litigation.models import JudicialSuggestion, LitigationCase
 from fazhi.litigation.views import cases, suggestions
@@ -70,8 +71,7 @@ class CaseOut(Schema):
         }
 
 
-class CasePage(Schema):
-    count: int
+class CasePage(PageOut):
     items: list[CaseOut]
 
 
@@ -197,13 +197,13 @@ def list_cases(
     offset: int = 0,
 ) -> CasePage:
     """筛选与列表页相同：status、level 审级、loss=1 败诉、head=1 负责人出庭、year 立案年度、
-    judged_year 裁判年度、unit 被告单位编码（含下级）、q 案号/法院/案由。"""
+    judged_year 裁判年度、unit 被告单位编码（含下级）、q 案号/法院/案由。
+    limit 每页条数（1–500，默认 50）、offset 起始位置。count 为符合条件的案件数，最多数到 10000：
+    超过时 count 为 10000 且 count_capped 为 true（与列表页的“超过 10000 条”相同）。"""
     actor = actor_of(request)
     actor.require(cases.view_cap)
-    qs = cases.filtered(actor, request.GET)
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
-    rows = qs[offset : offset + limit]
-    return CasePage(count=qs.count(), items=[CaseOut(**CaseOut.fields_of(c)) for c in rows])
+    page = api_page(cases.filtered(actor, request.GET), limit=limit, offset=offset)
+    return CasePage(**page.counts, items=[CaseOut(**CaseOut.fields_of(c)) for c in page.rows])
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="行政应诉案件详情（含庭审与节点）")
