@@ -163,6 +163,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 # 行政应诉: open a 败诉剖析 for the 依法治办 after every N losses in a government's subtree.
 FAZHI_LOSS_REVIEW_EVERY = env_int("FAZHI_LOSS_REVIEW_EVERY", 5, minimum=1)
 
+# Metric engine: read whole months from the monthly facts (fazhi.metrics.facts). Off: the
+# registers only (same figures, slower at province scale); the facts are still kept.
+FAZHI_METRIC_FACTS = env_bool("FAZHI_METRIC_FACTS", True)
+
 # Register list pages: rows per page.
 FAZHI_PAGE_SIZE = env_int("FAZHI_PAGE_SIZE", 20, minimum=1)
 

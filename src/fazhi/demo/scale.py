@@ -74,10 +74,10 @@ from fazhi.litigation.models import (
     Result,
 )
 from fazhi.litigation.models import Status as LitStatus
+from fazhi.metrics.facts import facts_rebuild
 from fazhi.orgs.models import Membership, OrgUnit, UnitKind, UnitLevel
 from fazhi.orgs.roles import Role
 from fazhi.orgs.scoping import Actor
-from fazhi.metrics.facts import facts_rebuild
 from fazhi.orgs.slots import fill_slots
 from fazhi.reconsideration.models import (
     CORRECTING_OUTCOMES,

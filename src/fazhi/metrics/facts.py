@@ -64,6 +64,7 @@ ROLLUP_DEPTH = 2
 
 
 def enabled() -> bool:
+    """Whether the engine reads the facts (``FAZHI_METRIC_FACTS``); they are kept either way."""
     return bool(getattr(settings, "FAZHI_METRIC_FACTS", True))
 
 
@@ -465,8 +466,6 @@ class _Watch:
 
 
 def _watched(sender: type[models.Model]) -> list[_Watch]:
-    if not enabled():
-        return []
     built = MetricDefinition.objects.filter(fact_state__isnull=False)
     own: list[tuple[MetricDefinition, tuple[str, ...]]] = []
     linked: dict[tuple[type[models.Model], str], list[Any]] = defaultdict(list)
@@ -581,5 +580,5 @@ def on_definition_change(sender: Any, instance: MetricDefinition, **kwargs: Any)
     if kwargs.get("raw") or not _tables_exist():
         return
     facts_forget(instance)
-    if enabled() and eligible(instance):
+    if eligible(instance):
         facts_rebuild([instance])
