@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class MetricsConfig(AppConfig):
@@ -20,11 +20,15 @@ class MetricsConfig(AppConfig):
         from fazhi.orgs.slots import units_moved
 
         post_migrate.connect(sync_definitions_after_migrate, sender=self)
-        # Monthly facts follow every write to a register row (see fazhi.metrics.facts).
-        pre_save.connect(facts.before_write, dispatch_uid="fazhi.metrics.facts.pre_save")
-        post_save.connect(facts.after_write, dispatch_uid="fazhi.metrics.facts.post_save")
-        pre_delete.connect(facts.before_write, dispatch_uid="fazhi.metrics.facts.pre_delete")
-        post_delete.connect(facts.after_write, dispatch_uid="fazhi.metrics.facts.post_delete")
+        # Monthly facts follow every write to a register row (see fazhi.metrics.facts). Connected
+        # per register model: a delete listener for every model would disable fast deletes.
+        for model in apps.get_models():
+            if facts.watchable(model):
+                uid = f"fazhi.metrics.facts.{model._meta.label}"
+                pre_save.connect(facts.before_write, sender=model, dispatch_uid=f"{uid}.pre_save")
+                post_save.connect(facts.after_write, sender=model, dispatch_uid=f"{uid}.post_save")
+                pre_delete.connect(facts.before_write, sender=model, dispatch_uid=f"{uid}.pre_del")
+                post_delete.connect(facts.after_write, sender=model, dispatch_uid=f"{uid}.post_del")
         units_moved.connect(facts.on_units_moved, dispatch_uid="fazhi.metrics.facts.moved")
         post_save.connect(
             facts.on_definition_change,

@@ -156,8 +156,8 @@ def eligible(definition: MetricDefinition) -> bool:
         return False
     model = engine.source_model(definition.source)
     return (
-        _candidate(model)
-        and all(_candidate(related) for _, related in found.hops)
+        watchable(model)
+        and all(watchable(related) for _, related in found.hops)
         and implies_visibility(model, definition.unit_field)
     )
 
@@ -234,9 +234,10 @@ def _computed(
     members: Sequence[MetricDefinition],
     unit_ids: set[int] | None,
     months: set[dt.date] | None,
+    paths: Mapping[int, str] | None = None,
 ) -> list[MetricFact]:
     """Fact rows of ``members`` (one source, unit field and period field) from the registers,
-    for ``unit_ids`` × ``months`` (None: all)."""
+    for ``unit_ids`` × ``months`` (None: all); ``paths`` of the units if known."""
     first = members[0]
     model = engine.source_model(first.source)
     field, unit_field = first.period_field, first.unit_field
@@ -255,7 +256,8 @@ def _computed(
         .order_by()
     )
     facts: list[MetricFact] = []
-    paths = _unit_paths({row[unit_field] for row in rows} if unit_ids is None else unit_ids)
+    if paths is None:
+        paths = _unit_paths({row[unit_field] for row in rows} if unit_ids is None else unit_ids)
     for row in rows:
         month = row["fz_month"]
         if isinstance(month, dt.datetime):
@@ -279,15 +281,18 @@ def _rollup_key() -> Coalesce:
 
 
 def _rollups(
-    definition_ids: Sequence[int], roots: set[int] | None, months: set[dt.date] | None
+    definition_ids: Sequence[int],
+    roots: Mapping[int, str] | None,
+    months: set[dt.date] | None,
 ) -> None:
-    """Recompute the rollup rows of ``definition_ids`` for ``roots`` × ``months`` (None: all)
-    from the leaf rows."""
+    """Recompute the rollup rows of ``definition_ids`` for ``roots`` ({id: path}) × ``months``
+    (None: all) from the leaf rows."""
     stale = MetricFact.objects.filter(definition_id__in=definition_ids, rollup=True)
     leaves = MetricFact.objects.filter(definition_id__in=definition_ids, rollup=False)
     leaves = leaves.annotate(fz_root=_rollup_key())
     if roots is not None:
-        stale, leaves = stale.filter(unit_id__in=roots), leaves.filter(fz_root__in=roots)
+        ids = sorted(roots)
+        stale, leaves = stale.filter(unit_id__in=ids), leaves.filter(fz_root__in=ids)
     if months is not None:
         stale, leaves = stale.filter(month__in=months), leaves.filter(month__in=months)
     stale.delete()
@@ -296,7 +301,7 @@ def _rollups(
         .annotate(n=Sum("num"), d=Sum("den"))
         .order_by()
     )
-    paths = _unit_paths({row["fz_root"] for row in rows})
+    paths = dict(roots) if roots is not None else _unit_paths({row["fz_root"] for row in rows})
     facts = []
     for row in rows:
         fact = MetricFact(
@@ -379,7 +384,7 @@ def facts_check() -> tuple[int, list[Mismatch]]:
     paths = _unit_paths({unit for _, _, unit, _ in expected})
     sums: dict[tuple[int, bool, int, dt.date], list[Any]] = {}
     for (definition, _, unit, month), (num, den, *_) in expected.items():
-        key = (definition, True, _root_of(paths[unit]), month)
+        key = (definition, True, _root_of(paths[unit])[0], month)
         found = sums.setdefault(key, [0, 0])
         found[0] += num
         found[1] += den
@@ -423,24 +428,30 @@ def facts_forget(definition: MetricDefinition) -> None:
 
 
 def _refresh(dirty: Mapping[MetricDefinition, set[tuple[int, dt.date]]]) -> None:
-    """Recompute the fact rows of the changed (definition, unit, month) keys."""
-    groups: dict[tuple[str, str, str], list[MetricDefinition]] = _by_group(dirty)
-    for members in groups.values():
+    """Recompute the fact rows of the changed (definition, unit, month) keys and the rollup
+    rows above them: about three queries per (source, unit field, period field) and four more."""
+    paths = _unit_paths({unit for keys in dirty.values() for unit, _ in keys})
+    for members in _by_group(dirty).values():
         units = {unit for d in members for unit, _ in dirty[d]}
         months = {month for d in members for _, month in dirty[d]}
-        ids = [d.pk for d in members]
         MetricFact.objects.filter(
-            definition_id__in=ids, rollup=False, unit_id__in=units, month__in=months
+            definition_id__in=[d.pk for d in members],
+            rollup=False,
+            unit_id__in=units,
+            month__in=months,
         ).delete()
-        MetricFact.objects.bulk_create(_computed(members, units, months), batch_size=BATCH)
-        roots = {_root_of(path) for path in _unit_paths(units).values()}
-        _rollups(ids, roots, months)
+        found = _computed(members, units, months, paths)
+        MetricFact.objects.bulk_create(found, batch_size=BATCH)
+    roots = dict(_root_of(path) for path in paths.values())
+    months = {month for keys in dirty.values() for _, month in keys}
+    _rollups([d.pk for d in dirty], roots, months)
 
 
-def _root_of(path: str) -> int:
-    """The unit whose rollup rows include the records of the unit at ``path``."""
-    ids = [pk for pk in slots_of(path) if pk is not None]
-    return ids[min(ROLLUP_DEPTH, len(ids) - 1)]
+def _root_of(path: str) -> tuple[int, str]:
+    """The unit (id, path) whose rollup rows include the records of the unit at ``path``."""
+    ids = [p for p in path.strip("/").split("/") if p]
+    top = ids[: min(ROLLUP_DEPTH, len(ids) - 1) + 1]
+    return int(top[-1]), "/" + "/".join(top) + "/"
 
 
 def on_units_moved(sender: Any, units: Sequence[OrgUnit], **kwargs: Any) -> None:
@@ -508,7 +519,7 @@ def facts_kept(model: type[models.Model], pks: Iterable[Any]) -> Iterator[None]:
             LitigationCase.objects.bulk_update(cases, ["status", "judged_on"])
     """
     keys = sorted({pk for pk in pks if pk is not None})
-    watches = _watched(model) if keys and _candidate(model) else []
+    watches = _watched(model) if keys and watchable(model) else []
     before = [(w, _bulk_snapshot(w, keys)) for w in watches]
     yield
     dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
@@ -522,7 +533,7 @@ def facts_kept(model: type[models.Model], pks: Iterable[Any]) -> Iterator[None]:
 def facts_after_bulk(model: type[models.Model], rows: Iterable[models.Model]) -> None:
     """Bring the facts up to date after ``bulk_create`` (which sends no signals) of ``rows``."""
     pks = [row.pk for row in rows]
-    watches = _watched(model) if pks and _candidate(model) else []
+    watches = _watched(model) if pks and watchable(model) else []
     dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
     for watch in watches:
         for d, changed in _keys_changed(watch, {}, _bulk_snapshot(watch, pks)).items():
@@ -549,20 +560,22 @@ def _keys_changed(
     return dirty
 
 
-def _candidate(sender: type[models.Model]) -> bool:
+def watchable(sender: type[models.Model]) -> bool:
     """Register models (tree slots and a unit scope) can be sources or read through a hop."""
     return bool(declared(sender)) and getattr(sender, "scope_path_field", None) is not None
 
 
 def before_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if kwargs.get("raw") or not _candidate(sender):
+    """``pre_save`` / ``pre_delete`` of a :func:`watchable` model (connected per model, so that
+    other models keep Django's fast deletes)."""
+    if kwargs.get("raw") or not watchable(sender):
         return
     watches = _watched(sender)
     instance._fz_facts = [(w, _snapshot(w, instance.pk)) for w in watches]  # type: ignore[attr-defined]
 
 
 def after_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if kwargs.get("raw") or not _candidate(sender):
+    if kwargs.get("raw") or not watchable(sender):
         return
     pending = instance.__dict__.pop("_fz_facts", None)
     if not pending:
