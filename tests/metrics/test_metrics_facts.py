@@ -360,3 +360,60 @@ def test_command_checks_and_rebuilds(county: County) -> None:
     call_command("metric_facts", "--rebuild", stdout=out)
     assert "已重建月度汇总" in out.getvalue()
     call_command("metric_facts", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers: PostgreSQL")
+def test_concurrent_writers_take_turns() -> None:
+    """Two transactions write cases under the same county-level unit (one rollup row): the
+    second waits for the first to commit and recomputes after it — no unique-key error, no
+    lost update of the shared rollup row."""
+    import threading
+
+    from django.db import close_old_connections, transaction
+    from tests.personas import build_county
+
+    county = build_county()
+    deep = orgunit_create(
+        actor=CLI,
+        code="430199101902",
+        name="白沙镇综合行政执法办二中队",
+        kind=UnitKind.DEPARTMENT,
+        level=UnitLevel.TOWNSHIP,
+        parent=county.village_a,
+    )
+    first = bulk(ReconsiderationCase, [closed(county.village_a, D(2024, 5, 1), "uphold")])[0]
+    second = bulk(ReconsiderationCase, [closed(deep, D(2024, 5, 2), "uphold")])[0]
+    saved, go = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def write(pk: int, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                case = ReconsiderationCase.objects.get(pk=pk)
+                case.outcome = "annul"
+                case.save()
+                if hold:
+                    saved.set()
+                    go.wait(10)
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    one = threading.Thread(target=write, args=(first.pk, True))
+    one.start()
+    assert saved.wait(10)
+    two = threading.Thread(target=write, args=(second.pk, False))
+    two.start()
+    two.join(0.5)
+    assert two.is_alive()  # waiting for the first writer's turn
+    go.set()
+    one.join(10)
+    two.join(10)
+    assert not errors
+    village = OrgUnit.objects.get(pk=county.village_a.pk)
+    values = figures(metric_values(actor=CLI, unit=village, period=Period.parse("2024-05")))
+    assert values["reconsideration.corrected"][1] == 2
+    assert_facts_current()

@@ -25,7 +25,7 @@ from fazhi.orgs.scoping import Actor
 router = Router(tags=["行政应诉"])
 
 
-class CaseOut(Schema):
+class LitigationCaseOut(Schema):
     id: int
     number: str
     court: str
@@ -71,8 +71,8 @@ class CaseOut(Schema):
         }
 
 
-class CasePage(PageOut):
-    items: list[CaseOut]
+class LitigationCasePage(PageOut):
+    items: list[LitigationCaseOut]
 
 
 class HearingOut(Schema):
@@ -85,14 +85,14 @@ class HearingOut(Schema):
     staff_appeared: bool
 
 
-class EventOut(Schema):
+class LitigationEventOut(Schema):
     on: dt.date
     kind: str
     actor_name: str
     note: str
 
 
-class DeadlineOut(Schema):
+class LitigationDeadlineOut(Schema):
     label: str
     due: dt.date | None
     basis: str
@@ -132,27 +132,27 @@ class SuggestionOut(Schema):
         )
 
 
-class TransitionOut(Schema):
+class LitigationTransitionOut(Schema):
     name: str
     label: str
 
 
-class CaseDetailOut(CaseOut):
+class LitigationCaseDetailOut(LitigationCaseOut):
     result_note: str
     first_hearing_on: dt.date | None
     reconsideration_id: int | None
     hearings: list[HearingOut]
-    events: list[EventOut]
-    deadlines: list[DeadlineOut]
+    events: list[LitigationEventOut]
+    deadlines: list[LitigationDeadlineOut]
     suggestions: list[SuggestionOut]
-    transitions: list[TransitionOut]
+    transitions: list[LitigationTransitionOut]
 
     @staticmethod
-    def of(case: LitigationCase, actor: Actor) -> CaseDetailOut:
+    def of(case: LitigationCase, actor: Actor) -> LitigationCaseDetailOut:
         today = timezone.localdate()
         rows = list(case.suggestions.select_related("unit"))
-        return CaseDetailOut(
-            **CaseOut.fields_of(case),
+        return LitigationCaseDetailOut(
+            **LitigationCaseOut.fields_of(case),
             result_note=mask_text(case.result_note),
             first_hearing_on=case.first_hearing_on,
             reconsideration_id=case.reconsideration_id,
@@ -169,20 +169,22 @@ class CaseDetailOut(CaseOut):
                 for h in case.hearings.all()
             ],
             events=[
-                EventOut(on=e.on, kind=e.kind, actor_name=e.actor_name, note=mask_text(e.note))
+                LitigationEventOut(
+                    on=e.on, kind=e.kind, actor_name=e.actor_name, note=mask_text(e.note)
+                )
                 for e in case.events.all()
             ],
-            deadlines=[DeadlineOut(**d.as_dict(today)) for d in cases.deadlines(rows)],
+            deadlines=[LitigationDeadlineOut(**d.as_dict(today)) for d in cases.deadlines(rows)],
             suggestions=[SuggestionOut.of(s) for s in rows],
             transitions=[
-                TransitionOut(name=s.name, label=s.label)
+                LitigationTransitionOut(name=s.name, label=s.label)
                 for s in cases.steps
                 if cases.step_allowed(actor, case, s)
             ],
         )
 
 
-@router.get("/cases", response=CasePage, summary="行政应诉案件列表")
+@router.get("/cases", response=LitigationCasePage, summary="行政应诉案件列表")
 def list_cases(
     request: HttpRequest,
     status: str | None = None,
@@ -195,7 +197,7 @@ def list_cases(
     q: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> CasePage:
+) -> LitigationCasePage:
     """筛选与列表页相同：status、level 审级、loss=1 败诉、head=1 负责人出庭、year 立案年度、
     judged_year 裁判年度、unit 被告单位编码（含下级）、q 案号/法院/案由。
     limit 每页条数（1–500，默认 50）、offset 起始位置。count 为符合条件的案件数，最多数到 10000：
@@ -203,48 +205,57 @@ def list_cases(
     actor = actor_of(request)
     actor.require(cases.view_cap)
     page = api_page(cases.filtered(actor, request.GET), limit=limit, offset=offset)
-    return CasePage(**page.counts, items=[CaseOut(**CaseOut.fields_of(c)) for c in page.rows])
+    return LitigationCasePage(
+        **page.counts,
+        items=[LitigationCaseOut(**LitigationCaseOut.fields_of(c)) for c in page.rows],
+    )
 
 
-@router.get("/cases/{case_id}", response=CaseDetailOut, summary="行政应诉案件详情（含庭审与节点）")
-def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
+@router.get(
+    "/cases/{case_id}", response=LitigationCaseDetailOut, summary="行政应诉案件详情（含庭审与节点）"
+)
+def get_case(request: HttpRequest, case_id: int) -> LitigationCaseDetailOut:
     actor = actor_of(request)
     actor.require(cases.view_cap)
-    return CaseDetailOut.of(cases.get_object(actor, case_id), actor)
+    return LitigationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
 
 
-@router.post("/cases", response={201: CaseDetailOut}, summary="登记行政应诉案件")
-def create_case(request: HttpRequest, payload: Body[dict[str, Any]]) -> Reply[CaseDetailOut]:
+@router.post("/cases", response={201: LitigationCaseDetailOut}, summary="登记行政应诉案件")
+def create_case(
+    request: HttpRequest, payload: Body[dict[str, Any]]
+) -> Reply[LitigationCaseDetailOut]:
     """字段：unit（被告单位编码）、number、court、level（first/second/retrial）、filed_on、
     plaintiff_name、cause、act_category、reconsideration（关联复议案件 id，须为本人可见的
     复议案件，可省略）。"""
     actor = actor_of(request)
     case = cases.create_from(actor, payload)
-    return Reply(201, CaseDetailOut.of(cases.get_object(actor, case.pk), actor))
+    return Reply(201, LitigationCaseDetailOut.of(cases.get_object(actor, case.pk), actor))
 
 
-@router.post("/cases/{case_id}/hearings", response={201: CaseDetailOut}, summary="登记开庭")
+@router.post(
+    "/cases/{case_id}/hearings", response={201: LitigationCaseDetailOut}, summary="登记开庭"
+)
 def add_hearing(
     request: HttpRequest, case_id: int, payload: Body[dict[str, Any]]
-) -> Reply[CaseDetailOut]:
+) -> Reply[LitigationCaseDetailOut]:
     """字段：held_on、head_appeared（true/false）、head_name、head_post、head_category
     （principal/deputy/other_in_charge）、absence_reason（未出庭时必填）、staff_appeared。"""
     actor = actor_of(request)
     cases.perform(actor, cases.get_object(actor, case_id), "add_hearing", payload)
-    return Reply(201, CaseDetailOut.of(cases.get_object(actor, case_id), actor))
+    return Reply(201, LitigationCaseDetailOut.of(cases.get_object(actor, case_id), actor))
 
 
 @router.post(
     "/cases/{case_id}/transitions/{name}",
-    response=CaseDetailOut,
+    response=LitigationCaseDetailOut,
     summary="办理：add_hearing 登记开庭，close 结案（judged_on、result、note）",
 )
 def transition(
     request: HttpRequest, case_id: int, name: str, payload: Body[dict[str, Any]]
-) -> CaseDetailOut:
+) -> LitigationCaseDetailOut:
     actor = actor_of(request)
     cases.perform(actor, cases.get_object(actor, case_id), name, payload)
-    return CaseDetailOut.of(cases.get_object(actor, case_id), actor)
+    return LitigationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
 
 
 @router.get("/suggestions", response=list[SuggestionOut], summary="司法建议列表")

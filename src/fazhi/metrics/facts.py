@@ -427,9 +427,14 @@ def facts_forget(definition: MetricDefinition) -> None:
     MetricFact.objects.filter(definition_id=definition.pk).delete()
 
 
+@transaction.atomic(savepoint=False)
 def _refresh(dirty: Mapping[MetricDefinition, set[tuple[int, dt.date]]]) -> None:
     """Recompute the fact rows of the changed (definition, unit, month) keys and the rollup
-    rows above them: about three queries per (source, unit field, period field) and four more."""
+    rows above them: about three queries per (source, unit field, period field) and five more.
+
+    Concurrent writers take turns here (a row lock on every facts state row, in one order), so
+    each recomputes after the other's commit: no lost update of a shared rollup row."""
+    list(MetricFactState.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     paths = _unit_paths({unit for keys in dirty.values() for unit, _ in keys})
     for members in _by_group(dirty).values():
         units = {unit for d in members for unit, _ in dirty[d]}

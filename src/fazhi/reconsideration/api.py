@@ -25,7 +25,7 @@ from fazhi.reconsideration.views import cases
 router = Router(tags=["行政复议"])
 
 
-class CaseOut(Schema):
+class ReconsiderationCaseOut(Schema):
     id: int
     number: str
     authority: str
@@ -79,18 +79,18 @@ class CaseOut(Schema):
         }
 
 
-class CasePage(PageOut):
-    items: list[CaseOut]
+class ReconsiderationCasePage(PageOut):
+    items: list[ReconsiderationCaseOut]
 
 
-class EventOut(Schema):
+class ReconsiderationEventOut(Schema):
     on: dt.date
     kind: str
     actor_name: str
     note: str
 
 
-class DeadlineOut(Schema):
+class ReconsiderationDeadlineOut(Schema):
     label: str
     due: dt.date | None
     basis: str
@@ -123,12 +123,12 @@ class LetterOut(Schema):
     reply_note: str
 
 
-class TransitionOut(Schema):
+class ReconsiderationTransitionOut(Schema):
     name: str
     label: str
 
 
-class CaseDetailOut(CaseOut):
+class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
     matter_masked: str
     review_due: dt.date | None
     correction_due: dt.date | None
@@ -137,17 +137,17 @@ class CaseDetailOut(CaseOut):
     extension_days: int | None
     refusal_reason: str
     outcome_note: str
-    events: list[EventOut]
-    deadlines: list[DeadlineOut]
+    events: list[ReconsiderationEventOut]
+    deadlines: list[ReconsiderationDeadlineOut]
     suspensions: list[SuspensionOut]
     letters: list[LetterOut]
-    transitions: list[TransitionOut]
+    transitions: list[ReconsiderationTransitionOut]
 
     @staticmethod
-    def of(case: ReconsiderationCase, actor: Actor) -> CaseDetailOut:
+    def of(case: ReconsiderationCase, actor: Actor) -> ReconsiderationCaseDetailOut:
         today = timezone.localdate()
-        return CaseDetailOut(
-            **CaseOut.fields_of(case),
+        return ReconsiderationCaseDetailOut(
+            **ReconsiderationCaseOut.fields_of(case),
             matter_masked=mask_text(case.matter),
             review_due=case.review_due,
             correction_due=case.correction_due,
@@ -157,10 +157,14 @@ class CaseDetailOut(CaseOut):
             refusal_reason=mask_text(case.refusal_reason),
             outcome_note=mask_text(case.outcome_note),
             events=[
-                EventOut(on=e.on, kind=e.kind, actor_name=e.actor_name, note=mask_text(e.note))
+                ReconsiderationEventOut(
+                    on=e.on, kind=e.kind, actor_name=e.actor_name, note=mask_text(e.note)
+                )
                 for e in case.events.all()
             ],
-            deadlines=[DeadlineOut(**d.as_dict(today)) for d in cases.deadlines(case)],
+            deadlines=[
+                ReconsiderationDeadlineOut(**d.as_dict(today)) for d in cases.deadlines(case)
+            ],
             suspensions=[
                 SuspensionOut(
                     ground=s.ground,
@@ -188,7 +192,7 @@ class CaseDetailOut(CaseOut):
                 for x in case.letters.select_related("recipient")
             ],
             transitions=[
-                TransitionOut(name=s.name, label=s.label)
+                ReconsiderationTransitionOut(name=s.name, label=s.label)
                 for s in cases.steps
                 if cases.step_allowed(actor, case, s)
             ],
@@ -203,7 +207,7 @@ def _fields_doc() -> str:
     return "\n".join(lines)
 
 
-@router.get("/cases", response=CasePage, summary="行政复议案件列表")
+@router.get("/cases", response=ReconsiderationCasePage, summary="行政复议案件列表")
 def list_cases(
     request: HttpRequest,
     status: str | None = None,
@@ -216,7 +220,7 @@ def list_cases(
     q: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> CasePage:
+) -> ReconsiderationCasePage:
     """筛选与列表页相同：status 状态，overdue=1 已逾期，year 收到年度，closed_year 结案年度，
     unit 单位编码（承办机构或被申请人在该单位及下级），q 检索案号、被申请人名称、申请事项。
     limit 每页条数（1–500，默认 50）、offset 起始位置。count 为符合条件的案件数，最多数到 10000：
@@ -224,36 +228,47 @@ def list_cases(
     actor = actor_of(request)
     actor.require(cases.view_cap)
     page = api_page(cases.filtered(actor, request.GET), limit=limit, offset=offset)
-    return CasePage(**page.counts, items=[CaseOut(**CaseOut.fields_of(c)) for c in page.rows])
+    return ReconsiderationCasePage(
+        **page.counts,
+        items=[ReconsiderationCaseOut(**ReconsiderationCaseOut.fields_of(c)) for c in page.rows],
+    )
 
 
-@router.get("/cases/{case_id}", response=CaseDetailOut, summary="行政复议案件详情（含节点与期限）")
-def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
+@router.get(
+    "/cases/{case_id}",
+    response=ReconsiderationCaseDetailOut,
+    summary="行政复议案件详情（含节点与期限）",
+)
+def get_case(request: HttpRequest, case_id: int) -> ReconsiderationCaseDetailOut:
     actor = actor_of(request)
     actor.require(cases.view_cap)
-    return CaseDetailOut.of(cases.get_object(actor, case_id), actor)
+    return ReconsiderationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
 
 
-@router.post("/cases", response={201: CaseDetailOut}, summary="登记行政复议案件（收到申请）")
-def create_case(request: HttpRequest, payload: Body[dict[str, Any]]) -> Reply[CaseDetailOut]:
+@router.post(
+    "/cases", response={201: ReconsiderationCaseDetailOut}, summary="登记行政复议案件（收到申请）"
+)
+def create_case(
+    request: HttpRequest, payload: Body[dict[str, Any]]
+) -> Reply[ReconsiderationCaseDetailOut]:
     """字段：unit（承办机构编码，须为行政复议机构）、received_on、act_category（必填）、
     respondent（被申请人单位编码）或
     respondent_name、number（可留空自动编号）、authority、applicant_kind、applicant_name、
     applicant_id_number、applicant_phone、channel、matter。"""
     actor = actor_of(request)
     case = cases.create_from(actor, payload)
-    return Reply(201, CaseDetailOut.of(cases.get_object(actor, case.pk), actor))
+    return Reply(201, ReconsiderationCaseDetailOut.of(cases.get_object(actor, case.pk), actor))
 
 
 @router.post(
     "/cases/{case_id}/transitions/{name}",
-    response=CaseDetailOut,
+    response=ReconsiderationCaseDetailOut,
     summary="办理：状态变更、意见书制发与整改情况报送",
     description=_fields_doc(),
 )
 def transition(
     request: HttpRequest, case_id: int, name: str, payload: Body[dict[str, Any]]
-) -> CaseDetailOut:
+) -> ReconsiderationCaseDetailOut:
     actor = actor_of(request)
     cases.perform(actor, cases.get_object(actor, case_id), name, payload)
-    return CaseDetailOut.of(cases.get_object(actor, case_id), actor)
+    return ReconsiderationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
