@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fazhi.metrics",
     "fazhi.reconsideration",
     "fazhi.litigation",
+    "fazhi.plans",
     "fazhi.demo",
 ]
 

@@ -166,7 +166,14 @@ def _read(text: str) -> _Reading:
 
 
 # --- units -----------------------------------------------------------
-_BRACKETS = re.compile(r"[【\[［〔（(]([^【】\[\]［］〔〕（）()]*)[】\]］〕）)]")
+#: Unit brackets: square ones may hold parentheses (各乡镇（街道）); parentheses one level.
+_BRACKETS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"【([^【】]*)】"),
+    re.compile(r"［([^［］]*)］"),
+    re.compile(r"\[([^\[\]]*)\]"),
+    re.compile(r"〔([^〔〕]*)〕"),
+    re.compile(r"[（(]((?:[^（）()]|[（(][^（）()]*[）)])*)[）)]"),
+)
 _LABELLED = re.compile(rf"({_LABEL})\s*[:：]\s*")
 _VERB_STYLE = re.compile(r"(牵头|负责|落实|配合|协办|协助|参与)$")
 _VERB_ROLE = {"牵头": LEAD, "负责": RESPONSIBLE, "落实": RESPONSIBLE}
@@ -207,13 +214,14 @@ def extract_units(text: str) -> tuple[str, dict[str, list[str]]]:
     """(the text without its unit brackets, {role: [names]})."""
     roles: dict[str, list[str]] = {}
     kept = text
-    for match in reversed(list(_BRACKETS.finditer(text))):
-        found = _roles_in(match.group(1))
-        if found is None:
-            continue
-        for role, names in found.items():
-            roles[role] = names + [n for n in roles.get(role, []) if n not in names]
-        kept = kept[: match.start()] + kept[match.end() :]
+    for pattern in _BRACKETS:
+        for match in reversed(list(pattern.finditer(kept))):
+            found = _roles_in(match.group(1))
+            if found is None:
+                continue
+            for role, names in found.items():
+                roles[role] = names + [n for n in roles.get(role, []) if n not in names]
+            kept = kept[: match.start()] + kept[match.end() :]
     if not roles:  # an unbracketed "牵头单位：…" at the end of the item
         tail = re.search(rf"(?:^|[。；;])\s*((?:{_LABEL})\s*[:：].*)$", kept)
         if tail and (found := _roles_in(tail.group(1))):
