@@ -168,6 +168,10 @@ FAZHI_LOSS_REVIEW_EVERY = env_int("FAZHI_LOSS_REVIEW_EVERY", 5, minimum=1)
 # registers only (same figures, slower at province scale); the facts are still kept.
 FAZHI_METRIC_FACTS = env_bool("FAZHI_METRIC_FACTS", True)
 
+# 工作计划: yellow light this many days before a task's due date; evidence file size limit.
+FAZHI_PLAN_WARN_DAYS = env_int("FAZHI_PLAN_WARN_DAYS", 3, minimum=0)
+FAZHI_EVIDENCE_MAX_MB = env_int("FAZHI_EVIDENCE_MAX_MB", 20, minimum=1)
+
 # Register list pages: rows per page.
 FAZHI_PAGE_SIZE = env_int("FAZHI_PAGE_SIZE", 20, minimum=1)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("metrics/", include("fazhi.metrics.urls")),
     path("reconsideration/", include("fazhi.reconsideration.urls")),
     path("litigation/", include("fazhi.litigation.urls")),
+    path("plans/", include("fazhi.plans.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -70,9 +70,9 @@ def statuses(cases: list[ReconsiderationCase]) -> list[str]:
 
 def test_sweep_deems_accepted_once(cases: list[ReconsiderationCase]) -> None:
     with at("2024-02-21"):
-        assert run() == "视为受理 2 件"
+        assert run() == "视为受理 2 件；工作任务新标逾期 0 项，新发提醒 0 条"
         assert statuses(cases) == [Status.ACCEPTED, Status.ACCEPTED, Status.REVIEWING]
-        assert run() == "视为受理 0 件"  # idempotent
+        assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"  # idempotent
     for case in cases[:2]:
         case = ReconsiderationCase.objects.get(pk=case.pk)
         assert case.accepted_on == d("2024-02-20")
@@ -84,17 +84,19 @@ def test_sweep_deems_accepted_once(cases: list[ReconsiderationCase]) -> None:
 
 def test_sweep_on_the_last_day_changes_nothing(cases: list[ReconsiderationCase]) -> None:
     with at("2024-02-20"):
-        assert run() == "视为受理 0 件"
+        assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
     assert statuses(cases) == [Status.REVIEWING] * 3
 
 
 def test_sweep_with_an_earlier_today(cases: list[ReconsiderationCase]) -> None:
     with at("2024-02-28"):
-        assert run("--today", "2024-02-20") == "视为受理 0 件"
-        assert run("--today", "2024年2月21日") == "视为受理 2 件"
+        assert run("--today", "2024-02-20") == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
+        assert (
+            run("--today", "2024年2月21日") == "视为受理 2 件；工作任务新标逾期 0 项，新发提醒 0 条"
+        )
         assert statuses(cases) == [Status.ACCEPTED, Status.ACCEPTED, Status.REVIEWING]
-        assert run("--today", "2024-02-28") == "视为受理 1 件"
-        assert run() == "视为受理 0 件"
+        assert run("--today", "2024-02-28") == "视为受理 1 件；工作任务新标逾期 0 项，新发提醒 0 条"
+        assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
     assert ReconsiderationCase.objects.get(pk=cases[2].pk).accepted_on == d("2024-02-26")
 
 
@@ -118,7 +120,7 @@ def test_bad_today_is_a_usage_error(
 
 @pytest.mark.django_db
 def test_sweep_with_no_cases() -> None:
-    assert run() == "视为受理 0 件"
+    assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
 
 
 # --- through the real console script -------------------------------------------------------
@@ -148,11 +150,11 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_success(cli_env: dict[str, str]) -> None:
     done = cli(cli_env, "sweep_deadlines")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "视为受理 0 件"
+    assert done.stdout.strip() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
     assert done.stderr == ""
     done = cli(cli_env, "sweep_deadlines", "--today", "2024-03-05")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "视为受理 0 件"
+    assert done.stdout.strip() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,13 @@ transitions are :data:`ASSIGNMENT_TRANSITIONS`.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
 from typing import ClassVar
 
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 
 from fazhi.orgs.slots import UnitSlots
 
@@ -39,6 +43,9 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:matrix", args=[self.pk])
 
 
 class PlanSection(models.Model):
@@ -84,6 +91,15 @@ class Task(models.Model):
         "纲要章节", null=True, blank=True, help_text="《法治政府建设实施纲要》章节序号"
     )
     indicator_codes = models.JSONField("指标编码", default=list, blank=True)
+    lead_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="牵头单位",
+        help_text="第一个牵头单位：可查看并审核本任务其他单位的分工和进展",
+    )
 
     class Meta:
         verbose_name = "工作任务"
@@ -119,8 +135,12 @@ ASSIGNMENT_TRANSITIONS: dict[str, set[str]] = {
 class Assignment(UnitSlots):
     """A task for one unit, in one role, with its own due date and status."""
 
-    #: the assigned unit and the plan's unit see it; no other unit does
-    scope_path_field: ClassVar[tuple[str, ...]] = ("unit__path", "task__plan__unit__path")
+    #: the assigned unit, the plan's unit and the task's lead unit see it; no other unit does
+    scope_path_field: ClassVar[tuple[str, ...]] = (
+        "unit__path",
+        "task__plan__unit__path",
+        "task__lead_unit__path",
+    )
     tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
@@ -153,6 +173,9 @@ class Assignment(UnitSlots):
     def __str__(self) -> str:
         return f"{self.task} · {self.unit}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("plans:assignment", args=[self.pk])
+
 
 class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
@@ -167,6 +190,7 @@ class ProgressReport(models.Model):
     scope_path_field: ClassVar[tuple[str, ...]] = (
         "assignment__unit__path",
         "assignment__task__plan__unit__path",
+        "assignment__task__lead_unit__path",
     )
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reports")
@@ -190,11 +214,17 @@ class ProgressReport(models.Model):
         return f"{self.assignment} {self.submitted_at:%Y-%m-%d}"
 
 
+def evidence_path(instance: models.Model, filename: str) -> str:
+    """Stored under a random name (the original name is kept in the row, never in the path)."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"plans/evidence/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
 class Evidence(models.Model):
     """A file attached to a progress report (size and type checked, stored under a random name)."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("文件", upload_to="plans/evidence/%Y/%m/")
+    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100)
@@ -220,6 +250,7 @@ class SupervisionNotice(models.Model):
     scope_path_field: ClassVar[tuple[str, ...]] = (
         "assignment__unit__path",
         "assignment__task__plan__unit__path",
+        "assignment__task__lead_unit__path",
     )
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="notices")

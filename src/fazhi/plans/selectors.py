@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -10,8 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.db.models import F, Q, QuerySet
+
 from fazhi.orgs.models import OrgUnit
-from fazhi.plans.models import UnitAlias
+from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
+from fazhi.plans.models import Assignment, Plan, Task, UnitAlias
 
 RULES_FILE = Path(__file__).resolve().parent / "fixtures" / "plan_rules.json"
 
@@ -136,3 +140,75 @@ def _match(
         if len(found) == 1:
             return Match(name, (found[0],), PREFIX)
     return Match(name, (), NONE)
+
+
+# --- tracking reads ------------------------------------------------------------------------------
+def plans_for(actor: Actor) -> QuerySet[Plan]:
+    """Plans the actor may open: those its subtree issued and those assigning it a task."""
+    assigned = visible_to(Assignment.objects.all(), actor).values("task__plan_id")
+    issued = visible_to(Plan.objects.all(), actor).values("pk")
+    return Plan.objects.filter(Q(pk__in=assigned) | Q(pk__in=issued)).select_related("unit")
+
+
+@dataclass(frozen=True)
+class Cell:
+    assignment: Assignment
+    light: str
+
+
+@dataclass(frozen=True)
+class Matrix:
+    units: list[OrgUnit]
+    rows: list[tuple[Task, list[Cell | None]]]
+    counts: dict[str, int]
+
+
+def plan_matrix(
+    actor: Actor,
+    plan: Plan,
+    today: dt.date,
+    *,
+    section: int | None = None,
+    status: str = "",
+    unit: int | None = None,
+) -> Matrix:
+    """Tasks × units of ``plan`` as far as the actor may see them, with status and traffic
+    lights; filtered by section, assignment status or unit. Two queries."""
+    from fazhi.plans.services import light
+
+    tasks = list(plan.tasks.select_related("section").order_by("order"))
+    if section:
+        tasks = [t for t in tasks if t.section_id == section]
+    found = visible_to(Assignment.objects.filter(task__plan=plan), actor).select_related("unit")
+    if status:
+        found = found.filter(status=status)
+    if unit:
+        found = found.filter(unit_id=unit)
+    cells: dict[tuple[int, int], Assignment] = {(a.task_id, a.unit_id): a for a in found}
+    units = sorted({a.unit for a in cells.values()}, key=lambda u: (u.kind, u.code))
+    task_ids = {task_id for task_id, _ in cells}
+    if status or unit or not unit_in_scope(plan.unit, actor):
+        tasks = [t for t in tasks if t.pk in task_ids]  # outside the issuer: its own tasks only
+    rows = []
+    counts = {"green": 0, "yellow": 0, "red": 0}
+    for task in tasks:
+        row: list[Cell | None] = []
+        for u in units:
+            a = cells.get((task.pk, u.pk))
+            if a is None:
+                row.append(None)
+                continue
+            colour = light(a, today)
+            counts[colour] += 1
+            row.append(Cell(a, colour))
+        rows.append((task, row))
+    return Matrix(units, rows, counts)
+
+
+def assignments_of(actor: Actor) -> QuerySet[Assignment]:
+    """The assignments of the actor's own unit and its sub-units (not those of the plans it
+    issued to others), soonest due first."""
+    own = visible_to(Assignment.objects.all(), actor).filter(unit__path__startswith=actor.unit.path)
+    return own.select_related("task__plan", "unit").order_by(
+        F("due_on").asc(nulls_last=True), "task__order"
+    )

@@ -6,14 +6,33 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from fazhi.core.services import audit_append
+from fazhi.core.services import audit_append, record_write
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, require_unit_in_scope
-from fazhi.plans.models import Assignment, AssignmentRole, Plan, PlanSection, Task
+from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
+from fazhi.plans.evidence import check_uploads
+from fazhi.plans.models import (
+    ASSIGNMENT_TRANSITIONS,
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Evidence,
+    NoticeStatus,
+    Plan,
+    PlanSection,
+    ProgressReport,
+    Reminder,
+    ReportStatus,
+    SupervisionNotice,
+    Task,
+)
 from fazhi.plans.parser import COOPERATING, LEAD, RESPONSIBLE, ParsedPlan
 from fazhi.plans.selectors import guess_chapter
 
@@ -49,13 +68,17 @@ def plan_import(
     source_name: str = "",
     source_text: str = "",
     allow_unmatched: bool = False,
+    titles: Mapping[int, str] | None = None,
+    due_dates: Mapping[int, dt.date | None] | None = None,
 ) -> ImportSummary:
     """Save a parsed plan for ``unit`` with one assignment per (task, unit).
 
     ``resolution`` maps every unit name the plan uses to the units it stands for, as the
     user confirmed them (collective names expanded). A name missing from it, or resolved to
     no unit, refuses the whole import (ValidationError naming the names and tasks) unless
-    ``allow_unmatched``, in which case those names get no assignment. Needs the 依法治办 role
+    ``allow_unmatched``, in which case those names get no assignment. ``titles`` and
+    ``due_dates`` (by task index, in document order) are the user's corrections of the parsed
+    task names and completion dates. Needs the 依法治办 role
     (``Cap.COORDINATE``) in a unit whose subtree holds ``unit``.
     """
     actor.require(Cap.COORDINATE)
@@ -87,20 +110,28 @@ def plan_import(
         )
         for task in section.tasks:
             data = task.as_dict()
+            title = (titles or {}).get(tasks, "").strip() or task.title
+            due = task_due_on(data["deadlines"])
+            if due_dates is not None and tasks in due_dates:
+                due = due_dates[tasks]
             saved = Task.objects.create(
                 plan=plan,
                 section=row,
                 number=task.number,
-                title=task.title[:200],
+                title=title[:200],
                 text=task.text,
                 order=tasks,
-                due_on=task_due_on(data["deadlines"]),
+                due_on=due,
                 deadlines=data["deadlines"],
                 targets=data["targets"],
                 chapter=guess_chapter(task.text, section.title),
             )
             tasks += 1
             assignments += _assign(saved, task.units, resolution)
+            leads = [u for name in task.units.get(LEAD, []) for u in resolution.get(name, ())]
+            if leads:
+                saved.lead_unit = leads[0]
+                saved.save(update_fields=["lead_unit"])
     audit_append(
         actor=actor,
         action="plan.import",
@@ -154,3 +185,288 @@ def _assign(
     for row in rows:
         row.save()  # one by one: tree slots and monthly facts follow every save
     return len(rows)
+
+
+# --- tracking: progress reports, review, sweep, 督办 -------------------------------------------
+def _require_own_unit(actor: Actor, assignment: Assignment) -> None:
+    """Only the assigned unit (or a unit above it) reports on an assignment."""
+    actor.require(Cap.EDIT_RECORDS)
+    if not unit_in_scope(assignment.unit, actor):
+        raise PermissionDenied("只能报送本单位（含下级单位）承担的任务")
+
+
+def _may_review(actor: Actor, report: ProgressReport) -> bool:
+    """The plan's unit reviews every report; the task's lead unit reviews the other units'."""
+    if not actor.can(Cap.REVIEW):
+        return False
+    assignment = report.assignment
+    if unit_in_scope(assignment.task.plan.unit, actor):
+        return True
+    if unit_in_scope(assignment.unit, actor):
+        return False  # never one's own report
+    lead = assignment.task.lead_unit
+    return lead is not None and unit_in_scope(lead, actor)
+
+
+def may_review(actor: Actor, report: ProgressReport) -> bool:
+    """Whether ``actor`` may send back or approve ``report`` (for the templates)."""
+    return _may_review(actor, report)
+
+
+def _set_status(assignment: Assignment, status: str) -> None:
+    if status == assignment.status:
+        return
+    if status not in ASSIGNMENT_TRANSITIONS[assignment.status]:
+        old = AssignmentStatus(assignment.status).label
+        raise ValidationError(f"任务状态“{old}”不能改为“{AssignmentStatus(status).label}”")
+    assignment.status = status
+
+
+def _remind(unit: OrgUnit, key: str, text: str, link: str = "") -> None:
+    Reminder.objects.get_or_create(
+        key=key[:120], defaults={"unit": unit, "text": text[:300], "link": link}
+    )
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor: Actor,
+    assignment: Assignment,
+    text: str,
+    claims_completion: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> ProgressReport:
+    """A unit reports progress on its assignment, with evidence files (checked by
+    :func:`fazhi.plans.evidence.check_upload`: size, type, content). A first report moves the
+    assignment to 推进中; ``claims_completion`` asks the reviewer to mark it 已完成."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("task__plan__unit", "unit")
+        .get(pk=assignment.pk)
+    )
+    _require_own_unit(actor, assignment)
+    if not text.strip():
+        raise ValidationError({"text": "请填写进展情况"})
+    checked = check_uploads(files)
+    if assignment.status == AssignmentStatus.COMPLETED:
+        raise ValidationError("该任务已审核完成，无需再报送")
+    if assignment.status in (AssignmentStatus.NOT_STARTED, AssignmentStatus.OVERDUE):
+        if assignment.status == AssignmentStatus.NOT_STARTED:
+            _set_status(assignment, AssignmentStatus.IN_PROGRESS)
+        assignment.save()
+    report = ProgressReport.objects.create(
+        assignment=assignment,
+        text=text.strip(),
+        claims_completion=claims_completion,
+        submitted_at=timezone.now(),
+        submitted_by=actor.name,
+    )
+    for upload, digest in checked:
+        Evidence.objects.create(
+            report=report,
+            file=upload,
+            original_name=upload.name[:200] if upload.name else "附件",
+            size=upload.size or 0,
+            content_type=upload.content_type or "",
+            sha256=digest,
+        )
+    plan = assignment.task.plan
+    _remind(
+        plan.unit,
+        f"report:{report.pk}",
+        f"{assignment.unit.name}报送了“{assignment.task.title}”的进展，待审核",
+        assignment_url(assignment),
+    )
+    record_write(
+        actor=actor,
+        action="plan.report_submit",
+        obj=assignment,
+        before=None,
+        after={"report": report.pk, "claims_completion": claims_completion, "files": len(checked)},
+        summary="报送进展" + ("（申报完成）" if claims_completion else ""),
+    )
+    return report
+
+
+@transaction.atomic
+def report_review(
+    *, actor: Actor, report: ProgressReport, approve: bool, note: str = ""
+) -> ProgressReport:
+    """通过 or 退回 (a reason is required) a submitted report. Approving a report that claims
+    completion marks the assignment 已完成 on the report's date (按期 if by the due date)."""
+    report = (
+        ProgressReport.objects.select_for_update()
+        .select_related(
+            "assignment__task__plan__unit", "assignment__task__lead_unit", "assignment__unit"
+        )
+        .get(pk=report.pk)
+    )
+    if not _may_review(actor, report):
+        raise PermissionDenied("只有计划印发单位或牵头单位的审核人员可以审核本报告")
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(f"该报告已{ReportStatus(report.status).label}，不能再审核")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "退回时请填写退回原因"})
+    report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor.name
+    report.review_note = note.strip()
+    report.save()
+    assignment = Assignment.objects.select_for_update().get(pk=report.assignment_id)
+    if approve and report.claims_completion:
+        _set_status(assignment, AssignmentStatus.COMPLETED)
+        assignment.completed_on = timezone.localdate(report.submitted_at)
+        due = assignment.due_on
+        assignment.completed_on_time = due is None or assignment.completed_on <= due
+        assignment.save()
+    elif not approve:
+        _remind(
+            report.assignment.unit,
+            f"returned:{report.pk}",
+            f"“{report.assignment.task.title}”的进展被退回：{report.review_note}",
+            assignment_url(report.assignment),
+        )
+    record_write(
+        actor=actor,
+        action="plan.report_review",
+        obj=assignment,
+        before={"report": report.pk, "status": ReportStatus.SUBMITTED},
+        after={"report": report.pk, "status": report.status, "note": report.review_note},
+        summary=f"审核进展：{ReportStatus(report.status).label}",
+    )
+    return report
+
+
+def light(assignment: Assignment, today: dt.date, warn_days: int | None = None) -> str:
+    """Traffic light: "green" (done, or not due within ``warn_days``), "yellow" (due within
+    ``warn_days``, default ``FAZHI_PLAN_WARN_DAYS``), "red" (past its due date, not done)."""
+    if assignment.status == AssignmentStatus.COMPLETED or assignment.due_on is None:
+        return "green"
+    days = settings.FAZHI_PLAN_WARN_DAYS if warn_days is None else warn_days
+    if assignment.due_on < today:
+        return "red"
+    return "yellow" if (assignment.due_on - today).days <= days else "green"
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    overdue: int
+    reminders: int
+
+
+@transaction.atomic
+def assignments_sweep(*, today: dt.date) -> SweepResult:
+    """Flag every unfinished assignment past its due date 逾期 and remind units of what is due
+    within ``FAZHI_PLAN_WARN_DAYS`` or overdue. Idempotent: a second run changes nothing."""
+    overdue = 0
+    late = Assignment.objects.select_for_update().filter(
+        due_on__lt=today,
+        status__in=[AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS],
+    )
+    for assignment in late:
+        _set_status(assignment, AssignmentStatus.OVERDUE)
+        assignment.save()  # one by one: the monthly facts follow every save
+        overdue += 1
+    soon = today + dt.timedelta(days=settings.FAZHI_PLAN_WARN_DAYS)
+    pending = Assignment.objects.filter(due_on__lte=soon).exclude(status=AssignmentStatus.COMPLETED)
+    before = Reminder.objects.count()
+    for assignment in pending.select_related("task", "unit"):
+        due = assignment.due_on
+        assert due is not None
+        if due < today:
+            key, text = (
+                f"overdue:{assignment.pk}:{due}",
+                f"“{assignment.task.title}”已逾期（时限 {due}）",
+            )
+        else:
+            key, text = f"due:{assignment.pk}:{due}", f"“{assignment.task.title}”将于 {due} 到期"
+        _remind(assignment.unit, key, text, assignment_url(assignment))
+    made = Reminder.objects.count() - before
+    if overdue or made:
+        audit_append(
+            actor=Actor.command_line(),
+            action="plan.sweep",
+            object_type="plans.assignment",
+            after={"today": today.isoformat(), "overdue": overdue, "reminders": made},
+        )
+    return SweepResult(overdue, made)
+
+
+@transaction.atomic
+def notice_issue(
+    *, actor: Actor, assignment: Assignment, content: str, reply_due: dt.date
+) -> SupervisionNotice:
+    """督办单 from the plan's 依法治办 to the assigned unit, with a reply deadline."""
+    actor.require(Cap.COORDINATE)
+    plan = assignment.task.plan
+    if not unit_in_scope(plan.unit, actor):
+        raise PermissionDenied("只有计划印发单位的依法治办可以发督办单")
+    if not content.strip():
+        raise ValidationError({"content": "请填写督办事项"})
+    today = timezone.localdate()
+    if reply_due < today:
+        raise ValidationError({"reply_due": "回复期限不能早于今天"})
+    count = SupervisionNotice.objects.filter(assignment__task__plan=plan).count()
+    notice = SupervisionNotice.objects.create(
+        assignment=assignment,
+        number=f"督办〔{plan.year}〕{count + 1}号",
+        content=content.strip(),
+        issued_on=today,
+        issued_by=actor.name,
+        reply_due=reply_due,
+    )
+    _remind(
+        assignment.unit,
+        f"notice:{notice.pk}",
+        f"{notice.number}：请于 {reply_due} 前回复“{assignment.task.title}”的办理情况",
+        assignment_url(assignment),
+    )
+    record_write(
+        actor=actor,
+        action="plan.notice_issue",
+        obj=assignment,
+        before=None,
+        after={"notice": notice.number, "reply_due": reply_due.isoformat()},
+        summary=f"督办：{notice.number}",
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_reply(*, actor: Actor, notice: SupervisionNotice, text: str) -> SupervisionNotice:
+    """The assigned unit replies to a 督办单 (once)."""
+    notice = (
+        SupervisionNotice.objects.select_for_update()
+        .select_related("assignment__unit", "assignment__task__plan__unit")
+        .get(pk=notice.pk)
+    )
+    _require_own_unit(actor, notice.assignment)
+    if notice.status == NoticeStatus.REPLIED:
+        raise ValidationError("该督办单已回复")
+    if not text.strip():
+        raise ValidationError({"reply_text": "请填写回复内容"})
+    notice.status = NoticeStatus.REPLIED
+    notice.reply_text = text.strip()
+    notice.replied_on = timezone.localdate()
+    notice.replied_by = actor.name
+    notice.save()
+    _remind(
+        notice.assignment.task.plan.unit,
+        f"notice-reply:{notice.pk}",
+        f"{notice.assignment.unit.name}回复了{notice.number}",
+        assignment_url(notice.assignment),
+    )
+    record_write(
+        actor=actor,
+        action="plan.notice_reply",
+        obj=notice.assignment,
+        before=None,
+        after={"notice": notice.number},
+        summary=f"回复督办：{notice.number}",
+    )
+    return notice
+
+
+def assignment_url(assignment: Assignment) -> str:
+    return reverse("plans:assignment", args=[assignment.pk])

@@ -1,7 +1,9 @@
-"""`fazhi sweep_deadlines [--today YYYY-MM-DD]`: 视为受理 every 复议 case whose review ended.
+"""`fazhi sweep_deadlines [--today YYYY-MM-DD]`: 视为受理 every 复议 case whose review ended,
+and flag every unfinished plan assignment past its due date 逾期 (with in-app reminders).
 
 行政复议法(2023) 第三十条第三款: 审查期限届满，行政复议机关未作出不予受理决定的，审查期限届满之日
 起视为受理. Run daily (cron); running it again changes nothing (idempotent).
+Plan tasks: see ``fazhi.plans.services.assignments_sweep``.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from django.utils import timezone
 from fazhi.core.command import FazhiCommand, UsageError
 from fazhi.core.dates import parse_cn_date
 from fazhi.orgs.scoping import Actor
+from fazhi.plans.services import assignments_sweep
 from fazhi.reconsideration.services import sweep
 
 
 class Command(FazhiCommand):
-    help = "行政复议：受理审查期限届满未作出不予受理决定的案件，依法视为受理（可重复运行）"
+    help = (
+        "每日期限扫描（可重复运行）：行政复议受理审查期限届满未作出不予受理决定的案件依法视为受理；"
+        "工作任务过了完成时限仍未完成的标为逾期，并发出到期、逾期提醒"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -43,4 +49,6 @@ class Command(FazhiCommand):
             changed = sweep(actor=Actor.command_line(), today=today)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
-        self.stdout.write(f"视为受理 {changed} 件")
+        plans = assignments_sweep(today=today)
+        tasks = f"工作任务新标逾期 {plans.overdue} 项，新发提醒 {plans.reminders} 条"
+        self.stdout.write(f"视为受理 {changed} 件；{tasks}")

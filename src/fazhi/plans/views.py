@@ -1,0 +1,255 @@
+"""Plan screens: import (upload → review and correct → confirm), the matrix, a unit's own
+tasks, an assignment (progress, evidence, review, 督办), reminders. Thin: reads go through
+``selectors``, writes through ``services``; scoping through ``visible_to``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from fazhi.core.registers import actor_of
+from fazhi.orgs.roles import Cap
+from fazhi.orgs.scoping import get_visible_or_404, visible_to
+from fazhi.plans import excel, importing, selectors, services
+from fazhi.plans.models import (
+    Assignment,
+    AssignmentStatus,
+    Evidence,
+    ProgressReport,
+    Reminder,
+    SupervisionNotice,
+)
+
+
+def _plan_or_404(request: HttpRequest, pk: int) -> Any:
+    """A plan the actor issued (in its subtree) or has tasks in (``selectors.plans_for``)."""
+    plan = selectors.plans_for(actor_of(request)).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("计划不存在或不在您的管辖范围内")
+    return plan
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    plans = selectors.plans_for(actor).order_by("-year", "-pk")
+    context = {"title": "年度计划与督办", "plans": plans, "can_import": actor.can(Cap.COORDINATE)}
+    return render(request, "plans/list.html", context)
+
+
+@login_required
+def plan_import(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.COORDINATE)
+    form = importing.UploadForm(actor, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        importing.remember(request, form.parsed_upload())
+        return redirect("plans:import_review")
+    return render(request, "plans/import_upload.html", {"title": "导入工作计划", "form": form})
+
+
+@login_required
+def plan_import_review(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.COORDINATE)
+    pending = importing.recall(request)
+    if pending is None:
+        messages.error(request, "没有待确认的计划，请先上传计划文件")
+        return redirect("plans:import")
+    review = importing.Review(actor, pending, request.POST or None)
+    if request.method == "POST" and review.is_valid():
+        summary = review.save(request)
+        if summary is not None:
+            messages.success(request, importing.summary_text(summary))
+            return redirect("plans:matrix", summary.plan.pk)
+    return render(request, "plans/import_review.html", {"title": "核对计划", "review": review})
+
+
+@login_required
+def plan_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    plan = _plan_or_404(request, pk)
+    filters = _filters(request)
+    matrix = selectors.plan_matrix(actor, plan, timezone.localdate(), **filters)
+    context = {
+        "title": plan.title,
+        "plan": plan,
+        "matrix": matrix,
+        "filters": filters,
+        "sections": plan.sections.all(),
+        "statuses": AssignmentStatus.choices,
+        "chapters": dict(selectors.chapters()),
+        "warn_days": settings.FAZHI_PLAN_WARN_DAYS,
+    }
+    return render(request, "plans/matrix.html", context)
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    def number(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    status = request.GET.get("status", "")
+    return {
+        "section": number("section"),
+        "unit": number("unit"),
+        "status": status if status in AssignmentStatus.values else "",
+    }
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    today = timezone.localdate()
+    rows = [(a, services.light(a, today)) for a in selectors.assignments_of(actor)[:500]]
+    context = {"title": "本单位任务", "rows": rows, "today": today}
+    return render(request, "plans/mine.html", context)
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    qs = Assignment.objects.select_related(
+        "task__plan__unit", "task__section", "task__lead_unit", "unit"
+    )
+    assignment = get_visible_or_404(qs, actor, pk=pk)
+    if request.method == "POST":
+        return _act(request, assignment)
+    reports = list(assignment.reports.prefetch_related("evidence"))
+    context = {
+        "title": assignment.task.title,
+        "a": assignment,
+        "light": services.light(assignment, timezone.localdate()),
+        "reports": [(r, services.may_review(actor, r)) for r in reports],
+        "notices": assignment.notices.all(),
+        "can_report": actor.can(Cap.EDIT_RECORDS)
+        and assignment.unit.path.startswith(actor.unit.path)
+        and assignment.status != AssignmentStatus.COMPLETED,
+        "can_notice": actor.can(Cap.COORDINATE)
+        and assignment.task.plan.unit.path.startswith(actor.unit.path),
+        "chapters": dict(selectors.chapters()),
+        "max_mb": settings.FAZHI_EVIDENCE_MAX_MB,
+    }
+    return render(request, "plans/assignment.html", context)
+
+
+def _act(request: HttpRequest, assignment: Assignment) -> HttpResponse:
+    actor, data, action = actor_of(request), request.POST, request.POST.get("action", "")
+    done = {
+        "report": "已报送进展",
+        "approve": "已通过",
+        "return": "已退回",
+        "notice": "已发出督办单",
+    }
+    try:
+        if action == "report":
+            services.report_submit(
+                actor=actor,
+                assignment=assignment,
+                text=data.get("text", ""),
+                claims_completion=bool(data.get("claims_completion")),
+                files=request.FILES.getlist("files"),
+            )
+        elif action in ("approve", "return"):
+            report = get_visible_or_404(
+                ProgressReport.objects.filter(assignment=assignment), actor, pk=data.get("report")
+            )
+            services.report_review(
+                actor=actor, report=report, approve=action == "approve", note=data.get("note", "")
+            )
+        elif action == "notice":
+            services.notice_issue(
+                actor=actor,
+                assignment=assignment,
+                content=data.get("content", ""),
+                reply_due=_date(data.get("reply_due", "")),
+            )
+        elif action == "reply":
+            notice = get_visible_or_404(
+                SupervisionNotice.objects.filter(assignment=assignment),
+                actor,
+                pk=data.get("notice"),
+            )
+            services.notice_reply(actor=actor, notice=notice, text=data.get("reply_text", ""))
+            done[action] = f"已回复{notice.number}"
+        else:
+            raise ValidationError("未知的操作")
+        messages.success(request, done[action])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "无权执行此操作")
+    return HttpResponseRedirect(reverse("plans:assignment", args=[assignment.pk]))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError({"reply_due": "请填写回复期限（如 2025-06-30）"}) from None
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    reports = visible_to(ProgressReport.objects.all(), actor).values("pk")
+    evidence = Evidence.objects.filter(pk=pk, report_id__in=reports).first()
+    if evidence is None:
+        raise Http404("材料不存在或不在您的管辖范围内")
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+    )
+
+
+@login_required
+def reminders(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    rows = visible_to(Reminder.objects.select_related("unit"), actor)
+    if request.method == "POST":
+        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("plans:reminders")
+    context = {
+        "title": "提醒",
+        "rows": rows[:200],
+        "unread": rows.filter(read_at__isnull=True).count(),
+    }
+    return render(request, "plans/reminders.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORTS = {
+    "matrix": (excel.matrix_workbook, "任务分工矩阵"),
+    "reports": (excel.reports_workbook, "进展报告"),
+}
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    plan = _plan_or_404(request, pk)
+    if kind not in EXPORTS:
+        raise Http404("没有这种导出")
+    build, label = EXPORTS[kind]
+    name = quote(f"{plan.year}-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    response = HttpResponse(build(actor=actor, plan=plan), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"plan-{plan.pk}-{kind}.xlsx\"; filename*=UTF-8''{name}"
+    )
+    return response
