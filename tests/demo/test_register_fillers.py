@@ -205,10 +205,11 @@ def ratio(part: int, whole: int) -> float:
 # --- 行政复议 -----------------------------------------------------------------------------------
 def test_fillers_report_the_cases_written(registers: Registers) -> None:
     first_instance = [r for r in registers.lit if r["level"] == "first"]
-    assert registers.result.filled == (
+    assert registers.result.filled[:2] == (
         ("reconsideration", len(registers.rec)),
         ("litigation", len(registers.lit)),
     )
+    assert registers.result.filled[2][0] == "plans"  # counted in tests/plans/test_plan_demo.py
     assert len(first_instance) < len(registers.lit)
 
 

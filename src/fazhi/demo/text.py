@@ -48,4 +48,8 @@ def summary(result: SeedResult) -> str:
 
 
 #: Chinese labels of the register fillers' names (the names also seed each filler's RNG).
-FILLER_LABELS = {"reconsideration": "行政复议案件", "litigation": "行政应诉案件"}
+FILLER_LABELS = {
+    "reconsideration": "行政复议案件",
+    "litigation": "行政应诉案件",
+    "plans": "工作任务分工",
+}

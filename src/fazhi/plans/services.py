@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core.audit import snapshot
 from fazhi.core.services import audit_append, record_write
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
@@ -34,7 +36,7 @@ from fazhi.plans.models import (
     Task,
 )
 from fazhi.plans.parser import COOPERATING, LEAD, RESPONSIBLE, ParsedPlan
-from fazhi.plans.selectors import guess_chapter
+from fazhi.plans.selectors import chapters, guess_chapter
 
 #: parser role key → assignment role, in order of precedence (a unit named twice keeps the first)
 ROLES: tuple[tuple[str, str], ...] = (
@@ -236,10 +238,12 @@ def report_submit(
     text: str,
     claims_completion: bool = False,
     files: Sequence[UploadedFile] = (),
+    at: dt.datetime | None = None,
 ) -> ProgressReport:
     """A unit reports progress on its assignment, with evidence files (checked by
     :func:`fazhi.plans.evidence.check_upload`: size, type, content). A first report moves the
-    assignment to 推进中; ``claims_completion`` asks the reviewer to mark it 已完成."""
+    assignment to 推进中; ``claims_completion`` asks the reviewer to mark it 已完成. ``at`` (aware;
+    default now) is for back-filling records kept elsewhere (the demo data)."""
     assignment = (
         Assignment.objects.select_for_update()
         .select_related("task__plan__unit", "unit")
@@ -259,7 +263,7 @@ def report_submit(
         assignment=assignment,
         text=text.strip(),
         claims_completion=claims_completion,
-        submitted_at=timezone.now(),
+        submitted_at=at or timezone.now(),
         submitted_by=actor.name,
     )
     for upload, digest in checked:
@@ -291,7 +295,12 @@ def report_submit(
 
 @transaction.atomic
 def report_review(
-    *, actor: Actor, report: ProgressReport, approve: bool, note: str = ""
+    *,
+    actor: Actor,
+    report: ProgressReport,
+    approve: bool,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> ProgressReport:
     """通过 or 退回 (a reason is required) a submitted report. Approving a report that claims
     completion marks the assignment 已完成 on the report's date (按期 if by the due date)."""
@@ -309,7 +318,7 @@ def report_review(
     if not approve and not note.strip():
         raise ValidationError({"note": "退回时请填写退回原因"})
     report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = at or timezone.now()
     report.reviewed_by = actor.name
     report.review_note = note.strip()
     report.save()
@@ -470,3 +479,47 @@ def notice_reply(*, actor: Actor, notice: SupervisionNotice, text: str) -> Super
 
 def assignment_url(assignment: Assignment) -> str:
     return reverse("plans:assignment", args=[assignment.pk])
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Actor,
+    task: Task,
+    title: str,
+    due_on: dt.date | None,
+    chapter: int | None,
+    indicator_codes: Sequence[str],
+) -> Task:
+    """The plan's 依法治办 corrects a task: name, completion date (passed on to the units'
+    unfinished assignments), 纲要 chapter and indicator codes (the annual report and the
+    assessments group achievements by them)."""
+    actor.require(Cap.COORDINATE)
+    task = Task.objects.select_for_update().select_related("plan__unit").get(pk=task.pk)
+    if not unit_in_scope(task.plan.unit, actor):
+        raise PermissionDenied("只有计划印发单位的依法治办可以修改任务")
+    if not title.strip():
+        raise ValidationError({"title": "任务名称不能为空"})
+    if chapter is not None and chapter not in {n for n, _ in chapters()}:
+        raise ValidationError({"chapter": f"纲要章节“{chapter}”不存在"})
+    codes = [c.strip() for c in indicator_codes if c.strip()]
+    bad = [c for c in codes if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,60}", c)]
+    if bad:
+        rule = "指标编码只能由字母、数字、点、下划线、连字符组成"
+        raise ValidationError({"indicator_codes": f"{rule}：{'、'.join(bad)}"})
+    before = snapshot(task)
+    task.title, task.due_on, task.chapter = title.strip()[:200], due_on, chapter
+    task.indicator_codes = list(dict.fromkeys(codes))
+    task.save()
+    for assignment in task.assignments.exclude(status=AssignmentStatus.COMPLETED):
+        assignment.due_on = due_on
+        assignment.save()  # one by one: slots and monthly facts follow every save
+    record_write(
+        actor=actor,
+        action="plan.task_update",
+        obj=task,
+        before=before,
+        after=snapshot(task),
+        summary="修改任务",
+    )
+    return task

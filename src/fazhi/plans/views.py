@@ -141,7 +141,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and assignment.status != AssignmentStatus.COMPLETED,
         "can_notice": actor.can(Cap.COORDINATE)
         and assignment.task.plan.unit.path.startswith(actor.unit.path),
-        "chapters": dict(selectors.chapters()),
+        "chapters": selectors.chapters(),
         "max_mb": settings.FAZHI_EVIDENCE_MAX_MB,
     }
     return render(request, "plans/assignment.html", context)
@@ -155,6 +155,7 @@ def _act(request: HttpRequest, assignment: Assignment) -> HttpResponse:
         "return": "已退回",
         "notice": "已发出督办单",
     }
+    done["task"] = "已修改任务"
     try:
         if action == "report":
             services.report_submit(
@@ -176,7 +177,18 @@ def _act(request: HttpRequest, assignment: Assignment) -> HttpResponse:
                 actor=actor,
                 assignment=assignment,
                 content=data.get("content", ""),
-                reply_due=_date(data.get("reply_due", "")),
+                reply_due=_date(data.get("reply_due", ""), "reply_due"),
+            )
+        elif action == "task":
+            chapter = data.get("chapter", "")
+            due = data.get("due_on", "").strip()
+            services.task_update(
+                actor=actor,
+                task=assignment.task,
+                title=data.get("title", ""),
+                due_on=_date(due, "due_on") if due else None,
+                chapter=int(chapter) if chapter.isdigit() else None,
+                indicator_codes=data.get("indicator_codes", "").replace("，", ",").split(","),
             )
         elif action == "reply":
             notice = get_visible_or_404(
@@ -196,11 +208,12 @@ def _act(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     return HttpResponseRedirect(reverse("plans:assignment", args=[assignment.pk]))
 
 
-def _date(text: str) -> dt.date:
+def _date(text: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationError({"reply_due": "请填写回复期限（如 2025-06-30）"}) from None
+        label = {"reply_due": "回复期限", "due_on": "完成时限"}[field]
+        raise ValidationError({field: f"请填写{label}（如 2025-06-30）"}) from None
 
 
 @login_required
