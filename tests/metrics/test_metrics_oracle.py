@@ -1,6 +1,6 @@
-"""Correctness oracle: random case sets across the whole county tree, for several seeds; every
-metric for every unit and period equals a brute-force recomputation in Python written without
-the engine, and the drill-down lists exactly the records counted."""
+"""Correctness oracle: random cases and plan assignments across the whole county tree, for
+several seeds; every metric for every unit and period equals a brute-force recomputation in
+Python written without the engine, and the drill-down lists exactly the records counted."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from fazhi.metrics.periods import Period
 from fazhi.metrics.selectors import definition_for, metric_records, metric_values
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.scoping import Actor
+from fazhi.plans.models import Assignment, AssignmentRole, AssignmentStatus, Plan, Task
 from fazhi.reconsideration.models import Outcome, ReconsiderationCase
 
 D = dt.date
@@ -51,8 +52,11 @@ def day(rng: random.Random, start: dt.date = FIRST, end: dt.date = LAST) -> dt.d
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
-def generate(rng: random.Random, units: list[OrgUnit], n_recon: int, n_lit: int) -> None:
-    """Cases at every level of the tree, stored fields set the way the services set them."""
+def generate(
+    rng: random.Random, units: list[OrgUnit], n_recon: int, n_lit: int, n_tasks: int = 40
+) -> None:
+    """Cases and plan assignments at every level of the tree, stored fields set the way the
+    services set them."""
     bulk(ReconsiderationCase, (recon_case(rng, units, i) for i in range(n_recon)))
     cases = bulk(LitigationCase, (lit_case(rng, units, i) for i in range(n_lit)))
     hearings = []
@@ -87,6 +91,31 @@ def generate(rng: random.Random, units: list[OrgUnit], n_recon: int, n_lit: int)
                 "is_loss",
             ],
         )
+    assignments(rng, units, n_tasks)
+
+
+def assignments(rng: random.Random, units: list[OrgUnit], n_tasks: int) -> None:
+    """Tasks of one plan, each assigned to a few units with its own due date and status."""
+    if not n_tasks:
+        return
+    plan = Plan.objects.create(unit=units[0], year=2024, title="工作要点")
+    rows = []
+    for i in range(n_tasks):
+        task = Task.objects.create(plan=plan, title=f"任务{i}", text="内容", order=i)
+        for unit in rng.sample(units, rng.randint(1, min(4, len(units)))):
+            due = None if rng.random() < 0.1 else day(rng)
+            row = Assignment(
+                task=task,
+                unit=unit,
+                role=rng.choice(AssignmentRole.values),
+                due_on=due,
+                status=rng.choice(AssignmentStatus.values),
+            )
+            if row.status == AssignmentStatus.COMPLETED or rng.random() < 0.1:  # or sent back
+                row.completed_on = (due or day(rng)) + dt.timedelta(days=rng.randint(-60, 30))
+                row.completed_on_time = due is None or row.completed_on <= due
+            rows.append(row)
+    bulk(Assignment, rows)
 
 
 def recon_case(rng: random.Random, units: list[OrgUnit], i: int) -> ReconsiderationCase:
@@ -156,6 +185,11 @@ def brute_force(period: Period, unit: OrgUnit) -> dict[str, Expected]:
         )
     )
     hearings = list(Hearing.objects.values("id", "case__unit__path", "held_on", "head_appeared"))
+    tasks = list(
+        Assignment.objects.values(
+            "id", "unit__path", "due_on", "status", "completed_on", "completed_on_time"
+        )
+    )
 
     def inside(path: str | None) -> bool:
         return path is not None and path.startswith(unit.path)
@@ -187,6 +221,12 @@ def brute_force(period: Period, unit: OrgUnit) -> dict[str, Expected]:
     losses = {c["id"] for c in lit if c["id"] in lit_closed and c["is_loss"]}
     heard = ids(lit, lambda c: c["hearing_count"] > 0 and during(c["first_hearing_on"]))
     sessions = ids(hearings, lambda h: inside(h["case__unit__path"]) and during(h["held_on"]))
+    assigned = [a for a in tasks if inside(a["unit__path"])]
+    due = ids(assigned, lambda a: during(a["due_on"]))
+    done = {a["id"]: a["status"] == "completed" for a in assigned}
+    on_time = {a["id"] for a in assigned if done[a["id"]] and a["completed_on_time"] is True}
+    late = {a["id"] for a in assigned if done[a["id"]] and a["completed_on_time"] is False}
+    still_overdue = {a["id"] for a in assigned if a["status"] == "overdue"}
     return {
         "reconsideration.received": count(ids(mine, lambda r: during(r["received_on"]))),
         "reconsideration.accepted": count(ids(mine, lambda r: during(r["accepted_on"]))),
@@ -231,6 +271,13 @@ def brute_force(period: Period, unit: OrgUnit) -> dict[str, Expected]:
         "litigation.head_rate_case": ratio(
             {c["id"] for c in lit if c["id"] in heard and c["head_appeared"]}, heard
         ),
+        "plans.assignments_due": count(due),
+        "plans.on_time_rate": ratio(due & on_time, due),
+        "plans.overdue": count(due & (still_overdue | late)),
+        "plans.overdue_open": count(due & still_overdue),
+        "plans.completed_count": count(
+            ids(assigned, lambda a: done[a["id"]] and during(a["completed_on"]))
+        ),
     }
 
 
@@ -272,7 +319,7 @@ def test_every_metric_for_every_unit_matches_brute_force(county: County, seed: i
                         None if want.denominator_ids is None else len(want.denominator_ids)
                     ), where
                 checked += 1
-    assert checked == len(PERIODS) * len(units) * 18
+    assert checked == len(PERIODS) * len(units) * 23
 
 
 @pytest.mark.django_db

@@ -52,7 +52,7 @@ def rate(county: County, year: int) -> tuple[Decimal | None, int | Decimal, int 
 
 def test_fixture_is_loaded_on_migrate() -> None:
     codes = {d["code"] for d in FIXTURE["definitions"]}
-    assert len(codes) == 18
+    assert len(codes) == 23
     assert set(MetricDefinition.objects.values_list("code", flat=True)) == codes
     assert all(d.fixture_version == str(FIXTURE["version"]) for d in MetricDefinition.objects.all())
     assert all(d.description for d in MetricDefinition.objects.all())
@@ -94,7 +94,7 @@ def test_definition_changed_from_2025_keeps_2024(county: County) -> None:
     MetricDefinition.objects.update(fixture_version="0")
     metric_definitions_sync()
     assert rate(county, 2024)[3] == 2020 and rate(county, 2025)[3] == 2025
-    assert len(definitions_for_year(2025)) == 18
+    assert len(definitions_for_year(2025)) == 23
 
 
 def test_revise_refuses_a_year_without_or_with_a_version(county: County) -> None:
@@ -143,7 +143,7 @@ def fixture_with(tmp_path: Path, version: str, **changes: Any) -> Path:
 
 def test_newer_fixture_updates_and_versions_compare_as_numbers(tmp_path: Path) -> None:
     MetricDefinition.objects.update(fixture_version="2025.9")
-    assert metric_definitions_sync(path=fixture_with(tmp_path, "2025.10", name="审结数")) == 18
+    assert metric_definitions_sync(path=fixture_with(tmp_path, "2025.10", name="审结数")) == 23
     assert definition_for("reconsideration.closed", 2024).name == "审结数"
     assert metric_definitions_sync(path=fixture_with(tmp_path, "2025.8", name="旧名")) == 0
     assert definition_for("reconsideration.closed", 2024).name == "审结数"
@@ -164,12 +164,12 @@ def test_sync_is_audited_and_adds_new_versions(tmp_path: Path) -> None:
     )
     path = tmp_path / "defs.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert metric_definitions_sync(actor=Actor.command_line(), path=path) == 19
+    assert metric_definitions_sync(actor=Actor.command_line(), path=path) == 24
     assert definition_for("litigation.loss_rate", 2025).valid_to_year == 2025
     assert definition_for("litigation.loss_rate", 2026).denominator_filter == {
         "not": {"result": "withdrawn"}
     }
-    assert AuditEntry.objects.filter(action="metric_definition.sync").count() >= 19
+    assert AuditEntry.objects.filter(action="metric_definition.sync").count() >= 24
 
 
 def test_invalid_fixture_fails_loudly(tmp_path: Path) -> None:

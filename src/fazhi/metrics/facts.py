@@ -34,6 +34,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -593,10 +594,24 @@ def after_write(sender: type[models.Model], instance: models.Model, **kwargs: An
         _refresh(dirty)
 
 
+_DEFERRED: ContextVar[bool] = ContextVar("fazhi_facts_deferred", default=False)
+
+
+@contextmanager
+def rebuild_later() -> Iterator[None]:
+    """Saved definitions only drop their facts; the caller rebuilds them all at the end, one
+    query per (source, unit field, period field) instead of one per definition (the sync)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
 def on_definition_change(sender: Any, instance: MetricDefinition, **kwargs: Any) -> None:
     """A saved definition's facts are recomputed; until then the registers are read."""
     if kwargs.get("raw") or not _tables_exist():
         return
     facts_forget(instance)
-    if eligible(instance):
+    if not _DEFERRED.get() and eligible(instance):
         facts_rebuild([instance])

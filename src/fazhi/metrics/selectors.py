@@ -254,7 +254,10 @@ def metric_records(
     """
     require_unit_in_scope(unit, actor)
     qs = _records(actor, definition, unit).filter(engine.records_q(definition, period, part))
-    return qs.select_related(definition.unit_field).order_by(f"-{definition.period_field}", "-pk")
+    # a source model names what its rows' labels read (``drill_related``): no query per row
+    related = getattr(qs.model, "drill_related", ())
+    qs = qs.select_related(definition.unit_field, *related)
+    return qs.order_by(f"-{definition.period_field}", "-pk")
 
 
 def record_date(definition: MetricDefinition, record: models.Model) -> Any:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from fazhi.core.audit import snapshot
 from fazhi.core.services import audit_append, record_write
+from fazhi.metrics import facts
 from fazhi.metrics.engine import DefinitionError, validate_definition
 from fazhi.metrics.models import MetricDefinition
 from fazhi.metrics.selectors import overlapping_version
@@ -44,8 +45,16 @@ def metric_definitions_sync(*, actor: Actor | None = None, path: Path = DEFINITI
     one is skipped with a warning, so an administrator's change is never overwritten.
     """
     data = json.loads(path.read_text(encoding="utf-8"))
-    version, changed = str(data["version"]), 0
+    version = str(data["version"])
     items = sorted(data["definitions"], key=lambda item: (item["code"], item["valid_from_year"]))
+    with facts.rebuild_later():
+        changed = _sync(items, version, actor)
+    facts.facts_build_missing()  # the changed definitions' facts, one query per source group
+    return changed
+
+
+def _sync(items: list[dict[str, Any]], version: str, actor: Actor | None) -> int:
+    changed = 0
     for item in items:
         row = _synced_row(item, version)
         if row is None:
