@@ -237,3 +237,14 @@ def test_a_lead_unit_sees_the_tasks_it_leads(county: County) -> None:
     html = client.get(f"/plans/{plan.pk}/").content.decode()
     assert columns(html) == {"430199001", "430199101", "430199102"}
     assert "（二）" not in html.split('id="matrix"')[1]
+
+
+def test_completion_figures_link_from_the_matrix(county: County) -> None:
+    plan = make_plan(county)
+    client = county.client("coordinator")
+    html = client.get(f"/plans/{plan.pk}/").content.decode()
+    link = re.search(r'id="plan-metrics" href="([^"]+)"|href="([^"]+)" id="plan-metrics"', html)
+    assert link is not None
+    url = (link.group(1) or link.group(2)).replace("&amp;", "&")
+    dashboard = client.get(url).content.decode()
+    assert "按期完成率" in dashboard and "白沙镇人民政府" in dashboard

@@ -21,6 +21,7 @@ MODULES = (
     NavItem("首页", "/"),
     NavItem("年度计划与督办", "/plans/", Cap.VIEW_RECORDS),
     NavItem("本单位任务", "/plans/mine/", Cap.VIEW_RECORDS),
+    NavItem("提醒", "/plans/reminders/", Cap.VIEW_RECORDS),
     NavItem("行政复议", "/reconsideration/cases/", Cap.VIEW_RECORDS),
     NavItem("行政应诉", "/litigation/cases/", Cap.VIEW_RECORDS),
     NavItem("规范性文件", None, Cap.VIEW_RECORDS),
