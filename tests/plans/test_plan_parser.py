@@ -270,3 +270,36 @@ def test_numbers() -> None:
 def test_text_without_numbered_items_is_refused() -> None:
     with pytest.raises(PlanParseError, match="未找到编号条目"):
         parse_plan("这是一段没有编号的文字。\n第二段。")
+
+
+ARABIC = """关于2025年度依法行政重点工作的安排
+1.健全制度
+（1）完善行政规范性文件合法性审核机制，第四季度末前出台审核细则。
+【主责单位：县司法局；
+配合部门：县各相关部门】
+（2）建立行政执法监督平台，上半年上线运行，覆盖率达到80%以上。【责任部门：县数据资源局】
+2.强化监督
+（1）开展法治政府建设督察。年内督察乡镇不少于10个。（牵头单位：县委依法治县办 责任单位：各镇区）
+"""
+
+
+def test_arabic_numbering_and_a_bracket_split_across_lines() -> None:
+    plan = parse_plan(ARABIC)
+    assert plan.year == 2025 and plan.title == "关于2025年度依法行政重点工作的安排"
+    assert [(s.number, s.title) for s in plan.sections] == [("1", "健全制度"), ("2", "强化监督")]
+    found = tasks(ARABIC)
+    assert [t["number"] for t in found] == ["（1）", "（2）", "（1）"]
+    assert (found[0]["responsible_units"], found[0]["cooperating_units"]) == (
+        ["县司法局"],
+        ["县各相关部门"],
+    )
+    assert dates(found[0]) == [("第四季度末前", "2025-12-31")]
+    assert found[1]["responsible_units"] == ["县数据资源局"]
+    assert dates(found[1]) == [("上半年", "2025-06-30")]
+    assert targets(found[1]) == [(">=", 80, "%")]
+    assert (found[2]["lead_units"], found[2]["responsible_units"]) == (
+        ["县委依法治县办"],
+        ["各镇区"],
+    )
+    assert dates(found[2]) == [("年内", "2025-12-31")]
+    assert targets(found[2]) == [(">=", 10, "个")]

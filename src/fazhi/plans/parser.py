@@ -7,7 +7,8 @@ Real plans differ in every detail, so nothing here depends on one layout:
 - **Numbering.** Items start with ``一、`` ``（一）`` ``1、``/``1.`` ``（1）`` or ``①``, in any
   nesting order; the depth of each style is the order in which it first appears. Lines without
   a number continue the item above (items split across lines). ``一、`` items are the sections
-  when the document has them, else all tasks fall into one unnamed section.
+  when the document has them (or when every top-level item is a heading over numbered
+  sub-items), else all tasks fall into one unnamed section.
 - **Which items are tasks.** An item that names its units is a task (its sub-items are part of
   its text); an item whose sub-items name units is a heading; where no unit is named anywhere
   below a section, the items right under it are the tasks. A task that names no units takes
@@ -521,7 +522,8 @@ def parse_plan(text: str, *, year: int | None = None) -> ParsedPlan:
         found = re.search(r"(\d{4})\s*年", title)
         year = int(found.group(1)) if found else (issued_on.year if issued_on else None)
     sections: list[Section] = []
-    if reading.roots[0].kind == "cn":
+    headings = all(r.children and not _has_units(r.own) for r in reading.roots)
+    if reading.roots[0].kind == "cn" or headings:
         for root in reading.roots:
             tasks: list[Task] = []
             heading, heading_units = extract_units(root.own)
