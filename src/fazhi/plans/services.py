@@ -245,7 +245,7 @@ def report_submit(
     assignment to 推进中; ``claims_completion`` asks the reviewer to mark it 已完成. ``at`` (aware;
     default now) is for back-filling records kept elsewhere (the demo data)."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("task__plan__unit", "unit")
         .get(pk=assignment.pk)
     )
@@ -305,7 +305,7 @@ def report_review(
     """通过 or 退回 (a reason is required) a submitted report. Approving a report that claims
     completion marks the assignment 已完成 on the report's date (按期 if by the due date)."""
     report = (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .select_related(
             "assignment__task__plan__unit", "assignment__task__lead_unit", "assignment__unit"
         )
@@ -322,7 +322,7 @@ def report_review(
     report.reviewed_by = actor.name
     report.review_note = note.strip()
     report.save()
-    assignment = Assignment.objects.select_for_update().get(pk=report.assignment_id)
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=report.assignment_id)
     if approve and report.claims_completion:
         _set_status(assignment, AssignmentStatus.COMPLETED)
         assignment.completed_on = timezone.localdate(report.submitted_at)
@@ -369,7 +369,7 @@ def assignments_sweep(*, today: dt.date) -> SweepResult:
     """Flag every unfinished assignment past its due date 逾期 and remind units of what is due
     within ``FAZHI_PLAN_WARN_DAYS`` or overdue. Idempotent: a second run changes nothing."""
     overdue = 0
-    late = Assignment.objects.select_for_update().filter(
+    late = Assignment.objects.select_for_update(of=("self",)).filter(
         due_on__lt=today,
         status__in=[AssignmentStatus.NOT_STARTED, AssignmentStatus.IN_PROGRESS],
     )
@@ -446,7 +446,7 @@ def notice_issue(
 def notice_reply(*, actor: Actor, notice: SupervisionNotice, text: str) -> SupervisionNotice:
     """The assigned unit replies to a 督办单 (once)."""
     notice = (
-        SupervisionNotice.objects.select_for_update()
+        SupervisionNotice.objects.select_for_update(of=("self",))
         .select_related("assignment__unit", "assignment__task__plan__unit")
         .get(pk=notice.pk)
     )
@@ -495,7 +495,7 @@ def task_update(
     unfinished assignments), 纲要 chapter and indicator codes (the annual report and the
     assessments group achievements by them)."""
     actor.require(Cap.COORDINATE)
-    task = Task.objects.select_for_update().select_related("plan__unit").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan__unit").get(pk=task.pk)
     if not unit_in_scope(task.plan.unit, actor):
         raise PermissionDenied("只有计划印发单位的依法治办可以修改任务")
     if not title.strip():
