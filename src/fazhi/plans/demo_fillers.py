@@ -66,14 +66,17 @@ def fill(ctx: CountyContext) -> int:
             continue  # never started: the year-end sweep flags it 逾期
         clerk = Actor.command_line(a.unit)
         start = max(dt.date(year, 3, 1), due - dt.timedelta(days=rng.randint(20, 60)))
-        services.report_submit(
+        first = services.report_submit(
             actor=clerk,
             assignment=a,
             text=f"已制定工作方案，明确责任人，{a.task.title}正在推进。",
             at=at(start),
         )
         if fate < 0.25:
-            continue  # still in progress at the year's end
+            continue  # still in progress at the year's end, its report waiting for review
+        services.report_review(
+            actor=reviewer, report=first, approve=True, at=at(start + dt.timedelta(days=1))
+        )
         late = fate > 0.85
         done = (
             due + dt.timedelta(days=rng.randint(3, 25))
