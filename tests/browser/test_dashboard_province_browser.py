@@ -15,11 +15,10 @@ import os
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings
+from tests.browser.chromium import chromium_page, frozen_at, login
 
 from fazhi.demo.data import DEMO_PASSWORD
 from fazhi.demo.generator import SeedResult
@@ -35,7 +34,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 YEAR = 2025
 TODAY = dt.date(YEAR, 12, 20)
 RECEIVED = "reconsideration.received"
@@ -45,8 +43,7 @@ LIT_CASES = "litigation.cases"
 
 @pytest.fixture
 def frozen_today() -> Iterator[dt.date]:
-    moment = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 10, 0, tzinfo=SHANGHAI)
-    with time_machine.travel(moment, tick=True):
+    with frozen_at(TODAY):
         yield TODAY
 
 
@@ -58,41 +55,11 @@ def province(transactional_db: Any) -> SeedResult:
 
 @pytest.fixture
 def page(live_server: Any, frozen_today: dt.date) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+    with chromium_page(live_server.url, "dashboard-province.png") as page:
         yield page
-        artifacts = os.environ.get("FAZHI_SCREENSHOTS")
-        if artifacts:
-            path = os.path.join(artifacts, "dashboard-province.png")
-            page.screenshot(path=path, full_page=True)
-        browser.close()
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def login(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/accounts/login/" not in page.url, "登录失败"
-
-
 def open_dashboard(page: Any) -> None:
     with page.expect_navigation():
         page.click("nav.sidenav >> text=领导驾驶舱")
@@ -166,7 +133,7 @@ def test_province_coordinator_sees_cities_sorts_and_drills_down(
     actor = actor_of("sheng_yfzb")
     expected = breakdown(actor, root)
 
-    login(page, "sheng_yfzb")
+    login(page, "sheng_yfzb", DEMO_PASSWORD)
     open_dashboard(page)
     assert f"潇湘省人民政府（含下级单位）· {YEAR}年" in page.inner_text("main")
 
@@ -244,7 +211,7 @@ def test_county_coordinator_cannot_open_the_province(page: Any, province: SeedRe
         u for u in children(root) if u.kind == UnitKind.GOVERNMENT and u.pk != city.pk
     )
 
-    login(page, "sheng_xian_yfzb")
+    login(page, "sheng_xian_yfzb", DEMO_PASSWORD)
     for code in (root.code, city.code, other_city.code):
         response = page.goto(f"/metrics/dashboard/?unit={code}")
         assert response is not None and response.status in (403, 404), code

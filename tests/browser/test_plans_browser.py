@@ -10,11 +10,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from tests.personas import PASSWORD, County
+from tests.browser.chromium import chromium, frozen_at, login, new_page
+from tests.personas import County
 
 from fazhi.plans.models import Assignment, AssignmentStatus, ProgressReport
 
@@ -32,29 +31,16 @@ PLAN = """湘江县2025年法治政府建设工作要点
 
 @pytest.fixture
 def browser(live_server: Any, settings: Any, tmp_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    moment = dt.datetime(2025, 6, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(moment, tick=True), sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield chromium, live_server.url
-        chromium.close()
+    with frozen_at(dt.date(2025, 6, 20)), chromium() as browser:
+        yield browser, live_server.url
 
 
 def session(browser: Any, username: str) -> Any:
-    chromium, url = browser
-    page = chromium.new_context(locale="zh-CN", base_url=url).new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/accounts/login/" not in page.url, "登录失败"
+    """A fresh browser context logged in as ``username`` (one per person in the flow)."""
+    chromium_browser, url = browser
+    page = new_page(chromium_browser, url)
+    login(page, username)
     return page
 
 

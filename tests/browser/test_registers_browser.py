@@ -14,11 +14,10 @@ import os
 import re
 from collections.abc import Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from tests.personas import PASSWORD, County
+from tests.browser.chromium import chromium_page, frozen_at, login
+from tests.personas import County
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # test itself (fixtures, assertions) are ordinary synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = dt.date(2025, 6, 20)  # a Friday in a year the holiday calendar covers
 RECEIVED = "2025-05-06"  # the first working day after the 2025 May Day holiday
 ACCEPTED = "2025-05-08"
@@ -35,46 +33,15 @@ CLOSED = "2025-06-16"
 
 @pytest.fixture
 def frozen_today() -> Iterator[dt.date]:
-    moment = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 10, 0, tzinfo=SHANGHAI)
-    with time_machine.travel(moment, tick=True):
+    with frozen_at(TODAY):
         yield TODAY
 
 
 @pytest.fixture
 def page(live_server: Any, frozen_today: dt.date) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        # Irreversible steps ask window.confirm() first (data-confirm); the clerk agrees.
-        page.on("dialog", lambda dialog: dialog.accept())
+    # Irreversible steps ask window.confirm() first (data-confirm); the clerk agrees.
+    with chromium_page(live_server.url, "last-page.png", accept_dialogs=True) as page:
         yield page
-        artifacts = os.environ.get("FAZHI_SCREENSHOTS")
-        if artifacts:
-            page.screenshot(path=os.path.join(artifacts, "last-page.png"), full_page=True)
-        browser.close()
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/accounts/login/" not in page.url, "登录失败"
 
 
 def submit(page: Any) -> None:

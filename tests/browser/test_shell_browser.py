@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.personas import PASSWORD, County
+from tests.browser.chromium import chromium_page, login
+from tests.personas import County
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,37 +19,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def page(live_server: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+    with chromium_page(live_server.url, "last-page.png") as page:
         yield page
-        artifacts = os.environ.get("FAZHI_SCREENSHOTS")
-        if artifacts:
-            page.screenshot(path=os.path.join(artifacts, "last-page.png"), full_page=True)
-        browser.close()
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/accounts/login/" not in page.url, "登录失败"
 
 
 def test_clerk_sees_own_township_edits_contact_and_sees_history(page: Any, county: County) -> None:

@@ -18,7 +18,7 @@ from fazhi.core.audit import snapshot
 from fazhi.core.services import audit_append, record_write
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
+from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope, visible_to
 from fazhi.plans.evidence import check_uploads
 from fazhi.plans.models import (
     ASSIGNMENT_TRANSITIONS,
@@ -197,7 +197,21 @@ def _require_own_unit(actor: Actor, assignment: Assignment) -> None:
         raise PermissionDenied("只能报送本单位（含下级单位）承担的任务")
 
 
-def _may_review(actor: Actor, report: ProgressReport) -> bool:
+def may_report(actor: Actor, assignment: Assignment) -> bool:
+    """Whether ``actor`` may report progress on ``assignment`` now (for the templates)."""
+    return (
+        actor.can(Cap.EDIT_RECORDS)
+        and unit_in_scope(assignment.unit, actor)
+        and assignment.status != AssignmentStatus.COMPLETED
+    )
+
+
+def may_coordinate(actor: Actor, plan: Plan) -> bool:
+    """Whether ``actor`` is the plan's 依法治办: issues 督办单 and edits its tasks."""
+    return actor.can(Cap.COORDINATE) and unit_in_scope(plan.unit, actor)
+
+
+def may_review(actor: Actor, report: ProgressReport) -> bool:
     """The plan's unit reviews every report; the task's lead unit reviews the other units'."""
     if not actor.can(Cap.REVIEW):
         return False
@@ -208,11 +222,6 @@ def _may_review(actor: Actor, report: ProgressReport) -> bool:
         return False  # never one's own report
     lead = assignment.task.lead_unit
     return lead is not None and unit_in_scope(lead, actor)
-
-
-def may_review(actor: Actor, report: ProgressReport) -> bool:
-    """Whether ``actor`` may send back or approve ``report`` (for the templates)."""
-    return _may_review(actor, report)
 
 
 def _set_status(assignment: Assignment, status: str) -> None:
@@ -311,7 +320,7 @@ def report_review(
         )
         .get(pk=report.pk)
     )
-    if not _may_review(actor, report):
+    if not may_review(actor, report):
         raise PermissionDenied("只有计划印发单位或牵头单位的审核人员可以审核本报告")
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(f"该报告已{ReportStatus(report.status).label}，不能再审核")
@@ -409,7 +418,7 @@ def notice_issue(
     """督办单 from the plan's 依法治办 to the assigned unit, with a reply deadline."""
     actor.require(Cap.COORDINATE)
     plan = assignment.task.plan
-    if not unit_in_scope(plan.unit, actor):
+    if not may_coordinate(actor, plan):
         raise PermissionDenied("只有计划印发单位的依法治办可以发督办单")
     if not content.strip():
         raise ValidationError({"content": "请填写督办事项"})
@@ -477,6 +486,12 @@ def notice_reply(*, actor: Actor, notice: SupervisionNotice, text: str) -> Super
     return notice
 
 
+def reminders_read(*, actor: Actor) -> int:
+    """Mark every unread reminder of the actor's subtree read; returns how many."""
+    unread = visible_to(Reminder.objects.filter(read_at__isnull=True), actor)
+    return Reminder.objects.filter(pk__in=unread.values("pk")).update(read_at=timezone.now())
+
+
 def assignment_url(assignment: Assignment) -> str:
     return reverse("plans:assignment", args=[assignment.pk])
 
@@ -496,7 +511,7 @@ def task_update(
     assessments group achievements by them)."""
     actor.require(Cap.COORDINATE)
     task = Task.objects.select_for_update(of=("self",)).select_related("plan__unit").get(pk=task.pk)
-    if not unit_in_scope(task.plan.unit, actor):
+    if not may_coordinate(actor, task.plan):
         raise PermissionDenied("只有计划印发单位的依法治办可以修改任务")
     if not title.strip():
         raise ValidationError({"title": "任务名称不能为空"})

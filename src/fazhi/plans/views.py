@@ -136,11 +136,8 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "light": services.light(assignment, timezone.localdate()),
         "reports": [(r, services.may_review(actor, r)) for r in reports],
         "notices": assignment.notices.all(),
-        "can_report": actor.can(Cap.EDIT_RECORDS)
-        and assignment.unit.path.startswith(actor.unit.path)
-        and assignment.status != AssignmentStatus.COMPLETED,
-        "can_notice": actor.can(Cap.COORDINATE)
-        and assignment.task.plan.unit.path.startswith(actor.unit.path),
+        "can_report": services.may_report(actor, assignment),
+        "can_notice": services.may_coordinate(actor, assignment.task.plan),
         "chapters": selectors.chapters(),
         "max_mb": settings.FAZHI_EVIDENCE_MAX_MB,
     }
@@ -235,7 +232,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
     actor.require(Cap.VIEW_RECORDS)
     rows = visible_to(Reminder.objects.select_related("unit"), actor)
     if request.method == "POST":
-        rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        services.reminders_read(actor=actor)
         return redirect("plans:reminders")
     context = {
         "title": "提醒",
