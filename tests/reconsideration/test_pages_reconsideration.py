@@ -318,7 +318,7 @@ def test_whole_life_of_a_case_through_the_forms(county: County) -> None:
     assert case.suspended_days == 10 and case.outcome == Outcome.ANNUL
     assert case.letters.get().replied_on == dt.date(2024, 6, 20)
     text = page(client, case.get_absolute_url())
-    assert "已办理：审结" in text or "审结" in text
+    assert "已办理：审结" in text and "<dt>状态</dt><dd>审结</dd>" in text
     assert "行政复议意见书整改情况报送" in text
 
 
