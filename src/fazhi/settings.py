@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "fazhi.reconsideration",
     "fazhi.litigation",
     "fazhi.plans",
+    "fazhi.reports",
+    "fazhi.portal",
     "fazhi.demo",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("reconsideration/", include("fazhi.reconsideration.urls")),
     path("litigation/", include("fazhi.litigation.urls")),
     path("plans/", include("fazhi.plans.urls")),
+    path("reports/", include("fazhi.reports.urls")),
+    path("portal/", include("fazhi.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

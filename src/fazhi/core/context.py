@@ -30,7 +30,7 @@ MODULES = (
     NavItem("领导驾驶舱", "/metrics/dashboard/", Cap.VIEW_RECORDS),
     NavItem("统计分析", "/metrics/", Cap.VIEW_RECORDS),
     NavItem("考核督察", None, Cap.VIEW_RECORDS),
-    NavItem("年度报告", None, Cap.VIEW_RECORDS),
+    NavItem("年度报告", "/reports/", Cap.VIEW_RECORDS),
     NavItem("单位信息", "/orgs/units/", Cap.VIEW_RECORDS),
     NavItem("期限计算", "/deadlines/", None),
     NavItem("节假日维护", "/calendar/", None),

@@ -21,11 +21,17 @@ class UnitContactForm(forms.ModelForm[OrgUnit]):
 
 
 class UnitAdminForm(forms.ModelForm[OrgUnit]):
-    """What the 系统管理员 may also set: whether the unit is a 行政复议机构."""
+    """What the 系统管理员 may also set: whether the unit is a 行政复议机构, its 示范地区 title."""
 
     class Meta:
         model = OrgUnit
-        fields = ["contact_person", "contact_phone", "address", "is_reconsideration_body"]
+        fields = [
+            "contact_person",
+            "contact_phone",
+            "address",
+            "is_reconsideration_body",
+            "demonstration_area",
+        ]
 
 
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

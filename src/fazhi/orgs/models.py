@@ -82,6 +82,12 @@ class OrgUnit(models.Model):
         default=False,
         help_text="办理行政复议事项的机构（通常是本级司法行政部门），只有它能登记行政复议案件",
     )
+    demonstration_area = models.CharField(
+        "示范地区称号",
+        max_length=100,
+        blank=True,
+        help_text="如“第二批全国法治政府建设示范地区”；有称号的地区须于每年1月底前报送上一年度情况",
+    )
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)

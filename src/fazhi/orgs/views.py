@@ -59,6 +59,7 @@ class UnitRegister(Register[OrgUnit]):
         "contact_phone",
         "address",
         "is_reconsideration_body",
+        "demonstration_area",
     )
     form_class = UnitContactForm
     ordering = ("path",)

@@ -1,0 +1,373 @@
+"""Compose a report draft from the platform's data (reads only; services save it).
+
+- Part 一, by 纲要 chapter (the template's order): the tasks completed that year, with the text of
+  their approved completion reports, then sentences with the year's figures from the metric
+  engine (tokens, frozen as :class:`DraftFigure` with their provenance), then a prompt for what
+  the data cannot know.
+- Part 二: overdue tasks and figures that missed the plan's targets, as starting points.
+- Part 三: the template's opening, the figures it names, and a prompt.
+- Part 四: the next year's plan (its sections and tasks) if one has been imported, else a prompt.
+- Part 五: a prompt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from fazhi.metrics.engine import MetricValue
+from fazhi.metrics.periods import Period
+from fazhi.metrics.selectors import drill_url, metric_values
+from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.scoping import Actor
+from fazhi.plans.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Plan,
+    ProgressReport,
+    ReportStatus,
+    Task,
+    TaskKind,
+)
+from fazhi.reports import rules
+from fazhi.reports.tokens import token
+
+PART_NUMBERS = (1, 2, 3, 4, 5)
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "=": operator.eq,
+}
+
+
+@dataclass(frozen=True)
+class DraftFigure:
+    code: str
+    name: str
+    group: str
+    version: int
+    value: Decimal | None
+    display: str
+    display_unit: str
+    numerator: Decimal
+    denominator: int | None
+    period: str
+    drill_url: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    unit: OrgUnit
+    year: int
+    kind: str
+    title: str
+    preamble: str
+    parts: dict[int, str]
+    figures: list[DraftFigure]
+    computed_at: dt.datetime
+
+    @property
+    def displays(self) -> dict[str, str]:
+        return {f.code: f.display for f in self.figures}
+
+
+def freeze(values: Sequence[MetricValue], unit: OrgUnit, period: Period) -> list[DraftFigure]:
+    return [
+        DraftFigure(
+            code=v.code,
+            name=v.name,
+            group=v.group,
+            version=v.version,
+            value=v.value,
+            display=v.display,
+            display_unit=v.display_unit,
+            numerator=Decimal(v.numerator),
+            denominator=v.denominator,
+            period=period.key,
+            drill_url=drill_url(v.definition, unit, period, "numerator"),
+            order=i,
+        )
+        for i, v in enumerate(values)
+    ]
+
+
+def figures_for(actor: Actor, unit: OrgUnit, year: int) -> list[DraftFigure]:
+    """Every metric in force in ``year`` for ``unit``'s subtree, frozen."""
+    period = Period.for_year(year)
+    return freeze(metric_values(actor=actor, unit=unit, period=period), unit, period)
+
+
+def compose(
+    *, actor: Actor, unit: OrgUnit, year: int, now: dt.datetime, parts: Sequence[int] = PART_NUMBERS
+) -> Draft:
+    """The draft of ``unit``'s report on ``year``; raises ValueError for a unit that does not
+    report (e.g. a 法院)."""
+    template = rules.template(unit)
+    names = {"unit": unit.name, "year": year, "next": year + 1}
+    figures = figures_for(actor, unit, year)
+    by_code = {f.code: f for f in figures}
+    bodies: dict[int, str] = {}
+    if 1 in parts:
+        bodies[1] = _part1(unit, year, template, by_code)
+    if 2 in parts:
+        bodies[2] = _part2(unit, year, template, by_code)
+    if 3 in parts:
+        bodies[3] = _part3(template, by_code, names)
+    if 4 in parts:
+        bodies[4] = _part4(unit, year + 1, template, names)
+    if 5 in parts:
+        bodies[5] = template["part5_prompt"].format(**names)
+    return Draft(
+        unit=unit,
+        year=year,
+        kind=rules.template_key(unit),
+        title=template["title"].format(**names),
+        preamble=template["preamble"].format(**names),
+        parts=bodies,
+        figures=figures,
+        computed_at=now,
+    )
+
+
+# --- part 一 ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Achievement:
+    title: str
+    text: str
+    chapter: int | None
+
+
+def _approved_text(assignment: Assignment) -> str:
+    reports = [r for r in assignment.reports.all() if r.status == ReportStatus.APPROVED]
+    done = [r for r in reports if r.claims_completion] or reports
+    return done[-1].text.strip() if done else ""
+
+
+def achievements(unit: OrgUnit, year: int) -> list[Achievement]:
+    """Tasks of ``year`` completed by ``unit``: those of its own plans whose lead and responsible
+    units have all completed, and its own lead/responsible assignments in other units' plans."""
+    doing = [AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE]
+    reports = Prefetch("reports", queryset=ProgressReport.objects.order_by("submitted_at", "pk"))
+    own = (
+        Task.objects.filter(plan__unit=unit, plan__year=year, kind=TaskKind.TASK)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(role__in=doing)
+                .select_related("unit")
+                .prefetch_related(reports)
+                .order_by("role", "pk"),
+            )
+        )
+        .order_by("plan_id", "order")
+    )
+    found: list[Achievement] = []
+    for task in own:
+        assignments = list(task.assignments.all())
+        if not assignments or any(a.status != AssignmentStatus.COMPLETED for a in assignments):
+            continue
+        texts = [t for t in (_approved_text(a) for a in assignments) if t]
+        found.append(Achievement(task.title, "；".join(dict.fromkeys(texts)), task.chapter))
+    theirs = (
+        Assignment.objects.filter(
+            unit=unit,
+            role__in=doing,
+            status=AssignmentStatus.COMPLETED,
+            task__plan__year=year,
+            task__kind=TaskKind.TASK,
+        )
+        .exclude(task__plan__unit=unit)
+        .select_related("task")
+        .prefetch_related(reports)
+        .order_by("task__plan_id", "task__order")
+    )
+    for a in theirs:
+        found.append(Achievement(a.task.title, _approved_text(a), a.task.chapter))
+    return found
+
+
+def _sentence(spec: Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> str:
+    """A figure sentence from its clause groups; clauses whose figure has no value are left out;
+    empty when the ``when`` figure is zero or missing."""
+    lead = by_code.get(spec["when"])
+    if lead is None or not lead.value:
+        return str(spec.get("none", ""))
+    groups: list[str] = []
+    for clauses in spec["groups"]:
+        kept = [c for c in clauses if _has_values(c, by_code)]
+        if kept:
+            groups.append("，".join(kept))
+    return "；".join(groups) + "。" if groups else ""
+
+
+def _has_values(clause: str, by_code: Mapping[str, DraftFigure]) -> bool:
+    from fazhi.reports.tokens import codes_in
+
+    codes = codes_in(clause)
+    return all(c in by_code and by_code[c].value is not None for c in codes)
+
+
+def _part1(
+    unit: OrgUnit, year: int, template: Mapping[str, Any], by_code: Mapping[str, DraftFigure]
+) -> str:
+    done: dict[int | None, list[Achievement]] = defaultdict(list)
+    for a in achievements(unit, year):
+        done[a.chapter].append(a)
+    sentences: dict[int, list[str]] = defaultdict(list)
+    for spec in rules.rules()["figure_sentences"]:
+        text = _sentence(spec, by_code)
+        if text:
+            sentences[int(spec["chapter"])].append(text)
+    chapters = [int(c["chapter"]) for c in template["chapters"]]
+    lines: list[str] = []
+    for i, section in enumerate(template["chapters"], start=1):
+        number = int(section["chapter"])
+        items = done.pop(number, [])
+        lines.append(f"（{rules.numeral(i)}）{section['heading']}")
+        lines.extend(sentences.get(number, []))
+        lines.extend(_items(items))
+        lines.append(section["prompt"])
+    rest = [a for key, items in done.items() if key not in chapters for a in items]
+    if rest:
+        lines.append(f"（{rules.numeral(len(chapters) + 1)}）其他工作")
+        lines.extend(_items(rest))
+    return "\n".join(lines)
+
+
+def _items(items: Sequence[Achievement]) -> list[str]:
+    lines: list[str] = []
+    for n, a in enumerate(items, start=1):
+        lines.append(f"{n}.{a.title}")
+        if a.text:
+            lines.append(a.text if a.text.endswith(("。", "！", "；")) else a.text + "。")
+    return lines
+
+
+# --- part 二 ------------------------------------------------------------------------------------
+def _late(unit: OrgUnit, year: int) -> list[Assignment]:
+    """Assignments of ``year`` (in ``unit``'s plans, or ``unit``'s own) overdue or done late."""
+    return list(
+        Assignment.objects.filter(Q(task__plan__unit=unit) | Q(unit=unit))
+        .filter(task__plan__year=year)
+        .filter(
+            Q(status=AssignmentStatus.OVERDUE)
+            | Q(status=AssignmentStatus.COMPLETED, completed_on_time=False)
+        )
+        .select_related("task", "unit")
+        .order_by("task__plan_id", "task__order", "unit__path")
+    )
+
+
+def missed_targets(
+    unit: OrgUnit, year: int, by_code: Mapping[str, DraftFigure]
+) -> list[tuple[dict[str, Any], DraftFigure]]:
+    """(target, figure) for each quantitative target of ``unit``'s plans of ``year`` that maps to
+    a metric (rules ``targets``) whose value missed it."""
+    missed: list[tuple[dict[str, Any], DraftFigure]] = []
+    seen: set[tuple[str, str]] = set()
+    targets = Task.objects.filter(plan__unit=unit, plan__year=year).values_list(
+        "targets", flat=True
+    )
+    for target_list in targets:
+        for target in target_list or []:
+            code = _target_code(str(target.get("text", "")))
+            figure = by_code.get(code or "")
+            check = _OPS.get(str(target.get("op")))
+            if figure is None or figure.value is None or check is None:
+                continue
+            if figure.display_unit != target.get("unit") and target.get("unit") not in ("%", "％"):
+                continue
+            key = (figure.code, str(target.get("text")))
+            if key in seen or check(figure.value, Decimal(str(target.get("value")))):
+                continue
+            seen.add(key)
+            missed.append((target, figure))
+    return missed
+
+
+def _target_code(text: str) -> str | None:
+    for rule in rules.rules()["targets"]:
+        if all(k in text for k in rule["keywords"]):
+            return str(rule["code"])
+    return None
+
+
+def _part2(
+    unit: OrgUnit, year: int, template: Mapping[str, Any], by_code: Mapping[str, DraftFigure]
+) -> str:
+    lines: list[str] = []
+    late = _late(unit, year)
+    missed = missed_targets(unit, year, by_code)
+    if late or missed:
+        lines.append("从工作台账看，以下方面还有差距，请分析原因：")
+    if late:
+        overdue = [a for a in late if a.status == AssignmentStatus.OVERDUE]
+        by_task: dict[str, list[str]] = defaultdict(list)
+        for a in late:
+            by_task[a.task.title].append(a.unit.display_name)
+        listed = [f"{title}（{'、'.join(units)}）" for title, units in list(by_task.items())[:10]]
+        lines.append(
+            f"1.部分任务未按期完成。{year}年工作任务分工中，逾期未完成{len(overdue)}项、"
+            f"逾期完成{len(late) - len(overdue)}项，涉及：" + "；".join(listed)
+            + ("等" if len(by_task) > 10 else "") + "。"
+        )
+    for n, (target, figure) in enumerate(missed, start=2 if late else 1):
+        lines.append(
+            f"{n}.{figure.name}为{token(figure.code)}，未达到年度工作要点提出的"
+            f"“{target.get('text')}”的目标。"
+        )
+    lines.append(template["part2_prompt"])
+    return "\n".join(lines)
+
+
+# --- part 三 and 四 -----------------------------------------------------------------------------
+def _part3(
+    template: Mapping[str, Any], by_code: Mapping[str, DraftFigure], names: Mapping[str, Any]
+) -> str:
+    lines = [template["part3"].format(**names)]
+    for spec in rules.rules()["part3_figures"]:
+        lead = by_code.get(spec["when"])
+        if lead is not None and lead.value and _has_values(spec["text"], by_code):
+            lines.append(spec["text"])
+    lines.append(template["part3_prompt"].format(**names))
+    return "\n".join(lines)
+
+
+def _part4(unit: OrgUnit, next_year: int, template: Mapping[str, Any], names: Any) -> str:
+    plan = (
+        Plan.objects.filter(unit=unit, year=next_year)
+        .prefetch_related("sections", "tasks")
+        .order_by("-pk")
+        .first()
+    )
+    if plan is None:
+        return str(template["next_year_prompt"].format(**names))
+    lines = [f"{next_year}年，按照《{plan.title}》，重点抓好以下工作："]
+    tasks_by_section: dict[int | None, list[Task]] = defaultdict(list)
+    for task in sorted(plan.tasks.all(), key=lambda t: t.order):
+        tasks_by_section[task.section_id].append(task)
+    n = 0
+    for section in sorted(plan.sections.all(), key=lambda s: s.order):
+        tasks = tasks_by_section.pop(section.pk, [])
+        if not tasks:
+            continue
+        n += 1
+        lines.append(f"（{rules.numeral(n)}）{section.title}")
+        lines.append("；".join(t.title for t in tasks) + "。")
+    rest = [t for items in tasks_by_section.values() for t in items]
+    if rest:
+        n += 1
+        lines.append(f"（{rules.numeral(n)}）其他工作")
+        lines.append("；".join(t.title for t in rest) + "。")
+    return "\n".join(lines)

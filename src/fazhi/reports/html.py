@@ -1,0 +1,67 @@
+"""A report as HTML blocks: the same text as the .docx, figures linked to their records inside
+the platform (with their provenance as a tooltip), plain on the public portal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from fazhi.reports import tokens
+from fazhi.reports.document import HEADING_1, PARAGRAPH, blocks_from_text
+from fazhi.reports.models import AnnualReport, ReportFigure, ReportPart
+
+
+@dataclass(frozen=True)
+class HtmlBlock:
+    level: int
+    html: SafeString
+
+
+def _figure_link(figure: ReportFigure | None, code: str) -> str:
+    if figure is None:
+        return str(format_html('<mark class="missing">{}</mark>', tokens.MISSING.format(code=code)))
+    title = (
+        f"{figure.name}（{figure.code}，口径{figure.version}版，"
+        f"{figure.computed_at:%Y-%m-%d %H:%M} 计算）"
+    )
+    if not figure.drill_url:
+        return str(escape(figure.display))
+    return str(
+        format_html(
+            '<a class="figure" href="{}" title="{}" data-code="{}">{}</a>',
+            figure.drill_url,
+            title,
+            figure.code,
+            figure.display,
+        )
+    )
+
+
+def html_blocks(
+    report: AnnualReport, parts: list[ReportPart], figures: list[ReportFigure], *, links: bool
+) -> list[HtmlBlock]:
+    by_code = {f.code: f for f in figures}
+
+    def replace(code: str) -> str:
+        figure = by_code.get(code)
+        if links:
+            return _figure_link(figure, code)
+        return str(escape(figure.display if figure else tokens.MISSING.format(code=code)))
+
+    def line_html(text: str) -> SafeString:
+        html = tokens.render_with(text, replace, lambda s: str(escape(s)))
+        html = tokens.PROMPT.sub(lambda m: f'<mark class="prompt">{m.group(0)}</mark>', html)
+        return mark_safe(html)  # noqa: S308 - every piece above is escaped or built by format_html
+
+    out: list[HtmlBlock] = []
+    for line in report.preamble.splitlines():
+        if line.strip():
+            out.append(HtmlBlock(PARAGRAPH, line_html(line.strip())))
+    for part in parts:
+        out.append(HtmlBlock(HEADING_1, mark_safe(escape(part.heading))))  # noqa: S308
+        # Headings are found on the text with tokens in it (a token never starts a line).
+        for block in blocks_from_text(part.body):
+            out.append(HtmlBlock(block.level, line_html(block.text)))
+    return out

@@ -1,0 +1,259 @@
+"""Reads of the reports app: lists in scope, the completeness check, the document, the
+依法治办's overview of who has not submitted or published, and the public portal's lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Max, Q
+
+from fazhi.metrics import engine
+from fazhi.metrics.models import MetricDefinition
+from fazhi.metrics.periods import Period
+from fazhi.metrics.selectors import definitions_for_year, metric_values
+from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.scoping import Actor, visible_to
+from fazhi.reports import rules, tokens
+from fazhi.reports.document import HEADING_1, PARAGRAPH, Block, ReportDocument, blocks_from_text
+from fazhi.reports.models import AnnualReport, ReportFigure, ReportPart, ReportState
+
+
+def reports_for(actor: Actor) -> models.QuerySet[AnnualReport]:
+    return visible_to(AnnualReport.objects.select_related("unit"), actor)
+
+
+def parts_of(report: AnnualReport) -> list[ReportPart]:
+    return list(report.parts.order_by("number"))
+
+
+def figures_of(report: AnnualReport) -> list[ReportFigure]:
+    return list(report.figures.order_by("order", "code"))
+
+
+# --- the document -------------------------------------------------------------------------------
+def document_for(report: AnnualReport) -> ReportDocument:
+    """The report as title + blocks, figures filled in from the frozen values."""
+    displays = {f.code: f.display for f in figures_of(report)}
+    blocks: list[Block] = []
+    if report.preamble:
+        blocks.extend(Block(PARAGRAPH, line) for line in _lines(report.preamble, displays))
+    for part in parts_of(report):
+        blocks.append(Block(HEADING_1, part.heading))
+        # Headings are found on the text with its tokens (as on the HTML page), then filled in.
+        for block in blocks_from_text(part.body):
+            blocks.append(Block(block.level, tokens.render(block.text, displays)))
+    return ReportDocument(
+        title=report.title,
+        blocks=tuple(blocks),
+        issuer=report.unit.name,
+        issued_on=report.published_on or report.submitted_on or report.meeting_on,
+    )
+
+
+def _lines(text: str, displays: dict[str, str]) -> list[str]:
+    return [line.strip() for line in tokens.render(text, displays).splitlines() if line.strip()]
+
+
+# --- completeness check -------------------------------------------------------------------------
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    level: str
+    message: str
+    part: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+
+def report_issues(*, actor: Actor, report: AnnualReport, today: dt.date | None = None) -> list[Issue]:
+    """What stops the report being complete (errors) and what should be looked at (warnings):
+    every part present and non-empty, no prompt left, no unknown figure; figures that no longer
+    match the registers, figures older than the latest register change."""
+    issues: list[Issue] = []
+    figures = {f.code: f for f in figures_of(report)}
+    parts = {p.number: p for p in parts_of(report)}
+    texts = [report.title, report.preamble, *(p.body for p in parts.values())]
+    for number in (1, 2, 3, 4, 5):
+        part = parts.get(number)
+        heading = rules.part_heading(number)
+        if part is None or not part.body.strip():
+            issues.append(Issue(ERROR, f"“{heading}”没有内容", number))
+            continue
+        left = tokens.prompts_in(part.body)
+        if left:
+            issues.append(
+                Issue(ERROR, f"“{heading}”还有 {len(left)} 处待填写的提示（【请填写…】）", number)
+            )
+    unknown = sorted({c for t in texts for c in tokens.codes_in(t) if c not in figures})
+    for code in unknown:
+        issues.append(Issue(ERROR, f"引用了报告中没有的数据“{{{{{code}}}}}”"))
+    if report.state in (ReportState.PUBLISHED,):
+        return issues
+    used = {c for t in texts for c in tokens.codes_in(t)}
+    issues.extend(_stale(actor, report, figures, used))
+    return issues
+
+
+def _stale(
+    actor: Actor, report: AnnualReport, figures: dict[str, ReportFigure], used: set[str]
+) -> list[Issue]:
+    issues: list[Issue] = []
+    period = Period.for_year(report.year)
+    at = report.figures_at
+    if at is not None and at.date() <= period.end:
+        issues.append(
+            Issue(WARNING, f"数据提取于 {at.date().isoformat()}，{report.year}年尚未结束，年底后请更新数据")
+        )
+    definitions = definitions_for_year(report.year, sorted(used))
+    current = {
+        v.code: v
+        for v in metric_values(actor=actor, unit=report.unit, period=period, definitions=definitions)
+    }
+    for code in sorted(used):
+        figure, now = figures.get(code), current.get(code)
+        if figure is None or now is None:
+            continue
+        if (
+            now.version != figure.version
+            or _same(now.value, figure.value) is False
+            or Decimal(now.numerator) != figure.numerator
+            or now.denominator != figure.denominator
+        ):
+            issues.append(
+                Issue(
+                    WARNING,
+                    f"“{figure.name}”与台账不一致：报告中为 {figure.display}，台账现为 "
+                    f"{now.display}（请更新数据）",
+                )
+            )
+    latest = _latest_change(report.unit, period, definitions)
+    if at is not None and latest is not None and latest > at:
+        when = latest.astimezone(at.tzinfo).strftime("%Y-%m-%d %H:%M")
+        issues.append(Issue(WARNING, f"台账在数据提取后有更新（最近一次 {when}），请核对或更新数据"))
+    return issues
+
+
+def _same(a: Decimal | None, b: Decimal | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return Decimal(a) == Decimal(b)
+
+
+def _latest_change(
+    unit: OrgUnit, period: Period, definitions: Sequence[MetricDefinition]
+) -> dt.datetime | None:
+    """The latest ``updated_at`` of the source records the figures count (one query per
+    source model, unit field and date field; models without ``updated_at`` are skipped)."""
+    conditions: dict[tuple[str, str], Q] = {}
+    for d in definitions:
+        model = engine.source_model(d.source)
+        if not any(f.name == "updated_at" for f in model._meta.get_fields()):
+            continue
+        key = (d.source, d.unit_field)
+        cond = engine.unit_q(d, unit) & engine.period_q(d, period)
+        conditions[key] = conditions[key] | cond if key in conditions else cond
+    latest: dt.datetime | None = None
+    for (source, _), cond in conditions.items():
+        model = engine.source_model(source)
+        found = model._default_manager.filter(cond).aggregate(m=Max("updated_at"))["m"]
+        if found is not None and (latest is None or found > latest):
+            latest = found
+    return latest
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeadlineStatus:
+    label: str
+    due: dt.date
+    done_on: dt.date | None
+    basis: str
+
+    def state(self, today: dt.date) -> str:
+        """done | late | overdue | soon | open"""
+        if self.done_on is not None:
+            return "late" if self.done_on > self.due else "done"
+        if today > self.due:
+            return "overdue"
+        return "soon" if (self.due - today).days <= rules.warn_days() else "open"
+
+    def text(self, today: dt.date) -> str:
+        due = f"{self.due.month}月{self.due.day}日"
+        state = self.state(today)
+        if state == "done":
+            return f"已于 {self.done_on} {self.label}（期限 {due}）"
+        if state == "late":
+            days = (self.done_on - self.due).days if self.done_on else 0
+            return f"{self.done_on} {self.label}，逾期 {days} 天（期限 {due}）"
+        if state == "overdue":
+            return f"尚未{self.label}，已逾期 {(today - self.due).days} 天（期限 {due}）"
+        return f"尚未{self.label}，距期限 {due} 还有 {(self.due - today).days} 天"
+
+
+def deadline_status(unit: OrgUnit, year: int, report: AnnualReport | None) -> list[DeadlineStatus]:
+    found = rules.deadlines(unit, year)
+    return [
+        DeadlineStatus("报送", found.submit_due, report and report.submitted_on, found.submit_basis),
+        DeadlineStatus(
+            "公开", found.publish_due, report and report.published_on, found.publish_basis
+        ),
+    ]
+
+
+# --- the 依法治办's overview --------------------------------------------------------------------
+@dataclass(frozen=True)
+class OverviewRow:
+    unit: OrgUnit
+    report: AnnualReport | None
+    submit: DeadlineStatus
+    publish: DeadlineStatus
+
+
+def overview(*, actor: Actor, year: int) -> list[OverviewRow]:
+    """Every unit in the actor's subtree that must report on ``year``, with its report (if any)
+    and where it stands against the deadlines. Two queries, whatever the number of units."""
+    units = list(
+        visible_to(OrgUnit.objects.active(), actor)
+        .filter(kind__in=rules.reporting_kinds())
+        .order_by("path")
+    )
+    reports = {
+        r.unit_id: r
+        for r in AnnualReport.objects.filter(unit__in=[u.pk for u in units], year=year).only(
+            "pk", "unit_id", "year", "state", "submitted_on", "published_on", "title"
+        )
+    }
+    rows = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        submit, publish = deadline_status(unit, year, report)
+        rows.append(OverviewRow(unit, report, submit, publish))
+    return rows
+
+
+# --- the public portal --------------------------------------------------------------------------
+def published_reports(*, year: int | None = None, search: str = "") -> models.QuerySet[AnnualReport]:
+    qs = AnnualReport.objects.filter(state=ReportState.PUBLISHED).select_related("unit")
+    if year:
+        qs = qs.filter(year=year)
+    if search.strip():
+        qs = qs.filter(Q(unit__name__contains=search.strip()) | Q(title__contains=search.strip()))
+    return qs.order_by("-year", "unit__path")
+
+
+def published_years() -> list[int]:
+    return list(
+        AnnualReport.objects.filter(state=ReportState.PUBLISHED)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )

@@ -1,0 +1,288 @@
+"""Annual-report screens: list and start a draft, the report (preview with figure provenance,
+completeness check, deadlines, the workflow's next step), editing the five parts, the .docx,
+and the 依法治办's overview. Thin: reads through ``selectors``, writes through ``services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fazhi.core.registers import actor_of
+from fazhi.core.selectors import history_of
+from fazhi.orgs.models import OrgUnit
+from fazhi.orgs.roles import Cap
+from fazhi.orgs.scoping import get_visible_or_404, visible_to
+from fazhi.reports import rules, selectors, services
+from fazhi.reports.docx import render_docx
+from fazhi.reports.html import html_blocks
+from fazhi.reports.models import PART_NUMBERS, AnnualReport, ReportState
+
+
+def _year(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and 2000 <= int(text) <= 2100 else default
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    today = timezone.localdate()
+    reports = list(selectors.reports_for(actor).order_by("-year", "unit__path")[:500])
+    units = (
+        list(
+            visible_to(OrgUnit.objects.active(), actor)
+            .filter(kind__in=rules.reporting_kinds())
+            .order_by("path")[:1000]
+        )
+        if actor.can(Cap.EDIT_RECORDS)
+        else []
+    )
+    context = {
+        "title": "法治政府建设年度报告",
+        "reports": reports,
+        "units": units,
+        "default_year": today.year - 1,
+        "years": list(range(today.year, today.year - 6, -1)),
+        "can_overview": actor.can(Cap.COORDINATE),
+    }
+    return render(request, "reports/list.html", context)
+
+
+@login_required
+@require_POST
+def report_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.EDIT_RECORDS)
+    unit = get_visible_or_404(OrgUnit.objects.all(), actor, pk=request.POST.get("unit") or 0)
+    year = _year(request.POST.get("year"), 0)
+    try:
+        report = services.report_create(actor=actor, unit=unit, year=year)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return HttpResponseRedirect(reverse("reports:list"))
+    messages.success(request, "已从台账和工作计划生成草稿，请补充【请填写】处的内容")
+    return HttpResponseRedirect(report.get_absolute_url())
+
+
+def _report_or_404(request: HttpRequest, pk: int) -> AnnualReport:
+    return get_visible_or_404(AnnualReport.objects.select_related("unit"), actor_of(request), pk=pk)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    report = _report_or_404(request, pk)
+    today = timezone.localdate()
+    parts, figures = selectors.parts_of(report), selectors.figures_of(report)
+    issues = selectors.report_issues(actor=actor, report=report)
+    recipients, copy_to = rules.recipients(report.unit)
+    context = {
+        "title": report.title,
+        "report": report,
+        "blocks": html_blocks(report, parts, figures, links=True),
+        "figures": figures,
+        "errors": [i for i in issues if i.is_error],
+        "warnings": [i for i in issues if not i.is_error],
+        "deadlines": [
+            (d, d.state(today), d.text(today))
+            for d in selectors.deadline_status(report.unit, report.year, report)
+        ],
+        "steps": [s for s in ReportState if s != ReportState.PUBLISHED],
+        "step_index": list(ReportState).index(ReportState(report.state)),
+        "can_edit": services.may_edit(actor, report),
+        "can_review": services.may_review(actor, report),
+        "can_record": services.may_record(actor, report),
+        "today": today,
+        "default_meeting": rules.meeting(report.unit),
+        "default_recipients": "\n".join(report.recipients or recipients),
+        "default_copy_to": "\n".join(report.copy_to or copy_to),
+        "part_numbers": PART_NUMBERS,
+        "history": history_of("reports.annualreport", str(report.pk)),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.EDIT_RECORDS)
+    report = _report_or_404(request, pk)
+    if not services.may_edit(actor, report):
+        messages.error(request, "报告已提交审查，不能再修改；如需修改，请由审查或审议环节退回")
+        return HttpResponseRedirect(report.get_absolute_url())
+    parts = selectors.parts_of(report)
+    error = ""
+    if request.method == "POST":
+        data = request.POST
+        try:
+            services.report_edit(
+                actor=actor,
+                report=report,
+                revision=int(data.get("revision") or 0),
+                title=data.get("title", ""),
+                preamble=data.get("preamble", ""),
+                bodies={p.number: data.get(f"part{p.number}", p.body) for p in parts},
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, "已保存")
+            if data.get("then") == "stay":
+                return HttpResponseRedirect(reverse("reports:edit", args=[report.pk]))
+            return HttpResponseRedirect(report.get_absolute_url())
+        for p in parts:
+            p.body = data.get(f"part{p.number}", p.body)
+        report.title, report.preamble = data.get("title", ""), data.get("preamble", "")
+    context = {
+        "title": f"编辑：{report.title}",
+        "report": report,
+        "parts": parts,
+        "figures": selectors.figures_of(report),
+        "error": error,
+    }
+    return render(request, "reports/edit.html", context, status=400 if error else 200)
+
+
+def _date(text: str | None, field: str, label: str) -> dt.date | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError({field: f"{label}格式不对，应为 2026-03-20 这样的日期"}) from None
+
+
+def _lines(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").replace("；", "\n").replace("、", "\n").splitlines()]
+
+
+@login_required
+@require_POST
+def report_act(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    report = _report_or_404(request, pk)
+    data, action = request.POST, request.POST.get("action", "")
+    done = ""
+    try:
+        if action == "refresh":
+            parts = [int(n) for n in data.getlist("parts") if n.isdigit()]
+            services.report_refresh(actor=actor, report=report, parts=parts)
+            done = "已更新数据" + ("并重新生成所选部分" if parts else "")
+        elif action == "send_review":
+            services.report_send_to_review(actor=actor, report=report)
+            done = "已提交保密审查"
+        elif action in ("secrecy_pass", "secrecy_return"):
+            services.report_secrecy_review(
+                actor=actor,
+                report=report,
+                approve=action == "secrecy_pass",
+                reviewer=data.get("reviewer", ""),
+                reviewed_on=_date(data.get("reviewed_on"), "reviewed_on", "保密审查日期"),
+                opinion=data.get("opinion", ""),
+            )
+            done = "保密审查已通过" if action == "secrecy_pass" else "已退回修改"
+        elif action in ("deliberate_pass", "deliberate_return"):
+            services.report_deliberate(
+                actor=actor,
+                report=report,
+                approve=action == "deliberate_pass",
+                meeting=data.get("meeting", ""),
+                meeting_on=_date(data.get("meeting_on"), "meeting_on", "审议日期"),
+                reason=data.get("reason", ""),
+            )
+            done = "已登记审议通过" if action == "deliberate_pass" else "已退回修改"
+        elif action == "submit":
+            services.report_submit(
+                actor=actor,
+                report=report,
+                submitted_on=_date(data.get("submitted_on"), "submitted_on", "报送日期"),
+                recipients=_lines(data.get("recipients")),
+                copy_to=_lines(data.get("copy_to")),
+            )
+            done = "已登记报送"
+        elif action == "publish":
+            services.report_publish(
+                actor=actor,
+                report=report,
+                published_on=_date(data.get("published_on"), "published_on", "公开日期"),
+                url=data.get("url", ""),
+            )
+            done = "已登记公开，报告已在门户网站发布"
+        else:
+            raise ValidationError("未知的操作")
+        messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "无权执行此操作")
+    return HttpResponseRedirect(report.get_absolute_url())
+
+
+def docx_response(report: AnnualReport) -> HttpResponse:
+    data = render_docx(selectors.document_for(report))
+    response = HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = f"{report.title}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    actor_of(request).require(Cap.VIEW_RECORDS)
+    return docx_response(_report_or_404(request, pk))
+
+
+@login_required
+def report_overview(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    actor.require(Cap.COORDINATE)
+    today = timezone.localdate()
+    year = _year(request.GET.get("year"), today.year - 1)
+    rows = selectors.overview(actor=actor, year=year)
+    show = request.GET.get("show", "")
+    states = {
+        "unsubmitted": lambda r: r.submit.done_on is None,
+        "unpublished": lambda r: r.publish.done_on is None,
+        "late": lambda r: r.submit.state(today) in ("late", "overdue")
+        or r.publish.state(today) in ("late", "overdue"),
+    }
+    table: list[dict[str, Any]] = []
+    counts = dict.fromkeys(states, 0)
+    for row in rows:
+        for key, test in states.items():
+            counts[key] += bool(test(row))
+        if show in states and not states[show](row):
+            continue
+        table.append(
+            {
+                "row": row,
+                "submit": (row.submit.state(today), row.submit.text(today)),
+                "publish": (row.publish.state(today), row.publish.text(today)),
+            }
+        )
+    context = {
+        "title": f"{year}年度法治政府建设年度报告报送和公开情况",
+        "year": year,
+        "years": list(range(today.year, today.year - 6, -1)),
+        "table": table,
+        "total": len(rows),
+        "counts": counts,
+        "show": show,
+        "today": today,
+    }
+    return render(request, "reports/overview.html", context)
