@@ -5,10 +5,11 @@ The layout follows GB/T 9704-2012 《党政机关公文格式》 as far as a pla
 
 * A4 (210 mm × 297 mm). Margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, which
   leaves the 版心 of 156 mm × 225 mm the standard asks for.
-* 每面 22 行、每行 28 字 of 3号 (16 pt) text. Word expresses this with a document grid
-  (``w:docGrid w:type="linesAndChars"``), see :data:`LAYOUT` for how its numbers are derived;
-  every paragraph also uses *exact* line spacing of one grid line, so the 22 lines hold in any
-  program that ignores the grid (LibreOffice snaps lines but not characters).
+* 每面 22 行、每行 28 字 of 3号 (16 pt) text. The section declares it as a document grid
+  (``w:docGrid w:type="linesAndChars"``, what Word's 页面设置 shows), but the lines and
+  characters are fixed without relying on grid snapping, which renderers disagree on: every
+  paragraph has *exact* line spacing of one grid line (28.95 pt) and 3号 text is 紧缩 0.5 pt
+  so exactly 28 characters fit a line. See :class:`Layout` for the numbers and why.
 * Title 2号 (22 pt) 方正小标宋简体, centred, followed by one blank line; the optional subtitle
   in 3号 楷体_GB2312, centred. Body 3号 仿宋_GB2312, justified, first line indented two
   characters. Headings: level 1 黑体, level 2 楷体_GB2312, level 3 仿宋_GB2312 bold, all 3号
@@ -83,6 +84,15 @@ class Layout:
     * character pitch: 8845 / 28 = 315.9 twips = 15.795 pt. ``w:charSpace`` is the difference
       from the Normal font size (16 pt) in 1/4096 pt: (15.795 − 16) × 4096 = −841.3, rounded
       down to −842 so that 28 characters still fit (−841 overflows by 0.01 pt).
+    * character spacing: a grid cell (15.79 pt) is narrower than a 3号 character (16 pt).
+      Word squeezes one character into one cell, but LibreOffice gives such a character two
+      cells (14 per line) and without the grid a 16 pt character only fits 27 times. So every
+      paragraph opts out of grid snapping (``w:snapToGrid w:val="0"``; the title needs that
+      anyway, 2号 characters would take two cells each) and 3号 text is set 紧缩 0.5 pt
+      (``w:spacing w:val="-10"``): 28 × 15.5 pt = 434 pt fits the 442.25 pt line and
+      29 × 15.5 pt = 449.5 pt does not, with margin for rounding either way. Justification
+      then spreads every full line over the whole 版心, so the pitch is the grid's 15.79 pt.
+      The grid stays in the file: Word's and WPS's 页面设置 show 每行 28 字、每页 22 行.
     """
 
     page_width: int = 11906
@@ -99,6 +109,8 @@ class Layout:
     chars_per_line: int = 28
     line_pitch: int = 579
     char_space: int = -842
+    #: 紧缩 0.5 pt (twips) on 3号 text, see the class docstring.
+    body_tracking: int = -10
     title_pt: int = 22
     body_pt: int = 16
     page_number_pt: int = 14
@@ -150,16 +162,19 @@ class _Face:
     latin: str
     size_pt: float
     bold: bool = False
+    #: ``w:spacing`` (character spacing) in twips; negative is 紧缩.
+    tracking: int = 0
 
 
+_TRACKING = LAYOUT.body_tracking
 _TITLE = _Face(TITLE_FONT, TITLE_FONT, LAYOUT.title_pt)
-_SUBTITLE = _Face(KAI_FONT, LATIN_FONT, LAYOUT.body_pt)
-_BODY = _Face(BODY_FONT, LATIN_FONT, LAYOUT.body_pt)
+_SUBTITLE = _Face(KAI_FONT, LATIN_FONT, LAYOUT.body_pt, tracking=_TRACKING)
+_BODY = _Face(BODY_FONT, LATIN_FONT, LAYOUT.body_pt, tracking=_TRACKING)
 _PAGE_NUMBER = _Face(SONG_FONT, SONG_FONT, LAYOUT.page_number_pt)
 _HEADINGS: Final[dict[int, _Face]] = {
-    HEADING_1: _Face(HEI_FONT, HEI_FONT, LAYOUT.body_pt),
-    HEADING_2: _Face(KAI_FONT, LATIN_FONT, LAYOUT.body_pt),
-    HEADING_3: _Face(BODY_FONT, LATIN_FONT, LAYOUT.body_pt, bold=True),
+    HEADING_1: _Face(HEI_FONT, HEI_FONT, LAYOUT.body_pt, tracking=_TRACKING),
+    HEADING_2: _Face(KAI_FONT, LATIN_FONT, LAYOUT.body_pt, tracking=_TRACKING),
+    HEADING_3: _Face(BODY_FONT, LATIN_FONT, LAYOUT.body_pt, bold=True, tracking=_TRACKING),
 }
 #: Block level → python-docx style name.
 _STYLE_FOR_LEVEL: Final[dict[int, str]] = {
@@ -240,6 +255,7 @@ def _r_pr(face: _Face, *, black: bool = True) -> str:
         f'w:eastAsia="{face.east_asia}" w:cs="{face.latin}"/>'
         f"{bold}"
         + ('<w:color w:val="000000"/>' if black else "")
+        + (f'<w:spacing w:val="{face.tracking}"/>' if face.tracking else "")
         + f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
     )
 
@@ -249,7 +265,7 @@ def _p_pr(*, align: str, indent_chars: int, outline: int | None = None, keep: bo
     indent = LAYOUT.chars(indent_chars)
     return (
         ("<w:keepNext/>" if keep else "")
-        + '<w:widowControl w:val="0"/>'
+        + '<w:widowControl w:val="0"/><w:snapToGrid w:val="0"/>'
         + f'<w:spacing w:before="0" w:after="0" w:line="{LAYOUT.line_pitch}" w:lineRule="exact"/>'
         + f'<w:ind w:firstLine="{indent}" w:firstLineChars="{indent_chars * 100}"/>'
         + f'<w:jc w:val="{align}"/>'
@@ -293,7 +309,8 @@ def _set_up_styles(word: WordDocument) -> None:
             _r_pr(face),
         )
     footer_p_pr = (
-        '<w:widowControl w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" '
+        '<w:widowControl w:val="0"/><w:snapToGrid w:val="0"/>'
+        '<w:spacing w:before="0" w:after="0" w:line="240" '
         'w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
     )
     _restyle(styles["Footer"], footer_p_pr, _r_pr(_PAGE_NUMBER))

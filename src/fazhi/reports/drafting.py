@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from fazhi.plans.models import (
     TaskKind,
 )
 from fazhi.reports import rules
-from fazhi.reports.tokens import token
+from fazhi.reports.tokens import codes_in, token
 
 PART_NUMBERS = (1, 2, 3, 4, 5)
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -212,10 +213,15 @@ def _sentence(spec: Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> st
 
 
 def _has_values(clause: str, by_code: Mapping[str, DraftFigure]) -> bool:
-    from fazhi.reports.tokens import codes_in
-
-    codes = codes_in(clause)
-    return all(c in by_code and by_code[c].value is not None for c in codes)
+    """A clause is kept when each of its figures has a value, and a count is not zero (a rate
+    of 0.0% is said; "不予受理0件" is not)."""
+    for code in codes_in(clause):
+        figure = by_code.get(code)
+        if figure is None or figure.value is None:
+            return False
+        if figure.value == 0 and figure.display_unit != "%":
+            return False
+    return True
 
 
 def _part1(
@@ -276,24 +282,31 @@ def missed_targets(
     a metric (rules ``targets``) whose value missed it."""
     missed: list[tuple[dict[str, Any], DraftFigure]] = []
     seen: set[tuple[str, str]] = set()
-    targets = Task.objects.filter(plan__unit=unit, plan__year=year).values_list(
-        "targets", flat=True
-    )
-    for target_list in targets:
+    tasks = Task.objects.filter(plan__unit=unit, plan__year=year).values_list("text", "targets")
+    for text, target_list in tasks:
         for target in target_list or []:
-            code = _target_code(str(target.get("text", "")))
+            said = str(target.get("text", ""))
+            code = _target_code(_sentence_of(text, said))
             figure = by_code.get(code or "")
             check = _OPS.get(str(target.get("op")))
             if figure is None or figure.value is None or check is None:
                 continue
-            if figure.display_unit != target.get("unit") and target.get("unit") not in ("%", "％"):
+            if figure.display_unit != str(target.get("unit", "")).replace("％", "%"):
                 continue
-            key = (figure.code, str(target.get("text")))
+            key = (figure.code, said)
             if key in seen or check(figure.value, Decimal(str(target.get("value")))):
                 continue
             seen.add(key)
-            missed.append((target, figure))
+            missed.append(({**target, "text": _sentence_of(text, said)}, figure))
     return missed
+
+
+def _sentence_of(text: str, part: str) -> str:
+    """The clause of ``text`` (between 。；，) that contains ``part``."""
+    for clause in re.split(r"[。；;，,]", text):
+        if part and part in clause:
+            return clause.strip()
+    return part
 
 
 def _target_code(text: str) -> str | None:

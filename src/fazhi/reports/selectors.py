@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from fazhi.metrics import engine
 from fazhi.metrics.models import MetricDefinition
@@ -109,9 +110,9 @@ def _stale(
     issues: list[Issue] = []
     period = Period.for_year(report.year)
     at = report.figures_at
-    if at is not None and at.date() <= period.end:
+    if at is not None and timezone.localdate(at) <= period.end:
         issues.append(
-            Issue(WARNING, f"数据提取于 {at.date().isoformat()}，{report.year}年尚未结束，年底后请更新数据")
+            Issue(WARNING, f"数据提取于 {timezone.localdate(at).isoformat()}，{report.year}年尚未结束，年底后请更新数据")
         )
     definitions = definitions_for_year(report.year, sorted(used))
     current = {
@@ -122,12 +123,7 @@ def _stale(
         figure, now = figures.get(code), current.get(code)
         if figure is None or now is None:
             continue
-        if (
-            now.version != figure.version
-            or _same(now.value, figure.value) is False
-            or Decimal(now.numerator) != figure.numerator
-            or now.denominator != figure.denominator
-        ):
+        if now.version != figure.version or not _same(now.value, figure.value):
             issues.append(
                 Issue(
                     WARNING,
@@ -137,7 +133,7 @@ def _stale(
             )
     latest = _latest_change(report.unit, period, definitions)
     if at is not None and latest is not None and latest > at:
-        when = latest.astimezone(at.tzinfo).strftime("%Y-%m-%d %H:%M")
+        when = timezone.localtime(latest).strftime("%Y-%m-%d %H:%M")
         issues.append(Issue(WARNING, f"台账在数据提取后有更新（最近一次 {when}），请核对或更新数据"))
     return issues
 
