@@ -139,7 +139,12 @@ def test_whole_workflow(data: Data, frozen: Any) -> None:
         "report.submit",
         "report.publish",
     ]
-    assert RecordEvent.objects.filter(object_id=str(report.pk)).count() == 7
+    assert (
+        RecordEvent.objects.filter(
+            object_type="reports.annualreport", object_id=str(report.pk)
+        ).count()
+        == 7
+    )
     with pytest.raises(ValidationError, match="当前状态为“已公开”"):
         report_publish(actor=coordinator, report=report, published_on=D(2026, 2, 10), url="")
 
@@ -240,9 +245,9 @@ def test_check_flags_empty_parts_unknown_figures_and_stale_data(data: Data, froz
     assert "“收案数”与台账不一致" in " ".join(found)
     assert any(m.startswith("台账在数据提取后有更新（最近一次 2026-02-12 10:00）") for m in found)
     with time_machine.travel(at(D(2026, 2, 12)), tick=False):
-        report_refresh(actor=coordinator, report=report)
+        report = report_refresh(actor=coordinator, report=report)
         found = messages(report, county)
-    assert not any("不一致" in m or "有更新" in m for m in found)
+    assert not any("不一致" in m or "有更新" in m for m in found), found
     assert report.figures.get(code="reconsideration.received").display == "6件"
 
 
