@@ -298,7 +298,7 @@ def test_who_may_review_and_record(data: Data, frozen: Any) -> None:
     report = report_create(actor=county.actor("dept_clerk"), unit=county.dept, year=2025)
     fill_prompts(county, report, "dept_clerk")
     report = report_send_to_review(actor=county.actor("dept_clerk"), report=report)
-    review = dict(approve=True, reviewer="保密员", reviewed_on=D(2026, 2, 10), opinion="")
+    review = {"approve": True, "reviewer": "保密员", "reviewed_on": D(2026, 2, 10), "opinion": ""}
     for persona in ("dept_clerk", "reviewer_a", "leader"):
         with pytest.raises(PermissionDenied):
             report_secrecy_review(actor=county.actor(persona), report=report, **review)

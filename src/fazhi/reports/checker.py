@@ -2,8 +2,9 @@
 
 :func:`check_text` finds, in plain text:
 
-- the five parts the 《法治政府建设与责任落实督察工作规定》 requires (主要举措和成效, 存在的不足和原因,
-  第一责任人职责情况, 下一年度主要安排, 其他需要报告的情况), whatever their order and wording;
+- the five parts the 《法治政府建设与责任落实督察工作规定》 requires (主要举措和成效,
+  存在的不足和原因, 第一责任人职责情况, 下一年度主要安排, 其他需要报告的情况), whatever their
+  order and wording;
 - the year the report covers;
 - every figure written with Arabic digits and a unit (``156件``, ``98.5%``, ``1.2万元``,
   ``3000余人``), each with its clause, line and part, and, where the wording says so, the
@@ -35,17 +36,32 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%
 _CLAUSE_ENDS = frozenset("，。；：,;:！？!?")
 _SENTENCE_ENDS = frozenset("。！？!?")
 #: Words before a number that make it approximate (longest first), and words after it.
-_APPROX_BEFORE = ("超过", "将近", "接近", "多达", "约", "近", "超", "逾")
+_APPROX_BEFORE = (
+    "超过",
+    "将近",
+    "接近",
+    "多达",
+    "至少",
+    "不少于",
+    "不低于",
+    "约",
+    "近",
+    "超",
+    "逾",
+)
 _APPROX_AFTER = ("以上", "左右", "多")
 #: A heading's text is cut at the first of these; longer headings are body text.
 _HEADING_CUT = re.compile(r"[。：:；;！？!?]")
 _MAX_HEADING = 60
 _MAX_BARE_HEADING = 20
+#: A figure's phrase is its clause, cut to this many characters around it when longer.
+_MAX_PHRASE = 120
 _LEVEL_1 = re.compile(
     r"^(?:第(?P<part>[一二三四五六七八九十]{1,3})部分\s*[、.．:：]?"
     r"|(?P<n>[一二三四五六七八九十]{1,3})\s*[、.．])\s*"
 )
 _LEVEL_2 = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]\s*")
+_LEADING_YEAR = re.compile(r"^[\s\d年度]*")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 #: A year that is not the start of a date (2024年1月25日 is when the report was signed).
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
@@ -121,8 +137,8 @@ class CheckResult:
     """What :func:`check_text` found: ``parts`` has five entries, in the order 1–5."""
 
     year: int | None
-    parts: tuple[PartResult, ...]
-    figures: tuple[Figure, ...]
+    parts: list[PartResult]
+    figures: list[Figure]
 
     @property
     def missing_parts(self) -> list[int]:
@@ -164,7 +180,9 @@ class CheckResult:
         missing = self.missing_parts
         head = f"法定内容：五项中已有{5 - len(missing)}项"
         if missing:
-            head += "，缺少" + "、".join(_part_label(n) for n in missing)
+            head += "，缺少" + "、".join(
+                f"{_part_label(p.number)}（{p.name}）" for p in self.parts if not p.found
+            )
         lines.append(head)
         for p in self.parts:
             label = f"{NUMERALS[p.number - 1]}、{p.name}"
@@ -218,12 +236,15 @@ class _MetricRule:
     sentence_any: tuple[str, ...]
     sentence_none: tuple[str, ...]
 
-    def matches(self, unit: str, segment: str, sentence: str, topic: str | None) -> bool:
+    def matches(self, unit: str, segment: str, sentence: frozenset[str], topic: str | None) -> bool:
+        """``sentence``: which of the rules' sentence words the figure's sentence contains."""
         return (
             unit in self.units
             and (self.topic is None or self.topic == topic)
             and _words_match(segment, self.all, self.any, self.none)
-            and _words_match(sentence, self.sentence_all, self.sentence_any, self.sentence_none)
+            and all(w in sentence for w in self.sentence_all)
+            and (not self.sentence_any or any(w in sentence for w in self.sentence_any))
+            and not any(w in sentence for w in self.sentence_none)
         )
 
 
@@ -242,6 +263,10 @@ class _Patterns:
     parts: tuple[_PartRule, ...]
     topics: tuple[tuple[str, tuple[str, ...]], ...]
     metrics: tuple[_MetricRule, ...]
+    #: The metric rules for each unit, in order.
+    metrics_by_unit: dict[str, tuple[_MetricRule, ...]]
+    #: Every word of the metric rules' sentence_all/any/none.
+    sentence_words: tuple[str, ...]
     #: unit → the words that start with it and are not a unit (市 → 市民, 市场 …).
     not_units: dict[str, tuple[str, ...]]
     figure: re.Pattern[str]
@@ -304,6 +329,14 @@ def patterns() -> _Patterns:
         parts=parts,
         topics=topics,
         metrics=tuple(metrics),
+        metrics_by_unit={
+            u: tuple(m for m in metrics if u in m.units) for m0 in metrics for u in m0.units
+        },
+        sentence_words=tuple(
+            dict.fromkeys(
+                w for m in metrics for w in (*m.sentence_all, *m.sentence_any, *m.sentence_none)
+            )
+        ),
         not_units={
             u: tuple(w for w in not_units if w.startswith(u) and w != u)
             for u in units
@@ -344,11 +377,9 @@ def _classify(text: str, year: int | None) -> tuple[int, ...]:
     two, e.g. 存在的问题和下一步打算); 4 for a heading on the next year; else 1 by its keywords;
     else 4 by its weak keywords (工作计划 …)."""
     rules = {p.number: p for p in patterns().parts}
-    bare = re.sub(r"^[\s\d年度]*", "", text).strip(" 。：:")
+    bare = _LEADING_YEAR.sub("", text).strip(" 。：:")
     found = tuple(
-        n
-        for n in (2, 3, 4, 5)
-        if any(w in text for w in rules[n].any) or bare in rules[n].exact
+        n for n in (2, 3, 4, 5) if any(w in text for w in rules[n].any) or bare in rules[n].exact
     )
     if found:
         return found
@@ -461,15 +492,15 @@ def _structure(lines: list[str], year: int | None) -> _Structure:
         line_parts.append(inner if inner is not None else current)
     results: list[PartResult] = []
     for n in PART_NUMBERS:
-        h = top.get(n) or sub.get(n)
+        where = top.get(n) or sub.get(n)
         results.append(
             PartResult(
                 number=n,
                 name=rules[n].name,
-                found=h is not None,
-                heading=h.text if h else None,
-                line=h.line if h else None,
-                level=h.level if h else None,
+                found=where is not None,
+                heading=where.text if where else None,
+                line=where.line if where else None,
+                level=where.level if where else None,
             )
         )
     return _Structure(tuple(results), tuple(line_parts))
@@ -523,8 +554,11 @@ def _raw_figures(line: str) -> list[_Raw]:
             continue
         if unit and line.startswith(pats.not_units.get(unit, ()), m.start("unit")):
             continue
-        approx = bool(m.group("a1") or m.group("a2"))
-        approx = approx or before.endswith(_APPROX_BEFORE) or line.startswith(_APPROX_AFTER, m.end())
+        approx = (
+            bool(m.group("a1") or m.group("a2"))
+            or before.endswith(_APPROX_BEFORE)
+            or line.startswith(_APPROX_AFTER, m.end())
+        )
         value = m.group("num")
         found.append(
             _Raw(start, m.end(), value, Decimal(value.replace(",", "")), mag + unit, approx)
@@ -541,22 +575,48 @@ def _bounds(ends: list[int], start: int, end: int, length: int) -> tuple[int, in
     return left, right
 
 
-def _topic(text: str) -> str | None:
-    """The topic whose keyword occurs last in ``text`` (the nearest before the figure)."""
-    best: tuple[int, str] | None = None
+_Occurrence = tuple[int, int, str]  # (start, end, topic)
+
+
+def _topic_occurrences(line: str) -> list[_Occurrence]:
+    """Every topic keyword in ``line``, by start offset."""
+    found: list[_Occurrence] = []
     for name, words in patterns().topics:
         for w in words:
-            at = text.rfind(w)
-            if at >= 0 and (best is None or at > best[0]):
-                best = (at, name)
-    return best[1] if best else None
+            at = line.find(w)
+            while at >= 0:
+                found.append((at, at + len(w), name))
+                at = line.find(w, at + 1)
+    found.sort()
+    return found
 
 
-def _metric(unit: str, segment: str, sentence: str, topic: str | None) -> str | None:
-    for rule in patterns().metrics:
+def _topic(occurrences: list[_Occurrence], starts: list[int], lo: int, hi: int) -> str | None:
+    """The topic of the keyword that starts last within ``[lo, hi)`` (the nearest before the
+    figure in its sentence)."""
+    i = bisect.bisect_left(starts, hi) - 1
+    while i >= 0 and occurrences[i][0] >= lo:
+        if occurrences[i][1] <= hi:
+            return occurrences[i][2]
+        i -= 1
+    return None
+
+
+def _metric(unit: str, segment: str, sentence: frozenset[str], topic: str | None) -> str | None:
+    for rule in patterns().metrics_by_unit.get(unit, ()):
         if rule.matches(unit, segment, sentence, topic):
             return rule.code
     return None
+
+
+def _phrase(line: str, start: int, end: int, figure_start: int, figure_end: int) -> str:
+    """The clause ``line[start:end]``; a very long one is cut to the words around the figure."""
+    if end - start > _MAX_PHRASE:
+        half = _MAX_PHRASE // 2
+        left, right = max(start, figure_start - half), min(end, figure_end + half)
+        cut = line[left:right].strip()
+        return ("…" if left > start else "") + cut + ("…" if right < end else "")
+    return line[start:end].strip()
 
 
 def _line_figures(raw_line: str, number: int, part: int | None) -> list[Figure]:
@@ -566,6 +626,10 @@ def _line_figures(raw_line: str, number: int, part: int | None) -> list[Figure]:
         return []
     clause_ends = [i for i, c in enumerate(line) if c in _CLAUSE_ENDS]
     sentence_ends = [i for i, c in enumerate(line) if c in _SENTENCE_ENDS]
+    occurrences = _topic_occurrences(line)
+    starts = [o[0] for o in occurrences]
+    sentence_words = patterns().sentence_words
+    present: dict[tuple[int, int], frozenset[str]] = {}
     spans = [_bounds(clause_ends, r.start, r.end, len(line)) for r in raws]
     figures: list[Figure] = []
     for k, (r, (c_start, c_end)) in enumerate(zip(raws, spans, strict=True)):
@@ -574,19 +638,21 @@ def _line_figures(raw_line: str, number: int, part: int | None) -> list[Figure]:
         seg_start = raws[k - 1].end if k > 0 and spans[k - 1] == (c_start, c_end) else c_start
         last_in_clause = k + 1 == len(raws) or spans[k + 1] != (c_start, c_end)
         seg_end = c_end if last_in_clause else r.end
-        s_start, s_end = _bounds(sentence_ends, r.start, r.end, len(line))
-        segment = line[seg_start:seg_end]
-        topic = _topic(line[s_start:seg_end])
+        sentence = _bounds(sentence_ends, r.start, r.end, len(line))
+        if sentence not in present:
+            text = line[sentence[0] : sentence[1]]
+            present[sentence] = frozenset(w for w in sentence_words if w in text)
+        topic = _topic(occurrences, starts, sentence[0], seg_end)
         figures.append(
             Figure(
                 value=r.value,
                 number=r.number,
                 unit=r.unit,
                 approx=r.approx,
-                phrase=raw_line[c_start:c_end].strip(),
+                phrase=_phrase(raw_line, c_start, c_end, r.start, r.end),
                 line=number,
                 part=part,
-                metric_code=_metric(r.unit, segment, line[s_start:s_end], topic),
+                metric_code=_metric(r.unit, line[seg_start:seg_end], present[sentence], topic),
             )
         )
     return figures
@@ -606,4 +672,4 @@ def check_text(text: str) -> CheckResult:
     figures: list[Figure] = []
     for i, line in enumerate(lines, start=1):
         figures.extend(_line_figures(line, i, structure.line_parts[i]))
-    return CheckResult(year=year, parts=structure.parts, figures=tuple(figures))
+    return CheckResult(year=year, parts=list(structure.parts), figures=figures)

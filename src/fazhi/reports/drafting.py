@@ -332,8 +332,10 @@ def _part2(
         listed = [f"{title}（{'、'.join(units)}）" for title, units in list(by_task.items())[:10]]
         lines.append(
             f"1.部分任务未按期完成。{year}年工作任务分工中，逾期未完成{len(overdue)}项、"
-            f"逾期完成{len(late) - len(overdue)}项，涉及：" + "；".join(listed)
-            + ("等" if len(by_task) > 10 else "") + "。"
+            f"逾期完成{len(late) - len(overdue)}项，涉及："
+            + "；".join(listed)
+            + ("等" if len(by_task) > 10 else "")
+            + "。"
         )
     for n, (target, figure) in enumerate(missed, start=2 if late else 1):
         lines.append(

@@ -75,7 +75,9 @@ class Issue:
         return self.level == ERROR
 
 
-def report_issues(*, actor: Actor, report: AnnualReport, today: dt.date | None = None) -> list[Issue]:
+def report_issues(
+    *, actor: Actor, report: AnnualReport, today: dt.date | None = None
+) -> list[Issue]:
     """What stops the report being complete (errors) and what should be looked at (warnings):
     every part present and non-empty, no prompt left, no unknown figure; figures that no longer
     match the registers, figures older than the latest register change."""
@@ -112,12 +114,18 @@ def _stale(
     at = report.figures_at
     if at is not None and timezone.localdate(at) <= period.end:
         issues.append(
-            Issue(WARNING, f"数据提取于 {timezone.localdate(at).isoformat()}，{report.year}年尚未结束，年底后请更新数据")
+            Issue(
+                WARNING,
+                f"数据提取于 {timezone.localdate(at).isoformat()}，"
+                f"{report.year}年尚未结束，年底后请更新数据",
+            )
         )
     definitions = definitions_for_year(report.year, sorted(used))
     current = {
         v.code: v
-        for v in metric_values(actor=actor, unit=report.unit, period=period, definitions=definitions)
+        for v in metric_values(
+            actor=actor, unit=report.unit, period=period, definitions=definitions
+        )
     }
     for code in sorted(used):
         figure, now = figures.get(code), current.get(code)
@@ -134,7 +142,9 @@ def _stale(
     latest = _latest_change(report.unit, period, definitions)
     if at is not None and latest is not None and latest > at:
         when = timezone.localtime(latest).strftime("%Y-%m-%d %H:%M")
-        issues.append(Issue(WARNING, f"台账在数据提取后有更新（最近一次 {when}），请核对或更新数据"))
+        issues.append(
+            Issue(WARNING, f"台账在数据提取后有更新（最近一次 {when}），请核对或更新数据")
+        )
     return issues
 
 
@@ -198,9 +208,11 @@ class DeadlineStatus:
 def deadline_status(unit: OrgUnit, year: int, report: AnnualReport | None) -> list[DeadlineStatus]:
     found = rules.deadlines(unit, year)
     return [
-        DeadlineStatus("报送", found.submit_due, report and report.submitted_on, found.submit_basis),
         DeadlineStatus(
-            "公开", found.publish_due, report and report.published_on, found.publish_basis
+            "报送", found.submit_due, report.submitted_on if report else None, found.submit_basis
+        ),
+        DeadlineStatus(
+            "公开", found.publish_due, report.published_on if report else None, found.publish_basis
         ),
     ]
 
@@ -237,7 +249,9 @@ def overview(*, actor: Actor, year: int) -> list[OverviewRow]:
 
 
 # --- the public portal --------------------------------------------------------------------------
-def published_reports(*, year: int | None = None, search: str = "") -> models.QuerySet[AnnualReport]:
+def published_reports(
+    *, year: int | None = None, search: str = ""
+) -> models.QuerySet[AnnualReport]:
     qs = AnnualReport.objects.filter(state=ReportState.PUBLISHED).select_related("unit")
     if year:
         qs = qs.filter(year=year)

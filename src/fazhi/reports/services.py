@@ -67,8 +67,10 @@ def may_record(actor: Actor, report: AnnualReport) -> bool:
 
 
 def _locked(report: AnnualReport) -> AnnualReport:
-    return AnnualReport.objects.select_for_update(of=("self",)).select_related("unit").get(
-        pk=report.pk
+    return (
+        AnnualReport.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=report.pk)
     )
 
 
@@ -96,7 +98,9 @@ def _check_day(day: dt.date | None, field: str, label: str, after: dt.date | Non
         raise ValidationError({field: f"{label}不能早于上一步的日期（{after.isoformat()}）"})
 
 
-def _save_figures(report: AnnualReport, figures: Sequence[drafting.DraftFigure]) -> None:
+def _save_figures(
+    report: AnnualReport, figures: Sequence[drafting.DraftFigure], at: dt.datetime
+) -> None:
     report.figures.all().delete()
     ReportFigure.objects.bulk_create(
         ReportFigure(
@@ -111,7 +115,7 @@ def _save_figures(report: AnnualReport, figures: Sequence[drafting.DraftFigure])
             numerator=f.numerator,
             denominator=f.denominator,
             period=f.period,
-            computed_at=report.figures_at,
+            computed_at=at,
             drill_url=f.drill_url,
             order=f.order,
         )
@@ -151,7 +155,7 @@ def report_create(*, actor: Actor, unit: OrgUnit, year: int) -> AnnualReport:
         ReportPart(report=report, number=n, heading=rules.part_heading(n), body=draft.parts[n])
         for n in PART_NUMBERS
     )
-    _save_figures(report, draft.figures)
+    _save_figures(report, draft.figures, now)
     record_write(
         actor=actor,
         action="report.create",
@@ -226,7 +230,7 @@ def report_refresh(
         actor=actor, unit=report.unit, year=report.year, now=now, parts=tuple(parts)
     )
     report.figures_at = now
-    _save_figures(report, draft.figures)
+    _save_figures(report, draft.figures, now)
     for part in report.parts.filter(number__in=parts):
         part.body = draft.parts[part.number]
         part.save(update_fields=["body"])

@@ -5,6 +5,7 @@ and the 依法治办's overview. Thin: reads through ``selectors``, writes throu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -255,11 +256,13 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     year = _year(request.GET.get("year"), today.year - 1)
     rows = selectors.overview(actor=actor, year=year)
     show = request.GET.get("show", "")
-    states = {
+    states: dict[str, Callable[[selectors.OverviewRow], bool]] = {
         "unsubmitted": lambda r: r.submit.done_on is None,
         "unpublished": lambda r: r.publish.done_on is None,
-        "late": lambda r: r.submit.state(today) in ("late", "overdue")
-        or r.publish.state(today) in ("late", "overdue"),
+        "late": lambda r: (
+            r.submit.state(today) in ("late", "overdue")
+            or r.publish.state(today) in ("late", "overdue")
+        ),
     }
     table: list[dict[str, Any]] = []
     counts = dict.fromkeys(states, 0)

@@ -49,7 +49,7 @@ def read_text(path: Path) -> str:
 
         try:
             document = docx.Document(io.BytesIO(data))
-        except Exception:  # noqa: BLE001 - any unreadable file is one message
+        except Exception:
             raise UsageError(f"无法读取 Word 文件：{path}") from None
         return "\n".join(p.text for p in document.paragraphs)
     for encoding in ("utf-8-sig", "gb18030"):
