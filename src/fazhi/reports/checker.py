@@ -11,7 +11,8 @@
   platform metric it reports (``reconsideration.received`` …).
 
 Pure Python, no Django. The keyword rules are data, ``fixtures/figure_patterns.json``.
-All regular expressions are linear (literal alternations, no nested quantifiers).
+The regular expressions run in linear time: literal alternations, and the one nested
+quantifier (``_ORDINAL_LIST``) only sees the 24 characters before a number.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%
 #: Clause and sentence ends. ASCII ``,;:`` count too: many published texts use them.
 _CLAUSE_ENDS = frozenset("，。；：,;:！？!?")
 _SENTENCE_ENDS = frozenset("。！？!?")
-#: Words before a number that make it approximate (longest first), and words after it.
+#: Words before a number that make it approximate, and words after it.
 _APPROX_BEFORE = (
     "超过",
     "将近",

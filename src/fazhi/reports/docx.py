@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from typing import Final, cast
 
@@ -204,13 +205,14 @@ def render_docx(document: ReportDocument) -> bytes:
         if child.tag != qn("w:sectPr"):  # the template's empty paragraph
             body.remove(child)
 
-    heading = [word.add_paragraph(document.title, style="Title")]
+    heading = [word.add_paragraph(_xml_safe(document.title), style="Title")]
     if document.subtitle:
-        heading.append(word.add_paragraph(document.subtitle, style="Subtitle"))
+        heading.append(word.add_paragraph(_xml_safe(document.subtitle), style="Subtitle"))
     heading[-1].paragraph_format.space_after = Twips(LAYOUT.line_pitch)  # 空一行
 
     for block in document.blocks:
-        word.add_paragraph(block.text, style=_STYLE_FOR_LEVEL.get(block.level, "Normal"))
+        style = _STYLE_FOR_LEVEL.get(block.level, "Normal")
+        word.add_paragraph(_xml_safe(block.text), style=style)
 
     _add_signature(word, document)
 
@@ -314,7 +316,6 @@ def _set_up_styles(word: WordDocument) -> None:
         'w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
     )
     _restyle(styles["Footer"], footer_p_pr, _r_pr(_PAGE_NUMBER))
-    _restyle(styles["Header"], footer_p_pr, _r_pr(_PAGE_NUMBER))
 
 
 # -- settings, fonts, properties -------------------------------------------------------------
@@ -355,10 +356,10 @@ def _set_up_font_table(word: WordDocument) -> None:
 
 def _set_core_properties(word: WordDocument, document: ReportDocument) -> None:
     props = word.core_properties
-    props.title = document.title[:255]  # the core-properties limit
-    props.subject = document.subtitle[:255]
-    props.author = document.issuer[:255]
-    props.last_modified_by = document.issuer[:255]
+    props.title = _xml_safe(document.title)[:255]  # the core-properties limit
+    props.subject = _xml_safe(document.subtitle)[:255]
+    props.author = _xml_safe(document.issuer)[:255]
+    props.last_modified_by = _xml_safe(document.issuer)[:255]
     props.comments = ""
     props.keywords = ""
     props.category = ""
@@ -442,7 +443,7 @@ def _add_signature(word: WordDocument, document: ReportDocument) -> None:
     if date:
         lines.append((date, date_indent))
     for index, (text, right_chars) in enumerate(lines):
-        fmt = word.add_paragraph(text, style="Normal").paragraph_format
+        fmt = word.add_paragraph(_xml_safe(text), style="Normal").paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         fmt.first_line_indent = Twips(0)
         fmt.right_indent = Twips(round(right_chars * LAYOUT.char_pitch))
@@ -458,6 +459,13 @@ def _drop_char_indents(p: BaseOxmlElement) -> None:
 
 
 # -- xml helpers -----------------------------------------------------------------------------
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` without the control characters XML 1.0 cannot hold (pasted from elsewhere)."""
+    return _NOT_XML.sub("", text)
 
 
 def _new(tag: str) -> BaseOxmlElement:

@@ -165,7 +165,7 @@ def _date(text: str | None, field: str, label: str) -> dt.date | None:
 
 
 def _lines(text: str | None) -> list[str]:
-    return [x.strip() for x in (text or "").replace("；", "\n").replace("、", "\n").splitlines()]
+    return [x.strip() for x in (text or "").replace("；", "\n").splitlines()]
 
 
 @login_required
