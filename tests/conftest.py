@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from typing import Any
 
 import pytest
@@ -36,6 +37,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        terminalreporter.write_sep(
+            "!",
+            "注意：未找到 LibreOffice，Word 文件的 LibreOffice 转换测试已跳过"
+            "（apt-get install libreoffice-writer-nogui 后可运行）",
+            yellow=True,
+            bold=True,
+        )
     if not chromium_available():
         terminalreporter.write_sep(
             "!",
