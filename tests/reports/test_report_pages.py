@@ -250,3 +250,35 @@ def test_portal_list_query_count(county: County) -> None:
     with CaptureQueriesContext(connection) as ctx:
         assert public.get("/portal/reports/").content.decode().count("<tr>") == 4
     assert len(ctx.captured_queries) == few
+
+
+def test_bad_form_values_are_messages_not_errors(data: Data, frozen: Any) -> None:
+    county = data.county
+    client = county.client("coordinator")
+    response = client.post("/reports/new/", {"unit": "x", "year": "2025"}, follow=True)
+    assert "请选择报告单位" in response.content.decode()
+    assert client.post("/reports/new/", {"unit": county.town_b.pk + 999}).status_code == 404
+    report = report_create(actor=county.actor("coordinator"), unit=county.root, year=2025)
+    edit = client.post(f"/reports/{report.pk}/edit/", {"revision": "abc", "title": "t"})
+    assert edit.status_code == 400 and "已被他人修改" in edit.content.decode()
+    unknown = client.post(f"/reports/{report.pk}/act/", {"action": "drop"}, follow=True)
+    assert "未知的操作" in unknown.content.decode()
+    assert client.get(f"/reports/{report.pk}/act/").status_code == 405
+
+
+def test_list_query_count_does_not_grow(county: County) -> None:
+    client = county.client("coordinator")
+
+    def queries() -> int:
+        client.get("/reports/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/reports/").status_code == 200
+        return len(ctx.captured_queries)
+
+    with time_machine.travel(at(D(2026, 2, 10)), tick=False):
+        report_create(actor=county.actor("coordinator"), unit=county.root, year=2025)
+        few = queries()
+        for unit in (county.dept, county.town_a, county.town_b, county.village_a):
+            report_create(actor=county.actor("coordinator"), unit=unit, year=2025)
+        report_create(actor=county.actor("coordinator"), unit=county.root, year=2024)
+        assert queries() == few

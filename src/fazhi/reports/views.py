@@ -64,7 +64,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.EDIT_RECORDS)
-    unit = get_visible_or_404(OrgUnit.objects.all(), actor, pk=request.POST.get("unit") or 0)
+    unit_id = request.POST.get("unit", "")
+    if not unit_id.isdigit():
+        messages.error(request, "请选择报告单位")
+        return HttpResponseRedirect(reverse("reports:list"))
+    unit = get_visible_or_404(OrgUnit.objects.all(), actor, pk=int(unit_id))
     year = _year(request.POST.get("year"), 0)
     try:
         report = services.report_create(actor=actor, unit=unit, year=year)
@@ -130,7 +134,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.report_edit(
                 actor=actor,
                 report=report,
-                revision=int(data.get("revision") or 0),
+                revision=int(data["revision"]) if data.get("revision", "").isdigit() else 0,
                 title=data.get("title", ""),
                 preamble=data.get("preamble", ""),
                 bodies={p.number: data.get(f"part{p.number}", p.body) for p in parts},

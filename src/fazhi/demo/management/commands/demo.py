@@ -34,6 +34,7 @@ class Command(FazhiCommand):
         if options["no_serve"]:
             return
         self.stdout.write(f"演示系统已启动：http://{HOST}:{port}（按 Ctrl+C 停止）")
+        self.stdout.write(f"公开的年度报告（无需登录）：http://{HOST}:{port}/portal/reports/")
         # --insecure: serve static files with DEBUG off (the demo runs with production settings).
         call_command("runserver", f"{HOST}:{port}", use_reloader=False, insecure_serving=True)
 
