@@ -24,6 +24,7 @@ def test_system_administrator_marks_a_reconsideration_body(county: County) -> No
         "contact_phone": "",
         "address": "",
         "is_reconsideration_body": True,
+        "demonstration_area": "",
     }
 
 
@@ -34,3 +35,19 @@ def test_a_clerk_cannot_set_the_flag(county: County) -> None:
     client.post(url, {"contact_person": "张三", "is_reconsideration_body": "on"})
     unit = OrgUnit.objects.get(pk=county.village_a.pk)
     assert unit.contact_person == "张三" and not unit.is_reconsideration_body
+
+
+def test_system_administrator_sets_the_demonstration_title(county: County) -> None:
+    """A 示范地区 reports by the end of January (reports/fixtures/report_rules.json)."""
+    client = county.client("sysadmin")
+    url = f"/orgs/units/{county.root.pk}/edit/"
+    form = {"contact_person": "", "contact_phone": "", "address": ""}
+    form["demonstration_area"] = "第二批全国法治政府建设示范地区"
+    assert client.post(url, form).status_code == 302
+    county.root.refresh_from_db()
+    assert county.root.demonstration_area == "第二批全国法治政府建设示范地区"
+    clerk = county.client("dept_clerk")
+    assert (
+        "demonstration_area"
+        not in clerk.get(f"/orgs/units/{county.dept.pk}/edit/").content.decode()
+    )

@@ -30,6 +30,7 @@ STRUCTURE_FIELDS = (
     "province_code",
     "is_active",
     "is_reconsideration_body",
+    "demonstration_area",
 )
 
 
