@@ -114,7 +114,7 @@ def test_draft_edit_review_deliberate_submit_publish_and_read_on_portal(
     report = AnnualReport.objects.get(unit=county.root, year=2025)
     assert office.url.endswith(f"/reports/{report.pk}/")
     assert office.inner_text("h1") == TITLE
-    assert office.inner_text("#state") == "起草"
+    assert office.inner_text("#state") == "起草中"
     text = office.locator("#report-text")
     assert text.locator("h3.l1").all_inner_texts() == HEADINGS
     assert sentence in text.inner_text()
@@ -170,7 +170,7 @@ def test_draft_edit_review_deliberate_submit_publish_and_read_on_portal(
     assert send.is_enabled()
     click(office, "button[value=send_review]")
     assert "已提交保密审查" in office.inner_text(".messages")
-    assert office.inner_text("#state") == "保密审查"
+    assert office.inner_text("#state") == "待保密审查"
     assert office.locator("#edit-link").count() == 0
 
     # 3. 保密审查
@@ -178,14 +178,14 @@ def test_draft_edit_review_deliberate_submit_publish_and_read_on_portal(
     office.fill("#id_reviewed_on", TODAY.isoformat())
     click(office, "#secrecy-form button[value=secrecy_pass]")
     assert "保密审查已通过" in office.inner_text(".messages")
-    assert office.inner_text("#state") == "审议"
+    assert office.inner_text("#state") == "待审议"
 
     # 4. 审议
     office.fill("#id_meeting", "湘江县人民政府第5次常务会议")
     office.fill("#id_meeting_on", TODAY.isoformat())
     click(office, "#deliberation-form button[value=deliberate_pass]")
     assert "已登记审议通过" in office.inner_text(".messages")
-    assert office.inner_text("#state") == "报送"
+    assert office.inner_text("#state") == "待报送"
 
     # 5. 报送, to the recipients a county government reports to
     recipients = office.input_value("#id_recipients")
@@ -193,7 +193,7 @@ def test_draft_edit_review_deliberate_submit_publish_and_read_on_portal(
     office.fill("#id_submitted_on", TODAY.isoformat())
     click(office, "#submit-form button[value=submit]")
     assert "已登记报送" in office.inner_text(".messages")
-    assert office.inner_text("#state") == "公开"
+    assert office.inner_text("#state") == "待公开"
 
     # 6. 公开 (the button asks first)
     office.fill("#id_url", PUBLISH_URL)

@@ -63,10 +63,16 @@ def test_start_a_draft_from_the_list(data: Data, frozen: Any) -> None:
     html = client.get(f"/reports/{report.pk}/").content.decode()
     assert "一、主要举措和成效" in html and "五、其他需要报告的情况" in html
     assert 'class="figure" href="/metrics/reconsideration.received/drill/?unit=430199' in html
-    assert "待填写的提示" in html and 'value="send_review" disabled' in html
+    assert "待填写的提示" in html and 'value="send_review" class="primary" disabled' in html
     assert "尚未报送，距期限 3月31日 还有 49 天" in html
-    again = client.post("/reports/new/", {"unit": county.root.pk, "year": "2025"}, follow=True)
-    assert "湘江县人民政府2025年度的报告已经存在" in again.content.decode()
+    again = client.post("/reports/new/", {"unit": county.root.pk, "year": "2025"})
+    assert again["Location"] == f"/reports/{report.pk}/"  # opens the existing report
+    assert AnnualReport.objects.count() == 1
+    # the form now proposes a unit that has no 2025 report yet
+    assert (
+        f'<option value="{county.root.pk}" selected>'
+        not in client.get("/reports/").content.decode()
+    )
 
 
 def test_edit_page_saves_and_refuses_a_stale_revision(data: Data, frozen: Any) -> None:

@@ -80,7 +80,7 @@ def test_whole_workflow(data: Data, frozen: Any) -> None:
         reviewed_on=D(2026, 2, 9),
         opinion="同意公开",
     )
-    with pytest.raises(ValidationError, match="不能早于上一步的日期"):
+    with pytest.raises(ValidationError, match="审议日期不能早于保密审查日期（2026-02-09）"):
         report_deliberate(
             actor=coordinator,
             report=report,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -35,15 +35,19 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/list.html", context)
 
 
-def _published_or_404(pk: int) -> AnnualReport:
-    report = selectors.published_reports().filter(pk=pk).first()
-    if report is None:
-        raise Http404("报告不存在或尚未公开")
-    return report
+def _published(pk: int) -> AnnualReport | None:
+    return selectors.published_reports().filter(pk=pk).first()
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    """The portal's own 404 (the platform's one speaks of logins and scopes)."""
+    return render(request, "portal/404.html", {"title": "报告不存在或尚未公开"}, status=404)
 
 
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _published_or_404(pk)
+    report = _published(pk)
+    if report is None:
+        return _not_found(request)
     parts, figures = selectors.parts_of(report), selectors.figures_of(report)
     context = {
         "title": report.title,
@@ -54,4 +58,5 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    return docx_response(_published_or_404(pk))
+    report = _published(pk)
+    return _not_found(request) if report is None else docx_response(report)

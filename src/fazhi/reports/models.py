@@ -16,12 +16,24 @@ from django.urls import reverse
 
 
 class ReportState(models.TextChoices):
-    DRAFTING = "drafting", "起草"
-    SECRECY = "secrecy", "保密审查"
-    DELIBERATION = "deliberation", "审议"
-    SUBMISSION = "submission", "报送"
-    PUBLICATION = "publication", "公开"
+    """The step a report waits for (the labels say so: "公开" alone would read as done)."""
+
+    DRAFTING = "drafting", "起草中"
+    SECRECY = "secrecy", "待保密审查"
+    DELIBERATION = "deliberation", "待审议"
+    SUBMISSION = "submission", "待报送"
+    PUBLICATION = "publication", "待公开"
     PUBLISHED = "published", "已公开"
+
+
+#: The workflow's steps as the progress bar names them.
+STEPS: tuple[tuple[str, str], ...] = (
+    (ReportState.DRAFTING, "起草"),
+    (ReportState.SECRECY, "保密审查"),
+    (ReportState.DELIBERATION, "审议"),
+    (ReportState.SUBMISSION, "报送"),
+    (ReportState.PUBLICATION, "公开"),
+)
 
 
 #: state → states a service may move it to (returns go back to 起草).

@@ -99,6 +99,15 @@ def report_issues(
     unknown = sorted({c for t in texts for c in tokens.codes_in(t) if c not in figures})
     for code in unknown:
         issues.append(Issue(ERROR, f"引用了报告中没有的数据“{{{{{code}}}}}”"))
+    for number, part in sorted(parts.items()):
+        rest = tokens.TOKEN.sub("", part.body)
+        if "{{" in rest or "}}" in rest:
+            heading = rules.part_heading(number)
+            issues.append(
+                Issue(
+                    WARNING, f"“{heading}”有不完整的数据记号（只有 {{{{ 或 }}}}），请检查", number
+                )
+            )
     if report.state in (ReportState.PUBLISHED,):
         return issues
     used = {c for t in texts for c in tokens.codes_in(t)}
@@ -218,6 +227,14 @@ def deadline_status(unit: OrgUnit, year: int, report: AnnualReport | None) -> li
 
 
 # --- the 依法治办's overview --------------------------------------------------------------------
+def reporting_units(actor: Actor) -> list[OrgUnit]:
+    """Units in the actor's subtree that must report: governments, then departments, then
+    townships (the rules' order), each by tree position."""
+    kinds = rules.reporting_kinds()
+    units = visible_to(OrgUnit.objects.active(), actor).filter(kind__in=kinds)
+    return sorted(units.order_by("path")[:5000], key=lambda u: kinds.index(u.kind))
+
+
 @dataclass(frozen=True)
 class OverviewRow:
     unit: OrgUnit
@@ -229,11 +246,7 @@ class OverviewRow:
 def overview(*, actor: Actor, year: int) -> list[OverviewRow]:
     """Every unit in the actor's subtree that must report on ``year``, with its report (if any)
     and where it stands against the deadlines. Two queries, whatever the number of units."""
-    units = list(
-        visible_to(OrgUnit.objects.active(), actor)
-        .filter(kind__in=rules.reporting_kinds())
-        .order_by("path")
-    )
+    units = reporting_units(actor)
     reports = {
         r.unit_id: r
         for r in AnnualReport.objects.filter(unit__in=[u.pk for u in units], year=year).only(

@@ -89,13 +89,19 @@ def _move(report: AnnualReport, state: str) -> None:
     report.state = state
 
 
-def _check_day(day: dt.date | None, field: str, label: str, after: dt.date | None = None) -> None:
+def _check_day(
+    day: dt.date | None,
+    field: str,
+    label: str,
+    after: dt.date | None = None,
+    after_label: str = "上一步的日期",
+) -> None:
     if day is None:
         raise ValidationError({field: f"请填写{label}"})
     if day > timezone.localdate():
         raise ValidationError({field: f"{label}不能晚于今天"})
     if after is not None and day < after:
-        raise ValidationError({field: f"{label}不能早于上一步的日期（{after.isoformat()}）"})
+        raise ValidationError({field: f"{label}不能早于{after_label}（{after.isoformat()}）"})
 
 
 def _save_figures(
@@ -185,6 +191,8 @@ def report_edit(
         raise ValidationError("报告已被他人修改（修订号已变化），请刷新页面后重新编辑")
     if not title.strip():
         raise ValidationError({"title": "标题不能为空"})
+    if len(title.strip()) > 200:
+        raise ValidationError({"title": "标题不能超过 200 字"})
     parts = {p.number: p for p in report.parts.all()}
     changed: list[int] = []
     for number, body in bodies.items():
@@ -198,7 +206,7 @@ def report_edit(
             parts[number].save(update_fields=["body"])
             changed.append(number)
     before = _snapshot(report)
-    report.title, report.preamble = title.strip()[:200], preamble.replace("\r\n", "\n").strip()
+    report.title, report.preamble = title.strip(), preamble.replace("\r\n", "\n").strip()
     report.revision += 1
     report.save()
     record_write(
@@ -255,7 +263,7 @@ def report_send_to_review(*, actor: Actor, report: AnnualReport) -> AnnualReport
         raise PermissionDenied("只有本单位（含上级）的填报人员可以提交保密审查")
     errors = [i.message for i in report_issues(actor=actor, report=report) if i.is_error]
     if errors:
-        raise ValidationError(["报告还不完整，不能提交保密审查：", *errors])
+        raise ValidationError("报告还不完整，不能提交保密审查：" + "；".join(errors))
     before = _snapshot(report)
     _move(report, ReportState.SECRECY)
     report.return_reason = ""
@@ -330,7 +338,7 @@ def report_deliberate(
     if approve:
         if not meeting.strip():
             raise ValidationError({"meeting": "请填写审议会议（如：县人民政府第12次常务会议）"})
-        _check_day(meeting_on, "meeting_on", "审议日期", report.secrecy_on)
+        _check_day(meeting_on, "meeting_on", "审议日期", report.secrecy_on, "保密审查日期")
         report.meeting, report.meeting_on = meeting.strip()[:100], meeting_on
         _move(report, ReportState.SUBMISSION)
     else:
@@ -371,7 +379,7 @@ def report_submit(
     to = _names(recipients)
     if not to:
         raise ValidationError({"recipients": "请填写报送单位"})
-    _check_day(submitted_on, "submitted_on", "报送日期", report.meeting_on)
+    _check_day(submitted_on, "submitted_on", "报送日期", report.meeting_on, "审议日期")
     before = _snapshot(report)
     report.submitted_on, report.recipients, report.copy_to = submitted_on, to, _names(copy_to)
     _move(report, ReportState.PUBLICATION)
@@ -397,7 +405,8 @@ def report_publish(
     if not may_record(actor, report):
         raise PermissionDenied("只有本单位（含上级）的填报人员可以登记公开情况")
     _require_state(report, ReportState.PUBLICATION)
-    _check_day(published_on, "published_on", "公开日期", report.meeting_on)
+    # 公开 may come before 报送 is acknowledged, never before the report was adopted (审议).
+    _check_day(published_on, "published_on", "公开日期", report.meeting_on, "审议日期")
     url = url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
         raise ValidationError({"url": "公开网址应以 http:// 或 https:// 开头"})

@@ -22,11 +22,11 @@ from fazhi.core.registers import actor_of
 from fazhi.core.selectors import history_of
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import get_visible_or_404, visible_to
+from fazhi.orgs.scoping import get_visible_or_404
 from fazhi.reports import rules, selectors, services
 from fazhi.reports.docx import render_docx
 from fazhi.reports.html import html_blocks
-from fazhi.reports.models import PART_NUMBERS, AnnualReport, ReportState
+from fazhi.reports.models import PART_NUMBERS, STEPS, AnnualReport, ReportState
 
 
 def _year(text: str | None, default: int) -> int:
@@ -39,20 +39,29 @@ def report_list(request: HttpRequest) -> HttpResponse:
     actor.require(Cap.VIEW_RECORDS)
     today = timezone.localdate()
     reports = list(selectors.reports_for(actor).order_by("-year", "unit__path")[:500])
-    units = (
-        list(
-            visible_to(OrgUnit.objects.active(), actor)
-            .filter(kind__in=rules.reporting_kinds())
-            .order_by("path")[:1000]
+    year = _year(request.GET.get("year"), today.year - 1)
+    groups: list[tuple[str, list[OrgUnit]]] = []
+    chosen: int | None = None
+    if actor.can(Cap.EDIT_RECORDS):
+        units = selectors.reporting_units(actor)
+        done = set(
+            AnnualReport.objects.filter(unit__in=units, year=year).values_list("unit_id", flat=True)
         )
-        if actor.can(Cap.EDIT_RECORDS)
-        else []
-    )
+        wanted = request.GET.get("unit", "")
+        chosen = next((u.pk for u in units if str(u.pk) == wanted), None) or next(
+            (u.pk for u in units if u.pk not in done), None
+        )
+        for unit in units:
+            label = unit.get_kind_display()
+            if not groups or groups[-1][0] != label:
+                groups.append((label, []))
+            groups[-1][1].append(unit)
     context = {
         "title": "法治政府建设年度报告",
         "reports": reports,
-        "units": units,
-        "default_year": today.year - 1,
+        "unit_groups": groups,
+        "chosen_unit": chosen,
+        "default_year": year,
         "years": list(range(today.year, today.year - 6, -1)),
         "can_overview": actor.can(Cap.COORDINATE),
     }
@@ -70,6 +79,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("reports:list"))
     unit = get_visible_or_404(OrgUnit.objects.all(), actor, pk=int(unit_id))
     year = _year(request.POST.get("year"), 0)
+    existing = selectors.reports_for(actor).filter(unit=unit, year=year).first()
+    if existing is not None:
+        messages.info(request, f"{unit.name}{year}年度的报告已经存在，已为您打开")
+        return HttpResponseRedirect(existing.get_absolute_url())
     try:
         report = services.report_create(actor=actor, unit=unit, year=year)
     except ValidationError as exc:
@@ -103,7 +116,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (d, d.state(today), d.text(today))
             for d in selectors.deadline_status(report.unit, report.year, report)
         ],
-        "steps": [s for s in ReportState if s != ReportState.PUBLISHED],
+        "steps": [label for _, label in STEPS],
         "step_index": list(ReportState).index(ReportState(report.state)),
         "can_edit": services.may_edit(actor, report),
         "can_review": services.may_review(actor, report),
@@ -112,7 +125,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "default_meeting": rules.meeting(report.unit),
         "default_recipients": "\n".join(report.recipients or recipients),
         "default_copy_to": "\n".join(report.copy_to or copy_to),
-        "part_numbers": PART_NUMBERS,
+        "part_headings": [(n, rules.part_heading(n)) for n in PART_NUMBERS],
         "history": history_of("reports.annualreport", str(report.pk)),
     }
     return render(request, "reports/detail.html", context)
@@ -127,7 +140,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "报告已提交审查，不能再修改；如需修改，请由审查或审议环节退回")
         return HttpResponseRedirect(report.get_absolute_url())
     parts = selectors.parts_of(report)
-    error = ""
+    error, conflict, revision = "", False, report.revision
     if request.method == "POST":
         data = request.POST
         try:
@@ -141,6 +154,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             error = "；".join(exc.messages)
+            # Keep the revision the user started from: saving again must not overwrite.
+            conflict = "已被他人修改" in error
+            posted = data.get("revision", "")
+            revision = int(posted) if posted.isdigit() else 0
         else:
             messages.success(request, "已保存")
             if data.get("then") == "stay":
@@ -155,6 +172,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "parts": parts,
         "figures": selectors.figures_of(report),
         "error": error,
+        "conflict": conflict,
+        "revision": revision,
     }
     return render(request, "reports/edit.html", context, status=400 if error else 200)
 
@@ -182,9 +201,14 @@ def report_act(request: HttpRequest, pk: int) -> HttpResponse:
     done = ""
     try:
         if action == "refresh":
+            services.report_refresh(actor=actor, report=report)
+            done = "已按台账重新计算报告中的全部数据"
+        elif action == "regenerate":
             parts = [int(n) for n in data.getlist("parts") if n.isdigit()]
+            if not parts:
+                raise ValidationError("请选择要重新生成的部分")
             services.report_refresh(actor=actor, report=report, parts=parts)
-            done = "已更新数据" + ("并重新生成所选部分" if parts else "")
+            done = "已更新数据并重新生成所选部分"
         elif action == "send_review":
             services.report_send_to_review(actor=actor, report=report)
             done = "已提交保密审查"
