@@ -12,6 +12,7 @@ from fazhi.litigation.api import router as litigation_router
 from fazhi.metrics.api import router as metrics_router
 from fazhi.orgs.api import router as orgs_router
 from fazhi.reconsideration.api import router as reconsideration_router
+from fazhi.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="法治政府建设综合管理平台 API",
@@ -24,6 +25,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/metrics", metrics_router)
 api.add_router("/reconsideration", reconsideration_router)
 api.add_router("/litigation", litigation_router)
+api.add_router("/reports", reports_router)
 
 
 @api.exception_handler(PermissionDenied)
