@@ -235,12 +235,26 @@ def reporting_units(actor: Actor) -> list[OrgUnit]:
     return sorted(units.order_by("path")[:5000], key=lambda u: kinds.index(u.kind))
 
 
+#: The overview's filters: not submitted, not published, late or overdue on either deadline.
+OVERVIEW_FLAGS = ("unsubmitted", "unpublished", "late")
+
+
 @dataclass(frozen=True)
 class OverviewRow:
     unit: OrgUnit
     report: AnnualReport | None
     submit: DeadlineStatus
     publish: DeadlineStatus
+
+    def flags(self, today: dt.date) -> frozenset[str]:
+        found = set()
+        if self.submit.done_on is None:
+            found.add("unsubmitted")
+        if self.publish.done_on is None:
+            found.add("unpublished")
+        if {self.submit.state(today), self.publish.state(today)} & {"late", "overdue"}:
+            found.add("late")
+        return frozenset(found)
 
 
 def overview(*, actor: Actor, year: int) -> list[OverviewRow]:

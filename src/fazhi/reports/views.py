@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from fazhi.core.registers import actor_of
 from fazhi.core.selectors import history_of
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import get_visible_or_404
+from fazhi.orgs.scoping import Actor, get_visible_or_404
 from fazhi.reports import rules, selectors, services
 from fazhi.reports.docx import render_docx
 from fazhi.reports.html import html_blocks
@@ -191,67 +190,103 @@ def _lines(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").replace("；", "\n").splitlines()]
 
 
+Step = Callable[[Actor, AnnualReport, QueryDict], str]
+
+
+def _refresh(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+    services.report_refresh(actor=actor, report=report)
+    return "已按台账重新计算报告中的全部数据"
+
+
+def _regenerate(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+    parts = [int(n) for n in data.getlist("parts") if n.isdigit()]
+    if not parts:
+        raise ValidationError("请选择要重新生成的部分")
+    services.report_refresh(actor=actor, report=report, parts=parts)
+    return "已更新数据并重新生成所选部分"
+
+
+def _send(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+    services.report_send_to_review(actor=actor, report=report)
+    return "已提交保密审查"
+
+
+def _secrecy(approve: bool) -> Step:
+    def step(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+        services.report_secrecy_review(
+            actor=actor,
+            report=report,
+            approve=approve,
+            reviewer=data.get("reviewer", ""),
+            reviewed_on=_date(data.get("reviewed_on"), "reviewed_on", "保密审查日期"),
+            opinion=data.get("opinion", ""),
+        )
+        return "保密审查已通过" if approve else "已退回修改"
+
+    return step
+
+
+def _deliberate(approve: bool) -> Step:
+    def step(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+        services.report_deliberate(
+            actor=actor,
+            report=report,
+            approve=approve,
+            meeting=data.get("meeting", ""),
+            meeting_on=_date(data.get("meeting_on"), "meeting_on", "审议日期"),
+            reason=data.get("reason", ""),
+        )
+        return "已登记审议通过" if approve else "已退回修改"
+
+    return step
+
+
+def _submit(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+    services.report_submit(
+        actor=actor,
+        report=report,
+        submitted_on=_date(data.get("submitted_on"), "submitted_on", "报送日期"),
+        recipients=_lines(data.get("recipients")),
+        copy_to=_lines(data.get("copy_to")),
+    )
+    return "已登记报送"
+
+
+def _publish(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+    services.report_publish(
+        actor=actor,
+        report=report,
+        published_on=_date(data.get("published_on"), "published_on", "公开日期"),
+        url=data.get("url", ""),
+    )
+    return "已登记公开，报告已在门户网站发布"
+
+
+#: The buttons of the report page: ``action`` value → what it does (returns the message).
+STEPS_BY_ACTION: dict[str, Step] = {
+    "refresh": _refresh,
+    "regenerate": _regenerate,
+    "send_review": _send,
+    "secrecy_pass": _secrecy(True),
+    "secrecy_return": _secrecy(False),
+    "deliberate_pass": _deliberate(True),
+    "deliberate_return": _deliberate(False),
+    "submit": _submit,
+    "publish": _publish,
+}
+
+
 @login_required
 @require_POST
 def report_act(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.VIEW_RECORDS)
     report = _report_or_404(request, pk)
-    data, action = request.POST, request.POST.get("action", "")
-    done = ""
+    step = STEPS_BY_ACTION.get(request.POST.get("action", ""))
     try:
-        if action == "refresh":
-            services.report_refresh(actor=actor, report=report)
-            done = "已按台账重新计算报告中的全部数据"
-        elif action == "regenerate":
-            parts = [int(n) for n in data.getlist("parts") if n.isdigit()]
-            if not parts:
-                raise ValidationError("请选择要重新生成的部分")
-            services.report_refresh(actor=actor, report=report, parts=parts)
-            done = "已更新数据并重新生成所选部分"
-        elif action == "send_review":
-            services.report_send_to_review(actor=actor, report=report)
-            done = "已提交保密审查"
-        elif action in ("secrecy_pass", "secrecy_return"):
-            services.report_secrecy_review(
-                actor=actor,
-                report=report,
-                approve=action == "secrecy_pass",
-                reviewer=data.get("reviewer", ""),
-                reviewed_on=_date(data.get("reviewed_on"), "reviewed_on", "保密审查日期"),
-                opinion=data.get("opinion", ""),
-            )
-            done = "保密审查已通过" if action == "secrecy_pass" else "已退回修改"
-        elif action in ("deliberate_pass", "deliberate_return"):
-            services.report_deliberate(
-                actor=actor,
-                report=report,
-                approve=action == "deliberate_pass",
-                meeting=data.get("meeting", ""),
-                meeting_on=_date(data.get("meeting_on"), "meeting_on", "审议日期"),
-                reason=data.get("reason", ""),
-            )
-            done = "已登记审议通过" if action == "deliberate_pass" else "已退回修改"
-        elif action == "submit":
-            services.report_submit(
-                actor=actor,
-                report=report,
-                submitted_on=_date(data.get("submitted_on"), "submitted_on", "报送日期"),
-                recipients=_lines(data.get("recipients")),
-                copy_to=_lines(data.get("copy_to")),
-            )
-            done = "已登记报送"
-        elif action == "publish":
-            services.report_publish(
-                actor=actor,
-                report=report,
-                published_on=_date(data.get("published_on"), "published_on", "公开日期"),
-                url=data.get("url", ""),
-            )
-            done = "已登记公开，报告已在门户网站发布"
-        else:
+        if step is None:
             raise ValidationError("未知的操作")
-        messages.success(request, done)
+        messages.success(request, step(actor, report, request.POST))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     except PermissionDenied as exc:
@@ -282,30 +317,18 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     actor.require(Cap.COORDINATE)
     today = timezone.localdate()
     year = _year(request.GET.get("year"), today.year - 1)
-    rows = selectors.overview(actor=actor, year=year)
+    rows = [(row, row.flags(today)) for row in selectors.overview(actor=actor, year=year)]
     show = request.GET.get("show", "")
-    states: dict[str, Callable[[selectors.OverviewRow], bool]] = {
-        "unsubmitted": lambda r: r.submit.done_on is None,
-        "unpublished": lambda r: r.publish.done_on is None,
-        "late": lambda r: (
-            r.submit.state(today) in ("late", "overdue")
-            or r.publish.state(today) in ("late", "overdue")
-        ),
-    }
-    table: list[dict[str, Any]] = []
-    counts = dict.fromkeys(states, 0)
-    for row in rows:
-        for key, test in states.items():
-            counts[key] += bool(test(row))
-        if show in states and not states[show](row):
-            continue
-        table.append(
-            {
-                "row": row,
-                "submit": (row.submit.state(today), row.submit.text(today)),
-                "publish": (row.publish.state(today), row.publish.text(today)),
-            }
-        )
+    counts = {flag: sum(flag in flags for _, flags in rows) for flag in selectors.OVERVIEW_FLAGS}
+    table = [
+        {
+            "row": row,
+            "submit": (row.submit.state(today), row.submit.text(today)),
+            "publish": (row.publish.state(today), row.publish.text(today)),
+        }
+        for row, flags in rows
+        if show not in selectors.OVERVIEW_FLAGS or show in flags
+    ]
     context = {
         "title": f"{year}年度法治政府建设年度报告报送和公开情况",
         "year": year,
