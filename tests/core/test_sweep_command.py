@@ -54,6 +54,9 @@ def receive(county: County, on: str) -> ReconsiderationCase:
     )
 
 
+NOTHING = "工作任务新标逾期 0 项，新发提醒 0 条；年度报告新发期限提醒 0 条"
+
+
 @pytest.fixture
 def cases(county: County) -> list[ReconsiderationCase]:
     with at("2024-02-19"):
@@ -70,9 +73,13 @@ def statuses(cases: list[ReconsiderationCase]) -> list[str]:
 
 def test_sweep_deems_accepted_once(cases: list[ReconsiderationCase]) -> None:
     with at("2024-02-21"):
-        assert run() == "视为受理 2 件；工作任务新标逾期 0 项，新发提醒 0 条"
+        # the two departments' 2023 reports are due by 2024-02-29: reminded once
+        assert (
+            run()
+            == "视为受理 2 件；工作任务新标逾期 0 项，新发提醒 0 条；年度报告新发期限提醒 2 条"
+        )
         assert statuses(cases) == [Status.ACCEPTED, Status.ACCEPTED, Status.REVIEWING]
-        assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"  # idempotent
+        assert run() == f"视为受理 0 件；{NOTHING}"  # idempotent
     for case in cases[:2]:
         case = ReconsiderationCase.objects.get(pk=case.pk)
         assert case.accepted_on == d("2024-02-20")
@@ -84,19 +91,20 @@ def test_sweep_deems_accepted_once(cases: list[ReconsiderationCase]) -> None:
 
 def test_sweep_on_the_last_day_changes_nothing(cases: list[ReconsiderationCase]) -> None:
     with at("2024-02-20"):
-        assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
+        assert (
+            run()
+            == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条；年度报告新发期限提醒 2 条"
+        )
     assert statuses(cases) == [Status.REVIEWING] * 3
 
 
 def test_sweep_with_an_earlier_today(cases: list[ReconsiderationCase]) -> None:
     with at("2024-02-28"):
-        assert run("--today", "2024-02-20") == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
-        assert (
-            run("--today", "2024年2月21日") == "视为受理 2 件；工作任务新标逾期 0 项，新发提醒 0 条"
-        )
+        assert run("--today", "2024-02-20") == f"视为受理 0 件；{NOTHING[:-3]}2 条"
+        assert run("--today", "2024年2月21日") == f"视为受理 2 件；{NOTHING}"
         assert statuses(cases) == [Status.ACCEPTED, Status.ACCEPTED, Status.REVIEWING]
-        assert run("--today", "2024-02-28") == "视为受理 1 件；工作任务新标逾期 0 项，新发提醒 0 条"
-        assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
+        assert run("--today", "2024-02-28") == f"视为受理 1 件；{NOTHING}"
+        assert run() == f"视为受理 0 件；{NOTHING}"
     assert ReconsiderationCase.objects.get(pk=cases[2].pk).accepted_on == d("2024-02-26")
 
 
@@ -120,7 +128,7 @@ def test_bad_today_is_a_usage_error(
 
 @pytest.mark.django_db
 def test_sweep_with_no_cases() -> None:
-    assert run() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
+    assert run() == f"视为受理 0 件；{NOTHING}"
 
 
 # --- through the real console script -------------------------------------------------------
@@ -150,11 +158,11 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_success(cli_env: dict[str, str]) -> None:
     done = cli(cli_env, "sweep_deadlines")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
+    assert done.stdout.strip() == f"视为受理 0 件；{NOTHING}"
     assert done.stderr == ""
     done = cli(cli_env, "sweep_deadlines", "--today", "2024-03-05")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "视为受理 0 件；工作任务新标逾期 0 项，新发提醒 0 条"
+    assert done.stdout.strip() == f"视为受理 0 件；{NOTHING}"
 
 
 @pytest.mark.parametrize(

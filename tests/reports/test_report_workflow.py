@@ -328,3 +328,28 @@ def test_unit_kinds_and_years_refused(data: Data, frozen: Any) -> None:
         report_create(actor=coordinator, unit=county.root, year=2025)
     with pytest.raises(ValidationError, match="报告年度应在"):
         report_create(actor=coordinator, unit=county.root, year=2027)
+
+
+def test_sweep_reminds_units_of_report_deadlines_once(county: County) -> None:
+    from fazhi.plans.models import Reminder
+    from fazhi.reports.services import reports_sweep
+
+    with time_machine.travel(at(D(2026, 2, 20)), tick=False):
+        report_create(actor=county.actor("dept_clerk"), unit=county.dept, year=2025)
+        # departments: 报送 by 2026-02-28 (8 days: within 15); governments: 3月31日 (39 days)
+        assert reports_sweep(today=D(2026, 2, 20)) == 2
+        assert reports_sweep(today=D(2026, 2, 21)) == 0
+    texts = dict(Reminder.objects.values_list("unit__code", "text"))
+    assert texts == {
+        "430199001": "2025年度法治政府建设年度报告尚未报送，距期限 2月28日 还有 8 天",
+        "430199101001": "2025年度法治政府建设年度报告尚未报送，距期限 2月28日 还有 8 天",
+    }
+    link = Reminder.objects.get(unit=county.dept).link
+    assert link == f"/reports/{county.dept.annual_reports.get().pk}/"
+    assert Reminder.objects.get(unit=county.village_a).link == (
+        f"/reports/?unit={county.village_a.pk}&year=2025"
+    )
+    # overdue: one more each; the governments' 报送 and everyone's 公开 are now near
+    assert reports_sweep(today=D(2026, 3, 20)) == 2 + 3 + 5
+    assert reports_sweep(today=D(2026, 3, 20)) == 0
+    assert Reminder.objects.filter(text__contains="已逾期").count() == 2

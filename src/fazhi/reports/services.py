@@ -9,12 +9,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core.services import record_write
+from fazhi.core.services import audit_append, record_write
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
+from fazhi.plans.models import Reminder
 from fazhi.reports import drafting, rules
 from fazhi.reports.models import (
     PART_NUMBERS,
@@ -24,7 +26,7 @@ from fazhi.reports.models import (
     ReportPart,
     ReportState,
 )
-from fazhi.reports.selectors import report_issues
+from fazhi.reports.selectors import deadline_status, report_issues
 
 MAX_PART_CHARS = 60_000
 
@@ -423,3 +425,44 @@ def report_publish(
         summary="向社会公开",
     )
     return report
+
+
+@transaction.atomic
+def reports_sweep(*, today: dt.date) -> int:
+    """Remind every unit that must report on last year of a deadline (报送, 公开) that is within
+    the rules' ``warn_days`` or past, until it is met. One reminder per unit, deadline and state
+    (临近 / 逾期): a second run the same day, or the next, adds nothing. Returns how many."""
+    year = today.year - 1
+    prefix = f"report:{year}:"
+    known = set(Reminder.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+    reports = {
+        r.unit_id: r
+        for r in AnnualReport.objects.filter(year=year).only(
+            "pk", "unit_id", "submitted_on", "published_on"
+        )
+    }
+    new: list[Reminder] = []
+    units = OrgUnit.objects.active().filter(kind__in=rules.reporting_kinds())
+    for unit in units.iterator(chunk_size=2000):
+        report = reports.get(unit.pk)
+        for status in deadline_status(unit, year, report):
+            state = status.state(today)
+            key = f"{prefix}{unit.pk}:{status.label}:{state}"
+            if state not in ("soon", "overdue") or key in known:
+                continue
+            link = (
+                report.get_absolute_url()
+                if report
+                else f"{reverse('reports:list')}?unit={unit.pk}&year={year}"
+            )
+            text = f"{year}年度法治政府建设年度报告{status.text(today)}"
+            new.append(Reminder(unit=unit, key=key, text=text[:300], link=link))
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        audit_append(
+            actor=Actor.command_line(),
+            action="report.sweep",
+            object_type="reports.annualreport",
+            after={"year": year, "today": today.isoformat(), "reminders": len(new)},
+        )
+    return len(new)

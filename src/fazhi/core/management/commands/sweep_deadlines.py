@@ -19,12 +19,14 @@ from fazhi.core.dates import parse_cn_date
 from fazhi.orgs.scoping import Actor
 from fazhi.plans.services import assignments_sweep
 from fazhi.reconsideration.services import sweep
+from fazhi.reports.services import reports_sweep
 
 
 class Command(FazhiCommand):
     help = (
         "每日期限扫描（可重复运行）：行政复议受理审查期限届满未作出不予受理决定的案件依法视为受理；"
-        "工作任务过了完成时限仍未完成的标为逾期，并发出到期、逾期提醒"
+        "工作任务过了完成时限仍未完成的标为逾期，并发出到期、逾期提醒；"
+        "年度报告临近或超过报送、公开期限的，提醒报告单位"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,4 +53,5 @@ class Command(FazhiCommand):
             raise CommandError("；".join(exc.messages)) from None
         plans = assignments_sweep(today=today)
         tasks = f"工作任务新标逾期 {plans.overdue} 项，新发提醒 {plans.reminders} 条"
-        self.stdout.write(f"视为受理 {changed} 件；{tasks}")
+        reports = f"年度报告新发期限提醒 {reports_sweep(today=today)} 条"
+        self.stdout.write(f"视为受理 {changed} 件；{tasks}；{reports}")
