@@ -288,3 +288,21 @@ def test_list_query_count_does_not_grow(county: County) -> None:
             report_create(actor=county.actor("coordinator"), unit=unit, year=2025)
         report_create(actor=county.actor("coordinator"), unit=county.root, year=2024)
         assert queries() == few
+
+
+def test_a_refused_step_keeps_what_was_typed(data: Data, frozen: Any) -> None:
+    county = data.county
+    report = report_create(actor=county.actor("coordinator"), unit=county.root, year=2025)
+    fill_prompts(county, report)
+    report_send_to_review(actor=county.actor("coordinator"), report=report)
+    client = county.client("coordinator")
+    response = client.post(
+        f"/reports/{report.pk}/act/",
+        {"action": "secrecy_pass", "reviewer": "县保密办张三", "reviewed_on": "2026-02-11"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="step-error">保密审查日期不能晚于今天' in html
+    assert 'value="县保密办张三"' in html and 'value="2026-02-11"' in html
+    fresh = client.get(f"/reports/{report.pk}/").content.decode()
+    assert 'value="依法明"' in fresh and 'value="2026-02-10"' in fresh

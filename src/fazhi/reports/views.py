@@ -99,11 +99,40 @@ def _report_or_404(request: HttpRequest, pk: int) -> AnnualReport:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.VIEW_RECORDS)
-    report = _report_or_404(request, pk)
+    return _detail(request, actor, _report_or_404(request, pk))
+
+
+#: The fields of the step forms on the report page (kept when a step is refused).
+FORM_FIELDS = (
+    "reviewer",
+    "reviewed_on",
+    "opinion",
+    "meeting",
+    "meeting_on",
+    "reason",
+    "recipients",
+    "copy_to",
+    "submitted_on",
+    "url",
+    "published_on",
+)
+
+
+def _detail(
+    request: HttpRequest, actor: Actor, report: AnnualReport, error: str = "", status: int = 200
+) -> HttpResponse:
     today = timezone.localdate()
     parts, figures = selectors.parts_of(report), selectors.figures_of(report)
     issues = selectors.report_issues(actor=actor, report=report)
     recipients, copy_to = rules.recipients(report.unit)
+    form = dict.fromkeys(FORM_FIELDS, "") | {
+        "reviewer": actor.name,
+        "recipients": "\n".join(report.recipients or recipients),
+        "copy_to": "\n".join(report.copy_to or copy_to),
+    }
+    form |= {f: today.isoformat() for f in FORM_FIELDS if f.endswith("_on")}
+    if error:
+        form |= {f: request.POST.get(f, "") for f in FORM_FIELDS if f in request.POST}
     context = {
         "title": report.title,
         "report": report,
@@ -120,14 +149,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": services.may_edit(actor, report),
         "can_review": services.may_review(actor, report),
         "can_record": services.may_record(actor, report),
-        "today": today,
+        "form": form,
+        "step_error": error,
         "default_meeting": rules.meeting(report.unit),
-        "default_recipients": "\n".join(report.recipients or recipients),
-        "default_copy_to": "\n".join(report.copy_to or copy_to),
         "part_headings": [(n, rules.part_heading(n)) for n in PART_NUMBERS],
         "history": history_of("reports.annualreport", str(report.pk)),
     }
-    return render(request, "reports/detail.html", context)
+    return render(request, "reports/detail.html", context, status=status)
 
 
 @login_required
@@ -288,7 +316,9 @@ def report_act(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError("未知的操作")
         messages.success(request, step(actor, report, request.POST))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        # The page again, with what was typed and the reason next to the form.
+        report.refresh_from_db()
+        return _detail(request, actor, report, "；".join(exc.messages), status=400)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "无权执行此操作")
     return HttpResponseRedirect(report.get_absolute_url())
