@@ -238,8 +238,10 @@ def test_document_grid_is_22_lines_of_28_characters(word: WordDocument) -> None:
 def test_paragraph_texts_are_the_document_lines_in_order(
     word: WordDocument, report: ReportDocument
 ) -> None:
-    texts = [p.text for p in word.paragraphs]
+    texts = [line for p in word.paragraphs for line in p.text.split("\n")]
     assert texts == report.text().splitlines()
+    # the long title breaks after the unit's name (a line break inside the title paragraph)
+    assert word.paragraphs[0].text == "某某县人民政府\n关于2025年度法治政府建设情况的报告"
     assert texts[-2:] == ["某某县人民政府", "2026年3月20日"]
     assert [t for t in texts if t in PARTS] == PARTS
 
@@ -296,7 +298,7 @@ def test_subtitle_is_centred_kaiti_and_takes_the_blank_line() -> None:
     assert alignment(word, subtitle) == "center"
     assert spacing_twips(word, title, "after") == 0
     assert spacing_twips(word, subtitle, "after") == 579
-    assert [p.text for p in word.paragraphs] == report.text().splitlines()
+    assert [x for p in word.paragraphs for x in p.text.split("\n")] == report.text().splitlines()
 
 
 # -- body and headings ---------------------------------------------------------------------
@@ -535,3 +537,14 @@ def test_control_characters_are_dropped() -> None:
     word = docx.Document(io.BytesIO(render_docx(report)))
     assert [p.text for p in word.paragraphs] == ["标题", "正文含控制字符。", "某某局"]
     assert word.core_properties.title == "标题"
+
+
+def test_a_short_title_stays_on_one_line() -> None:
+    short = ReportDocument(title="某某局2025年法治政府建设报告", blocks=(), issuer="某某局")
+    assert short.title_lines() == ["某某局2025年法治政府建设报告"]
+    word = docx.Document(io.BytesIO(render_docx(short)))
+    assert word.paragraphs[0].text == "某某局2025年法治政府建设报告"
+    other = ReportDocument(
+        title="关于某某县2025年度法治政府建设情况的报告", blocks=(), issuer="某某局"
+    )
+    assert other.title_lines() == [other.title]  # not the issuer's name first: no break

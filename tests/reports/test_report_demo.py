@@ -48,8 +48,8 @@ def test_demo_county_draft_equals_metrics(tmp_path: Path) -> None:
         code: m["display"] for code, m in metrics.items()
     }
     document = docx.Document(str(out))
-    lines = [p.text for p in document.paragraphs if p.text.strip()]
-    assert lines[0] == "湘江县人民政府2025年法治政府建设年度报告"
+    lines = [x for p in document.paragraphs for x in p.text.split("\n") if x.strip()]
+    assert lines[:2] == ["湘江县人民政府", "2025年法治政府建设年度报告"]  # 回行 after the unit
     assert [line for line in lines if line in HEADINGS] == HEADINGS
     # every figure the text states with a metric code has the engine's value and unit
     result = check_text("\n".join(lines))

@@ -205,7 +205,13 @@ def render_docx(document: ReportDocument) -> bytes:
         if child.tag != qn("w:sectPr"):  # the template's empty paragraph
             body.remove(child)
 
-    heading = [word.add_paragraph(_xml_safe(document.title), style="Title")]
+    title = word.add_paragraph(style="Title")
+    for i, line in enumerate(document.title_lines()):
+        run = title.add_run()
+        if i:
+            run.add_break()  # 回行 after the unit's name (a line break inside the run)
+        run.add_text(_xml_safe(line))
+    heading = [title]
     if document.subtitle:
         heading.append(word.add_paragraph(_xml_safe(document.subtitle), style="Subtitle"))
     heading[-1].paragraph_format.space_after = Twips(LAYOUT.line_pitch)  # 空一行
