@@ -191,7 +191,7 @@ def test_edit_conflict_and_limits(data: Data, frozen: Any) -> None:
     report = report_create(actor=coordinator, unit=county.root, year=2025)
     stale = report.revision
     fill_prompts(county, report)
-    with pytest.raises(ValidationError, match="已被他人修改"):
+    with pytest.raises(ValidationError, match="本次保存未执行"):
         report_edit(
             actor=coordinator, report=report, revision=stale, title="x", preamble="", bodies={}
         )
@@ -234,7 +234,10 @@ def test_check_flags_empty_parts_unknown_figures_and_stale_data(data: Data, froz
     report.refresh_from_db()
     found = messages(report, county)
     assert "“五、其他需要报告的情况”没有内容" in found
-    assert "引用了报告中没有的数据“{{meetings.count}}”" in found
+    assert (
+        "“三、党政主要负责人履行推进法治建设第一责任人职责情况”引用了报告中没有的数据"
+        "“{{meetings.count}}”"
+    ) in found
     assert not any("不一致" in m for m in found)
     # a 复议 case closed later in 2025 is entered after the draft: the figures no longer match
     with time_machine.travel(at(D(2026, 2, 12)), tick=False):
@@ -353,3 +356,52 @@ def test_sweep_reminds_units_of_report_deadlines_once(county: County) -> None:
     assert reports_sweep(today=D(2026, 3, 20)) == 2 + 3 + 5
     assert reports_sweep(today=D(2026, 3, 20)) == 0
     assert Reminder.objects.filter(text__contains="已逾期").count() == 2
+
+
+def test_title_and_preamble_are_checked_too(data: Data, frozen: Any) -> None:
+    county = data.county
+    coordinator = county.actor("coordinator")
+    report = report_create(actor=coordinator, unit=county.root, year=2025)
+    fill_prompts(county, report)
+    report.refresh_from_db()
+    report_edit(
+        actor=coordinator,
+        report=report,
+        revision=report.revision,
+        title=report.title,
+        preamble="【请填写：导语】共{{x.y}}件，{{ 未闭合",
+        bodies={},
+    )
+    report.refresh_from_db()
+    found = messages(report, county)
+    assert "导语中还有待填写的提示（【请填写…】）" in found
+    assert "“导语”引用了报告中没有的数据“{{x.y}}”" in found
+    assert "“导语”有不完整的数据记号（只有 {{ 或 }}），请检查" in found
+    with pytest.raises(ValidationError, match="导语中还有待填写的提示"):
+        report_send_to_review(actor=coordinator, report=report)
+
+
+def test_submissions_and_returns_remind_the_unit(data: Data, frozen: Any) -> None:
+    from fazhi.plans.models import Reminder
+
+    county = data.county
+    coordinator = county.actor("coordinator")
+    report = report_create(actor=county.actor("dept_clerk"), unit=county.dept, year=2025)
+    fill_prompts(county, report, "dept_clerk")
+    report.refresh_from_db()
+    report = report_send_to_review(actor=county.actor("dept_clerk"), report=report)
+    report = report_secrecy_review(
+        actor=coordinator,
+        report=report,
+        approve=False,
+        reviewer="",
+        reviewed_on=None,
+        opinion="删去第二部分的内部数据",
+    )
+    texts = list(
+        Reminder.objects.filter(unit=county.dept).order_by("pk").values_list("text", flat=True)
+    )
+    assert texts == [
+        "《湘江县司法局2025年法治政府建设年度报告》已提交保密审查，请审核人员办理",
+        "《湘江县司法局2025年法治政府建设年度报告》保密审查退回：删去第二部分的内部数据",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -24,7 +25,7 @@ def _figure_link(figure: ReportFigure | None, code: str) -> str:
         return str(format_html('<mark class="missing">{}</mark>', tokens.MISSING.format(code=code)))
     title = (
         f"{figure.name}（{figure.code}，口径{figure.version}版，"
-        f"{figure.computed_at:%Y-%m-%d %H:%M} 计算）"
+        f"{timezone.localtime(figure.computed_at):%Y-%m-%d %H:%M} 计算）"
     )
     if not figure.drill_url:
         return str(escape(figure.display))

@@ -96,18 +96,20 @@ def report_issues(
             issues.append(
                 Issue(ERROR, f"“{heading}”还有 {len(left)} 处待填写的提示（【请填写…】）", number)
             )
-    unknown = sorted({c for t in texts for c in tokens.codes_in(t) if c not in figures})
-    for code in unknown:
-        issues.append(Issue(ERROR, f"引用了报告中没有的数据“{{{{{code}}}}}”"))
-    for number, part in sorted(parts.items()):
-        rest = tokens.TOKEN.sub("", part.body)
+    places: list[tuple[int | None, str, str]] = [
+        (None, "标题", report.title),
+        (None, "导语", report.preamble),
+    ]
+    places += [(n, rules.part_heading(n), p.body) for n, p in sorted(parts.items())]
+    for where, place, text in places:
+        if where is None and tokens.prompts_in(text):
+            issues.append(Issue(ERROR, f"{place}中还有待填写的提示（【请填写…】）"))
+        for code in sorted({c for c in tokens.codes_in(text) if c not in figures}):
+            issues.append(Issue(ERROR, f"“{place}”引用了报告中没有的数据“{{{{{code}}}}}”", where))
+        rest = tokens.TOKEN.sub("", text)
         if "{{" in rest or "}}" in rest:
-            heading = rules.part_heading(number)
-            issues.append(
-                Issue(
-                    WARNING, f"“{heading}”有不完整的数据记号（只有 {{{{ 或 }}}}），请检查", number
-                )
-            )
+            message = f"“{place}”有不完整的数据记号（只有 {{{{ 或 }}}}），请检查"
+            issues.append(Issue(WARNING, message, where))
     if report.state in (ReportState.PUBLISHED,):
         return issues
     used = {c for t in texts for c in tokens.codes_in(t)}

@@ -29,6 +29,7 @@ from fazhi.reports.models import (
 from fazhi.reports.selectors import deadline_status, report_issues
 
 MAX_PART_CHARS = 60_000
+EDIT_CONFLICT = "报告在您打开编辑页之后已被保存过（可能是他人或您在另一窗口），本次保存未执行。"
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -104,6 +105,15 @@ def _check_day(
         raise ValidationError({field: f"{label}不能晚于今天"})
     if after is not None and day < after:
         raise ValidationError({field: f"{label}不能早于{after_label}（{after.isoformat()}）"})
+
+
+def _notify(report: AnnualReport, event: str, text: str) -> None:
+    """An in-app reminder on the report's unit (seen there and by the units above it: the
+    reviewers and the 依法治办). One per report, event and revision."""
+    Reminder.objects.get_or_create(
+        key=f"annual:{report.pk}:{event}:{report.revision}"[:120],
+        defaults={"unit": report.unit, "text": text[:300], "link": report.get_absolute_url()},
+    )
 
 
 def _save_figures(
@@ -190,7 +200,9 @@ def report_edit(
     if not may_edit(actor, report):
         raise PermissionDenied("只有起草中的报告可以修改，且须为本单位（含上级）的填报人员")
     if revision != report.revision:
-        raise ValidationError("报告已被他人修改（修订号已变化），请刷新页面后重新编辑")
+        raise ValidationError(
+            "报告在您打开编辑页之后已被保存过（可能是他人或您在另一窗口），本次保存未执行。"
+        )
     if not title.strip():
         raise ValidationError({"title": "标题不能为空"})
     if len(title.strip()) > 200:
@@ -270,6 +282,7 @@ def report_send_to_review(*, actor: Actor, report: AnnualReport) -> AnnualReport
     _move(report, ReportState.SECRECY)
     report.return_reason = ""
     report.save()
+    _notify(report, "review", f"《{report.title}》已提交保密审查，请审核人员办理")
     record_write(
         actor=actor,
         action="report.send_review",
@@ -310,6 +323,8 @@ def report_secrecy_review(
         report.return_reason = f"保密审查退回：{opinion.strip()}"
         _move(report, ReportState.DRAFTING)
     report.save()
+    if not approve:
+        _notify(report, "returned", f"《{report.title}》{report.return_reason}")
     record_write(
         actor=actor,
         action="report.secrecy_review",
@@ -349,6 +364,8 @@ def report_deliberate(
         report.return_reason = f"审议未通过：{reason.strip()}"
         _move(report, ReportState.DRAFTING)
     report.save()
+    if not approve:
+        _notify(report, "returned", f"《{report.title}》{report.return_reason}")
     record_write(
         actor=actor,
         action="report.deliberate",
@@ -433,7 +450,7 @@ def reports_sweep(*, today: dt.date) -> int:
     the rules' ``warn_days`` or past, until it is met. One reminder per unit, deadline and state
     (临近 / 逾期): a second run the same day, or the next, adds nothing. Returns how many."""
     year = today.year - 1
-    prefix = f"report:{year}:"
+    prefix = f"annual-due:{year}:"
     known = set(Reminder.objects.filter(key__startswith=prefix).values_list("key", flat=True))
     reports = {
         r.unit_id: r

@@ -182,7 +182,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = "；".join(exc.messages)
             # Keep the revision the user started from: saving again must not overwrite.
-            conflict = "已被他人修改" in error
+            conflict = services.EDIT_CONFLICT in error
             posted = data.get("revision", "")
             revision = int(posted) if posted.isdigit() else 0
         else:
@@ -305,11 +305,12 @@ STEPS_BY_ACTION: dict[str, Step] = {
 
 
 @login_required
-@require_POST
 def report_act(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.VIEW_RECORDS)
     report = _report_or_404(request, pk)
+    if request.method != "POST":  # a refused step left the browser here: back to the report
+        return HttpResponseRedirect(report.get_absolute_url())
     step = STEPS_BY_ACTION.get(request.POST.get("action", ""))
     try:
         if step is None:

@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // Leaving the editor with unsaved changes asks first.
   const editor = document.getElementById("edit-form");
   if (editor) {
-    let dirty = false;
+    let dirty = editor.hasAttribute("data-dirty");  // shown again after an error: not saved
     editor.addEventListener("input", () => { dirty = true; });
     editor.addEventListener("submit", () => { dirty = false; });
     window.addEventListener("beforeunload", (event) => {
