@@ -77,65 +77,69 @@ def _unit(ctx: CountyContext, suffix: str) -> OrgUnit:
     return next(u for u in ctx.units.values() if u.name == f"{data.COUNTY_NAME}{suffix}")
 
 
+def _submitted(
+    ctx: CountyContext,
+    unit: OrgUnit,
+    *,
+    review: tuple[str, str, dt.date],
+    meeting: tuple[str, dt.date],
+    submitted: tuple[list[str], list[str], dt.date],
+) -> AnnualReport:
+    """``unit``'s report drafted, completed, reviewed (reviewer, opinion, day), adopted
+    (meeting, day) and sent (recipients, copies, day)."""
+    actor = ctx.actor
+    report = _complete(ctx, services.report_create(actor=actor, unit=unit, year=ctx.last_year))
+    services.report_send_to_review(actor=actor, report=report)
+    reviewer, opinion, reviewed_on = review
+    report = services.report_secrecy_review(
+        actor=actor,
+        report=report,
+        approve=True,
+        reviewer=reviewer,
+        reviewed_on=reviewed_on,
+        opinion=opinion,
+    )
+    report = services.report_deliberate(
+        actor=actor, report=report, approve=True, meeting=meeting[0], meeting_on=meeting[1]
+    )
+    to, cc, day = submitted
+    return services.report_submit(
+        actor=actor, report=report, submitted_on=day, recipients=to, copy_to=cc
+    )
+
+
 @register_filler(NAME)
 def fill(ctx: CountyContext) -> int:
-    year, actor = ctx.last_year, ctx.actor
-    next_year = year + 1
-    county = services.report_create(actor=actor, unit=ctx.root, year=year)
-    county = _complete(ctx, county)
-    services.report_send_to_review(actor=actor, report=county)
-    services.report_secrecy_review(
-        actor=actor,
-        report=county,
-        approve=True,
-        reviewer="县司法局保密审查小组",
-        reviewed_on=dt.date(next_year, 3, 10),
-        opinion="不涉及国家秘密和工作秘密，同意公开。",
-    )
-    services.report_deliberate(
-        actor=actor,
-        report=county,
-        approve=True,
-        meeting=f"{data.COUNTY_NAME}人民政府第5次常务会议",
-        meeting_on=dt.date(next_year, 3, 16),
-    )
-    services.report_submit(
-        actor=actor,
-        report=county,
-        submitted_on=dt.date(next_year, 3, 20),
-        recipients=["中共湘江县委", "湘江县人民代表大会常务委员会", "上一级党委和政府"],
-        copy_to=["上一级党委法治建设议事协调机构办公室"],
+    d = dt.date
+    after = ctx.last_year + 1
+    county = _submitted(
+        ctx,
+        ctx.root,
+        review=("县司法局保密审查小组", "不涉及国家秘密和工作秘密，同意公开。", d(after, 3, 10)),
+        meeting=(f"{data.COUNTY_NAME}人民政府第5次常务会议", d(after, 3, 16)),
+        submitted=(
+            ["中共湘江县委", "湘江县人民代表大会常务委员会", "上一级党委和政府"],
+            ["上一级党委法治建设议事协调机构办公室"],
+            d(after, 3, 20),
+        ),
     )
     services.report_publish(
-        actor=actor,
+        actor=ctx.actor,
         report=county,
-        published_on=dt.date(next_year, 3, 26),
+        published_on=d(after, 3, 26),
         url="https://www.xiangjiang.gov.cn/zwgk/fzzfjs/",
     )
-    justice = services.report_create(actor=actor, unit=_unit(ctx, "司法局"), year=year)
-    justice = _complete(ctx, justice)
-    services.report_send_to_review(actor=actor, report=justice)
-    services.report_secrecy_review(
-        actor=actor,
-        report=justice,
-        approve=True,
-        reviewer="局办公室",
-        reviewed_on=dt.date(next_year, 2, 10),
-        opinion="同意公开。",
+    _submitted(
+        ctx,
+        _unit(ctx, "司法局"),
+        review=("局办公室", "同意公开。", d(after, 2, 10)),
+        meeting=("局党组会议", d(after, 2, 18)),
+        submitted=(
+            ["中共湘江县委", "湘江县人民政府", "上一级司法行政部门"],
+            ["中共湘江县委全面依法治县委员会办公室"],
+            d(after, 2, 25),
+        ),
     )
-    services.report_deliberate(
-        actor=actor,
-        report=justice,
-        approve=True,
-        meeting="局党组会议",
-        meeting_on=dt.date(next_year, 2, 18),
-    )
-    services.report_submit(
-        actor=actor,
-        report=justice,
-        submitted_on=dt.date(next_year, 2, 25),
-        recipients=["中共湘江县委", "湘江县人民政府", "上一级司法行政部门"],
-        copy_to=["中共湘江县委全面依法治县委员会办公室"],
-    )
-    services.report_create(actor=actor, unit=_unit(ctx, "市场监督管理局"), year=year)
+    unit = _unit(ctx, "市场监督管理局")
+    services.report_create(actor=ctx.actor, unit=unit, year=ctx.last_year)
     return 3

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,25 +38,39 @@ def figures_of(report: AnnualReport) -> list[ReportFigure]:
 # --- the document -------------------------------------------------------------------------------
 def document_for(report: AnnualReport) -> ReportDocument:
     """The report as title + blocks, figures filled in from the frozen values."""
-    displays = {f.code: f.display for f in figures_of(report)}
-    blocks: list[Block] = []
-    if report.preamble:
-        blocks.extend(Block(PARAGRAPH, line) for line in _lines(report.preamble, displays))
-    for part in parts_of(report):
-        blocks.append(Block(HEADING_1, part.heading))
-        # Headings are found on the text with its tokens (as on the HTML page), then filled in.
-        for block in blocks_from_text(part.body):
-            blocks.append(Block(block.level, tokens.render(block.text, displays)))
-    return ReportDocument(
+    return build_document(
         title=report.title,
-        blocks=tuple(blocks),
+        preamble=report.preamble,
+        parts=[(p.heading, p.body) for p in parts_of(report)],
+        displays={f.code: f.display for f in figures_of(report)},
         issuer=report.unit.name,
         issued_on=report.published_on or report.submitted_on or report.meeting_on,
     )
 
 
-def _lines(text: str, displays: dict[str, str]) -> list[str]:
-    return [line.strip() for line in tokens.render(text, displays).splitlines() if line.strip()]
+def build_document(
+    *,
+    title: str,
+    preamble: str,
+    parts: Sequence[tuple[str, str]],
+    displays: Mapping[str, str],
+    issuer: str,
+    issued_on: dt.date | None = None,
+) -> ReportDocument:
+    """A report (saved, or a fresh draft) as a document: the preamble, then each part's heading
+    and its text; headings are found on the text with its tokens (as on the HTML page), then
+    the tokens are filled in."""
+    blocks = [
+        Block(PARAGRAPH, line.strip())
+        for line in tokens.render(preamble, displays).splitlines()
+        if line.strip()
+    ]
+    for heading, body in parts:
+        blocks.append(Block(HEADING_1, heading))
+        blocks.extend(
+            Block(b.level, tokens.render(b.text, displays)) for b in blocks_from_text(body)
+        )
+    return ReportDocument(title=title, blocks=tuple(blocks), issuer=issuer, issued_on=issued_on)
 
 
 # --- completeness check -------------------------------------------------------------------------
@@ -75,9 +89,7 @@ class Issue:
         return self.level == ERROR
 
 
-def report_issues(
-    *, actor: Actor, report: AnnualReport, today: dt.date | None = None
-) -> list[Issue]:
+def report_issues(*, actor: Actor, report: AnnualReport) -> list[Issue]:
     """What stops the report being complete (errors) and what should be looked at (warnings):
     every part present and non-empty, no prompt left, no unknown figure; figures that no longer
     match the registers, figures older than the latest register change."""

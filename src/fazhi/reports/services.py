@@ -116,6 +116,14 @@ def _notify(report: AnnualReport, event: str, text: str) -> None:
     )
 
 
+def _send_back(report: AnnualReport, reason: str) -> None:
+    """Back to 起草 with the reason shown on the report, and a reminder to its unit (the
+    caller saves)."""
+    report.return_reason = reason
+    _move(report, ReportState.DRAFTING)
+    _notify(report, "returned", f"《{report.title}》{reason}")
+
+
 def _save_figures(
     report: AnnualReport, figures: Sequence[drafting.DraftFigure], at: dt.datetime
 ) -> None:
@@ -320,11 +328,8 @@ def report_secrecy_review(
     else:
         if not opinion.strip():
             raise ValidationError({"opinion": "退回修改须写明原因"})
-        report.return_reason = f"保密审查退回：{opinion.strip()}"
-        _move(report, ReportState.DRAFTING)
+        _send_back(report, f"保密审查退回：{opinion.strip()}")
     report.save()
-    if not approve:
-        _notify(report, "returned", f"《{report.title}》{report.return_reason}")
     record_write(
         actor=actor,
         action="report.secrecy_review",
@@ -361,11 +366,8 @@ def report_deliberate(
     else:
         if not reason.strip():
             raise ValidationError({"reason": "审议未通过须写明原因"})
-        report.return_reason = f"审议未通过：{reason.strip()}"
-        _move(report, ReportState.DRAFTING)
+        _send_back(report, f"审议未通过：{reason.strip()}")
     report.save()
-    if not approve:
-        _notify(report, "returned", f"《{report.title}》{report.return_reason}")
     record_write(
         actor=actor,
         action="report.deliberate",

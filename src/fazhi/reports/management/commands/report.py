@@ -20,8 +20,9 @@ from fazhi.core.command import FazhiCommand, UsageError
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import unit_by_code
 from fazhi.reports import drafting, rules, tokens
-from fazhi.reports.document import HEADING_1, PARAGRAPH, Block, ReportDocument, blocks_from_text
+from fazhi.reports.document import ReportDocument
 from fazhi.reports.models import PART_NUMBERS
+from fazhi.reports.selectors import build_document
 
 
 class _SubParser(CommandParser):
@@ -31,13 +32,13 @@ class _SubParser(CommandParser):
 
 
 def draft_document(draft: drafting.Draft) -> ReportDocument:
-    displays = draft.displays
-    blocks = [Block(PARAGRAPH, tokens.render(draft.preamble, displays))]
-    for number in PART_NUMBERS:
-        blocks.append(Block(HEADING_1, rules.part_heading(number)))
-        for block in blocks_from_text(draft.parts[number]):
-            blocks.append(Block(block.level, tokens.render(block.text, displays)))
-    return ReportDocument(title=draft.title, blocks=tuple(blocks), issuer=draft.unit.name)
+    return build_document(
+        title=draft.title,
+        preamble=draft.preamble,
+        parts=[(rules.part_heading(n), draft.parts[n]) for n in PART_NUMBERS],
+        displays=draft.displays,
+        issuer=draft.unit.name,
+    )
 
 
 def read_text(path: Path) -> str:
