@@ -28,9 +28,8 @@ from tests.personas import County
 from fazhi.core.models import AuditEntry, RecordEvent
 from fazhi.orgs.scoping import Actor
 from fazhi.reconsideration import services as svc
+from fazhi.reconsideration.workflow import TRANSITION_LABELS, TRANSITIONS
 from fazhi.reconsideration.models import (
-    TRANSITION_LABELS,
-    TRANSITIONS,
     AcceptanceKind,
     ActCategory,
     CaseEvent,

@@ -180,3 +180,29 @@ class RecordEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.action}"
+
+
+class TimelineEvent(models.Model):
+    """A dated step on a register record's timeline (受理, 中止, 开庭, 裁判 …), abstract.
+
+    Each register's event model inherits it and adds the foreign key to its record (named
+    as the register's :class:`fazhi.core.workflow.Workflow` says, ``case`` by default, with
+    ``related_name="events"``). ``on`` is the date of the act itself (what the statute counts
+    from), ``at`` when it was recorded. Written by the transition runner; the generic timeline
+    (:meth:`fazhi.core.registers.Register.timeline`) merges it with the record's deadlines.
+    """
+
+    kind = models.CharField("事项", max_length=40)
+    on = models.DateField("日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor_name = models.CharField("记录人", max_length=150)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = "案件节点"
+        verbose_name_plural = "案件节点"
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind}"

@@ -53,6 +53,7 @@ from fazhi.core.register_forms import (
 )
 from fazhi.core.selectors import history_of
 from fazhi.core.services import object_type_of
+from fazhi.core.workflow import Transition, Workflow
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404, visible_to
@@ -76,6 +77,7 @@ __all__ = [
     "display_value",
     "form_errors",
     "import_action",
+    "transition_steps",
     "unit_filter",
     "year_filter",
 ]
@@ -189,12 +191,14 @@ def unit_filter(name: str, label: str, *path_fields: str) -> Filter:
 
 @dataclass(frozen=True)
 class Action:
-    """A button on a register page. POST actions are forms; ``confirm`` asks first."""
+    """A button on a register page. POST actions are forms; ``confirm`` asks first.
+    ``disabled``: the reason the step cannot be taken now (shown next to a disabled button)."""
 
     label: str
     url: str
     post: bool = False
     confirm: str = ""
+    disabled: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,14 @@ class Step:
 
     ``run(actor, obj, data)`` calls the service with the form's ``service_kwargs()``.
     ``confirm`` puts a ``data-confirm`` question on the submit button (irreversible steps).
+    ``help`` is a text or a callable of the row (texts that quote the province's rules).
+
+    The step's rules are the service's own functions, never restated here:
+    ``blocker(obj, today)`` says why the step cannot be taken now ("" if it can; for a
+    transition: the state, then its ``problem``), ``offered(obj)`` whether the screens offer
+    it at all for this row (a blocked step that is offered shows disabled with its reason), and
+    ``permission(actor, obj)`` raises PermissionDenied for an actor who may not take it (by
+    default: whoever may edit the row). :func:`transition_steps` makes them from a workflow.
     """
 
     name: str
@@ -210,7 +222,48 @@ class Step:
     form_class: type[StepForm]
     run: Callable[[Actor, Any, dict[str, Any]], object]
     confirm: str = ""
-    help: str = ""
+    help: str | Callable[[Any], str] = ""
+    blocker: Callable[[Any, dt.date], str] | None = None
+    offered: Callable[[Any], bool] | None = None
+    permission: Callable[[Actor, Any], None] | None = None
+
+    def help_for(self, obj: Any) -> str:
+        return self.help(obj) if callable(self.help) else self.help
+
+    def reason(self, obj: Any, today: dt.date) -> str:
+        return self.blocker(obj, today) if self.blocker is not None else ""
+
+
+def transition_steps(workflow: Workflow[Any]) -> tuple[Step, ...]:
+    """One :class:`Step` per declared transition of ``workflow``: the form page and the API
+    call :meth:`Workflow.run`; the button's state and reason come from
+    :meth:`Workflow.blocker`, so the rule and its message are the workflow's."""
+    return tuple(_transition_step(workflow, t) for t in workflow.transitions)
+
+
+def _transition_step(workflow: Workflow[Any], t: Transition) -> Step:
+    assert t.form_class is not None, f"{t.name}: a transition offered on screen needs a form"
+    name = t.name
+
+    def offered(obj: Any) -> bool:
+        return workflow.state_allows(obj, name) and (t.offered is None or t.offered(obj))
+
+    def permission(actor: Actor, obj: Any) -> None:
+        problem = workflow.permission_problem(actor, obj, name)
+        if problem:
+            raise PermissionDenied(problem)
+
+    return Step(
+        name=name,
+        label=t.label,
+        form_class=t.form_class,
+        run=lambda actor, obj, data: workflow.run(name, actor=actor, obj=obj, **data),
+        confirm=t.confirm,
+        help=t.help,
+        blocker=lambda obj, today: workflow.blocker(obj, name, today),
+        offered=offered,
+        permission=permission,
+    )
 
 
 def import_action(register_key: str) -> list[Action]:
@@ -289,16 +342,47 @@ class Register(Generic[M]):
         return ""
 
     def detail_actions(self, actor: Actor, obj: M) -> list[Action]:
-        """Buttons on the detail page: by default, the steps the actor may take on ``obj``."""
-        return [
-            Action(s.label, reverse(f"{self.key}_step", args=[obj.pk, s.name]))
-            for s in self.steps
-            if self.step_allowed(actor, obj, s)
-        ]
+        """Buttons on the detail page: the steps the actor may take on ``obj``, and the steps
+        offered in its state that a rule blocks now, disabled with the reason."""
+        today = timezone.localdate()
+        actions: list[Action] = []
+        for step in self.steps:
+            if not self.step_permitted(actor, obj, step):
+                continue
+            if step.offered is not None and not step.offered(obj):
+                continue
+            url = reverse(f"{self.key}_step", args=[obj.pk, step.name])
+            actions.append(Action(step.label, url, disabled=step.reason(obj, today)))
+        return actions
 
     def detail_context(self, actor: Actor, obj: M) -> dict[str, Any]:
         """Extra context for ``detail_template`` (timelines, related tables …)."""
         return {}
+
+    def deadlines(self, obj: M) -> list[Deadline]:
+        """The record's statutory deadlines (for the deadlines card, the timeline and the API)."""
+        return []
+
+    def timeline(self, obj: M, deadlines: Sequence[Deadline] | None = None) -> list[dict[str, Any]]:
+        """The record's timeline events (``obj.events``, a
+        :class:`fazhi.core.models.TimelineEvent` subclass) and its deadlines, in date order
+        (an event before a deadline on the same day)."""
+        today = timezone.localdate()
+        events = getattr(obj, "events", None)
+        items: list[dict[str, Any]] = [
+            {
+                "on": e.on,
+                "kind": "event",
+                "label": e.kind,
+                "note": e.note,
+                "actor_name": e.actor_name,
+            }
+            for e in (events.all() if events is not None else ())
+        ]
+        for d in deadlines if deadlines is not None else self.deadlines(obj):
+            if d.due is not None:
+                items.append({"on": d.due, "kind": "deadline", **d.as_dict(today)})
+        return sorted(items, key=lambda i: (i["on"], i["kind"] == "deadline"))
 
     def save(self, actor: Actor, obj: M, data: dict[str, Any]) -> M:
         """Persist the edit form's cleaned data through the register's service."""
@@ -312,10 +396,26 @@ class Register(Generic[M]):
         raise NotImplementedError
 
     def step_check(self, actor: Actor, obj: M, step: Step) -> None:
-        """Raise PermissionDenied (role, side) or ValidationError (state) if ``step`` may not
-        be taken on ``obj`` now. By default: whoever may edit the row."""
-        if not self.can_edit(actor, obj):
+        """Raise PermissionDenied (role, side) or ValidationError (state, rule) if ``step``
+        may not be taken on ``obj`` now: the step's ``permission`` (by default whoever may
+        edit the row), then its ``blocker``."""
+        self.step_permission(actor, obj, step)
+        reason = step.reason(obj, timezone.localdate())
+        if reason:
+            raise ValidationError(reason)
+
+    def step_permission(self, actor: Actor, obj: M, step: Step) -> None:
+        if step.permission is not None:
+            step.permission(actor, obj)
+        elif not self.can_edit(actor, obj):
             raise PermissionDenied(f"当前角色“{actor.role_label}”不能办理此事项")
+
+    def step_permitted(self, actor: Actor, obj: M, step: Step) -> bool:
+        try:
+            self.step_permission(actor, obj, step)
+        except PermissionDenied:
+            return False
+        return True
 
     def step_allowed(self, actor: Actor, obj: M, step: Step) -> bool:
         try:
@@ -492,7 +592,9 @@ class Register(Generic[M]):
         if posted and _submitted(form, lambda: step.run(actor, obj, form.service_kwargs())):
             messages.success(request, f"已办理：{step.label}")
             return redirect(self.url("detail", obj))
-        context = self._context(request, obj=obj, form=form, step=step, tab="step")
+        context = self._context(
+            request, obj=obj, form=form, step=step, step_help=step.help_for(obj), tab="step"
+        )
         return render(request, "core/register/step.html", context)
 
     def history_view(self, request: HttpRequest, pk: int) -> HttpResponse:

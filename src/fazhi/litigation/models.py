@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from fazhi.core.crypto import EncryptedTextField
+from fazhi.core.models import TimelineEvent
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.slots import UnitSlots
 from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
@@ -231,20 +232,10 @@ class LossReview(models.Model):
         return reverse("loss_reviews_detail", args=[self.pk])
 
 
-class LitigationEvent(models.Model):
-    """A dated step on the case's timeline."""
+class LitigationEvent(TimelineEvent):
+    """A dated step on the case's timeline (立案, 开庭, 裁判, 司法建议 …)."""
 
     case = models.ForeignKey(LitigationCase, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("事项", max_length=40)
-    on = models.DateField("日期")
-    at = models.DateTimeField("记录时间", auto_now_add=True)
-    actor_name = models.CharField("记录人", max_length=150)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
-        verbose_name = "案件节点"
-        verbose_name_plural = "案件节点"
-        ordering = ["on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.kind}"
+    class Meta(TimelineEvent.Meta):
+        pass

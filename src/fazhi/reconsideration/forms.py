@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
 from fazhi.core.audit import mask_value
@@ -32,7 +33,8 @@ from fazhi.reconsideration.models import (
     Status,
     SuspensionGround,
 )
-from fazhi.reconsideration.services import CLOSABLE_WHILE_SUSPENDED, MAX_EXTENSION_DAYS
+from fazhi.reconsideration.selectors import replyable_letters
+from fazhi.reconsideration.rules import CLOSABLE_WHILE_SUSPENDED, rules_of
 
 
 def note_field(label: str = "说明") -> forms.CharField:
@@ -209,12 +211,23 @@ class ResumeForm(StepForm):
 
 
 class ExtendForm(StepForm):
+    """The cap is the province's rule (``DeadlineRule.extension_days``, 第62条: 30日)."""
+
     date_field = "approved_on"
     approved_on = forms.DateField(label="延期批准日期")
-    days = forms.IntegerField(
-        label="延长天数", min_value=1, max_value=MAX_EXTENSION_DAYS, initial=MAX_EXTENSION_DAYS
-    )
+    days = forms.IntegerField(label="延长天数", min_value=1)
     note = note_field()
+
+    def setup(self) -> None:
+        if isinstance(self.obj, ReconsiderationCase):
+            cap = rules_of(self.obj).extension_cap
+            field = self.fields["days"]
+            assert isinstance(field, forms.IntegerField)
+            field.max_value = cap
+            field.validators.append(MaxValueValidator(cap))
+            field.widget.attrs["max"] = cap
+            field.initial = cap
+            field.help_text = f"最多{cap}日"
 
 
 class ConvertForm(StepForm):
@@ -256,19 +269,6 @@ class LetterIssueForm(StepForm):
             _set_queryset(self, "recipient", nearby_units(self.obj.unit))
             if self.obj.respondent_id and not self.is_bound:
                 self.fields["recipient"].initial = self.obj.respondent.code  # type: ignore[union-attr]
-
-
-def replyable_letters(actor: Actor, case: ReconsiderationCase) -> list[OpinionLetter]:
-    """Letters of ``case`` still waiting for the report that ``actor`` may record: the
-    复议机构 side records any; the recipient side records its own."""
-    pending = case.letters.filter(replied_on__isnull=True).select_related("recipient")
-    if unit_in_scope(case.unit, actor):
-        return list(pending)
-    return [
-        letter
-        for letter in pending
-        if letter.recipient is not None and unit_in_scope(letter.recipient, actor)
-    ]
 
 
 class LetterReplyForm(StepForm):

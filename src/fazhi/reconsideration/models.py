@@ -1,7 +1,7 @@
 """行政复议 register: cases, their suspensions, opinion letters and timeline events.
 
-States and the allowed transitions are data here (:data:`TRANSITIONS`); only ``services.py``
-changes ``status``. Deadlines are stored, indexed ``DateField``s recomputed by the services
+The allowed transitions are declared in ``workflow.py`` (one runner changes ``status``).
+Deadlines are stored, indexed ``DateField``s recomputed by the runner
 from the deadline rules (行政复议法 2023, 第30、31、62、76条) whenever a date they depend on
 changes. ``current_due`` is the deadline now running, so "overdue" is one indexed comparison.
 """
@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 
 from fazhi.core.crypto import EncryptedTextField
+from fazhi.core.models import TimelineEvent
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.slots import RespondentSlots, UnitSlots
 
@@ -33,49 +34,6 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.REVIEWING, Status.CORRECTING, Status.ACCEPTED, Status.SUSPENDED)
-
-#: status → {transition: next status}. ``services`` refuses anything not listed here.
-TRANSITIONS: dict[str, dict[str, str]] = {
-    Status.REVIEWING: {
-        "request_correction": Status.CORRECTING,
-        "accept": Status.ACCEPTED,
-        "deem_accepted": Status.ACCEPTED,
-        "refuse": Status.NOT_ACCEPTED,
-    },
-    Status.CORRECTING: {
-        "receive_correction": Status.REVIEWING,
-        "abandon": Status.ABANDONED,
-    },
-    Status.ACCEPTED: {
-        "suspend": Status.SUSPENDED,
-        "extend": Status.ACCEPTED,
-        "convert_to_ordinary": Status.ACCEPTED,
-        "close": Status.CLOSED,
-    },
-    Status.SUSPENDED: {
-        "resume": Status.ACCEPTED,
-        "close": Status.CLOSED,
-    },
-    Status.NOT_ACCEPTED: {},
-    Status.ABANDONED: {},
-    Status.CLOSED: {},
-}
-
-TRANSITION_LABELS: dict[str, str] = {
-    "receive": "收到申请",
-    "request_correction": "通知补正",
-    "receive_correction": "收到补正材料",
-    "abandon": "未补正·视为放弃",
-    "accept": "受理",
-    "deem_accepted": "视为受理",
-    "refuse": "不予受理",
-    "suspend": "中止审理",
-    "resume": "恢复审理",
-    "extend": "延长审理期限",
-    "convert_to_ordinary": "简易程序转普通程序",
-    "close": "审结",
-}
-
 
 class ApplicantKind(models.TextChoices):
     PERSON = "person", "自然人"
@@ -330,20 +288,10 @@ class OpinionLetter(models.Model):
         return f"{self.get_kind_display()}（{self.case}）"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TimelineEvent):
     """A dated step on the case's timeline (收到, 受理, 中止, 恢复, 延期, 审结, 意见书 …)."""
 
     case = models.ForeignKey(ReconsiderationCase, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("事项", max_length=40)
-    on = models.DateField("日期")
-    at = models.DateTimeField("记录时间", auto_now_add=True)
-    actor_name = models.CharField("记录人", max_length=150)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
-        verbose_name = "案件节点"
-        verbose_name_plural = "案件节点"
-        ordering = ["on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.kind}"
+    class Meta(TimelineEvent.Meta):
+        pass

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Count, Q
 
-from fazhi.orgs.scoping import Actor, visible_to
+from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 from fazhi.reconsideration.models import OPEN_STATUSES, OpinionLetter, ReconsiderationCase
 
 
@@ -26,3 +26,16 @@ def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
         case__in=cases_for(actor).values("pk"), replied_on__isnull=True, reply_due__lt=today
     ).count()
     return {"open": counts["open"], "overdue": counts["overdue"], "letters_overdue": letters}
+
+
+def replyable_letters(actor: Actor, case: ReconsiderationCase) -> list[OpinionLetter]:
+    """Letters of ``case`` still waiting for the report that ``actor`` may record: the
+    复议机构 side records any; the recipient side records its own."""
+    pending = case.letters.filter(replied_on__isnull=True).select_related("recipient")
+    if unit_in_scope(case.unit, actor):
+        return list(pending)
+    return [
+        letter
+        for letter in pending
+        if letter.recipient is not None and unit_in_scope(letter.recipient, actor)
+    ]

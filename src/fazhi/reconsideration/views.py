@@ -7,11 +7,9 @@ register also gives the API its reads (``deadlines``, ``timeline``) and writes (
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +24,9 @@ from fazhi.core.registers import (
     Filter,
     Register,
     Step,
-    StepForm,
     app_export_xlsx,
     import_action,
+    transition_steps,
     unit_filter,
     year_filter,
 )
@@ -38,9 +36,8 @@ from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 from fazhi.reconsideration import forms as f
 from fazhi.reconsideration import services
+from fazhi.reconsideration.workflow import CASES
 from fazhi.reconsideration.models import (
-    TRANSITION_LABELS,
-    TRANSITIONS,
     AcceptanceKind,
     ActCategory,
     CaseQuerySet,
@@ -68,65 +65,22 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("是" if value else "否")
 
 
-def _step(name: str, form: type[StepForm], confirm: str = "", help: str = "") -> Step:
-    service = getattr(services, f"case_{name}")
-    return Step(
-        name=name,
-        label=TRANSITION_LABELS[name],
-        form_class=form,
-        run=lambda actor, case, data: service(actor=actor, case=case, **data),
-        confirm=confirm,
-        help=help,
-    )
-
-
 STEPS = (
-    _step(
-        "request_correction", f.RequestCorrectionForm, help="申请人应在10个工作日内补正（第31条）"
-    ),
-    _step(
-        "receive_correction", f.ReceiveCorrectionForm, help="受理审查期限自收到补正材料之日重新计算"
-    ),
-    _step("accept", f.AcceptForm, help="受理后审理期限开始计算（第62条）"),
-    _step(
-        "deem_accepted",
-        f.DeemAcceptedForm,
-        confirm="确定按审查期限届满视为受理吗？此操作不可撤销。",
-        help="审查期限届满未作出不予受理决定的，自期限届满之日起视为受理（第30条第三款）",
-    ),
-    _step("refuse", f.RefuseForm, confirm="确定作出不予受理决定吗？此操作不可撤销。"),
-    _step(
-        "abandon",
-        f.AbandonForm,
-        confirm="确定记为无正当理由逾期不补正、视为放弃申请吗？此操作不可撤销。",
-    ),
-    _step("suspend", f.SuspendForm, help="中止期间不计入审理期限（第39条）"),
-    _step("resume", f.ResumeForm),
-    _step(
-        "extend",
-        f.ExtendForm,
-        confirm="确定延长审理期限吗？审理期限只能延长一次，此操作不可撤销。",
-        help="普通程序经批准可延长，最多不超过30日（第62条）",
-    ),
-    _step(
-        "convert_to_ordinary",
-        f.ConvertForm,
-        confirm="确定将本案由简易程序转为普通程序吗？此操作不可撤销。",
-        help="第55条",
-    ),
-    _step("close", f.CloseForm, confirm="确定审结此案吗？审结后不能再变更状态。"),
+    *transition_steps(CASES),
     Step(
         "letter_issue",
         "制发意见书/建议书",
         f.LetterIssueForm,
         run=lambda actor, case, data: services.letter_issue(actor=actor, case=case, **data),
-        help="收文单位应在收到后60日内报送纠正或整改情况（第76条）",
+        help=services.letter_help,
+        blocker=services.letter_issue_problem,
     ),
     Step(
         "letter_reply",
         "记录整改情况报送",
         f.LetterReplyForm,
         run=lambda actor, case, data: services.letter_reply(actor=actor, **data),
+        permission=services.letter_reply_permission,
     ),
 )
 
@@ -134,19 +88,6 @@ STEPS = (
 #: Shown on the case page only when a correction was requested / the case was refused.
 CORRECTION_FIELDS = ("correction_notified_on", "correction_due", "correction_received_on")
 REFUSAL_FIELDS = ("refused_on", "refusal_reason")
-
-
-def _unavailable(case: ReconsiderationCase, name: str, today: dt.date) -> str:
-    """Why a transition cannot be taken now ("" if it can), beyond the state table."""
-    if name not in TRANSITIONS[case.status]:
-        return f"案件当前状态为“{case.get_status_display()}”，不能{TRANSITION_LABELS[name]}"
-    if name == "extend" and (case.procedure != Procedure.ORDINARY or case.extension_days):
-        return "只有未延长过的普通程序案件可以延长审理期限"
-    if name == "convert_to_ordinary" and case.procedure != Procedure.SIMPLE:
-        return "只有适用简易程序的案件可以转为普通程序"
-    if name == "deem_accepted" and case.review_due and today <= case.review_due:
-        return f"受理审查期限至{case.review_due:%Y年%-m月%-d日}届满，届满前不能视为受理"
-    return ""
 
 
 class CaseRegister(Register[ReconsiderationCase]):
@@ -212,21 +153,6 @@ class CaseRegister(Register[ReconsiderationCase]):
     def can_edit(self, actor: Actor, obj: ReconsiderationCase) -> bool:
         """Only the 复议机构's side moves or edits a case; the 被申请人 side reads it."""
         return actor.can(Cap.EDIT_RECORDS) and unit_in_scope(obj.unit, actor)
-
-    def step_check(self, actor: Actor, obj: ReconsiderationCase, step: Step) -> None:
-        if step.name == "letter_reply":
-            actor.require(Cap.EDIT_RECORDS)
-            if not f.replyable_letters(actor, obj):
-                raise PermissionDenied("没有待您记录整改情况的意见书或建议书")
-            return
-        super().step_check(actor, obj, step)
-        if step.name == "letter_issue":
-            if obj.accepted_on is None:
-                raise ValidationError("案件受理后才能制发行政复议意见书或建议书")
-            return
-        reason = _unavailable(obj, step.name, timezone.localdate())
-        if reason:
-            raise ValidationError(reason)
 
     def list_actions(self, actor: Actor) -> list[Action]:
         if not self.can_create(actor):
@@ -368,26 +294,6 @@ class CaseRegister(Register[ReconsiderationCase]):
             running=case.status == Status.ACCEPTED,
             note="；".join(notes),
         )
-
-    def timeline(
-        self, case: ReconsiderationCase, deadlines: list[Deadline] | None = None
-    ) -> list[dict[str, Any]]:
-        """Events and deadlines in date order (an event before a deadline on the same day)."""
-        today = timezone.localdate()
-        items = [
-            {
-                "on": e.on,
-                "kind": "event",
-                "label": e.kind,
-                "note": e.note,
-                "actor_name": e.actor_name,
-            }
-            for e in case.events.all()
-        ]
-        for d in deadlines if deadlines is not None else self.deadlines(case):
-            if d.due is not None:
-                items.append({"on": d.due, "kind": "deadline", **d.as_dict(today)})
-        return sorted(items, key=lambda i: (i["on"], i["kind"] == "deadline"))
 
 
 def _basis(rules: dict[str, DeadlineRule]) -> Callable[[str], str]:

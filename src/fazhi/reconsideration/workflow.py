@@ -1,0 +1,393 @@
+"""The 行政复议 state machine, declared: every transition with its sources, target, form,
+rule check (``problem``) and change, run by :class:`fazhi.core.workflow.Workflow`.
+
+The services (``case_accept(*, actor, case, accepted_on, …)``) are thin wrappers around
+:data:`CASES`; the screens and the API take the same declarations, so each rule and its
+message is written once, here. Numbers (periods, the extension cap) come from the province's
+``DeadlineRule`` rows (:mod:`fazhi.reconsideration.rules`).
+
+Statutory basis (行政复议法 2023): 第30条 受理审查, 期满未决定的视为受理; 第31条 补正;
+第39条 中止; 第41条 终止; 第54、55条 简易程序及转普通程序; 第62条 审理期限及延长; 第76条 意见书.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+
+from fazhi.core.workflow import Change, Transition, Workflow, check_date
+from fazhi.orgs.roles import Cap
+from fazhi.orgs.scoping import Actor, require_unit_in_scope
+from fazhi.reconsideration import forms as f
+from fazhi.reconsideration.models import (
+    AcceptanceKind,
+    CaseEvent,
+    Outcome,
+    Procedure,
+    ReconsiderationCase,
+    Status,
+    Suspension,
+)
+from fazhi.reconsideration.rules import (
+    CLOSABLE_WHILE_SUSPENDED,
+    day_unit,
+    derive_deadlines,
+    rules_of,
+)
+
+def authorize(actor: Actor, case: ReconsiderationCase) -> None:
+    """Only the 复议机构's side (its subtree) moves a case; the 被申请人 side reads it."""
+    actor.require(Cap.EDIT_RECORDS)
+    require_unit_in_scope(case.unit, actor)
+
+
+def recalc(case: ReconsiderationCase) -> None:
+    derive_deadlines(case, list(case.suspensions.all()) if case.pk else [], rules_of(case))
+
+
+def _last_resumed(case: ReconsiderationCase) -> dt.date:
+    assert case.accepted_on is not None
+    return max([case.accepted_on, *(s.resumed_on for s in case.suspensions.all() if s.resumed_on)])
+
+
+def _with(note: str, extra: str) -> str:
+    return (note + "；" if note else "") + extra
+
+
+# --- 补正 (第31条) ------------------------------------------------------------------------
+def request_correction(
+    case: ReconsiderationCase, *, actor: Actor, notified_on: dt.date, note: str = ""
+) -> Change:
+    check_date(notified_on, "补正通知日期", not_before=case.received_on, after_label="收到申请日期")
+    case.correction_notified_on = notified_on
+    case.correction_received_on = None
+    if case.review_due and notified_on > case.review_due:
+        note = _with(note, f"超过补正通知期限（{case.review_due:%Y-%m-%d}）")
+    return Change(notified_on, note)
+
+
+def receive_correction(
+    case: ReconsiderationCase, *, actor: Actor, received_on: dt.date, note: str = ""
+) -> Change:
+    assert case.correction_notified_on is not None
+    check_date(
+        received_on,
+        "收到补正材料日期",
+        not_before=case.correction_notified_on,
+        after_label="补正通知日期",
+    )
+    case.correction_received_on = received_on
+    return Change(received_on, note)
+
+
+def abandon(case: ReconsiderationCase, *, actor: Actor, on: dt.date, note: str = "") -> Change:
+    assert case.correction_due is not None
+    if on <= case.correction_due:
+        raise ValidationError(
+            {"date": f"补正期限（{case.correction_due:%Y年%-m月%-d日}）尚未届满，不能视为放弃"}
+        )
+    check_date(on, "记录日期")
+    return Change(on, note)
+
+
+# --- 受理 (第30条) ------------------------------------------------------------------------
+def accept(
+    case: ReconsiderationCase,
+    *,
+    actor: Actor,
+    accepted_on: dt.date,
+    procedure: str = Procedure.ORDINARY,
+    note: str = "",
+) -> Change:
+    start = case.correction_received_on or case.received_on
+    check_date(accepted_on, "受理日期", not_before=start, after_label="收到申请（补正材料）日期")
+    if procedure not in Procedure.values:
+        raise ValidationError({"procedure": "请选择审理程序（普通程序或简易程序）"})
+    if case.review_due and accepted_on > case.review_due:
+        note = _with(
+            note, f"受理审查期限已于{case.review_due:%Y-%m-%d}届满（依法自该日起视为受理）"
+        )
+    case.accepted_on = accepted_on
+    case.acceptance_kind = AcceptanceKind.DECIDED
+    case.procedure = procedure
+    return Change(accepted_on, note)
+
+
+def deem_accepted_problem(case: ReconsiderationCase, today: dt.date) -> str:
+    if case.review_due is not None and today <= case.review_due:
+        return f"受理审查期限至{case.review_due:%Y年%-m月%-d日}届满，届满前不能视为受理"
+    return ""
+
+
+def deem_accepted(case: ReconsiderationCase, *, actor: Actor) -> Change:
+    assert case.review_due is not None
+    case.accepted_on = case.review_due
+    case.acceptance_kind = AcceptanceKind.DEEMED
+    case.procedure = Procedure.ORDINARY
+    return Change(case.review_due, "审查期限届满未作出不予受理决定，依法视为受理")
+
+
+def refuse(
+    case: ReconsiderationCase, *, actor: Actor, refused_on: dt.date, reason: str
+) -> Change:
+    check_date(
+        refused_on, "不予受理决定日期", not_before=case.received_on, after_label="收到申请日期"
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": "不予受理决定应当说明理由"})
+    if case.review_due and refused_on > case.review_due:
+        raise ValidationError(
+            {
+                "date": f"受理审查期限已于{case.review_due:%Y年%-m月%-d日}届满，依法视为受理，"
+                "不能再作出不予受理决定；受理后发现不符合受理条件的，应当决定驳回申请"
+            }
+        )
+    case.refused_on = refused_on
+    case.refusal_reason = reason.strip()
+    return Change(refused_on, reason)
+
+
+# --- 审理 (第39、55、62条) ----------------------------------------------------------------
+def suspend(
+    case: ReconsiderationCase,
+    *,
+    actor: Actor,
+    suspended_on: dt.date,
+    ground: str,
+    note: str = "",
+) -> Change:
+    last = _last_resumed(case)
+    check_date(suspended_on, "中止日期", not_before=last, after_label="受理（上次恢复）日期")
+    if not ground:
+        raise ValidationError({"ground": "请选择中止情形（第三十九条）"})
+    Suspension.objects.create(case=case, ground=ground, suspended_on=suspended_on, note=note)
+    return Change(suspended_on, note)
+
+
+def resume(
+    case: ReconsiderationCase, *, actor: Actor, resumed_on: dt.date, note: str = ""
+) -> Change:
+    pause = case.suspensions.filter(resumed_on__isnull=True).get()
+    check_date(resumed_on, "恢复日期", not_before=pause.suspended_on, after_label="中止日期")
+    pause.resumed_on = resumed_on
+    pause.save(update_fields=["resumed_on"])
+    return Change(resumed_on, note)
+
+
+def extend_problem(case: ReconsiderationCase, today: dt.date) -> str:
+    if case.procedure != Procedure.ORDINARY:
+        return "简易程序案件不能延长审理期限；确需延长的，应先转为普通程序"
+    if case.extension_days:
+        cap = rules_of(case).extension_cap
+        return f"审理期限已经延长过一次，延长期限最多不得超过{cap}日"
+    return ""
+
+
+def extend(
+    case: ReconsiderationCase, *, actor: Actor, approved_on: dt.date, days: int, note: str = ""
+) -> Change:
+    cap = rules_of(case).extension_cap
+    if not 1 <= days <= cap:
+        raise ValidationError({"days": f"延长天数应在 1 至 {cap} 日之间"})
+    check_date(
+        approved_on, "延期批准日期", not_before=_last_resumed(case), after_label="受理（恢复审理）日期"
+    )
+    if case.decision_due and approved_on > case.decision_due:
+        raise ValidationError(
+            {"date": f"审理期限已于{case.decision_due:%Y年%-m月%-d日}届满，不能再批准延期"}
+        )
+    case.extension_approved_on = approved_on
+    case.extension_days = days
+    return Change(approved_on, note or f"延长{days}日")
+
+
+def extend_help(case: ReconsiderationCase) -> str:
+    return f"普通程序经批准可延长，最多不超过{rules_of(case).extension_cap}日（第62条）"
+
+
+def convert_problem(case: ReconsiderationCase, today: dt.date) -> str:
+    if case.procedure != Procedure.SIMPLE:
+        return "只有适用简易程序的案件可以转为普通程序"
+    return ""
+
+
+def convert_to_ordinary(
+    case: ReconsiderationCase, *, actor: Actor, on: dt.date, note: str = ""
+) -> Change:
+    check_date(on, "转换日期", not_before=case.accepted_on, after_label="受理日期")
+    case.procedure = Procedure.ORDINARY
+    return Change(on, note)
+
+
+def close(
+    case: ReconsiderationCase,
+    *,
+    actor: Actor,
+    closed_on: dt.date,
+    outcome: str,
+    note: str = "",
+) -> Change:
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "请选择结案方式"})
+    if case.status == Status.SUSPENDED and outcome not in CLOSABLE_WHILE_SUSPENDED:
+        raise ValidationError(
+            {
+                "outcome": "案件处于中止状态，只能以调解、和解、撤回或终止结案；"
+                "作出复议决定前应先恢复审理"
+            }
+        )
+    pauses = list(case.suspensions.all())
+    assert case.accepted_on is not None
+    last = max(
+        [
+            case.accepted_on,
+            *(s.suspended_on for s in pauses),
+            *(s.resumed_on for s in pauses if s.resumed_on),
+        ]
+    )
+    check_date(closed_on, "结案日期", not_before=last, after_label="受理（中止、恢复）日期")
+    for pause in pauses:
+        if pause.resumed_on is None:
+            pause.resumed_on = closed_on
+            pause.save(update_fields=["resumed_on"])
+    case.closed_on = closed_on
+    case.outcome = outcome
+    case.outcome_note = note
+    return Change(closed_on, f"{Outcome(outcome).label}" + (f"：{note}" if note else ""))
+
+
+# --- help texts from the rules ----------------------------------------------------------
+def _rule_help(attr: str, text: str) -> Callable[[ReconsiderationCase], str]:
+    def help_for(case: ReconsiderationCase) -> str:
+        days, counting = getattr(rules_of(case), attr)
+        return text.format(days=f"{days}{day_unit(counting)}")
+
+    return help_for
+
+
+CONFIRM = "此操作不可撤销。"
+OPEN_STATES = (Status.ACCEPTED, Status.SUSPENDED)
+
+CASES: Workflow[ReconsiderationCase] = Workflow(
+    model=ReconsiderationCase,
+    audit_prefix="reconsideration",
+    event_model=CaseEvent,
+    authorize=authorize,
+    recalc=recalc,
+    transitions=(
+        Transition(
+            "request_correction",
+            "通知补正",
+            (Status.REVIEWING,),
+            request_correction,
+            target=Status.CORRECTING,
+            form_class=f.RequestCorrectionForm,
+            help=_rule_help("correction", "申请人应在{days}内补正（第31条）"),
+        ),
+        Transition(
+            "receive_correction",
+            "收到补正材料",
+            (Status.CORRECTING,),
+            receive_correction,
+            target=Status.REVIEWING,
+            form_class=f.ReceiveCorrectionForm,
+            help="受理审查期限自收到补正材料之日重新计算",
+        ),
+        Transition(
+            "accept",
+            "受理",
+            (Status.REVIEWING,),
+            accept,
+            target=Status.ACCEPTED,
+            form_class=f.AcceptForm,
+            help="受理后审理期限开始计算（第62条）",
+        ),
+        Transition(
+            "deem_accepted",
+            "视为受理",
+            (Status.REVIEWING,),
+            deem_accepted,
+            target=Status.ACCEPTED,
+            form_class=f.DeemAcceptedForm,
+            problem=deem_accepted_problem,
+            confirm="确定按审查期限届满视为受理吗？" + CONFIRM,
+            help="审查期限届满未作出不予受理决定的，自期限届满之日起视为受理（第30条第三款）",
+            by_system=True,
+        ),
+        Transition(
+            "refuse",
+            "不予受理",
+            (Status.REVIEWING,),
+            refuse,
+            target=Status.NOT_ACCEPTED,
+            form_class=f.RefuseForm,
+            confirm="确定作出不予受理决定吗？" + CONFIRM,
+        ),
+        Transition(
+            "abandon",
+            "未补正·视为放弃",
+            (Status.CORRECTING,),
+            abandon,
+            target=Status.ABANDONED,
+            form_class=f.AbandonForm,
+            confirm="确定记为无正当理由逾期不补正、视为放弃申请吗？" + CONFIRM,
+        ),
+        Transition(
+            "suspend",
+            "中止审理",
+            (Status.ACCEPTED,),
+            suspend,
+            target=Status.SUSPENDED,
+            form_class=f.SuspendForm,
+            help="中止期间不计入审理期限（第39条）",
+        ),
+        Transition(
+            "resume",
+            "恢复审理",
+            (Status.SUSPENDED,),
+            resume,
+            target=Status.ACCEPTED,
+            form_class=f.ResumeForm,
+        ),
+        Transition(
+            "extend",
+            "延长审理期限",
+            (Status.ACCEPTED,),
+            extend,
+            form_class=f.ExtendForm,
+            problem=extend_problem,
+            offered=lambda case: case.procedure == Procedure.ORDINARY,
+            confirm="确定延长审理期限吗？审理期限只能延长一次，" + CONFIRM,
+            help=extend_help,
+        ),
+        Transition(
+            "convert_to_ordinary",
+            "简易程序转普通程序",
+            (Status.ACCEPTED,),
+            convert_to_ordinary,
+            form_class=f.ConvertForm,
+            problem=convert_problem,
+            offered=lambda case: case.procedure == Procedure.SIMPLE,
+            confirm="确定将本案由简易程序转为普通程序吗？" + CONFIRM,
+            help="第55条",
+        ),
+        Transition(
+            "close",
+            "审结",
+            OPEN_STATES,
+            close,
+            target=Status.CLOSED,
+            form_class=f.CloseForm,
+            confirm="确定审结此案吗？审结后不能再变更状态。",
+        ),
+    ),
+)
+
+#: state → {transition: next state}, derived from the declarations (docs and tests).
+TRANSITIONS: dict[str, dict[str, str]] = CASES.table()
+#: Timeline labels: 收到申请 (the case's creation) and every transition's label.
+TRANSITION_LABELS: dict[str, str] = {"receive": "收到申请"} | {
+    t.name: t.label for t in CASES.transitions
+}
