@@ -135,6 +135,7 @@ class Filter:
     lookup: str = ""
     choices: Choices | Callable[[Actor], Choices] = field(default_factory=tuple)
     apply: Callable[[Any, str], Any] | None = None
+    param_type: type = str  # the API's query parameter type (int for a 年度)
 
     def options(self, actor: Actor) -> Choices:
         return self.choices(actor) if callable(self.choices) else self.choices
@@ -164,7 +165,7 @@ def year_filter(name: str, label: str, date_field: str, *, years: int = 10) -> F
             return qs.none()
         return qs.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
 
-    return Filter(name, label, choices=choices, apply=apply)
+    return Filter(name, label, choices=choices, apply=apply, param_type=int)
 
 
 def unit_filter(name: str, label: str, *path_fields: str) -> Filter:

@@ -16,7 +16,14 @@ from ninja import Body, Router, Schema
 from ninja import Status as Reply
 
 from fazhi.core.api_auth import actor_of
-from fazhi.core.api_paging import PageOut, api_page
+from fazhi.core.api_kit import (
+    DeadlineOut,
+    EventOut,
+    RegisterApi,
+    TransitionOut,
+    common_detail,
+    register_routes,
+)
 from fazhi.core.audit import mask_text, mask_value
 from fazhi.litigation.models import JudicialSuggestion, LitigationCase
 from fazhi.litigation.views import cases, suggestions
@@ -71,10 +78,6 @@ class LitigationCaseOut(Schema):
         }
 
 
-class LitigationCasePage(PageOut):
-    items: list[LitigationCaseOut]
-
-
 class HearingOut(Schema):
     held_on: dt.date
     head_appeared: bool
@@ -83,24 +86,6 @@ class HearingOut(Schema):
     head_category: str
     absence_reason: str
     staff_appeared: bool
-
-
-class LitigationEventOut(Schema):
-    on: dt.date
-    kind: str
-    actor_name: str
-    note: str
-
-
-class LitigationDeadlineOut(Schema):
-    label: str
-    due: dt.date | None
-    basis: str
-    done_on: dt.date | None
-    running: bool
-    overdue: bool
-    state: str
-    note: str
 
 
 class SuggestionOut(Schema):
@@ -128,13 +113,8 @@ class SuggestionOut(Schema):
             reply_due=row.reply_due,
             replied_on=row.replied_on,
             reply_note=mask_text(row.reply_note),
-            overdue=late and row.reply_due < timezone.localdate(),  # type: ignore[operator]
+            overdue=row.reply_due is not None and late and row.reply_due < timezone.localdate(),
         )
-
-
-class LitigationTransitionOut(Schema):
-    name: str
-    label: str
 
 
 class LitigationCaseDetailOut(LitigationCaseOut):
@@ -142,14 +122,13 @@ class LitigationCaseDetailOut(LitigationCaseOut):
     first_hearing_on: dt.date | None
     reconsideration_id: int | None
     hearings: list[HearingOut]
-    events: list[LitigationEventOut]
-    deadlines: list[LitigationDeadlineOut]
+    events: list[EventOut]
+    deadlines: list[DeadlineOut]
     suggestions: list[SuggestionOut]
-    transitions: list[LitigationTransitionOut]
+    transitions: list[TransitionOut]
 
     @staticmethod
     def of(case: LitigationCase, actor: Actor) -> LitigationCaseDetailOut:
-        today = timezone.localdate()
         rows = list(case.suggestions.select_related("unit"))
         return LitigationCaseDetailOut(
             **LitigationCaseOut.fields_of(case),
@@ -168,68 +147,28 @@ class LitigationCaseDetailOut(LitigationCaseOut):
                 )
                 for h in case.hearings.all()
             ],
-            events=[
-                LitigationEventOut(
-                    on=e.on, kind=e.kind, actor_name=e.actor_name, note=mask_text(e.note)
-                )
-                for e in case.events.all()
-            ],
-            deadlines=[LitigationDeadlineOut(**d.as_dict(today)) for d in cases.deadlines(rows)],
+            **common_detail(cases, case, actor),
             suggestions=[SuggestionOut.of(s) for s in rows],
-            transitions=[
-                LitigationTransitionOut(name=s.name, label=s.label)
-                for s in cases.steps
-                if cases.step_allowed(actor, case, s)
-            ],
         )
 
 
-@router.get("/cases", response=LitigationCasePage, summary="行政应诉案件列表")
-def list_cases(
-    request: HttpRequest,
-    status: str | None = None,
-    level: str | None = None,
-    loss: str | None = None,
-    head: str | None = None,
-    year: int | None = None,
-    judged_year: int | None = None,
-    unit: str | None = None,
-    q: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> LitigationCasePage:
-    """筛选与列表页相同：status、level 审级、loss=1 败诉、head=1 负责人出庭、year 立案年度、
-    judged_year 裁判年度、unit 被告单位编码（含下级）、q 案号/法院/案由。
-    limit 每页条数（1–500，默认 50）、offset 起始位置。count 为符合条件的案件数，最多数到 10000：
-    超过时 count 为 10000 且 count_capped 为 true（与列表页的“超过 10000 条”相同）。"""
-    actor = actor_of(request)
-    actor.require(cases.view_cap)
-    page = api_page(cases.filtered(actor, request.GET), limit=limit, offset=offset)
-    return LitigationCasePage(
-        **page.counts,
-        items=[LitigationCaseOut(**LitigationCaseOut.fields_of(c)) for c in page.rows],
-    )
-
-
-@router.get(
-    "/cases/{case_id}", response=LitigationCaseDetailOut, summary="行政应诉案件详情（含庭审与节点）"
+register_routes(
+    router,
+    cases,
+    RegisterApi(
+        item=LitigationCaseOut,
+        detail=LitigationCaseDetailOut,
+        noun="行政应诉案件",
+        detail_summary="行政应诉案件详情（含庭审与节点）",
+        create_doc=(
+            "字段：unit（被告单位编码）、number、court、level（first/second/retrial）、filed_on、"
+            "plaintiff_name、cause、act_category、reconsideration（关联复议案件 id，须为本人可见的"
+            "复议案件，可省略）。"
+        ),
+        transitions_summary="办理：add_hearing 登记开庭，close 结案（judged_on、result、note）",
+        filter_doc={"loss": "1 败诉，0 未败诉", "head": "1 负责人出庭，0 开庭但负责人未出庭"},
+    ),
 )
-def get_case(request: HttpRequest, case_id: int) -> LitigationCaseDetailOut:
-    actor = actor_of(request)
-    actor.require(cases.view_cap)
-    return LitigationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
-
-
-@router.post("/cases", response={201: LitigationCaseDetailOut}, summary="登记行政应诉案件")
-def create_case(
-    request: HttpRequest, payload: Body[dict[str, Any]]
-) -> Reply[LitigationCaseDetailOut]:
-    """字段：unit（被告单位编码）、number、court、level（first/second/retrial）、filed_on、
-    plaintiff_name、cause、act_category、reconsideration（关联复议案件 id，须为本人可见的
-    复议案件，可省略）。"""
-    actor = actor_of(request)
-    case = cases.create_from(actor, payload)
-    return Reply(201, LitigationCaseDetailOut.of(cases.get_object(actor, case.pk), actor))
 
 
 @router.post(
@@ -243,19 +182,6 @@ def add_hearing(
     actor = actor_of(request)
     cases.perform(actor, cases.get_object(actor, case_id), "add_hearing", payload)
     return Reply(201, LitigationCaseDetailOut.of(cases.get_object(actor, case_id), actor))
-
-
-@router.post(
-    "/cases/{case_id}/transitions/{name}",
-    response=LitigationCaseDetailOut,
-    summary="办理：add_hearing 登记开庭，close 结案（judged_on、result、note）",
-)
-def transition(
-    request: HttpRequest, case_id: int, name: str, payload: Body[dict[str, Any]]
-) -> LitigationCaseDetailOut:
-    actor = actor_of(request)
-    cases.perform(actor, cases.get_object(actor, case_id), name, payload)
-    return LitigationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
 
 
 @router.get("/suggestions", response=list[SuggestionOut], summary="司法建议列表")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from fazhi.demo import cases as c
 from fazhi.demo import data
-from fazhi.demo.generator import CountyContext, register_filler
+from fazhi.demo.generator import CountyContext
 from fazhi.litigation import services as lit
 from fazhi.litigation.models import (
     LOSS_RESULTS,
@@ -445,7 +445,6 @@ class LitigationFiller:
             )
 
 
-@register_filler(NAME)
 def fill(ctx: CountyContext) -> int:
     """Write the county's 行政应诉 cases for ``ctx.year_range``; returns the case rows written."""
     return LitigationFiller(ctx).run()

@@ -11,17 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from fazhi.core.audit import snapshot
 from fazhi.core.services import record_write
+from fazhi.litigation.losses import loss_review_threshold
 from fazhi.litigation.models import (
-    LOSS_RESULTS,
-    TRANSITIONS,
-    HeadCategory,
     Hearing,
     JudicialSuggestion,
     Level,
@@ -29,13 +26,14 @@ from fazhi.litigation.models import (
     LitigationEvent,
     LossReview,
     LossReviewStatus,
-    Result,
-    Status,
 )
-from fazhi.orgs.models import OrgUnit, UnitKind
+from fazhi.litigation.workflow import CASES
+from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
 from fazhi.reconsideration.models import ActCategory, ReconsiderationCase
+
+__all__ = ["loss_review_threshold"]  # part of this module's contract (tests, settings)
 
 
 def _today() -> dt.date:
@@ -59,13 +57,6 @@ def _require_editor(actor: Actor, unit: OrgUnit) -> None:
 def _sees_reconsideration(actor: Actor, case: ReconsiderationCase) -> bool:
     sides = [case.unit, *([case.respondent] if case.respondent else [])]
     return any(unit_in_scope(side, actor) for side in sides)
-
-
-def _locked(case: LitigationCase, transition: str, label: str) -> LitigationCase:
-    fresh = LitigationCase.objects.select_for_update().get(pk=case.pk)
-    if transition not in TRANSITIONS[fresh.status]:
-        raise ValidationError(f"案件当前状态为“{fresh.get_status_display()}”，不能{label}")
-    return fresh
 
 
 def _event(actor: Actor, case: LitigationCase, kind: str, on: dt.date, note: str = "") -> None:
@@ -126,7 +117,6 @@ def case_register(
     return case
 
 
-@transaction.atomic
 def hearing_add(
     *,
     actor: Actor,
@@ -141,109 +131,29 @@ def hearing_add(
 ) -> Hearing:
     """Record a court session. A 负责人 who appeared needs a post and a category (规定第2条);
     absence needs the reason (规定第8条)."""
-    _require_editor(actor, case.unit)
-    case = _locked(case, "add_hearing", "登记开庭")
-    _check_date(held_on, "开庭日期", case.filed_on, "立案日期")
-    if head_appeared:
-        if not head_post.strip():
-            raise ValidationError({"head_post": "负责人出庭的，请填写出庭负责人职务"})
-        if head_category not in HeadCategory.values:
-            raise ValidationError(
-                {"head_category": "请选择负责人类别（正职、副职或其他分管负责人）"}
-            )
-    elif not absence_reason.strip():
-        raise ValidationError({"absence_reason": "负责人未出庭的，请填写未出庭理由"})
-    hearing = Hearing.objects.create(
-        case=case,
+    hearing: Hearing = CASES.run(
+        "add_hearing",
+        actor=actor,
+        obj=case,
         held_on=held_on,
         head_appeared=head_appeared,
-        head_name=head_name.strip() if head_appeared else "",
-        head_post=head_post.strip() if head_appeared else "",
-        head_category=head_category if head_appeared else "",
-        absence_reason="" if head_appeared else absence_reason.strip(),
+        head_name=head_name,
+        head_post=head_post,
+        head_category=head_category,
+        absence_reason=absence_reason,
         staff_appeared=staff_appeared,
-    )
-    before = snapshot(case)
-    _refresh_hearings(case)
-    who = f"负责人{hearing.head_post}{hearing.head_name}出庭" if head_appeared else "负责人未出庭"
-    _event(actor, case, "开庭", held_on, who)
-    record_write(
-        actor=actor,
-        action="litigation.hearing_add",
-        obj=case,
-        before=before,
-        after=snapshot(case),
-        summary=f"登记开庭：{who}",
     )
     return hearing
 
 
-def _refresh_hearings(case: LitigationCase) -> None:
-    rows = list(case.hearings.values_list("held_on", "head_appeared"))
-    case.hearing_count = len(rows)
-    case.first_hearing_on = min((d for d, _ in rows), default=None)
-    case.head_appeared = any(appeared for _, appeared in rows)
-    case.save(update_fields=["hearing_count", "first_hearing_on", "head_appeared", "updated_at"])
-
-
-@transaction.atomic
 def case_close(
     *, actor: Actor, case: LitigationCase, judged_on: dt.date, result: str, note: str = ""
 ) -> LitigationCase:
     """Record the judgment or ruling; a loss may open a 败诉剖析 (see module docstring)."""
-    _require_editor(actor, case.unit)
-    case = _locked(case, "close", "结案")
-    before = snapshot(case)
-    if result not in Result.values:
-        raise ValidationError({"result": "请选择裁判结果"})
-    last_hearing = max(case.hearings.values_list("held_on", flat=True), default=None)
-    _check_date(judged_on, "裁判日期", last_hearing or case.filed_on, "开庭（立案）日期")
-    case.status = Status.CLOSED
-    case.judged_on = judged_on
-    case.result = result
-    case.result_note = note
-    case.is_loss = result in LOSS_RESULTS
-    case.save()
-    _event(actor, case, "裁判", judged_on, Result(result).label)
-    record_write(
-        actor=actor,
-        action="litigation.close",
-        obj=case,
-        before=before,
-        after=snapshot(case),
-        summary=f"结案：{Result(result).label}",
+    closed: LitigationCase = CASES.run(
+        "close", actor=actor, obj=case, judged_on=judged_on, result=result, note=note
     )
-    if case.is_loss:
-        _open_loss_reviews(actor, case, judged_on)
-    return case
-
-
-def loss_review_threshold() -> int:
-    return int(getattr(settings, "FAZHI_LOSS_REVIEW_EVERY", 5))
-
-
-def _open_loss_reviews(actor: Actor, case: LitigationCase, on: dt.date) -> None:
-    every = loss_review_threshold()
-    governments = OrgUnit.objects.filter(
-        pk__in=[*case.unit.ancestor_ids, case.unit.pk], kind=UnitKind.GOVERNMENT
-    )
-    for gov in governments:
-        uncovered = LitigationCase.objects.filter(
-            unit__path__startswith=gov.path, is_loss=True
-        ).exclude(loss_reviews_covering__unit=gov)
-        if uncovered.count() < every:
-            continue
-        batch = list(uncovered.order_by("judged_on", "pk")[:every])
-        review = LossReview.objects.create(unit=gov, opened_on=on, threshold=every)
-        review.covered.set(batch)
-        record_write(
-            actor=actor,
-            action="litigation.loss_review_open",
-            obj=review,
-            before=None,
-            after=snapshot(review),
-            summary=f"累计败诉{every}件，启动败诉剖析",
-        )
+    return closed
 
 
 @transaction.atomic

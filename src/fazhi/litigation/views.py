@@ -26,13 +26,13 @@ from fazhi.core.registers import (
     Step,
     app_export_xlsx,
     import_action,
+    transition_steps,
     unit_filter,
     year_filter,
 )
 from fazhi.litigation import forms as f
 from fazhi.litigation import services
 from fazhi.litigation.models import (
-    TRANSITIONS,
     JudicialSuggestion,
     Level,
     LitigationCase,
@@ -42,6 +42,7 @@ from fazhi.litigation.models import (
     Result,
     Status,
 )
+from fazhi.litigation.workflow import CASES, HEAD_RULES
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
@@ -49,7 +50,6 @@ from fazhi.reconsideration.models import ActCategory
 from fazhi.reconsideration.selectors import cases_for as reconsideration_cases_for
 
 YES_NO = (("1", "是"), ("0", "否"))
-HEAD_RULES = "《最高人民法院关于行政机关负责人出庭应诉若干问题的规定》第2、7、8、12条"
 
 
 def _yes_no(value: bool) -> str:
@@ -132,33 +132,13 @@ class CaseRegister(Register[LitigationCase]):
     create_form_class = f.CaseRegisterForm
     create_label = "登记案件"
     detail_template = "litigation/case_detail.html"
-    steps = (
-        Step(
-            "add_hearing",
-            "登记开庭",
-            f.HearingForm,
-            run=lambda actor, case, data: services.hearing_add(actor=actor, case=case, **data),
-            help=f"行政机关负责人出庭应诉，不能出庭的应委托工作人员出庭并说明理由（{HEAD_RULES}）",
-        ),
-        Step(
-            "close",
-            "结案（裁判结果）",
-            f.CaseCloseForm,
-            run=lambda actor, case, data: services.case_close(actor=actor, case=case, **data),
-            confirm="确定登记裁判结果并结案吗？结案后不能再登记开庭。",
-        ),
-    )
+    steps = transition_steps(CASES)
 
     def base_queryset(self) -> LitigationQuerySet:
         return LitigationCase.objects.select_related("unit", "reconsideration")
 
     def can_edit(self, actor: Actor, obj: LitigationCase) -> bool:
         return _editable(actor, obj.unit)
-
-    def step_check(self, actor: Actor, obj: LitigationCase, step: Step) -> None:
-        super().step_check(actor, obj, step)
-        if step.name not in TRANSITIONS[obj.status]:
-            raise ValidationError(f"案件当前状态为“{obj.get_status_display()}”，不能{step.label}")
 
     def list_actions(self, actor: Actor) -> list[Action]:
         if not self.can_create(actor):
@@ -205,6 +185,7 @@ class CaseRegister(Register[LitigationCase]):
     # --- reads for the case page and the API ---------------------------------------------
     def detail_context(self, actor: Actor, obj: LitigationCase) -> dict[str, Any]:
         suggestions = list(obj.suggestions.select_related("unit"))
+        deadlines = self.deadlines(obj, suggestions)
         reviews = list(obj.loss_reviews_covering.select_related("unit"))
         ids = [r.pk for r in reviews]
         seen = set(
@@ -213,14 +194,17 @@ class CaseRegister(Register[LitigationCase]):
         return {
             "hearings": list(obj.hearings.all()),
             "suggestions": suggestions,
-            "timeline": self.timeline(obj, suggestions),
-            "deadlines": [d.as_dict(timezone.localdate()) for d in self.deadlines(suggestions)],
+            "timeline": self.timeline(obj, deadlines),
+            "deadlines": [d.as_dict(timezone.localdate()) for d in deadlines],
             "loss_reviews": [(r, r.pk in seen) for r in reviews],
             "head_rules": HEAD_RULES,
         }
 
-    @staticmethod
-    def deadlines(suggestions: list[JudicialSuggestion]) -> list[Deadline]:
+    def deadlines(
+        self, obj: LitigationCase, suggestions: list[JudicialSuggestion] | None = None
+    ) -> list[Deadline]:
+        """The answer deadlines of the case's 司法建议."""
+        rows = suggestions if suggestions is not None else list(obj.suggestions.all())
         return [
             Deadline(
                 f"司法建议答复期限（{s.court}）",
@@ -229,30 +213,9 @@ class CaseRegister(Register[LitigationCase]):
                 done_on=s.replied_on,
                 running=s.replied_on is None,
             )
-            for s in suggestions
+            for s in rows
             if s.reply_due is not None
         ]
-
-    def timeline(
-        self, case: LitigationCase, suggestions: list[JudicialSuggestion] | None = None
-    ) -> list[dict[str, Any]]:
-        """Events and the 司法建议 answer deadlines in date order."""
-        today = timezone.localdate()
-        rows = suggestions if suggestions is not None else list(case.suggestions.all())
-        items = [
-            {
-                "on": e.on,
-                "kind": "event",
-                "label": e.kind,
-                "note": e.note,
-                "actor_name": e.actor_name,
-            }
-            for e in case.events.all()
-        ]
-        items += [
-            {"on": d.due, "kind": "deadline", **d.as_dict(today)} for d in self.deadlines(rows)
-        ]
-        return sorted(items, key=lambda i: (i["on"], i["kind"] == "deadline"))
 
 
 def _suggestion_state(row: JudicialSuggestion) -> object:

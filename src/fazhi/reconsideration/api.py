@@ -1,8 +1,9 @@
 """REST endpoints of the reconsideration app (under /api/v1/reconsideration/), scoped like the UI.
 
-Reads and writes go through the same register as the screens (``views.cases``): the list
-filters are the list page's, a transition's body is validated by the transition's form and
-the service decides. Personal data is masked. Errors are Chinese (see ``fazhi.api``).
+The list, detail, 登记 and transition endpoints are generated from the register
+(``views.cases``) by :func:`fazhi.core.api_kit.register_routes`: the list filters are the list
+page's, a transition's body is validated by its form and the workflow decides. This module
+keeps only the register's own schemas. Personal data is masked; errors are Chinese.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema
-from ninja import Status as Reply
+from ninja import Router, Schema
 
-from fazhi.core.api_auth import actor_of
-from fazhi.core.api_paging import PageOut, api_page
+from fazhi.core.api_kit import (
+    DeadlineOut,
+    EventOut,
+    RegisterApi,
+    TransitionOut,
+    common_detail,
+    register_routes,
+)
 from fazhi.core.audit import mask_text, mask_value
 from fazhi.orgs.scoping import Actor
 from fazhi.reconsideration.models import ReconsiderationCase
@@ -79,28 +84,6 @@ class ReconsiderationCaseOut(Schema):
         }
 
 
-class ReconsiderationCasePage(PageOut):
-    items: list[ReconsiderationCaseOut]
-
-
-class ReconsiderationEventOut(Schema):
-    on: dt.date
-    kind: str
-    actor_name: str
-    note: str
-
-
-class ReconsiderationDeadlineOut(Schema):
-    label: str
-    due: dt.date | None
-    basis: str
-    done_on: dt.date | None
-    running: bool
-    overdue: bool
-    state: str
-    note: str
-
-
 class SuspensionOut(Schema):
     ground: str
     ground_label: str
@@ -123,11 +106,6 @@ class LetterOut(Schema):
     reply_note: str
 
 
-class ReconsiderationTransitionOut(Schema):
-    name: str
-    label: str
-
-
 class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
     matter_masked: str
     review_due: dt.date | None
@@ -137,15 +115,14 @@ class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
     extension_days: int | None
     refusal_reason: str
     outcome_note: str
-    events: list[ReconsiderationEventOut]
-    deadlines: list[ReconsiderationDeadlineOut]
+    events: list[EventOut]
+    deadlines: list[DeadlineOut]
     suspensions: list[SuspensionOut]
     letters: list[LetterOut]
-    transitions: list[ReconsiderationTransitionOut]
+    transitions: list[TransitionOut]
 
     @staticmethod
     def of(case: ReconsiderationCase, actor: Actor) -> ReconsiderationCaseDetailOut:
-        today = timezone.localdate()
         return ReconsiderationCaseDetailOut(
             **ReconsiderationCaseOut.fields_of(case),
             matter_masked=mask_text(case.matter),
@@ -156,15 +133,7 @@ class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
             extension_days=case.extension_days,
             refusal_reason=mask_text(case.refusal_reason),
             outcome_note=mask_text(case.outcome_note),
-            events=[
-                ReconsiderationEventOut(
-                    on=e.on, kind=e.kind, actor_name=e.actor_name, note=mask_text(e.note)
-                )
-                for e in case.events.all()
-            ],
-            deadlines=[
-                ReconsiderationDeadlineOut(**d.as_dict(today)) for d in cases.deadlines(case)
-            ],
+            **common_detail(cases, case, actor),
             suspensions=[
                 SuspensionOut(
                     ground=s.ground,
@@ -191,84 +160,27 @@ class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
                 )
                 for x in case.letters.select_related("recipient")
             ],
-            transitions=[
-                ReconsiderationTransitionOut(name=s.name, label=s.label)
-                for s in cases.steps
-                if cases.step_allowed(actor, case, s)
-            ],
         )
 
 
-def _fields_doc() -> str:
-    lines = ["请求体为 JSON 对象，字段随办理事项而定（日期格式 YYYY-MM-DD，单位用单位编码）："]
-    for step in cases.steps:
-        names = "、".join(step.form_class.base_fields) or "（无）"
-        lines.append(f"- `{step.name}` {step.label}：{names}")
-    return "\n".join(lines)
-
-
-@router.get("/cases", response=ReconsiderationCasePage, summary="行政复议案件列表")
-def list_cases(
-    request: HttpRequest,
-    status: str | None = None,
-    overdue: str | None = None,
-    year: int | None = None,
-    closed_year: int | None = None,
-    unit: str | None = None,
-    act_category: str | None = None,
-    outcome: str | None = None,
-    q: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> ReconsiderationCasePage:
-    """筛选与列表页相同：status 状态，overdue=1 已逾期，year 收到年度，closed_year 结案年度，
-    unit 单位编码（承办机构或被申请人在该单位及下级），q 检索案号、被申请人名称、申请事项。
-    limit 每页条数（1–500，默认 50）、offset 起始位置。count 为符合条件的案件数，最多数到 10000：
-    超过时 count 为 10000 且 count_capped 为 true（与列表页的“超过 10000 条”相同）。"""
-    actor = actor_of(request)
-    actor.require(cases.view_cap)
-    page = api_page(cases.filtered(actor, request.GET), limit=limit, offset=offset)
-    return ReconsiderationCasePage(
-        **page.counts,
-        items=[ReconsiderationCaseOut(**ReconsiderationCaseOut.fields_of(c)) for c in page.rows],
-    )
-
-
-@router.get(
-    "/cases/{case_id}",
-    response=ReconsiderationCaseDetailOut,
-    summary="行政复议案件详情（含节点与期限）",
+register_routes(
+    router,
+    cases,
+    RegisterApi(
+        item=ReconsiderationCaseOut,
+        detail=ReconsiderationCaseDetailOut,
+        noun="行政复议案件",
+        create_summary="登记行政复议案件（收到申请）",
+        create_doc=(
+            "字段：unit（承办机构编码，须为行政复议机构）、received_on、act_category（必填）、"
+            "respondent（被申请人单位编码）或 respondent_name、number（可留空自动编号）、"
+            "authority、applicant_kind、applicant_name、applicant_id_number、applicant_phone、"
+            "channel、matter。"
+        ),
+        transitions_summary="办理：状态变更、意见书制发与整改情况报送",
+        filter_doc={
+            "overdue": "1 已逾期，0 未逾期（在办案件）",
+            "unit": "单位编码：承办机构或被申请人在该单位及下级",
+        },
+    ),
 )
-def get_case(request: HttpRequest, case_id: int) -> ReconsiderationCaseDetailOut:
-    actor = actor_of(request)
-    actor.require(cases.view_cap)
-    return ReconsiderationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
-
-
-@router.post(
-    "/cases", response={201: ReconsiderationCaseDetailOut}, summary="登记行政复议案件（收到申请）"
-)
-def create_case(
-    request: HttpRequest, payload: Body[dict[str, Any]]
-) -> Reply[ReconsiderationCaseDetailOut]:
-    """字段：unit（承办机构编码，须为行政复议机构）、received_on、act_category（必填）、
-    respondent（被申请人单位编码）或
-    respondent_name、number（可留空自动编号）、authority、applicant_kind、applicant_name、
-    applicant_id_number、applicant_phone、channel、matter。"""
-    actor = actor_of(request)
-    case = cases.create_from(actor, payload)
-    return Reply(201, ReconsiderationCaseDetailOut.of(cases.get_object(actor, case.pk), actor))
-
-
-@router.post(
-    "/cases/{case_id}/transitions/{name}",
-    response=ReconsiderationCaseDetailOut,
-    summary="办理：状态变更、意见书制发与整改情况报送",
-    description=_fields_doc(),
-)
-def transition(
-    request: HttpRequest, case_id: int, name: str, payload: Body[dict[str, Any]]
-) -> ReconsiderationCaseDetailOut:
-    actor = actor_of(request)
-    cases.perform(actor, cases.get_object(actor, case_id), name, payload)
-    return ReconsiderationCaseDetailOut.of(cases.get_object(actor, case_id), actor)
