@@ -134,7 +134,7 @@ def register_routes(router: Router, register: Register[Any], spec: RegisterApi) 
     """Add the list, detail, create and transition endpoints of ``register`` to ``router``."""
     item, detail, path, id_name = spec.item, spec.detail, spec.path, spec.id_name
     page_name = f"{item.__name__.removesuffix('Out')}Page"
-    page: type[PageOut] = create_model(page_name, __base__=PageOut, items=(list[item], ...))  # type: ignore[valid-type]
+    page: Any = create_model(page_name, __base__=PageOut, items=(list[item], ...))  # type: ignore[valid-type]
     filters = _filters_schema(register, spec)
     item_fields: Callable[[Any], dict[str, Any]] = item.fields_of  # type: ignore[attr-defined]
     detail_of: Callable[[Any, Actor], Any] = detail.of  # type: ignore[attr-defined]
@@ -151,7 +151,7 @@ def register_routes(router: Router, register: Register[Any], spec: RegisterApi) 
         )
         return page(**found.counts, items=[item(**item_fields(r)) for r in found.rows])
 
-    _sign(list_records, params=Query[filters])  # type: ignore[valid-type]
+    _sign(list_records, params=Query[filters])  # type: ignore[valid-type,misc]
     router.get(
         path,
         response=page,

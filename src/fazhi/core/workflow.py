@@ -65,6 +65,9 @@ class Change:
     summary: str = ""
     result: Any = None
     event: bool = True
+    #: Side effects once the record, its event and its audit entry are written (same
+    #: transaction), e.g. opening a 败诉剖析 after a loss.
+    after: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class Transition:
     #: Taken by the law itself when a period ends (e.g. 视为受理): the command line (the daily
     #: sweep) may take it without the scope check.
     by_system: bool = False
+    audit_action: str = ""  # default "<audit_prefix>.<name>"
 
     def help_for(self, obj: Any) -> str:
         return self.help(obj) if callable(self.help) else self.help
@@ -137,6 +141,7 @@ class Workflow(Generic[M]):
     def table(self) -> dict[str, dict[str, str]]:
         """state → {transition: next state}, as the declarations say (for docs and tests)."""
         field_ = self.model._meta.get_field(self.status_field)
+        assert isinstance(field_, models.Field)
         states = [str(value) for value, _ in field_.choices or ()]
         return {
             s: {t.name: t.target or s for t in self.transitions if s in t.sources} for s in states
@@ -221,12 +226,14 @@ class Workflow(Generic[M]):
         summary = change.summary or (f"{t.label}：{change.note}" if change.note else t.label)
         record_write(
             actor=actor,
-            action=f"{self.audit_prefix}.{t.name}",
+            action=t.audit_action or f"{self.audit_prefix}.{t.name}",
             obj=fresh,
             before=before,
             after=snapshot(fresh),
             summary=summary,
         )
+        if change.after is not None:
+            change.after()
         _copy_fields(fresh, obj)
         return change.result if change.result is not None else fresh
 

@@ -102,7 +102,6 @@ class SuggestionOut(Schema):
 
     @staticmethod
     def of(row: JudicialSuggestion) -> SuggestionOut:
-        late = row.replied_on is None and row.reply_due is not None
         return SuggestionOut(
             id=row.pk,
             case_id=row.case_id,
@@ -113,7 +112,7 @@ class SuggestionOut(Schema):
             reply_due=row.reply_due,
             replied_on=row.replied_on,
             reply_note=mask_text(row.reply_note),
-            overdue=row.reply_due is not None and late and row.reply_due < timezone.localdate(),
+            overdue=row.is_overdue(timezone.localdate()),
         )
 
 

@@ -7,6 +7,7 @@ Rules: 行政诉讼法(2017) 第3条第3款 (负责人出庭), 最高人民法�
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
@@ -168,6 +169,24 @@ class Hearing(UnitSlots):
         return reverse("litigation_detail", args=[self.case_id])
 
 
+class SuggestionQuerySet(models.QuerySet["JudicialSuggestion"]):
+    """“Overdue” of a 司法建议, defined once: not answered and its answer deadline passed."""
+
+    @staticmethod
+    def pending_q() -> models.Q:
+        return models.Q(replied_on__isnull=True)
+
+    @staticmethod
+    def overdue_q(today: dt.date) -> models.Q:
+        return models.Q(replied_on__isnull=True, reply_due__lt=today)
+
+    def pending(self) -> SuggestionQuerySet:
+        return self.filter(self.pending_q())
+
+    def overdue(self, today: dt.date) -> SuggestionQuerySet:
+        return self.filter(self.overdue_q(today))
+
+
 class JudicialSuggestion(models.Model):
     """司法建议 received from a court, and the unit's answer."""
 
@@ -189,6 +208,8 @@ class JudicialSuggestion(models.Model):
     replied_on = models.DateField("答复日期", null=True, blank=True)
     reply_note = models.TextField("答复情况", blank=True)
 
+    objects = SuggestionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "司法建议"
         verbose_name_plural = "司法建议"
@@ -196,6 +217,10 @@ class JudicialSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court} 司法建议 {self.received_on}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """In memory, what :meth:`SuggestionQuerySet.overdue_q` selects."""
+        return self.replied_on is None and self.reply_due is not None and self.reply_due < today
 
 
 class LossReviewStatus(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from fazhi.litigation.models import (
     JudicialSuggestion,
@@ -13,6 +13,7 @@ from fazhi.litigation.models import (
     LossReview,
     LossReviewStatus,
     Status,
+    SuggestionQuerySet,
 )
 from fazhi.orgs.scoping import Actor, visible_to
 
@@ -26,8 +27,8 @@ def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
     """Pending cases, unanswered (and overdue) 司法建议 and open 败诉剖析 in scope."""
     pending = cases_for(actor).filter(status=Status.PENDING).count()
     suggestions = visible_to(JudicialSuggestion.objects.all(), actor).aggregate(
-        unanswered=Count("pk", filter=Q(replied_on__isnull=True)),
-        overdue=Count("pk", filter=Q(replied_on__isnull=True, reply_due__lt=today)),
+        unanswered=Count("pk", filter=SuggestionQuerySet.pending_q()),
+        overdue=Count("pk", filter=SuggestionQuerySet.overdue_q(today)),
     )
     reviews = visible_to(LossReview.objects.all(), actor).filter(status=LossReviewStatus.OPEN)
     return {

@@ -41,6 +41,7 @@ from fazhi.litigation.models import (
     LossReviewStatus,
     Result,
     Status,
+    SuggestionQuerySet,
 )
 from fazhi.litigation.workflow import CASES, HEAD_RULES
 from fazhi.orgs.models import OrgUnit
@@ -221,17 +222,16 @@ class CaseRegister(Register[LitigationCase]):
 def _suggestion_state(row: JudicialSuggestion) -> object:
     if row.replied_on is not None:
         return "已答复"
-    if row.reply_due is not None and row.reply_due < timezone.localdate():
+    if row.is_overdue(timezone.localdate()):
         return mark_safe('待答复 <span class="badge error">逾期</span>')
     return "待答复"
 
 
-def _suggestion_filter(qs: models.QuerySet[JudicialSuggestion], value: str) -> Any:
-    pending = qs.filter(replied_on__isnull=True)
+def _suggestion_filter(qs: SuggestionQuerySet, value: str) -> Any:
     if value == "pending":
-        return pending
+        return qs.pending()
     if value == "overdue":
-        return pending.filter(reply_due__lt=timezone.localdate())
+        return qs.overdue(timezone.localdate())
     return qs.filter(replied_on__isnull=False) if value == "replied" else qs
 
 
@@ -283,7 +283,7 @@ class SuggestionRegister(Register[JudicialSuggestion]):
         ),
     )
 
-    def base_queryset(self) -> models.QuerySet[JudicialSuggestion]:
+    def base_queryset(self) -> SuggestionQuerySet:
         return JudicialSuggestion.objects.select_related("unit", "case")
 
     def can_edit(self, actor: Actor, obj: JudicialSuggestion) -> bool:

@@ -19,7 +19,7 @@ from django.db.models import Q
 from fazhi.core.audit import mask_value
 from fazhi.core.register_forms import RegisterFormStyle, StepForm, choice_field, with_blank
 from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind
-from fazhi.orgs.scoping import Actor, unit_in_scope
+from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import units_for
 from fazhi.reconsideration.models import (
     ActCategory,
@@ -33,8 +33,8 @@ from fazhi.reconsideration.models import (
     Status,
     SuspensionGround,
 )
-from fazhi.reconsideration.selectors import replyable_letters
 from fazhi.reconsideration.rules import CLOSABLE_WHILE_SUSPENDED, rules_of
+from fazhi.reconsideration.selectors import replyable_letters
 
 
 def note_field(label: str = "说明") -> forms.CharField:

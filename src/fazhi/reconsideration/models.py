@@ -35,6 +35,7 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.REVIEWING, Status.CORRECTING, Status.ACCEPTED, Status.SUSPENDED)
 
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", "自然人"
     LEGAL_PERSON = "legal_person", "法人"
@@ -118,9 +119,18 @@ class CaseQuerySet(models.QuerySet["ReconsiderationCase"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
+    @staticmethod
+    def overdue_q(today: dt.date) -> models.Q:
+        """Open cases whose running deadline has passed (the one definition of “逾期”)."""
+        return models.Q(status__in=OPEN_STATUSES, current_due__lt=today)
+
     def overdue(self, today: dt.date) -> CaseQuerySet:
         """Open cases whose running deadline has passed."""
-        return self.open().filter(current_due__lt=today)
+        return self.filter(self.overdue_q(today))
+
+    def on_time(self, today: dt.date) -> CaseQuerySet:
+        """Open cases whose running deadline has not passed (or none runs)."""
+        return self.open().exclude(current_due__lt=today)
 
 
 class ReconsiderationCase(UnitSlots, RespondentSlots):
@@ -263,6 +273,17 @@ class LetterKind(models.TextChoices):
     SUGGESTION = "suggestion", "行政复议建议书"
 
 
+class LetterQuerySet(models.QuerySet["OpinionLetter"]):
+    """“Overdue” of a 意见书/建议书, defined once: no report yet and its deadline passed."""
+
+    @staticmethod
+    def overdue_q(today: dt.date) -> models.Q:
+        return models.Q(replied_on__isnull=True, reply_due__lt=today)
+
+    def overdue(self, today: dt.date) -> LetterQuerySet:
+        return self.filter(self.overdue_q(today))
+
+
 class OpinionLetter(models.Model):
     """行政复议意见书 / 建议书 (第76条): the recipient reports its correction within 60 days."""
 
@@ -279,6 +300,8 @@ class OpinionLetter(models.Model):
     content = models.TextField("主要内容", blank=True)
     reply_note = models.TextField("整改情况", blank=True)
 
+    objects = LetterQuerySet.as_manager()
+
     class Meta:
         verbose_name = "意见书/建议书"
         verbose_name_plural = "意见书/建议书"
@@ -286,6 +309,10 @@ class OpinionLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.case}）"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """In memory, what :meth:`LetterQuerySet.overdue_q` selects."""
+        return self.replied_on is None and self.reply_due < today
 
 
 class CaseEvent(TimelineEvent):

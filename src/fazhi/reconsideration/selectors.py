@@ -8,7 +8,12 @@ from django.db import models
 from django.db.models import Count, Q
 
 from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
-from fazhi.reconsideration.models import OPEN_STATUSES, OpinionLetter, ReconsiderationCase
+from fazhi.reconsideration.models import (
+    OPEN_STATUSES,
+    CaseQuerySet,
+    OpinionLetter,
+    ReconsiderationCase,
+)
 
 
 def cases_for(actor: Actor) -> models.QuerySet[ReconsiderationCase]:
@@ -20,11 +25,11 @@ def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
     """Open cases, overdue open cases and overdue 意见书 replies in scope (two queries)."""
     counts = cases_for(actor).aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, current_due__lt=today)),
+        overdue=Count("pk", filter=CaseQuerySet.overdue_q(today)),
     )
-    letters = OpinionLetter.objects.filter(
-        case__in=cases_for(actor).values("pk"), replied_on__isnull=True, reply_due__lt=today
-    ).count()
+    letters = (
+        OpinionLetter.objects.overdue(today).filter(case__in=cases_for(actor).values("pk")).count()
+    )
     return {"open": counts["open"], "overdue": counts["overdue"], "letters_overdue": letters}
 
 

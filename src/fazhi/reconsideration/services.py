@@ -141,8 +141,6 @@ def case_receive(
     return case
 
 
-
-
 def case_request_correction(
     *, actor: Actor, case: ReconsiderationCase, notified_on: dt.date, note: str = ""
 ) -> ReconsiderationCase:
@@ -350,7 +348,9 @@ def letter_issue(
     if kind not in LetterKind.values:
         raise ValidationError({"kind": "请选择文书类别"})
     check_date(issued_on, "制发日期", not_before=case.accepted_on, after_label="受理日期")
-    check_date(served_on, "送达日期", not_before=issued_on, after_label="制发日期", field="served_on")
+    check_date(
+        served_on, "送达日期", not_before=issued_on, after_label="制发日期", field="served_on"
+    )
     if recipient is None and not recipient_name.strip():
         raise ValidationError({"recipient_name": "请填写收文单位"})
     rules = Rules.for_unit(case.unit)

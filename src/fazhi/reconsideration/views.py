@@ -36,7 +36,6 @@ from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 from fazhi.reconsideration import forms as f
 from fazhi.reconsideration import services
-from fazhi.reconsideration.workflow import CASES
 from fazhi.reconsideration.models import (
     AcceptanceKind,
     ActCategory,
@@ -46,6 +45,7 @@ from fazhi.reconsideration.models import (
     ReconsiderationCase,
     Status,
 )
+from fazhi.reconsideration.workflow import CASES
 
 
 def _due_cell(case: ReconsiderationCase) -> object:
@@ -58,7 +58,7 @@ def _due_cell(case: ReconsiderationCase) -> object:
 
 def _overdue(qs: CaseQuerySet, value: str) -> CaseQuerySet:
     today = timezone.localdate()
-    return qs.overdue(today) if value == "1" else qs.open().exclude(current_due__lt=today)
+    return qs.overdue(today) if value == "1" else qs.on_time(today)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -197,6 +197,7 @@ class CaseRegister(Register[ReconsiderationCase]):
     # --- reads for the case page and the API ---------------------------------------------
     def detail_context(self, actor: Actor, obj: ReconsiderationCase) -> dict[str, Any]:
         deadlines, today = self.deadlines(obj), timezone.localdate()
+        letters = list(obj.letters.select_related("recipient"))
         litigation = visible_to(
             LitigationCase.objects.filter(reconsideration=obj).select_related("unit"), actor
         ).order_by("filed_on", "pk")
@@ -205,7 +206,8 @@ class CaseRegister(Register[ReconsiderationCase]):
             "deadlines": [d.as_dict(today) for d in deadlines],
             "timeline": self.timeline(obj, deadlines),
             "suspensions": list(obj.suspensions.all()),
-            "letters": list(obj.letters.select_related("recipient")),
+            "letters": letters,
+            "letters_overdue": {x.pk for x in letters if x.is_overdue(today)},
             "read_only_notice": self.read_only_notice(actor, obj),
             "litigation_cases": list(litigation),
             "litigation_create_url": (

@@ -37,6 +37,7 @@ from fazhi.reconsideration.rules import (
     rules_of,
 )
 
+
 def authorize(actor: Actor, case: ReconsiderationCase) -> None:
     """Only the 复议机构's side (its subtree) moves a case; the 被申请人 side reads it."""
     actor.require(Cap.EDIT_RECORDS)
@@ -129,9 +130,7 @@ def deem_accepted(case: ReconsiderationCase, *, actor: Actor) -> Change:
     return Change(case.review_due, "审查期限届满未作出不予受理决定，依法视为受理")
 
 
-def refuse(
-    case: ReconsiderationCase, *, actor: Actor, refused_on: dt.date, reason: str
-) -> Change:
+def refuse(case: ReconsiderationCase, *, actor: Actor, refused_on: dt.date, reason: str) -> Change:
     check_date(
         refused_on, "不予受理决定日期", not_before=case.received_on, after_label="收到申请日期"
     )
@@ -192,7 +191,10 @@ def extend(
     if not 1 <= days <= cap:
         raise ValidationError({"days": f"延长天数应在 1 至 {cap} 日之间"})
     check_date(
-        approved_on, "延期批准日期", not_before=_last_resumed(case), after_label="受理（恢复审理）日期"
+        approved_on,
+        "延期批准日期",
+        not_before=_last_resumed(case),
+        after_label="受理（恢复审理）日期",
     )
     if case.decision_due and approved_on > case.decision_due:
         raise ValidationError(
