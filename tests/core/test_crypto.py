@@ -50,7 +50,7 @@ def test_field_key_must_be_128_bit_hex(monkeypatch: pytest.MonkeyPatch) -> None:
         _field_key()
 
 
-@time_machine.travel(dt.datetime(2024, 6, 3, 9), tick=False)
+@time_machine.travel(dt.datetime(2024, 6, 3, 9, tzinfo=dt.UTC), tick=False)
 def test_database_holds_ciphertext_and_logs_are_masked(county: County) -> None:
     case = case_receive(
         actor=Actor.command_line(),
@@ -81,7 +81,7 @@ def test_database_holds_ciphertext_and_logs_are_masked(county: County) -> None:
     assert "430102********1234" in logged
 
 
-@time_machine.travel(dt.datetime(2024, 6, 3, 9), tick=False)
+@time_machine.travel(dt.datetime(2024, 6, 3, 9, tzinfo=dt.UTC), tick=False)
 def test_history_reads_as_users_read_it(county: County) -> None:
     from fazhi.reconsideration.services import case_accept
 

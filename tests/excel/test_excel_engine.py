@@ -59,7 +59,7 @@ def test_date_forms(text: str) -> None:
 
 @pytest.mark.parametrize(
     "cell",
-    [dt.datetime(2024, 3, 5), dt.datetime(2024, 3, 5, 14, 30), dt.date(2024, 3, 5), 45356, 45356.0],
+    [dt.datetime(2024, 3, 5), dt.datetime(2024, 3, 5, 14, 30), dt.date(2024, 3, 5), 45356, 45356.0],  # noqa: DTZ001 — Excel cells hold naive datetimes
 )
 def test_excel_date_cells(cell: object) -> None:
     # 45356 is the Excel serial number of 2024-03-05 (an unformatted date cell).
@@ -83,7 +83,7 @@ def test_bad_dates_say_why(text: str, reason: str) -> None:
 def test_real_date_cells_in_a_file() -> None:
     data = xlsx(
         [
-            {"编号": "1", "日期": dt.datetime(2024, 3, 5)},
+            {"编号": "1", "日期": dt.datetime(2024, 3, 5)},  # noqa: DTZ001 — Excel cells hold naive datetimes
             {"编号": "2", "日期": dt.date(2024, 3, 6)},
             {"编号": 3, "日期": "2024年3月7日"},
         ]
@@ -124,7 +124,7 @@ def test_choice_bool_int_and_lists() -> None:
         dt.date(2024, 4, 1),
         dt.date(2024, 5, 1),
     ]
-    assert parse_cell(many, dt.datetime(2024, 3, 5)) == [dt.date(2024, 3, 5)]
+    assert parse_cell(many, dt.datetime(2024, 3, 5)) == [dt.date(2024, 3, 5)]  # noqa: DTZ001 — Excel cells hold naive datetimes
 
 
 def test_header_order_free_extra_columns_ignored_title_rows_and_blank_rows() -> None:
@@ -253,7 +253,7 @@ def test_export_writes_real_dates_labels_and_lists() -> None:
     )
     header, line = read_back(data)[:2]
     row = dict(zip(header, line, strict=True))
-    assert row["日期"] == dt.datetime(2024, 3, 5)
+    assert row["日期"] == dt.datetime(2024, 3, 5)  # noqa: DTZ001 — Excel cells hold naive datetimes
     assert row["类别"] == "乙类（含丙）"
     assert row["是否"] == "否"
     assert row["多日"] == "2024-03-05；2024-04-01"

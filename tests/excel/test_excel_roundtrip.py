@@ -315,8 +315,8 @@ def test_export_by_year_and_scope(county: County, tmp_path: Path) -> None:
     assert len(lines) == 3  # header + one row per hearing
     header = lines[0]
     assert [line[header.index("开庭日期")] for line in lines[1:]] == [
-        dt.datetime(2025, 5, 12),
-        dt.datetime(2025, 6, 3),
+        dt.datetime(2025, 5, 12),  # noqa: DTZ001 — Excel cells hold naive datetimes
+        dt.datetime(2025, 6, 3),  # noqa: DTZ001 — Excel cells hold naive datetimes
     ]
     assert {line[header.index("案号")] for line in lines[1:]} == {"（2025）湘0199行初5号"}
     assert lines[1][header.index("出庭负责人类别")] == "正职"

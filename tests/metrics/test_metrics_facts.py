@@ -397,7 +397,7 @@ def test_concurrent_writers_take_turns() -> None:
                 if hold:
                     saved.set()
                     go.wait(10)
-        except BaseException as exc:  # reported to the test below
+        except BaseException as exc:  # noqa: BLE001 — any failure in the thread is reported below
             errors.append(exc)
         finally:
             close_old_connections()

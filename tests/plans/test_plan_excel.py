@@ -154,11 +154,11 @@ def test_matrix_shows_every_unit_column_to_the_coordinator(county: County, plan:
     chapter_10 = "加强党的领导，完善法治政府建设推进机制"
     chapter_5 = "健全行政执法工作体系，全面推进严格规范公正文明执法"
     assert rows(ws, 5) == [
-        ("1", "一、加强党的领导", "落实述法制度", dt.datetime(2025, 6, 30), chapter_10,
+        ("1", "一、加强党的领导", "落实述法制度", dt.datetime(2025, 6, 30), chapter_10,  # noqa: DTZ001 — Excel cells hold naive datetimes
          "牵头·已完成", "责任·推进中", "责任·逾期"),
         ("2", "一、加强党的领导", "清理文件", "自发布之日起15日内", chapter_5,
          "配合·未开始", None, "牵头·逾期"),
-        ("3", "二、严格规范执法", "=开展案卷评查", dt.datetime(2025, 9, 30), None,
+        ("3", "二、严格规范执法", "=开展案卷评查", dt.datetime(2025, 9, 30), None,  # noqa: DTZ001 — Excel cells hold naive datetimes
          "牵头·已完成", "责任·已完成", None),
     ]  # fmt: skip
     assert ws["D5"].number_format == "yyyy-mm-dd"
@@ -239,7 +239,7 @@ def test_reports_in_task_order_newest_first(county: County, plan: Fixture) -> No
     ws = sheet(data, REPORTS_SHEET)
     assert ws["A1"].value == f"{TITLE}　进展报告"
     assert rows(ws, 3)[0] == REPORT_HEADERS
-    local = lambda month, day, hour: dt.datetime(2025, month, day, hour, 0)  # noqa: E731
+    local = lambda month, day, hour: dt.datetime(2025, month, day, hour, 0)  # noqa: E731, DTZ001 — naive like an Excel cell
     assert rows(ws, 4) == [
         ("1", "落实述法制度", "白沙镇人民政府", "责任", local(6, 20, 10), "白沙甲",
          "已完成述法", "是", "待审核", None, None, None, "会议纪要.pdf、照片.jpg"),

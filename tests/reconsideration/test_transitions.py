@@ -28,7 +28,6 @@ from tests.personas import County
 from fazhi.core.models import AuditEntry, RecordEvent
 from fazhi.orgs.scoping import Actor
 from fazhi.reconsideration import services as svc
-from fazhi.reconsideration.workflow import TRANSITION_LABELS, TRANSITIONS
 from fazhi.reconsideration.models import (
     AcceptanceKind,
     ActCategory,
@@ -40,6 +39,7 @@ from fazhi.reconsideration.models import (
     Status,
     Suspension,
 )
+from fazhi.reconsideration.workflow import TRANSITION_LABELS, TRANSITIONS
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.date(2024, 6, 28)

@@ -12,6 +12,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from tests.personas import County
 from tests.reports.conftest import Data, at
 from tests.reports.test_report_workflow import fill_prompts
@@ -39,7 +40,7 @@ def published(county: County, unit: OrgUnit, year: int = 2025) -> AnnualReport:
     fill_prompts(county, report)
     report.refresh_from_db()
     report = report_send_to_review(actor=actor, report=report)
-    day = dt.date.today()
+    day = timezone.localdate()
     report = report_secrecy_review(
         actor=actor, report=report, approve=True, reviewer="保密办", reviewed_on=day, opinion=""
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from fazhi.orgs.http import memberships_on
 from fazhi.orgs.middleware import SESSION_KEY
 
 
@@ -27,7 +28,7 @@ class LogoutView(auth_views.LogoutView):
 def switch_unit(request: HttpRequest) -> HttpResponse:
     """Act as another of the user's own memberships (ids of other users' are ignored)."""
     wanted = request.POST.get("membership", "")
-    mine = {m.pk: m for m in getattr(request, "memberships", [])}
+    mine = {m.pk: m for m in memberships_on(request)}
     if wanted.isdigit() and int(wanted) in mine:
         request.session[SESSION_KEY] = int(wanted)
         messages.success(request, f"已切换到：{mine[int(wanted)]}")

@@ -14,7 +14,7 @@ from fazhi.core.registers import actor_of
 from fazhi.core.services import record_write
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Only 系统管理员 may edit; every save and delete appends an audit entry."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -9,6 +9,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from fazhi.orgs.http import actor_on
 from fazhi.orgs.roles import Cap
 
 
@@ -18,7 +19,7 @@ class FazhiAdminSite(admin.AdminSite):
     index_title = "规则数据"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        actor = getattr(request, "actor", None)
+        actor = actor_on(request)
         return bool(
             request.user.is_active
             and actor is not None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from fazhi.orgs.http import actor_on, as_actor_request
 from fazhi.orgs.scoping import Actor
 
 
@@ -30,7 +32,7 @@ class TokenAuth(HttpBearer):
         if row is None:
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.actor = Actor.for_membership(row.membership)  # type: ignore[attr-defined]
+        as_actor_request(request).actor = Actor.for_membership(row.membership)
         return row
 
 
@@ -39,11 +41,14 @@ class ActorSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        if user is None or getattr(request, "actor", None) is None:
+        if user is None or actor_on(request) is None:
             return None
         return user
 
 
 def actor_of(request: HttpRequest) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    """The actor an authenticator of this API attached (every endpoint requires one)."""
+    actor = actor_on(request)
+    if actor is None:
+        raise PermissionDenied("您的账号尚未分配岗位，请联系安全管理员")
     return actor

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 GENESIS_HASH = "0" * 64
@@ -89,7 +90,7 @@ def field_label(model: type[models.Model], name: str) -> str:
     """The Chinese label (verbose_name) of a model field, or the name itself."""
     try:
         field = model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return name
     return str(getattr(field, "verbose_name", name))
 
@@ -98,7 +99,7 @@ def _shown_field(model: type[models.Model], name: str) -> models.Field[Any, Any]
     """The model field ``name`` if users should see its changes (not ids, stamps, hashes)."""
     try:
         field = model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return None
     if not isinstance(field, models.Field) or field.primary_key or not field.editable:
         return None
@@ -117,7 +118,9 @@ def display_value(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.BooleanField):
         return "是" if value else "否"
     if isinstance(field, models.ForeignKey) and isinstance(value, int):
-        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        target = field.related_model
+        assert isinstance(target, type)
+        related = target._default_manager.filter(pk=value).first()
         return str(related) if related is not None else value
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         from django.utils import timezone

@@ -54,7 +54,7 @@ def blind_index(value: str) -> str:
     return hmac.new(settings.FIELD_ENCRYPTION_KEY, normal.encode("utf-8"), "sm3").hexdigest()
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField[str, str]):
     """A text field stored encrypted; Python code sees plain text. Not searchable or sortable."""
 
     description = "SM4 加密文本"

@@ -23,7 +23,7 @@ def bounded_count(rows: Any, cap: int) -> int:
     return min(len(rows), cap + 1)
 
 
-class BoundedPaginator(Paginator):  # type: ignore[type-arg]
+class BoundedPaginator(Paginator[Any]):
     """A Paginator whose ``count`` is ``min(rows, cap + 1)``: one bounded query. ``cap`` is
     also the cap of the API lists (:mod:`fazhi.core.api_paging`)."""
 

@@ -54,6 +54,7 @@ from fazhi.core.register_forms import (
 from fazhi.core.selectors import history_of
 from fazhi.core.services import object_type_of
 from fazhi.core.workflow import Transition, Workflow
+from fazhi.orgs.http import actor_on
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404, visible_to
@@ -287,7 +288,7 @@ def app_export_xlsx(module: str, qs: models.QuerySet[Any]) -> bytes | None:
 
 
 def actor_of(request: HttpRequest) -> Actor:
-    actor: Actor | None = getattr(request, "actor", None)
+    actor = actor_on(request)
     if actor is None:
         raise PermissionDenied("您的账号尚未分配岗位，请联系安全管理员")
     return actor

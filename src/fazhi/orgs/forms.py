@@ -34,7 +34,7 @@ class UnitAdminForm(forms.ModelForm[OrgUnit]):
         ]
 
 
-class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UserChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.last_name}（{obj.username}）"
 

@@ -10,7 +10,7 @@ from django.db import models
 from fazhi.orgs.roles import SEPARATED_ADMIN_ROLES, Role
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager  # type: ignore[attr-defined]
+    from django_stubs_ext.db.models.manager import RelatedManager
 
 PATH_SEP = "/"
 

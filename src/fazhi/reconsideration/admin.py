@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from fazhi.reconsideration.models import CaseEvent, OpinionLetter, ReconsiderationCase, Suspension
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """View only, for whoever may open the admin site; writes go through the services."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -117,7 +117,12 @@ SPEC = Spec(
             help="行政复议法第三十九条第一款的项，可填“（七）”；留空为“（十）其他情形”",
         ),
         Column("延期批准日期", "extension_approved_on", Kind.DATE),
-        Column("延长天数", "extension_days", Kind.INT, help="1日至期限规则规定的上限（全国默认30日，以本省规则为准）"),
+        Column(
+            "延长天数",
+            "extension_days",
+            Kind.INT,
+            help="1日至期限规则规定的上限（全国默认30日，以本省规则为准）",
+        ),
         Column("结案日期", "closed_on", Kind.DATE),
         Column("结案方式", "outcome", Kind.CHOICE, choices=_choices(Outcome)),
         Column("结案说明", "outcome_note"),

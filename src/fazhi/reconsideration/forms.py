@@ -267,8 +267,9 @@ class LetterIssueForm(StepForm):
     def setup(self) -> None:
         if isinstance(self.obj, ReconsiderationCase):
             _set_queryset(self, "recipient", nearby_units(self.obj.unit))
-            if self.obj.respondent_id and not self.is_bound:
-                self.fields["recipient"].initial = self.obj.respondent.code  # type: ignore[union-attr]
+            respondent = self.obj.respondent
+            if respondent is not None and not self.is_bound:
+                self.fields["recipient"].initial = respondent.code
 
 
 class LetterReplyForm(StepForm):

@@ -50,7 +50,7 @@ def read_text(path: Path) -> str:
 
         try:
             document = docx.Document(io.BytesIO(data))
-        except Exception:
+        except Exception:  # noqa: BLE001 — python-docx raises many kinds for a broken file
             raise UsageError(f"无法读取 Word 文件：{path}") from None
         return "\n".join(p.text for p in document.paragraphs)
     for encoding in ("utf-8-sig", "gb18030"):
