@@ -25,6 +25,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/pylint --disable=all --enable=duplicate-code --min-similarity-lines=10 --ignore=migrations src/fazhi
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src

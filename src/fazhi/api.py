@@ -1,18 +1,15 @@
-"""The REST API under /api/v1/ (OpenAPI schema at /api/v1/openapi.json)."""
+"""The REST API under /api/v1/ (OpenAPI schema at /api/v1/openapi.json): core's router, then
+every app's kit (``api_prefix`` + ``api``), in kit order."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
 from fazhi.core.api import router as core_router
 from fazhi.core.api_auth import ActorSessionAuth, TokenAuth
-from fazhi.litigation.api import router as litigation_router
-from fazhi.metrics.api import router as metrics_router
-from fazhi.orgs.api import router as orgs_router
-from fazhi.reconsideration.api import router as reconsideration_router
-from fazhi.reports.api import router as reports_router
+from fazhi.core.kit import AppKit, kits, resolve
 
 api = NinjaAPI(
     title="法治政府建设综合管理平台 API",
@@ -20,12 +17,21 @@ api = NinjaAPI(
     auth=[TokenAuth(), ActorSessionAuth()],
     urls_namespace="api",
 )
+
+
+def kit_router(kit: AppKit) -> Router:
+    """The kit's router: ``api`` names a ``Router`` or a zero-argument callable returning one."""
+    found = resolve(kit.api)
+    router = found if isinstance(found, Router) else found()
+    if not isinstance(router, Router):
+        raise TypeError(f"{kit.app} 的 kit.api（{kit.api}）不是 ninja Router")
+    return router
+
+
 api.add_router("/core", core_router)
-api.add_router("/orgs", orgs_router)
-api.add_router("/metrics", metrics_router)
-api.add_router("/reconsideration", reconsideration_router)
-api.add_router("/litigation", litigation_router)
-api.add_router("/reports", reports_router)
+for _kit in kits():
+    if _kit.api:
+        api.add_router(_kit.api_prefix, kit_router(_kit))
 
 
 @api.exception_handler(PermissionDenied)

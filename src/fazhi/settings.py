@@ -9,6 +9,7 @@ from typing import Any
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from fazhi.core.kit_apps import discover_apps
 from fazhi.env import env_bool, env_int, env_list, env_path, env_str, parse_database_url
 
 django_stubs_ext.monkeypatch()
@@ -58,6 +59,11 @@ FIELD_ENCRYPTION_KEY = _field_key()
 DEBUG = env_bool("FAZHI_DEBUG", False)
 ALLOWED_HOSTS = env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
+# The apps: ``core`` (which holds the register-kit registry), then every package of fazhi with
+# a ``kit.py``, ordered by that module's constant ``ORDER`` (read without importing it; see
+# fazhi/core/kit_apps.py) — today orgs, accounts, metrics, reconsideration, litigation, plans,
+# reports, portal, demo. FAZHI_EXTRA_APPS (comma-separated dotted names) appends more apps, e.g.
+# a throw-away register app of the test suite; its kit.py is found like any other.
 INSTALLED_APPS = [
     "fazhi.core.admin_site.FazhiAdminConfig",
     "django.contrib.auth",
@@ -67,15 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "fazhi.core",
-    "fazhi.orgs",
-    "fazhi.accounts",
-    "fazhi.metrics",
-    "fazhi.reconsideration",
-    "fazhi.litigation",
-    "fazhi.plans",
-    "fazhi.reports",
-    "fazhi.portal",
-    "fazhi.demo",
+    *discover_apps(PACKAGE_DIR),
+    *env_list("FAZHI_EXTRA_APPS", []),
 ]
 
 MIDDLEWARE = [
@@ -166,8 +165,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 # 行政应诉: open a 败诉剖析 for the 依法治办 after every N losses in a government's subtree.
 FAZHI_LOSS_REVIEW_EVERY = env_int("FAZHI_LOSS_REVIEW_EVERY", 5, minimum=1)
 
-# Metric engine: read whole months from the monthly facts (fazhi.metrics.facts). Off: the
-# registers only (same figures, slower at province scale); the facts are still kept.
+# Metric engine: read whole months from the monthly facts (the metrics app's facts.py). Off:
+# the registers only (same figures, slower at province scale); the facts are still kept.
 FAZHI_METRIC_FACTS = env_bool("FAZHI_METRIC_FACTS", True)
 
 # 工作计划: yellow light this many days before a task's due date; evidence file size limit.

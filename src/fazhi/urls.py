@@ -1,20 +1,14 @@
-"""Root URL configuration."""
+"""Root URL configuration: core's pages, then every app's kit (``url_prefix`` + ``urls``)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from fazhi.api import api
+from fazhi.core.kit import kits
 
 urlpatterns = [
     path("", include("fazhi.core.urls")),
-    path("accounts/", include("fazhi.accounts.urls")),
-    path("orgs/", include("fazhi.orgs.urls")),
-    path("metrics/", include("fazhi.metrics.urls")),
-    path("reconsideration/", include("fazhi.reconsideration.urls")),
-    path("litigation/", include("fazhi.litigation.urls")),
-    path("plans/", include("fazhi.plans.urls")),
-    path("reports/", include("fazhi.reports.urls")),
-    path("portal/", include("fazhi.portal.urls")),
+    *(path(kit.url_prefix, include(kit.urls)) for kit in kits() if kit.urls),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,7 +16,6 @@ rolls the whole file back if anything failed (or on a dry run).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 import re
 from collections import defaultdict
@@ -35,6 +34,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from fazhi.core.dates import MAX_YEAR, MIN_YEAR, parse_cn_date
+from fazhi.core.kit import kits, resolve
 from fazhi.orgs.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -361,7 +361,9 @@ def read_xlsx(spec: Spec, data: bytes, *, units: UnitMatcher | None = None) -> S
             lines = list(enumerate(ws.iter_rows(values_only=True), start=1))
         finally:
             book.close()
-    except Exception:  # untrusted upload: any failure to parse means "not a readable .xlsx"
+    # An untrusted upload: openpyxl, zipfile and the XML parser raise many kinds of errors for
+    # a broken file, and every one of them means "not a readable .xlsx" (nothing is written).
+    except Exception:  # noqa: BLE001
         return Sheet(
             errors=[RowError(0, "", "无法读取：请上传 Excel 2007 及以上版本的 .xlsx 文件")]
         )
@@ -628,15 +630,18 @@ class ExcelRegister:
         return export_xlsx(self.spec, [], template=True)
 
 
-REGISTER_MODULES: dict[str, str] = {
-    "reconsideration": "fazhi.reconsideration.excel",
-    "litigation": "fazhi.litigation.excel",
-}
+def excel_registers() -> dict[str, str]:
+    """Register key → ``"module:attribute"`` of its :class:`ExcelRegister`, from every kit's
+    ``excel`` (in kit order)."""
+    found: dict[str, str] = {}
+    for kit in kits():
+        found |= kit.excel
+    return found
 
 
 def excel_register(key: str) -> ExcelRegister:
     """The register named ``key``; LookupError if there is none."""
-    if key not in REGISTER_MODULES:
-        raise LookupError(f"未知的台账：{key}（可选：{'、'.join(REGISTER_MODULES)}）")
-    module = importlib.import_module(REGISTER_MODULES[key])
-    return cast(ExcelRegister, module.REGISTER)
+    targets = excel_registers()
+    if key not in targets:
+        raise LookupError(f"未知的台账：{key}（可选：{'、'.join(targets)}）")
+    return cast(ExcelRegister, resolve(targets[key]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -13,8 +14,10 @@ from django.utils import timezone
 from fazhi.core import selectors
 from fazhi.core.dates import parse_cn_date
 from fazhi.core.deadlines import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
+from fazhi.core.kit import Tile, hooks
 from fazhi.core.registers import actor_of
 from fazhi.orgs.roles import Cap, Role
+from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import units_for
 
 HOME_TEMPLATES = {
@@ -31,17 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "core/home_no_role.html")
     template = HOME_TEMPLATES.get(actor.role, "core/home_business.html")
     today = timezone.localdate()
-    context: dict[str, object] = {"today": today, "unit_count": None}
+    context: dict[str, object] = {"today": today, "unit_count": None, "tiles": []}
     if actor.can(Cap.VIEW_RECORDS):
-        from fazhi.litigation.selectors import todo_counts as litigation_todo
-        from fazhi.reconsideration.selectors import todo_counts as reconsideration_todo
-
-        context |= {
-            "unit_count": units_for(actor).count(),
-            "rec": reconsideration_todo(actor, today),
-            "lit": litigation_todo(actor, today),
-        }
+        context |= {"unit_count": units_for(actor).count(), "tiles": home_tiles(actor, today)}
     return render(request, template, context)
+
+
+def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
+    """Every kit's to-do tiles for ``actor`` (``home_tiles`` hooks, in kit order)."""
+    return [tile for _, tiles in hooks("home_tiles") for tile in tiles(actor, today)]
 
 
 @login_required

@@ -6,7 +6,8 @@ Entry points:
   logins, memberships) in one transaction, then runs the register fillers.
 - :data:`SCALES` maps ``--scale`` values to seeders (city and province: :mod:`fazhi.demo.scale`);
   :func:`seed_scale` dispatches and raises :class:`UnsupportedScale` for any other scale.
-- :data:`COUNTY_FILLERS` is the hook list later registers append to (see :func:`register_filler`).
+- :func:`county_fillers` are the register fillers: every app kit's ``demo_county`` hook, named by
+  the app's label, in kit order (today reconsideration, litigation, plans, reports).
 
 Every unit, user and membership is created by ``orgs.services`` / ``accounts.services``, so each
 write has its audit entry. Rule maintenance (the admin site) is opened by the 系统管理员 role at
@@ -22,9 +23,9 @@ from typing import Any, Protocol
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils.module_loading import autodiscover_modules
 
 from fazhi.accounts.services import user_create
+from fazhi.core.kit import hooks
 from fazhi.demo import data
 from fazhi.demo.plan import DEFAULT_SEED, CountyPlan, plan_county
 from fazhi.orgs.models import Membership, OrgUnit
@@ -109,9 +110,10 @@ class CountyContext:
 #: ``ctx.rng_for(name)`` for randomness and ``ctx.year_range`` for dates (never the clock).
 RegisterFiller = Callable[[CountyContext], int]
 
-#: The per-county register fillers, run in order after the county is written. Empty for now:
-#: a register app adds ``fazhi/<app>/demo_fillers.py`` that calls :func:`register_filler`; the
-#: module is discovered automatically (like ``admin.py``), in ``INSTALLED_APPS`` order.
+#: The per-county register fillers, run in order after the county is written. Filled by
+#: :func:`county_fillers` from the kits: an app's ``fazhi/<app>/kit.py`` declares
+#: ``demo_county="fazhi.<app>.demo_fillers:fill"`` and its filler is named by the app label (the
+#: name its RNGs derive from). :func:`register_filler` adds one by hand (tests).
 COUNTY_FILLERS: list[tuple[str, RegisterFiller]] = []
 
 
@@ -128,8 +130,11 @@ def register_filler(name: str) -> Callable[[RegisterFiller], RegisterFiller]:
 
 
 def county_fillers() -> tuple[tuple[str, RegisterFiller], ...]:
-    """The registered fillers, after importing every installed app's ``demo_fillers`` module."""
-    autodiscover_modules("demo_fillers")
+    """The register fillers: every kit's ``demo_county`` (named by its app label, in kit order),
+    added to :data:`COUNTY_FILLERS` the first time, then any added by hand."""
+    for kit, fill in hooks("demo_county"):
+        if not any(existing == kit.app for existing, _ in COUNTY_FILLERS):
+            register_filler(kit.app)(fill)
     return tuple(COUNTY_FILLERS)
 
 

@@ -2,22 +2,21 @@
 
 The county scale (:func:`fazhi.demo.generator.seed_county`) writes every row through the
 audited services, which costs about 10 s of CPU for one county-year. A province has about a
-hundred counties, so these seeders skip the services and write with ``bulk_create``:
+hundred counties, so these seeders write with ``bulk_create``:
 
-* **Units**: a fictional province (潇湘省, province code ``43``) with 14 cities and 100
+* **Units** (here): a fictional province (潇湘省, province code ``43``) with 14 cities and 100
   counties (each: government, 依法治县办, the 35 departments of :data:`data.DEPARTMENTS`,
   18–32 乡镇/街道), the cities' and the province's own departments: about 6,700 units. A city
   seed is one such city with 8 counties. Ids are assigned here (after the largest id in the
   table), so ``path``/``depth`` are written with the row; sequences are reset afterwards.
-* **Registers**: per county, city and province government and year, the same shares as the
-  county fillers (:mod:`fazhi.reconsideration.demo_fillers`, :mod:`fazhi.litigation.demo_fillers`):
-  行政复议 cases at the government's 司法局/司法厅 (with 中止 records and a few 意见书),
-  行政应诉 cases (一审, some 二审) with their court sessions and a few 司法建议. Every case is
-  played out from its receipt (or filing) date and cut at the horizon (31 January after the
-  last year), and its stored deadlines come from the services' own pure
-  :func:`fazhi.reconsideration.services.derive_deadlines` with the rules in the database,
-  so statuses, dates, ``current_due``, ``closed_on_time``, ``handling_days``, ``is_loss`` and
-  the hearing summary fields are what the services would have stored.
+* **Registers** (in the apps): every kit's ``demo_scale`` hook, ``seed(ctx: ScaleContext) ->
+  int``, runs in kit order (today ``fazhi.reconsideration.demo_scale`` then
+  ``fazhi.litigation.demo_scale``). It plays out each government's cases year by year from the
+  receipt (or filing) date, cut at the horizon (31 January after the last year), and hands its
+  rows to the shared :class:`Writer`. **Bulk path rule**: a seeder never assigns ``status``; it
+  moves each unsaved record with its register's ``Workflow.advance(obj, transition)``, which
+  enforces the declared source → target table, and stores the deadlines the services' own pure
+  functions derive. This module imports no register app.
 * **Volume**: real volumes give about 35,000 register rows a year for the province (see
   README). ``volume`` multiplies every count (default 1 = realistic); the benchmarks use it to
   reach a million rows a year. Such data is a load test, not a picture of a real province.
@@ -26,17 +25,16 @@ hundred counties, so these seeders skip the services and write with ``bulk_creat
   per-row audit entries. One audit entry (``demo.seed_scale``) records what was written.
 
 Deterministic: every random choice comes from ``random.Random`` instances derived from the
-seed and a name (never the clock or the global ``random``), so the same seed gives the same
-units and rows (database ids aside).
+seed and a name (:meth:`ScaleContext.rng`, :meth:`ScaleContext.rng_for`; never the clock or the
+global ``random``), so the same seed gives the same units and rows (database ids aside).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from types import ModuleType
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -52,6 +50,8 @@ from fazhi.core.deadlines import (
     add_days,
     is_workday,
 )
+from fazhi.core.kit import hooks
+from fazhi.core.selectors import calendar_data
 from fazhi.core.services import audit_append
 from fazhi.demo import cases as c
 from fazhi.demo import data
@@ -61,39 +61,13 @@ from fazhi.demo.generator import (
     DemoError,
     DemoLogin,
     SeedResult,
-    county_fillers,
 )
 from fazhi.demo.plan import DEFAULT_SEED
-from fazhi.litigation.models import (
-    LOSS_RESULTS,
-    HeadCategory,
-    Hearing,
-    JudicialSuggestion,
-    Level,
-    LitigationCase,
-    Result,
-)
-from fazhi.litigation.models import Status as LitStatus
 from fazhi.metrics.facts import facts_rebuild
 from fazhi.orgs.models import Membership, OrgUnit, UnitKind, UnitLevel
 from fazhi.orgs.roles import Role
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.slots import fill_slots
-from fazhi.reconsideration.models import (
-    CORRECTING_OUTCOMES,
-    AcceptanceKind,
-    ApplicantKind,
-    Channel,
-    LetterKind,
-    OpinionLetter,
-    Outcome,
-    Procedure,
-    ReconsiderationCase,
-    Status,
-    Suspension,
-    SuspensionGround,
-)
-from fazhi.reconsideration.services import CLOSABLE_WHILE_SUSPENDED, Rules, derive_deadlines
 
 # --- the fictional province ------------------------------------------------------------------
 PROVINCE_NAME = "潇湘省"
@@ -141,45 +115,6 @@ PROVINCE_KEYS = {
     "水利厅": "水利局", "文化和旅游厅": "文化旅游广电体育局", "财政厅": "财政局",
     "商务厅": "商务局", "司法厅": "司法局",
 }  # fmt: skip
-
-#: Annual volumes at volume 1 (a county's are also scaled by its size, 0.6–1.5): 复议 cases
-#: received and 一审 cases filed, per government. County figures are those of the county
-#: fillers (a 湖南 county report: 120–150 复议, 45–65 一审); a city's 司法局 and the province's
-#: 司法厅 handle the cases against their departments and the governments one level down.
-VOLUMES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
-    UnitLevel.COUNTY: ((122, 150), (46, 64)),
-    UnitLevel.CITY: ((150, 300), (40, 80)),
-    UnitLevel.PROVINCE: ((300, 600), (60, 120)),
-}
-#: Total weight of the governments one level down among a city's or the province's
-#: respondents (the department weights of the county filler add up to about 92).
-LOWER_GOVERNMENTS_WEIGHT: dict[str, float] = {UnitLevel.CITY: 25.0, UnitLevel.PROVINCE: 20.0}
-
-# 复议: the path of an application (the county filler's shares, drawn per case).
-ACCEPT, CORRECT_ACCEPT, CORRECT_REFUSE, CORRECT_ABANDON, REFUSE, DEEM = (
-    "accept", "correct_accept", "correct_refuse", "correct_abandon", "refuse", "deem",
-)  # fmt: skip
-PATHS: tuple[tuple[str, float], ...] = (
-    (ACCEPT, 76.3), (REFUSE, 13.5), (CORRECT_ACCEPT, 7.5), (CORRECT_ABANDON, 4.0),
-    (CORRECT_REFUSE, 0.7), (DEEM, 1.0),
-)  # fmt: skip
-CORRECTION_PATHS = (CORRECT_ACCEPT, CORRECT_REFUSE, CORRECT_ABANDON)
-REFUSE_PATHS = (REFUSE, CORRECT_REFUSE)
-SUSPENSION_GROUNDS: tuple[tuple[str, float], ...] = (
-    (SuspensionGround.G8, 45), (SuspensionGround.G5, 25), (SuspensionGround.G7, 15),
-    (SuspensionGround.G10, 15),
-)  # fmt: skip
-APPLICANT_KINDS: tuple[tuple[str, float], ...] = (
-    (ApplicantKind.PERSON, 78), (ApplicantKind.LEGAL_PERSON, 18), (ApplicantKind.OTHER_ORG, 4),
-)  # fmt: skip
-WORKDAY_CHANNELS: tuple[tuple[str, float], ...] = (
-    (Channel.IN_PERSON, 52), (Channel.ONLINE, 26), (Channel.POST, 16), (Channel.ORAL, 3),
-    (Channel.FORWARDED, 3),
-)  # fmt: skip
-REST_DAY_CHANNELS: tuple[tuple[str, float], ...] = ((Channel.ONLINE, 70), (Channel.POST, 30))
-HEAD_CATEGORIES: tuple[tuple[str, float], ...] = (
-    (HeadCategory.DEPUTY, 78), (HeadCategory.PRINCIPAL, 12), (HeadCategory.OTHER_IN_CHARGE, 10),
-)  # fmt: skip
 
 #: Demo logins of the bulk scales: (username, full name, role, unit key). Unit keys: "root",
 #: "city" (first city of a province), "county" (first county), "justice" (its 司法局).
@@ -439,47 +374,39 @@ def plan_province(
     return tree
 
 
-# --- register rows -------------------------------------------------------------------------
-def _fillers() -> tuple[ModuleType, ModuleType]:
-    """The county fillers' modules (their tables), imported in their registration order."""
-    county_fillers()
-    from fazhi.litigation import demo_fillers as lit_fill
-    from fazhi.reconsideration import demo_fillers as rec_fill
-
-    return rec_fill, lit_fill
+def township_weight(unit: OrgUnit) -> float:
+    """街道 (urban) weigh more than 镇, and 乡 least (as in the county fillers)."""
+    if unit.name.endswith("街道"):
+        return 1.6
+    return 1.0 if unit.name.endswith("镇") else 0.5
 
 
-@dataclass(frozen=True)
-class Upheld:
-    """A closed 维持/驳回 复议 case whose applicant may sue the original unit."""
-
-    case_id: int
-    respondent: OrgUnit
-    key: str
-    closed_on: dt.date
-    category: str
-
-
+# --- what the register seeders share ----------------------------------------------------------
 class Writer:
-    """Buffers rows with pre-assigned ids and writes them in dependency order."""
-
-    ORDER: tuple[type[models.Model], ...] = (
-        ReconsiderationCase,
-        Suspension,
-        OpinionLetter,
-        LitigationCase,
-        Hearing,
-        JudicialSuggestion,
-    )
+    """Buffers rows with pre-assigned ids and writes them in the order their models were
+    registered (a seeder registers its models parent first, before adding any row)."""
 
     def __init__(self) -> None:
-        self.rows: dict[type[models.Model], list[models.Model]] = {m: [] for m in self.ORDER}
-        self.next_id = {
-            m: (m._default_manager.aggregate(top=models.Max("id"))["top"] or 0) + 1
-            for m in self.ORDER
-        }
-        self.counts = dict.fromkeys(self.ORDER, 0)
+        self.models: list[type[models.Model]] = []
+        #: Summary label of a model ("" for a seeder's main model: the seeder reports it).
+        self.labels: dict[type[models.Model], str] = {}
+        self.rows: dict[type[models.Model], list[models.Model]] = {}
+        self.next_id: dict[type[models.Model], int] = {}
+        self.counts: dict[type[models.Model], int] = {}
         self.pending = 0
+
+    def register(self, model: type[models.Model], label: str = "") -> None:
+        """Take rows of ``model`` from now on; ids continue after the largest in the table.
+        ``label`` names its count in the ``fazhi seed`` summary (empty: not listed)."""
+        if model in self.rows:
+            return
+        self.models.append(model)
+        self.labels[model] = label
+        self.rows[model] = []
+        self.next_id[model] = (
+            model._default_manager.aggregate(top=models.Max("id"))["top"] or 0
+        ) + 1
+        self.counts[model] = 0
 
     def new_id(self, model: type[models.Model]) -> int:
         pk = self.next_id[model]
@@ -488,6 +415,8 @@ class Writer:
 
     def add(self, obj: models.Model) -> None:
         model = type(obj)
+        if model not in self.rows:
+            raise DemoError(f"未登记的批量写入模型：{model._meta.label}")
         if obj.pk is None:
             obj.pk = self.new_id(model)
         fill_slots(obj)
@@ -498,7 +427,7 @@ class Writer:
             self.flush()
 
     def flush(self) -> None:
-        for model in self.ORDER:
+        for model in self.models:
             rows = self.rows[model]
             if rows:
                 model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
@@ -506,35 +435,72 @@ class Writer:
         self.pending = 0
 
     def reset_sequences(self) -> None:
-        statements = connection.ops.sequence_reset_sql(no_style(), [*self.ORDER, OrgUnit])
+        statements = connection.ops.sequence_reset_sql(no_style(), [*self.models, OrgUnit])
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
 
 
-class RegisterSeeder:
-    """Plays out each government's 复议 and 应诉 cases year by year, cut at the horizon."""
+@dataclass(frozen=True)
+class Decided:
+    """A closed case whose party may still take the original unit's act to court (a 复议
+    decision upholding it): published by one seeder for the seeders after it in kit order."""
 
-    def __init__(self, *, seed: int, years: int, last_year: int, volume: int, rules: Rules) -> None:
-        self.seed = seed
-        self.years = range(last_year - years + 1, last_year + 1)
-        self.volume = volume
-        self.rules = rules
-        self.horizon = min(
-            dt.date(last_year, 12, 31) + dt.timedelta(days=c.SPILL_DAYS), c.SNAPSHOT_LIMIT
-        )
-        self.rec, self.lit = _fillers()
-        self.writer = Writer()
-        self.numbers: dict[tuple[str, str, int], int] = {}
-        self.leaders: dict[int, tuple[str, tuple[str, ...], str]] = {}
-        self.workdays: dict[dt.date, bool] = {}
-        self.due_cache: dict[tuple[dt.date, int, str], dt.date] = {}
+    case_id: int
+    respondent: OrgUnit  # the unit whose act was contested
+    key: str  # its key in the county weight tables
+    closed_on: dt.date
+    category: str  # act category
+
+
+@dataclass
+class ScaleContext:
+    """What a register's city/province seeder (kit hook ``demo_scale``) receives.
+
+    A seeder loops over :meth:`government_years`, draws only from :meth:`rng` / :meth:`rng_for`
+    (names unique to the seeder), counts cases with :meth:`count`, dates them with the cached
+    calendar helpers, hands every row to :attr:`writer` (after ``writer.register``) and moves
+    records only with its register's ``Workflow.advance``. Nothing may date after
+    :attr:`horizon`.
+    """
+
+    seed: int
+    years: range
+    volume: int
+    horizon: dt.date
+    calendar: CalendarData  # every day of the package years spelled out (see _calendar)
+    root: OrgUnit
+    governments: Sequence[Government]
+    writer: Writer
+    #: Government unit id → its closed cases that may be sued on, in the order published.
+    decided: dict[int, list[Decided]] = field(default_factory=dict)
+    _workdays: dict[dt.date, bool] = field(default_factory=dict, repr=False)
+    _dues: dict[tuple[dt.date, int, str], dt.date] = field(default_factory=dict, repr=False)
+
+    # --- the generic per-government loop ----------------------------------------------------
+    def government_years(self) -> Iterator[tuple[Government, int]]:
+        """Every (government, year): governments in tree order, each year oldest first."""
+        for gov in self.governments:
+            for year in self.years:
+                yield gov, year
+
+    def rng_for(self, name: str) -> random.Random:
+        """A private RNG derived from the seed and ``name`` only (as the county's)."""
+        return random.Random(f"{self.seed}:scale:{name}")
+
+    def rng(self, gov: Government, name: str) -> random.Random:
+        """A private RNG for ``name`` at ``gov``."""
+        return self.rng_for(f"{gov.unit.code}:{name}")
+
+    def count(self, rng: random.Random, gov: Government, bounds: tuple[int, int]) -> int:
+        """A yearly case count between ``bounds``, scaled by the government's size and volume."""
+        return round(rng.randint(*bounds) * gov.size * self.volume)
 
     # --- calendar helpers (cached: the same few hundred days come up a million times) ------
     def workday(self, day: dt.date) -> bool:
-        known = self.workdays.get(day)
+        known = self._workdays.get(day)
         if known is None:
-            known = self.workdays[day] = is_workday(day, self.rules.calendar)
+            known = self._workdays[day] = is_workday(day, self.calendar)
         return known
 
     def add_workdays(self, day: dt.date, n: int) -> dt.date:
@@ -575,568 +541,19 @@ class RegisterSeeder:
         return rng.choice(workdays) if workdays else last
 
     def due(self, start: dt.date, rule: tuple[int, str]) -> dt.date:
+        """The due date of a (days, counting) rule from ``start``."""
         key = (start, *rule)
-        found = self.due_cache.get(key)
+        found = self._dues.get(key)
         if found is None:
-            found = self.due_cache[key] = add_days(
-                start, rule[0], Counting(rule[1]), calendar=self.rules.calendar
+            found = self._dues[key] = add_days(
+                start, rule[0], Counting(rule[1]), calendar=self.calendar
             ).due
         return found
 
-    # --- the run ----------------------------------------------------------------------------
-    def run(self, governments: Sequence[Government]) -> Writer:
-        for gov in governments:
-            upheld: list[Upheld] = []
-            for year in self.years:
-                upheld += self.reconsideration_year(gov, year)
-                self.litigation_year(gov, year, upheld)
-        self.writer.flush()
-        return self.writer
 
-    def rng(self, gov: Government, name: str) -> random.Random:
-        return random.Random(f"{self.seed}:scale:{gov.unit.code}:{name}")
-
-    def count(self, rng: random.Random, gov: Government, bounds: tuple[int, int]) -> int:
-        return round(rng.randint(*bounds) * gov.size * self.volume)
-
-    # --- 行政复议 -----------------------------------------------------------------------------
-    def respondents(self, gov: Government) -> list[tuple[OrgUnit, str, float]]:
-        """(unit, key, weight): the county filler's weights; the 乡镇 share the township total;
-        a city's or the province's lower governments share theirs."""
-        weights = dict(self.rec.RESPONDENT_WEIGHTS)
-        pool = [(u, k, weights[k]) for u, k in gov.members if k in weights]
-        towns = [(u, k) for u, k in gov.members if k == "township"]
-        if towns:
-            raw = [_township_weight(u) for u, _ in towns]
-            total = sum(raw)
-            pool += [
-                (u, k, self.rec.TOWNSHIP_WEIGHT * w / total)
-                for (u, k), w in zip(towns, raw, strict=True)
-            ]
-        if gov.lower:
-            each = LOWER_GOVERNMENTS_WEIGHT[gov.level] / len(gov.lower)
-            pool += [(lower.unit, "root", each) for lower in gov.lower]
-        return pool
-
-    def reconsideration_year(self, gov: Government, year: int) -> list[Upheld]:
-        if gov.justice is None:
-            return []
-        rng = self.rng(gov, f"reconsideration:{year}")
-        pool = self.respondents(gov)
-        weights = [w for _, _, w in pool]
-        n = self.count(rng, gov, VOLUMES[gov.level][0])
-        dates = self.filing_dates(rng, year, n, 0.06)
-        picks = rng.choices(pool, weights=weights, k=n)
-        upheld: list[Upheld] = []
-        for i, (received, (unit, key, _)) in enumerate(zip(dates, picks, strict=True), start=1):
-            if received > self.horizon:
-                continue
-            case_rng = random.Random(f"{self.seed}:scale:{gov.unit.code}:rec:{year}:{i}")
-            case = self.reconsideration_case(
-                gov, unit, key, received, f"〔{year}〕第{i}号", case_rng
-            )
-            if (
-                case.status == Status.CLOSED
-                and case.outcome in (Outcome.UPHOLD, Outcome.REJECT_CLAIM)
-                and case.closed_on is not None
-            ):
-                upheld.append(Upheld(case.pk, unit, key, case.closed_on, case.act_category))
-        return upheld
-
-    def reconsideration_case(
-        self,
-        gov: Government,
-        respondent: OrgUnit,
-        key: str,
-        received: dt.date,
-        number: str,
-        rng: random.Random,
-    ) -> ReconsiderationCase:
-        assert gov.justice is not None
-        category = c.weighted(rng, c._CATEGORY_WEIGHTS.get(key, c._CATEGORY_WEIGHTS["*"]))
-        acts = c._ACTS[category]
-        act = rng.choice(acts.get(key, acts["*"]))
-        channel = c.weighted(rng, WORKDAY_CHANNELS if self.workday(received) else REST_DAY_CHANNELS)
-        case = ReconsiderationCase(
-            id=self.writer.new_id(ReconsiderationCase),
-            number=number,
-            unit=gov.justice,
-            authority=gov.unit.name,
-            respondent=respondent,
-            respondent_name=respondent.name,
-            applicant_kind=c.weighted(rng, APPLICANT_KINDS),
-            received_on=received,
-            channel=channel,
-            act_category=category,
-            matter=c.matter_text(respondent, category, act),
-            status=Status.REVIEWING,
-        )
-        pauses: list[Suspension] = []
-        self.play_reconsideration(case, pauses, rng, gov)
-        derive_deadlines(case, pauses, self.rules)
-        self.writer.add(case)
-        for pause in pauses:
-            self.writer.add(pause)
-        return case
-
-    def play_reconsideration(
-        self,
-        case: ReconsiderationCase,
-        pauses: list[Suspension],
-        rng: random.Random,
-        gov: Government,
-    ) -> None:
-        """Set the case's dates and status as the services would have by the horizon."""
-        rec, horizon, rules = self.rec, self.horizon, self.rules
-        path = c.weighted(rng, PATHS)
-        start = case.received_on
-        if path in CORRECTION_PATHS:
-            review_due = self.due(start, rules.review)
-            notified = self.pick(
-                rng, c.days(start, 1), min(self.add_workdays(start, 4), review_due)
-            )
-            if notified > horizon:
-                return self.deem(case)
-            case.correction_notified_on = notified
-            case.status = Status.CORRECTING
-            correction_due = self.due(notified, rules.correction)
-            if path == CORRECT_ABANDON:
-                on = self.on_or_after(c.days(correction_due, rng.randint(1, 6)))
-                if on <= horizon:
-                    case.status = Status.ABANDONED
-                return None
-            start = self.pick(rng, c.days(notified, 2), correction_due)
-            if start > horizon:
-                return None
-            case.correction_received_on = start
-            case.status = Status.REVIEWING
-        review_due = self.due(start, rules.review)
-        if path in REFUSE_PATHS:
-            on = self.pick(rng, c.days(start, 1), review_due)
-            if on > horizon:
-                return self.deem(case)
-            case.refused_on = on
-            case.refusal_reason = rng.choice(rec.REFUSAL_REASONS)
-            case.status = Status.NOT_ACCEPTED
-            return None
-        simple = path != DEEM and rng.random() < 0.15
-        if path == DEEM:
-            self.deem(case)
-            assert case.accepted_on is not None
-            if c.days(case.accepted_on, 1) <= horizon:
-                self.hear(case, pauses, rng, gov)
-            return None
-        on = self.pick(rng, c.days(start, 1), review_due)
-        if on > horizon:
-            return self.deem(case)
-        case.accepted_on = on
-        case.acceptance_kind = AcceptanceKind.DECIDED
-        case.procedure = Procedure.SIMPLE if simple else Procedure.ORDINARY
-        case.status = Status.ACCEPTED
-        return self.hear(case, pauses, rng, gov)
-
-    def deem(self, case: ReconsiderationCase) -> None:
-        """视为受理 on the last day of the review period (what the daily sweep does)."""
-        start = case.correction_received_on or case.received_on
-        case.accepted_on = self.due(start, self.rules.review)
-        case.acceptance_kind = AcceptanceKind.DEEMED
-        case.procedure = Procedure.ORDINARY
-        case.status = Status.ACCEPTED
-
-    def outcome(self, rng: random.Random, category: str) -> str:
-        rec = self.rec
-        roll = rng.random()
-        if roll < 0.40:
-            return str(c.weighted(rng, rec.WITHDRAWALS))
-        if roll < 0.555:
-            return str(c.weighted(rng, rec.CORRECTIONS.get(category, rec.CORRECTIONS["*"])))
-        if roll < 0.575:
-            return Outcome.TERMINATED
-        return Outcome.UPHOLD if rng.random() < 0.75 else Outcome.REJECT_CLAIM
-
-    def hear(
-        self,
-        case: ReconsiderationCase,
-        pauses: list[Suspension],
-        rng: random.Random,
-        gov: Government,
-    ) -> None:
-        rec, horizon, rules = self.rec, self.horizon, self.rules
-        accepted = case.accepted_on
-        assert accepted is not None
-        outcome = self.outcome(rng, case.act_category)
-        withdrawal = outcome in rec.WITHDRAWAL_OUTCOMES
-        ordinary = case.procedure == Procedure.ORDINARY
-        rule = (
-            rules.decision_simple if case.procedure == Procedure.SIMPLE else rules.decision_ordinary
-        )
-        due = self.due(accepted, rule)
-        roll = rng.random()
-        suspend = ordinary and roll < 0.04
-        extend = ordinary and not suspend and not withdrawal and roll < 0.095
-        late = ordinary and not suspend and not extend and not withdrawal and roll > 0.995
-        if suspend:
-            suspended = self.pick(rng, c.days(accepted, 8), c.days(accepted, 30))
-            if suspended > horizon:
-                return
-            if withdrawal:
-                ground: str = SuspensionGround.G6
-            else:
-                ground = c.weighted(rng, SUSPENSION_GROUNDS)
-            pause = Suspension(
-                case=case, ground=ground, suspended_on=suspended, note=rec.SUSPENSION_NOTES[ground]
-            )
-            pauses.append(pause)
-            case.status = Status.SUSPENDED
-            if outcome in CLOSABLE_WHILE_SUSPENDED and rng.random() < 0.5:
-                closed = self.pick(rng, c.days(suspended, 10), c.days(suspended, 40))
-                if closed > horizon:
-                    return
-                pause.resumed_on = closed
-            else:
-                resumed = self.pick(rng, c.days(suspended, 15), c.days(suspended, 70))
-                if resumed > horizon:
-                    return
-                pause.resumed_on = resumed
-                case.status = Status.ACCEPTED
-                derive_deadlines(case, pauses, rules)
-                assert case.decision_due is not None
-                closed = self.pick(rng, c.days(resumed, 5), case.decision_due)
-        elif extend:
-            approved = self.pick(rng, max(c.days(due, -12), c.days(accepted, 1)), c.days(due, -2))
-            if approved > horizon:
-                return
-            case.extension_approved_on = approved
-            case.extension_days = 30 if rng.random() < 0.7 else rng.randint(15, 29)
-            derive_deadlines(case, pauses, rules)
-            assert case.decision_due is not None
-            closed = self.pick(rng, c.days(due, 2), case.decision_due)
-        elif late:
-            closed = self.on_or_after(c.days(due, rng.randint(1, 5)))
-        else:
-            if case.procedure == Procedure.SIMPLE:
-                handling = rng.randint(8, 26)
-            elif withdrawal or outcome == Outcome.TERMINATED:
-                handling = rng.randint(10, 50)
-            else:
-                handling = rng.randint(28, 57)
-            closed = self.on_or_after(c.days(accepted, handling))
-            closed = closed if closed <= due else self.on_or_before(due)
-        if closed > horizon:
-            return
-        case.closed_on = closed
-        case.outcome = outcome
-        case.outcome_note = rec.OUTCOME_NOTES[outcome]
-        case.status = Status.CLOSED
-        if outcome in CORRECTING_OUTCOMES and case.received_on.month <= 9 and rng.random() < 0.15:
-            self.letter(case, closed, rng)
-
-    def letter(self, case: ReconsiderationCase, closed: dt.date, rng: random.Random) -> None:
-        issued = self.pick(rng, c.days(closed, 3), c.days(closed, 15))
-        served = self.pick(rng, c.days(issued, 1), c.days(issued, 4))
-        if served > self.horizon:
-            return
-        reply_due = self.due(served, self.rules.letter_reply)
-        replied = self.pick(rng, c.days(served, 25), c.days(reply_due, -3))
-        done = replied <= self.horizon
-        assert case.respondent is not None
-        self.writer.add(
-            OpinionLetter(
-                case=case,
-                kind=LetterKind.OPINION,
-                recipient=case.respondent,
-                recipient_name=case.respondent.name,
-                issued_on=issued,
-                served_on=served,
-                reply_due=reply_due,
-                replied_on=replied if done else None,
-                reply_note=rng.choice(self.rec.LETTER_REPLIES) if done else "",
-                content=f"办理本案中发现被申请人存在{rng.choice(self.rec.LETTER_PROBLEMS)}的问题，"
-                "请予以纠正并在收到本意见书之日起六十日内报送纠正情况",
-            )
-        )
-
-    # --- 行政应诉 -----------------------------------------------------------------------------
-    def defendants(self, gov: Government) -> list[tuple[OrgUnit, str, float]]:
-        lit = self.lit
-        weights = dict(lit.DEFENDANT_WEIGHTS)
-        pool = [(u, k, weights[k]) for u, k in gov.members if k in weights]
-        towns = [(u, k) for u, k in gov.members if k == "township"]
-        if towns:
-            raw = [_township_weight(u) for u, _ in towns]
-            total = sum(raw)
-            pool += [
-                (u, k, lit.TOWNSHIP_WEIGHT * w / total)
-                for (u, k), w in zip(towns, raw, strict=True)
-            ]
-        pool.append((gov.unit, "root", lit.ROOT_WEIGHT))
-        return pool
-
-    def litigation_year(self, gov: Government, year: int, upheld: list[Upheld]) -> None:
-        rng = self.rng(gov, f"litigation:{year}")
-        n = self.count(rng, gov, VOLUMES[gov.level][1])
-        first, last = c.year_bounds(year)
-        candidates = [u for u in upheld if first <= u.closed_on <= c.days(last, -25)]
-        picked = sorted(c.chosen(rng, range(len(candidates)), c.share(rng, n, 0.15, 0.22)))
-        suits: list[tuple[dt.date, OrgUnit, str, str, int | None]] = []
-        for k in picked:
-            u = candidates[k]
-            filed = self.on_or_after(c.days(u.closed_on, rng.randint(8, 22)))
-            suits.append((filed, u.respondent, u.key, u.category, u.case_id))
-        pool = self.defendants(gov)
-        rest = n - len(suits)
-        dates = self.filing_dates(rng, year, rest, 0.0)
-        picks = rng.choices(pool, weights=[w for _, _, w in pool], k=rest)
-        for filed, (unit, key, _) in zip(dates, picks, strict=True):
-            category = c.weighted(rng, c._CATEGORY_WEIGHTS.get(key, c._CATEGORY_WEIGHTS["*"]))
-            suits.append((filed, unit, key, category, None))
-        suits.sort(key=lambda s: s[0])
-        for i, (filed, unit, key, category, rec_id) in enumerate(suits, start=1):
-            if filed > self.horizon:
-                continue
-            case_rng = random.Random(f"{self.seed}:scale:{gov.unit.code}:lit:{year}:{i}")
-            self.suit(gov, unit, key, category, rec_id, filed, case_rng)
-
-    def court_for(self, gov: Government, unit: OrgUnit) -> tuple[str, str]:
-        """First-instance court: the 中院 for a government (行政诉讼法第15条), else the basic."""
-        if unit.kind == UnitKind.GOVERNMENT:
-            return gov.upper_court, gov.upper_court_code
-        return gov.court, gov.court_code
-
-    def number(self, rng: random.Random, court: str, code: str, kind: str, year: int) -> str:
-        key = (court, kind, year)
-        step = 30 if code == PROVINCE_SHORT else (12 if len(code) == 3 else 3)
-        start = self.numbers.get(key, rng.randint(1, step * 3))
-        self.numbers[key] = start + rng.randint(1, step)
-        return f"（{year}）{code}{kind}{start}号"
-
-    def result(self, rng: random.Random, filed: dt.date, category: str) -> str:
-        lit = self.lit
-        roll = rng.random()
-        if filed.month <= 9 and roll < 0.087:
-            return str(c.weighted(rng, lit.LOSS_TYPES.get(category, lit.LOSS_TYPES["*"])))
-        roll = rng.random()
-        if roll < 0.25:
-            return Result.WITHDRAWN
-        if roll < 0.34:
-            return Result.DISMISSED
-        if roll < 0.355:
-            return Result.MEDIATED
-        return Result.WIN
-
-    def suit(
-        self,
-        gov: Government,
-        unit: OrgUnit,
-        key: str,
-        category: str,
-        rec_id: int | None,
-        filed: dt.date,
-        rng: random.Random,
-    ) -> None:
-        lit = self.lit
-        act = rng.choice(c._ACTS[category].get(key, c._ACTS[category]["*"]))
-        cause = f"{c.CAUSES[category]}（经行政复议）" if rec_id else c.cause_text(category, act)
-        court, code = self.court_for(gov, unit)
-        result = self.result(rng, filed, category)
-        if result in (Result.WITHDRAWN, Result.DISMISSED):
-            sessions = 0 if rng.random() < 0.5 else 1
-        elif result == Result.MEDIATED:
-            sessions = 1
-        else:
-            sessions = 2 if rng.random() < 0.22 else 1
-        appeared = [rng.random() >= 0.07 for _ in range(sessions)]
-        case = self.litigation_case(
-            unit, court, self.number(rng, court, code, "行初", filed.year), Level.FIRST,
-            filed, cause, category, rec_id,
-        )  # fmt: skip
-        day = filed
-        hearings: list[Hearing] = []
-        for k, present in enumerate(appeared):
-            day = self.on_or_after(
-                c.days(day, rng.randint(30, 75) if k == 0 else rng.randint(20, 45))
-            )
-            if day > self.horizon:
-                break
-            hearings.append(self.hearing(case, day, present, rng))
-        judged = self.on_or_after(
-            c.days(day, rng.randint(10, 45) if sessions else rng.randint(20, 80))
-        )
-        closed = len(hearings) == sessions and judged <= self.horizon
-        self.close_litigation(case, hearings, judged if closed else None, result, lit.RESULT_NOTES)
-        if not closed:
-            return
-        judged_ok = result not in (Result.WITHDRAWN, Result.MEDIATED)
-        if judged_ok and filed.month <= 6:
-            p = 0.5 if result in LOSS_RESULTS else 0.05
-            if rng.random() < p:
-                self.suggestion(case, judged, category, rng)
-        if judged_ok and rng.random() < 0.27:
-            self.appeal(gov, case, judged, result, rng)
-
-    def litigation_case(
-        self,
-        unit: OrgUnit,
-        court: str,
-        number: str,
-        level: str,
-        filed: dt.date,
-        cause: str,
-        category: str,
-        rec_id: int | None,
-    ) -> LitigationCase:
-        return LitigationCase(
-            id=self.writer.new_id(LitigationCase),
-            number=number,
-            court=court,
-            level=level,
-            unit=unit,
-            cause=cause,
-            act_category=category,
-            reconsideration_id=rec_id,
-            filed_on=filed,
-            status=LitStatus.PENDING,
-        )
-
-    def close_litigation(
-        self,
-        case: LitigationCase,
-        hearings: list[Hearing],
-        judged: dt.date | None,
-        result: str,
-        notes: dict[str, str],
-        note: str | None = None,
-    ) -> None:
-        case.hearing_count = len(hearings)
-        case.first_hearing_on = hearings[0].held_on if hearings else None
-        case.head_appeared = any(h.head_appeared for h in hearings)
-        if judged is not None:
-            case.status = LitStatus.CLOSED
-            case.judged_on = judged
-            case.result = result
-            case.result_note = note if note is not None else notes[result]
-            case.is_loss = result in LOSS_RESULTS
-        self.writer.add(case)
-        for hearing in hearings:
-            self.writer.add(hearing)
-
-    def hearing(
-        self, case: LitigationCase, day: dt.date, present: bool, rng: random.Random
-    ) -> Hearing:
-        if not present:
-            return Hearing(
-                case=case,
-                held_on=day,
-                head_appeared=False,
-                absence_reason=rng.choice(self.lit.ABSENCE_REASONS),
-            )
-        principal, deputies, other = self.leaders_of(case.unit)
-        category = c.weighted(rng, HEAD_CATEGORIES)
-        head_post, deputy_post, other_post = _posts(case.unit)
-        if category == HeadCategory.PRINCIPAL:
-            name, post = principal, head_post
-        elif category == HeadCategory.DEPUTY:
-            name, post = rng.choice(deputies), deputy_post
-        else:
-            name, post = other, other_post
-        return Hearing(
-            case=case,
-            held_on=day,
-            head_appeared=True,
-            head_name=name,
-            head_post=post,
-            head_category=category,
-        )
-
-    def leaders_of(self, unit: OrgUnit) -> tuple[str, tuple[str, ...], str]:
-        found = self.leaders.get(unit.pk)
-        if found is None:
-            rng = random.Random(f"{self.seed}:scale:leaders:{unit.code}")
-            names = [c.person_name(rng) for _ in range(4)]
-            found = self.leaders[unit.pk] = (names[0], (names[1], names[2]), names[3])
-        return found
-
-    def appeal(
-        self,
-        gov: Government,
-        first: LitigationCase,
-        judged: dt.date,
-        result: str,
-        rng: random.Random,
-    ) -> None:
-        lit = self.lit
-        filed = self.on_or_after(c.days(judged, rng.randint(25, 60)))
-        if filed > self.horizon:
-            return
-        court, code = _appeal_court(gov, first.court)
-        case = self.litigation_case(
-            first.unit, court, self.number(rng, court, code, "行终", filed.year), Level.SECOND,
-            filed, first.cause, first.act_category, first.reconsideration_id,
-        )  # fmt: skip
-        day = filed
-        hearings: list[Hearing] = []
-        if rng.random() < 0.5:
-            day = self.on_or_after(c.days(filed, rng.randint(20, 50)))
-            if day > self.horizon:
-                return self.close_litigation(case, hearings, None, result, lit.RESULT_NOTES)
-            hearings.append(self.hearing(case, day, rng.random() < 0.9, rng))
-        day = self.on_or_after(c.days(day, rng.randint(15, 45)))
-        second = lit.LitigationFiller.appeal_result(result, rng)
-        note = lit.APPEAL_NOTES.get(second, lit.RESULT_NOTES[second])
-        self.close_litigation(
-            case, hearings, day if day <= self.horizon else None, second, lit.RESULT_NOTES, note
-        )
-
-    def suggestion(
-        self, case: LitigationCase, judged: dt.date, category: str, rng: random.Random
-    ) -> None:
-        lit = self.lit
-        received = self.pick(rng, c.days(judged, 10), c.days(judged, 40))
-        if received > self.horizon:
-            return
-        replied = self.pick(rng, c.days(received, 20), c.days(received, 55))
-        done = replied <= self.horizon
-        self.writer.add(
-            JudicialSuggestion(
-                case=case,
-                unit=case.unit,
-                court=case.court,
-                received_on=received,
-                content=lit.SUGGESTIONS.get(category, lit.SUGGESTIONS["*"]),
-                reply_due=c.days(received, 60),
-                replied_on=replied if done else None,
-                reply_note=rng.choice(lit.SUGGESTION_REPLIES) if done else "",
-            )
-        )
-
-
-def _township_weight(unit: OrgUnit) -> float:
-    """街道 (urban) weigh more than 镇, and 乡 least (as in the county fillers)."""
-    if unit.name.endswith("街道"):
-        return 1.6
-    return 1.0 if unit.name.endswith("镇") else 0.5
-
-
-def _posts(unit: OrgUnit) -> tuple[str, str, str]:
-    """(正职, 副职, 其他分管负责人) titles of a unit's leaders, for 负责人出庭."""
-    if unit.kind == UnitKind.GOVERNMENT:
-        place = unit.name.removesuffix("人民政府")[-1]  # 省, 市, 县 or 区
-        head = f"{place}长"
-        return head, f"副{head}", f"{place}人民政府党组成员"
-    if unit.name.endswith("厅"):
-        return "厅长", "副厅长", "党组成员"
-    if unit.name.endswith("委员会"):
-        return "主任", "副主任", "党组成员"
-    head, deputy = c.leader_posts(unit)
-    other = "党（工）委委员、人武部部长" if unit.kind == UnitKind.TOWNSHIP else "党组成员"
-    return head, deputy, other
-
-
-def _appeal_court(gov: Government, court: str) -> tuple[str, str]:
-    """The court one level up: basic → 中院, 中院 → 高院."""
-    if court.endswith("中级人民法院"):
-        return f"{PROVINCE_NAME}高级人民法院", PROVINCE_SHORT
-    return gov.upper_court, gov.upper_court_code
+#: A register's city/province seeder: writes its rows through ``ctx.writer`` and returns how
+#: many records of the register it wrote (the summary line named by its app).
+ScaleSeeder = Callable[[ScaleContext], int]
 
 
 # --- logins and the run ----------------------------------------------------------------------
@@ -1169,22 +586,21 @@ def _write_logins(scale: str, tree: Tree) -> tuple[int, tuple[DemoLogin, ...]]:
     return len(rows), logins
 
 
-def _rules(root: OrgUnit) -> Rules:
-    """The services' rules for ``root``'s province, with every day of the calendar spelled out.
+def _calendar() -> CalendarData:
+    """The holiday calendar with every day of the package years spelled out.
 
     ``chinese_calendar.is_workday`` re-validates its whole table on each call; listing each
     day's answer as an override gives the same answers (overrides win, and they are the
     answers) at a dictionary look-up each, for the pure deadline functions the services use.
     """
-    rules = Rules.for_unit(root)
-    cal = rules.calendar
+    cal = calendar_data()
     first, last = dt.date(PACKAGE_FIRST_YEAR, 1, 1), dt.date(PACKAGE_LAST_YEAR + 1, 12, 31)
     days = {
         first + dt.timedelta(days=i): is_workday(first + dt.timedelta(days=i), cal)
         for i in range((last - first).days + 1)
     }
     days.update(cal.days)
-    return replace(rules, calendar=CalendarData(days=days, complete_years=cal.complete_years))
+    return CalendarData(days=days, complete_years=cal.complete_years)
 
 
 def _refuse_existing(tree: Tree) -> None:
@@ -1196,6 +612,24 @@ def _refuse_existing(tree: Tree) -> None:
                 f"演示数据已存在（单位编码 {existing.code} {existing.name}），未重复生成；"
                 "如需重新生成，请使用新的空数据库"
             )
+
+
+def _seed_registers(ctx: ScaleContext) -> tuple[tuple[str, int], ...]:
+    """Run every kit's ``demo_scale`` seeder in kit order, then write what is buffered.
+
+    Returns the summary: per seeder (app label, records) and its labelled other models."""
+    runs: list[tuple[str, int, list[type[models.Model]]]] = []
+    for kit, seeder in hooks("demo_scale"):
+        before = len(ctx.writer.models)
+        runs.append((kit.app, seeder(ctx), ctx.writer.models[before:]))
+    ctx.writer.flush()
+    filled: list[tuple[str, int]] = []
+    for app, written, added in runs:
+        filled.append((app, written))
+        filled += [
+            (ctx.writer.labels[m], ctx.writer.counts[m]) for m in added if ctx.writer.labels[m]
+        ]
+    return tuple(filled)
 
 
 def _seed(
@@ -1217,13 +651,20 @@ def _seed(
     OrgUnit.objects.bulk_create(tree.units, batch_size=BATCH_SIZE)
     root = tree.units[0]
     user_count, logins = _write_logins(scale, tree)
-    registers = RegisterSeeder(
-        seed=seed, years=years, last_year=last_year, volume=volume, rules=_rules(root)
+    ctx = ScaleContext(
+        seed=seed,
+        years=range(last_year - years + 1, last_year + 1),
+        volume=volume,
+        horizon=min(dt.date(last_year, 12, 31) + dt.timedelta(days=c.SPILL_DAYS), c.SNAPSHOT_LIMIT),
+        calendar=_calendar(),
+        root=root,
+        governments=tree.governments,
+        writer=Writer(),
     )
-    writer = registers.run(tree.governments)
-    writer.reset_sequences()
+    filled = _seed_registers(ctx)
+    ctx.writer.reset_sequences()
     facts_rebuild()  # bulk inserts send no signals: compute the monthly facts once, at the end
-    counts = {m._meta.label: n for m, n in writer.counts.items()}
+    counts = {m._meta.label: n for m, n in ctx.writer.counts.items()}
     audit_append(
         actor=Actor.command_line(),
         action="demo.seed_scale",
@@ -1252,14 +693,7 @@ def _seed(
         township_count=kinds.count(UnitKind.TOWNSHIP),
         user_count=user_count,
         logins=logins,
-        filled=(
-            ("reconsideration", writer.counts[ReconsiderationCase]),
-            ("中止记录", writer.counts[Suspension]),
-            ("行政复议意见书", writer.counts[OpinionLetter]),
-            ("litigation", writer.counts[LitigationCase]),
-            ("庭审记录", writer.counts[Hearing]),
-            ("司法建议", writer.counts[JudicialSuggestion]),
-        ),
+        filled=filled,
     )
 
 

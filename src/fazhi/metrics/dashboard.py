@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from fazhi.core.dates import MAX_YEAR, MIN_YEAR
+from fazhi.core.kit import kits
 from fazhi.core.registers import actor_of
 from fazhi.metrics import charts, engine, selectors
 from fazhi.metrics.engine import MetricValue
@@ -31,18 +32,14 @@ from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor
 
-#: The figures on the cards, in the table columns and in the monthly table (those in force).
-KEY_CODES = (
-    "reconsideration.received",
-    "reconsideration.closed",
-    "reconsideration.correction_rate",
-    "reconsideration.on_time_rate",
-    "litigation.cases",
-    "litigation.loss_rate",
-    "litigation.head_rate_hearing",
-)
 YEARS_OFFERED = 6
 PERCENT = "%"
+
+
+def key_codes() -> tuple[str, ...]:
+    """The figures on the cards, in the table columns and in the monthly table (those in force):
+    every kit's ``dashboard_metrics``, in kit order."""
+    return tuple(code for kit in kits() for code in kit.dashboard_metrics)
 
 
 @login_required
@@ -81,9 +78,10 @@ def year_param(text: str, default: Any) -> int:
 
 
 def key_definitions(definitions: Sequence[MetricDefinition]) -> list[MetricDefinition]:
-    """The key metrics in force (all metrics when none of :data:`KEY_CODES` is)."""
-    key = [d for d in definitions if d.code in KEY_CODES]
-    key.sort(key=lambda d: KEY_CODES.index(d.code))
+    """The key metrics in force (all metrics when none of :func:`key_codes` is)."""
+    codes = key_codes()
+    key = [d for d in definitions if d.code in codes]
+    key.sort(key=lambda d: codes.index(d.code))
     return key or list(definitions)
 
 

@@ -577,7 +577,7 @@ def before_write(sender: type[models.Model], instance: models.Model, **kwargs: A
     if kwargs.get("raw") or not watchable(sender):
         return
     watches = _watched(sender)
-    instance._fz_facts = [(w, _snapshot(w, instance.pk)) for w in watches]  # type: ignore[attr-defined]
+    setattr(instance, "_fz_facts", [(w, _snapshot(w, instance.pk)) for w in watches])  # noqa: B010
 
 
 def after_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

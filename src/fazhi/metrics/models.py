@@ -28,8 +28,9 @@ class Aggregation(models.TextChoices):
 class MetricDefinition(models.Model):
     """One version of a metric, valid from ``valid_from_year`` to ``valid_to_year`` (inclusive).
 
-    Loaded from ``metrics/fixtures/metric_definitions.json`` after each ``migrate``; rows
-    edited in the admin are marked ``locally_modified`` and are not overwritten by the fixture.
+    Loaded after each ``migrate`` from the register apps' fixtures (each kit's
+    ``metric_fixture``, e.g. ``reconsideration/fixtures/metrics.json``); rows edited in the
+    admin are marked ``locally_modified`` and are not overwritten by the fixture.
     """
 
     code = models.CharField("指标编码", max_length=100, db_index=True)

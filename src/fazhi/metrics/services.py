@@ -1,7 +1,9 @@
 """Writes of metric definitions: the versioned fixture sync, admin-style saves, new versions.
 
 Definitions are system-wide rules: only the 系统管理员 at the top of the tree changes them, and
-every change is audited. The fixture sync runs after each ``migrate`` (see ``apps.py``).
+every change is audited. The fixture sync runs after each ``migrate`` (see ``apps.py``); the
+definitions ship with the registers that they count, one fixture per register app (its kit's
+``metric_fixture``, e.g. ``reconsideration/fixtures/metrics.json``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fazhi.core.audit import snapshot
+from fazhi.core.kit import kits
 from fazhi.core.services import audit_append, record_write
 from fazhi.metrics import facts
 from fazhi.metrics.engine import DefinitionError, validate_definition
@@ -26,7 +30,6 @@ from fazhi.orgs.scoping import Actor
 
 logger = logging.getLogger(__name__)
 
-DEFINITIONS_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "metric_definitions.json"
 _KEY = ("code", "valid_from_year")
 
 
@@ -35,27 +38,71 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".") if part.isdigit())
 
 
-@transaction.atomic
-def metric_definitions_sync(*, actor: Actor | None = None, path: Path = DEFINITIONS_FIXTURE) -> int:
-    """Load the versioned definitions fixture: create missing versions, update those not edited
-    locally and older than the fixture. Returns the number of rows created or updated.
+def definition_fixtures() -> list[Path]:
+    """Every register's metric definitions fixture (its kit's ``metric_fixture``), in kit order."""
+    return [kit.package_path() / kit.metric_fixture for kit in kits() if kit.metric_fixture]
 
-    Idempotent. A definition the fixture gets wrong raises :class:`DefinitionError` (the fixture
-    is part of the release and must be valid); a version that would overlap a locally edited
-    one is skipped with a warning, so an administrator's change is never overwritten.
-    """
+
+class CombinedFixture:
+    """All kits' definition fixtures read as one: ``read_text()`` is the JSON of a single fixture
+    holding every definition, with the highest of the fixtures' versions (tools and tests read
+    the whole set this way; the sync itself keeps each fixture's own version)."""
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        items, versions = [], []
+        for path in definition_fixtures():
+            data = json.loads(path.read_text(encoding=encoding))
+            versions.append(str(data["version"]))
+            items.extend(data["definitions"])
+        version = max(versions, key=_version, default="0")
+        return json.dumps({"version": version, "definitions": items}, ensure_ascii=False)
+
+
+#: Every definition shipped with the release (see :class:`CombinedFixture`).
+DEFINITIONS_FIXTURE = CombinedFixture()
+
+
+def _load(path: Path) -> list[tuple[dict[str, Any], str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     version = str(data["version"])
-    items = sorted(data["definitions"], key=lambda item: (item["code"], item["valid_from_year"]))
+    return [(item, version) for item in data["definitions"]]
+
+
+@transaction.atomic
+def metric_definitions_sync(*, actor: Actor | None = None, path: Path | None = None) -> int:
+    """Load the versioned definitions fixtures — every kit's ``metric_fixture``, or only the one
+    at ``path`` — creating missing versions and updating those not edited locally and older
+    than their fixture. Returns the number of rows created or updated.
+
+    Idempotent; definitions are written in (code, first year) order whichever fixture holds
+    them. A definition the fixture gets wrong, or one that two fixtures both ship, raises
+    :class:`DefinitionError` (the fixtures are part of the release and must be valid); a
+    version that would overlap a locally edited one is skipped with a warning, so an
+    administrator's change is never overwritten.
+    """
+    files = definition_fixtures() if path is None else [path]
+    items = sorted(
+        (pair for file in files for pair in _load(file)),
+        key=lambda pair: (pair[0]["code"], pair[0]["valid_from_year"]),
+    )
+    _refuse_duplicates(items)
     with facts.rebuild_later():
-        changed = _sync(items, version, actor)
+        changed = _sync(items, actor)
     facts.facts_build_missing()  # the changed definitions' facts, one query per source group
     return changed
 
 
-def _sync(items: list[dict[str, Any]], version: str, actor: Actor | None) -> int:
+def _refuse_duplicates(items: list[tuple[dict[str, Any], str]]) -> None:
+    keys = [(item["code"], item["valid_from_year"]) for item, _ in items]
+    for before, after in pairwise(keys):
+        if before == after:
+            code, year = after
+            raise DefinitionError(f"指标定义 {code}（{year}年起）在定义文件中出现了不止一次")
+
+
+def _sync(items: list[tuple[dict[str, Any], str]], actor: Actor | None) -> int:
     changed = 0
-    for item in items:
+    for item, version in items:
         row = _synced_row(item, version)
         if row is None:
             continue

@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fazhi.demo import data
-from fazhi.demo.generator import CountyContext, register_filler
+from fazhi.demo.generator import CountyContext
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.scoping import Actor
 from fazhi.plans import services
@@ -40,7 +40,6 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
-@register_filler(NAME)
 def fill(ctx: CountyContext) -> int:
     """Import the plan of ``ctx.last_year`` and play out its year; returns the assignments."""
     year, rng, root = ctx.last_year, ctx.rng_for(NAME), ctx.root

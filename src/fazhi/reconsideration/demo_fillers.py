@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from fazhi.core.deadlines import is_workday
 from fazhi.demo import cases as c
-from fazhi.demo.generator import CountyContext, register_filler
+from fazhi.demo.generator import CountyContext
 from fazhi.orgs.models import OrgUnit
 from fazhi.reconsideration import services as rec
 from fazhi.reconsideration.models import (
@@ -440,7 +440,6 @@ class ReconsiderationFiller:
         return closed if closed <= due else c.workday_on_or_before(due)
 
 
-@register_filler(NAME)
 def fill(ctx: CountyContext) -> int:
     """Write the county's 行政复议 cases for ``ctx.year_range``; returns the number of cases."""
     return ReconsiderationFiller(ctx).run()

@@ -22,6 +22,7 @@ from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet, UnitKind
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import units_for
 from fazhi.reconsideration.models import (
+    EDITABLE_FIELDS,
     ActCategory,
     ApplicantKind,
     Channel,
@@ -300,19 +301,7 @@ class CaseEditForm(RegisterFormStyle, forms.ModelForm[ReconsiderationCase]):
 
     class Meta:
         model = ReconsiderationCase
-        fields = [
-            "authority",
-            "respondent",
-            "respondent_name",
-            "applicant_kind",
-            "applicant_name",
-            "applicant_id_number",
-            "applicant_phone",
-            "channel",
-            "act_category",
-            "matter",
-            "outcome_note",
-        ]
+        fields = list(EDITABLE_FIELDS)
         field_classes = {"respondent": UnitChoiceField}
         widgets = {
             "applicant_name": forms.TextInput,

@@ -115,6 +115,23 @@ class SuspensionGround(models.TextChoices):
     G10 = "10", "（十）需要中止行政复议的其他情形"
 
 
+#: The descriptive fields a clerk may edit (not the status or the dates that drive deadlines);
+#: the edit form and ``services.case_update`` both use this list.
+EDITABLE_FIELDS = (
+    "authority",
+    "respondent",
+    "respondent_name",
+    "applicant_kind",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "channel",
+    "act_category",
+    "matter",
+    "outcome_note",
+)
+
+
 class CaseQuerySet(models.QuerySet["ReconsiderationCase"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

@@ -28,6 +28,7 @@ from fazhi.orgs.models import OrgUnit, UnitKind
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
 from fazhi.reconsideration.models import (
+    EDITABLE_FIELDS,
     CaseEvent,
     LetterKind,
     OpinionLetter,
@@ -293,21 +294,6 @@ def case_update(
         summary="修改案件信息",
     )
     return case
-
-
-EDITABLE_FIELDS = (
-    "authority",
-    "respondent",
-    "respondent_name",
-    "applicant_kind",
-    "applicant_name",
-    "applicant_id_number",
-    "applicant_phone",
-    "channel",
-    "act_category",
-    "matter",
-    "outcome_note",
-)
 
 
 # --- opinion letters (第76条) -------------------------------------------------------------

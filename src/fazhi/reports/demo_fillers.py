@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from fazhi.demo import data
-from fazhi.demo.generator import CountyContext, register_filler
+from fazhi.demo.generator import CountyContext
 from fazhi.orgs.models import OrgUnit
 from fazhi.reports import services, tokens
 from fazhi.reports.models import AnnualReport
@@ -108,7 +108,6 @@ def _submitted(
     )
 
 
-@register_filler(NAME)
 def fill(ctx: CountyContext) -> int:
     d = dt.date
     after = ctx.last_year + 1

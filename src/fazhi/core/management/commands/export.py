@@ -9,7 +9,7 @@ from django.core.management.base import CommandParser
 
 from fazhi.core.command import FazhiCommand, UsageError
 from fazhi.core.dates import MAX_YEAR, MIN_YEAR
-from fazhi.core.excel import REGISTER_MODULES, excel_register
+from fazhi.core.excel import excel_register, excel_registers
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import unit_by_code
 
@@ -18,7 +18,7 @@ class Command(FazhiCommand):
     help = "把单位范围内的台账导出为 Excel（--template：空白导入模板）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("register", choices=sorted(REGISTER_MODULES), help="台账")
+        parser.add_argument("register", choices=sorted(excel_registers()), help="台账")
         parser.add_argument("--unit", help="单位编码：导出该单位及下级单位的记录")
         parser.add_argument("--year", type=int, help="年度（复议按收到申请日期，应诉按立案日期）")
         parser.add_argument("--out", required=True, help="输出的 .xlsx 文件")

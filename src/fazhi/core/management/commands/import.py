@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from fazhi.core.command import FazhiCommand, UsageError
-from fazhi.core.excel import REGISTER_MODULES, excel_register
+from fazhi.core.excel import excel_register, excel_registers
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import unit_by_code
 
@@ -17,7 +17,7 @@ class Command(FazhiCommand):
     help = "从 Excel 导入台账：全部行校验通过才写入，否则逐行列出错误（退出码 2）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("register", choices=sorted(REGISTER_MODULES), help="台账")
+        parser.add_argument("register", choices=sorted(excel_registers()), help="台账")
         parser.add_argument("file", help=".xlsx 文件")
         parser.add_argument("--unit", required=True, help="导入单位编码（复议：复议机构）")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")

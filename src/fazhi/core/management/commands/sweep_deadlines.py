@@ -1,9 +1,10 @@
-"""`fazhi sweep_deadlines [--today YYYY-MM-DD]`: 视为受理 every 复议 case whose review ended,
-and flag every unfinished plan assignment past its due date 逾期 (with in-app reminders).
+"""`fazhi sweep_deadlines [--today YYYY-MM-DD]`: the daily deadline sweep of every register.
 
-行政复议法(2023) 第三十条第三款: 审查期限届满，行政复议机关未作出不予受理决定的，审查期限届满之日
-起视为受理. Run daily (cron); running it again changes nothing (idempotent).
-Plan tasks: see ``fazhi.plans.services.assignments_sweep``.
+Each app's kit may declare a ``sweep`` hook ``(today) -> str`` (e.g. 行政复议: 视为受理 every case
+whose review period ended, 行政复议法(2023) 第三十条第三款; 工作计划: flag unfinished tasks 逾期 and
+send reminders; 年度报告: deadline reminders). The hooks run in kit order and their summaries
+are printed on one line joined by "；". Run daily (cron); running it again changes nothing
+(idempotent).
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from django.utils import timezone
 
 from fazhi.core.command import FazhiCommand, UsageError
 from fazhi.core.dates import parse_cn_date
-from fazhi.orgs.scoping import Actor
-from fazhi.plans.services import assignments_sweep
-from fazhi.reconsideration.services import sweep
-from fazhi.reports.services import reports_sweep
+from fazhi.core.kit import hooks
 
 
 class Command(FazhiCommand):
@@ -47,11 +45,10 @@ class Command(FazhiCommand):
                 raise UsageError(
                     f"--today {options['today']} 不能晚于今天（{real_today.isoformat()}）"
                 )
-        try:
-            changed = sweep(actor=Actor.command_line(), today=today)
-        except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from None
-        plans = assignments_sweep(today=today)
-        tasks = f"工作任务新标逾期 {plans.overdue} 项，新发提醒 {plans.reminders} 条"
-        reports = f"年度报告新发期限提醒 {reports_sweep(today=today)} 条"
-        self.stdout.write(f"视为受理 {changed} 件；{tasks}；{reports}")
+        parts = []
+        for _, sweep in hooks("sweep"):
+            try:
+                parts.append(sweep(today))
+            except ValidationError as exc:
+                raise CommandError("；".join(exc.messages)) from None
+        self.stdout.write("；".join(parts))

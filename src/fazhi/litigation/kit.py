@@ -1,0 +1,51 @@
+"""行政应诉 in the shared parts: pages, API, navigation, home tile, Excel import/export, metric
+definitions, dashboard figures and the demo county's cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from fazhi.core.kit import AppKit, NavEntry, Segment, Tile, declare
+
+if TYPE_CHECKING:
+    from fazhi.orgs.scoping import Actor
+
+ORDER = 50  # INSTALLED_APPS and kit order (read by settings without importing this module)
+CASES_URL = "/litigation/cases/"
+
+
+def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
+    """Pending cases, unanswered 司法建议 and open 败诉剖析."""
+    from fazhi.litigation.selectors import todo_counts
+
+    counts = todo_counts(actor, today)
+    line = [Segment(f"审理中 {counts['pending']} 件")]
+    if counts["suggestions_unanswered"]:
+        line.append(Segment(f"，司法建议待答复 {counts['suggestions_unanswered']} 件"))
+    if counts["reviews_open"]:
+        line.append(Segment(f"，败诉剖析待完成 {counts['reviews_open']} 项"))
+    return [Tile("行政应诉", CASES_URL, tuple(line))]
+
+
+KIT = declare(
+    AppKit(
+        app="litigation",
+        order=ORDER,
+        url_prefix="litigation/",
+        urls="fazhi.litigation.urls",
+        api_prefix="/litigation",
+        api="fazhi.litigation.api:router",
+        nav=(NavEntry("行政应诉", CASES_URL, order=22),),
+        home_tiles="fazhi.litigation.kit:home_tiles",
+        excel={"litigation": "fazhi.litigation.excel:REGISTER"},
+        metric_fixture="fixtures/metrics.json",
+        dashboard_metrics=(
+            "litigation.cases",
+            "litigation.loss_rate",
+            "litigation.head_rate_hearing",
+        ),
+        demo_county="fazhi.litigation.demo_fillers:fill",
+        demo_scale="fazhi.litigation.demo_scale:seed",
+    )
+)

@@ -1,0 +1,329 @@
+"""The register kit's registry: every app declares itself in ``fazhi/<app>/kit.py``; settings,
+URLs, API, navigation, home tiles, the sweep, Excel, metric fixtures, the dashboard and the demo
+fillers loop over the kits, and the shared parts name no domain app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from tests.personas import County
+
+from fazhi.core import kit as kit_module
+from fazhi.core.context import nav_entries
+from fazhi.core.excel import excel_register, excel_registers
+from fazhi.core.kit import (
+    AppKit,
+    KitError,
+    NavEntry,
+    Segment,
+    Tile,
+    hooks,
+    kit_for,
+    kits,
+    resolve,
+)
+from fazhi.core.kit_apps import KitOrderError, discover_apps, kit_order
+from fazhi.orgs.roles import Cap
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "fazhi"
+APPS = [
+    "orgs",
+    "accounts",
+    "metrics",
+    "reconsideration",
+    "litigation",
+    "plans",
+    "reports",
+    "portal",
+    "demo",
+]
+DOMAIN = ("reconsideration", "litigation", "plans", "reports", "metrics", "portal", "demo")
+
+#: The navigation as it was before the kits (label, URL, capability), in order.
+NAV = [
+    ("首页", "/", None),
+    ("年度计划与督办", "/plans/", Cap.VIEW_RECORDS),
+    ("本单位任务", "/plans/mine/", Cap.VIEW_RECORDS),
+    ("提醒", "/plans/reminders/", Cap.VIEW_RECORDS),
+    ("行政复议", "/reconsideration/cases/", Cap.VIEW_RECORDS),
+    ("行政应诉", "/litigation/cases/", Cap.VIEW_RECORDS),
+    ("规范性文件", None, Cap.VIEW_RECORDS),
+    ("重大行政决策", None, Cap.VIEW_RECORDS),
+    ("行政执法", None, Cap.VIEW_RECORDS),
+    ("领导驾驶舱", "/metrics/dashboard/", Cap.VIEW_RECORDS),
+    ("统计分析", "/metrics/", Cap.VIEW_RECORDS),
+    ("考核督察", None, Cap.VIEW_RECORDS),
+    ("年度报告", "/reports/", Cap.VIEW_RECORDS),
+    ("单位信息", "/orgs/units/", Cap.VIEW_RECORDS),
+    ("期限计算", "/deadlines/", None),
+    ("节假日维护", "/calendar/", None),
+    ("岗位授权", "/orgs/memberships/", Cap.MANAGE_ROLES),
+    ("审计日志", "/audit/", Cap.READ_AUDIT),
+]
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, AppKit]:
+    """The declared kits, as a copy a test may change (restored afterwards)."""
+    kits()  # discovered
+    copy = dict(kit_module._KITS)
+    monkeypatch.setattr(kit_module, "_KITS", copy)
+    return copy
+
+
+# --- discovery and order ---------------------------------------------------------------------
+def test_installed_apps_are_the_packages_with_a_kit_in_order() -> None:
+    ours = [name for name in settings.INSTALLED_APPS if name.startswith("fazhi.")][1:]
+    assert ours[0] == "fazhi.core"
+    assert ours[1 : 1 + len(APPS)] == [f"fazhi.{app}" for app in APPS]
+    assert discover_apps(SRC) == [f"fazhi.{app}" for app in APPS]
+
+
+def test_kits_come_in_the_installed_order_and_agree_with_order_constants() -> None:
+    found = [k for k in kits() if k.app in APPS]
+    assert [k.app for k in found] == APPS
+    for kit in found:
+        module = importlib.import_module(f"fazhi.{kit.app}.kit")
+        assert module.ORDER == kit.order == kit_order(SRC / kit.app / "kit.py")
+        assert kit_for(kit.app) is kit
+        assert kit.package_path() == SRC / kit.app
+
+
+def test_kit_order_is_read_without_importing(tmp_path: Path) -> None:
+    for name, text in {
+        "b": "ORDER = 5\nraise RuntimeError('never imported')\n",
+        "a": "ORDER: int = 5\n",
+        "first": '"""doc"""\nfrom x import y\nORDER = 1\n',
+        "core": "ORDER = 0\n",  # the registry itself: always listed by the settings
+        "nokit": None,
+        "notapackage": "ORDER = 2\n",
+    }.items():
+        (tmp_path / name).mkdir()
+        if name != "notapackage":
+            (tmp_path / name / "__init__.py").write_text("")
+        if text is not None:
+            (tmp_path / name / "kit.py").write_text(text)
+    assert discover_apps(tmp_path, "pkg") == ["pkg.first", "pkg.a", "pkg.b"]
+
+
+@pytest.mark.parametrize("text", ["", "ORDER = 'late'\n", "ORDER = 1 + 2\n", "ORDER = True\n"])
+def test_a_kit_without_a_literal_order_fails_loudly(tmp_path: Path, text: str) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "kit.py").write_text(text)
+    with pytest.raises(KitOrderError, match=r"kit\.py 应在模块顶层声明整数常量 ORDER"):
+        discover_apps(tmp_path)
+
+
+def test_extra_apps_come_from_the_environment() -> None:
+    env = {**os.environ, "FAZHI_EXTRA_APPS": "tests.kit_app, tests.other_app"}
+    code = "import fazhi.settings as s; print(','.join(s.INSTALLED_APPS[-3:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "fazhi.demo,tests.kit_app,tests.other_app"
+
+
+def test_a_kit_of_an_app_not_installed_is_ignored(registry: dict[str, AppKit]) -> None:
+    kit_module.declare(AppKit(app="not_installed", order=0, nav=(NavEntry("幽灵", "/x/"),)))
+    assert "not_installed" not in [k.app for k in kits()]
+    assert "幽灵" not in [e.label for e in nav_entries()]
+    with pytest.raises(KitError, match="not_installed"):
+        kit_for("not_installed")
+
+
+# --- resolve ---------------------------------------------------------------------------------
+def test_resolve_finds_attributes_and_modules() -> None:
+    assert resolve("fazhi.core.kit:resolve") is resolve
+    assert resolve("fazhi.core.kit") is kit_module
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("fazhi.nothing_here.kit:fill", "模块 fazhi.nothing_here.kit 不存在"),
+        ("fazhi.core.kit:nothing_here", "模块 fazhi.core.kit 没有 nothing_here"),
+        (":fill", "应为“模块:属性”"),
+    ],
+)
+def test_resolve_names_the_target_it_cannot_load(target: str, words: str) -> None:
+    with pytest.raises(KitError) as info:
+        resolve(target)
+    assert words in str(info.value)
+    assert target in str(info.value)
+
+
+def test_an_import_error_inside_a_module_is_not_hidden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "kit_broken_module.py").write_text("import no_such_dependency_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError) as info:
+        resolve("kit_broken_module:fill")
+    assert not isinstance(info.value, KitError)
+    assert info.value.name == "no_such_dependency_xyz"
+
+
+# --- navigation --------------------------------------------------------------------------------
+def test_navigation_is_the_same_as_before_the_kits() -> None:
+    assert [(e.label, e.url, e.cap) for e in nav_entries()] == NAV
+
+
+@pytest.mark.parametrize(
+    ("persona", "hidden"),
+    [
+        ("clerk_a", {"岗位授权", "审计日志"}),
+        ("auditor", {label for label, _, cap in NAV if cap == Cap.VIEW_RECORDS} | {"岗位授权"}),
+    ],
+)
+def test_navigation_shows_what_the_actor_may_use(
+    county: County, persona: str, hidden: set[str]
+) -> None:
+    response = county.client(persona).get("/")
+    labels = [item.label for item in response.context["nav"]]
+    assert labels == [label for label, _, _ in NAV if label not in hidden]
+
+
+def test_a_built_module_replaces_its_greyed_out_entry(registry: dict[str, AppKit]) -> None:
+    portal = registry["portal"]
+    registry["portal"] = AppKit(
+        app="portal", order=portal.order, nav=(NavEntry("规范性文件", "/portal/docs/", order=30),)
+    )
+    entries = [(e.label, e.url) for e in nav_entries()]
+    assert entries.count(("规范性文件", "/portal/docs/")) == 1
+    assert ("规范性文件", None) not in entries
+    assert entries.index(("规范性文件", "/portal/docs/")) == 6
+
+
+# --- home tiles --------------------------------------------------------------------------------
+def _tiles(actor: Any, today: dt.date) -> list[Tile]:
+    line = (Segment("执法案卷评查（"), Segment("建设中", "error"), Segment("）"))
+    return [Tile("行政执法", None, line)]
+
+
+def test_home_tiles_come_from_the_kits(county: County) -> None:
+    from fazhi.reconsideration.services import case_receive
+
+    case_receive(
+        actor=county.actor("dept_clerk"),
+        unit=county.dept,
+        received_on=dt.date(2024, 2, 7),
+        act_category="penalty",
+        respondent=county.town_a,
+    )
+    assert [k.app for k, _ in hooks("home_tiles")] == ["reconsideration", "litigation"]
+    html = county.client("dept_clerk").get("/").content.decode()
+    assert (
+        '<a class="tile" href="/reconsideration/cases/?overdue=1"><strong>行政复议</strong>'
+        '<span>在办 1 件，<b class="error">逾期 1 件</b></span></a>'
+    ) in html
+    assert (
+        '<a class="tile" href="/litigation/cases/"><strong>行政应诉</strong>'
+        "<span>审理中 0 件</span></a>"
+    ) in html
+    assert html.index("行政复议</strong>") < html.index("行政应诉</strong>")
+    assert html.index("行政应诉</strong>") < html.index("法定期限计算")
+
+
+def test_a_tile_without_a_link_is_greyed_out(county: County, registry: dict[str, AppKit]) -> None:
+    portal = registry["portal"]
+    registry["portal"] = AppKit(app="portal", order=portal.order, home_tiles=f"{__name__}:_tiles")
+    html = county.client("clerk_a").get("/").content.decode()
+    assert (
+        '<div class="tile soon"><strong>行政执法</strong>'
+        '<span>执法案卷评查（<b class="error">建设中</b>）</span></div>'
+    ) in html
+
+
+def test_tiles_need_the_right_to_view_records(county: County) -> None:
+    html = county.client("auditor").get("/").content.decode()
+    assert "行政复议</strong>" not in html
+
+
+# --- the other hooks ---------------------------------------------------------------------------
+def test_sweep_hooks_run_in_kit_order() -> None:
+    assert [k.app for k, _ in hooks("sweep")] == ["reconsideration", "plans", "reports"]
+
+
+def test_excel_registers_come_from_the_kits() -> None:
+    assert list(excel_registers()) == ["reconsideration", "litigation"]
+    assert excel_register("litigation").key == "litigation"
+    with pytest.raises(LookupError, match="未知的台账：nope（可选：reconsideration、litigation）"):
+        excel_register("nope")
+
+
+def test_dashboard_key_metrics_come_from_the_kits_in_order() -> None:
+    from fazhi.metrics.dashboard import key_codes
+
+    assert key_codes() == (
+        "reconsideration.received",
+        "reconsideration.closed",
+        "reconsideration.correction_rate",
+        "reconsideration.on_time_rate",
+        "litigation.cases",
+        "litigation.loss_rate",
+        "litigation.head_rate_hearing",
+    )
+
+
+def test_each_register_ships_its_own_metric_definitions() -> None:
+    from fazhi.metrics.services import DEFINITIONS_FIXTURE, definition_fixtures
+
+    files = definition_fixtures()
+    assert files == [SRC / app / "fixtures" / "metrics.json" for app in APPS[3:6]]
+    for path in files:
+        codes = [d["code"] for d in json.loads(path.read_text(encoding="utf-8"))["definitions"]]
+        assert codes and all(code.startswith(f"{path.parent.parent.name}.") for code in codes)
+    combined = json.loads(DEFINITIONS_FIXTURE.read_text(encoding="utf-8"))
+    assert len(combined["definitions"]) == 23
+
+
+@pytest.mark.django_db
+def test_a_definition_shipped_twice_fails_loudly(tmp_path: Path) -> None:
+    from fazhi.metrics.engine import DefinitionError
+    from fazhi.metrics.services import DEFINITIONS_FIXTURE, metric_definitions_sync
+
+    data = json.loads(DEFINITIONS_FIXTURE.read_text(encoding="utf-8"))
+    data["definitions"].append(data["definitions"][0])
+    path = tmp_path / "defs.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"reconsideration\.received（2020年起）.*不止一次"):
+        metric_definitions_sync(path=path)
+
+
+def test_demo_fillers_come_from_the_kits_named_by_app() -> None:
+    from fazhi.demo.generator import county_fillers
+
+    found = county_fillers()
+    assert [name for name, _ in found] == ["reconsideration", "litigation", "plans", "reports"]
+    for name, fill in found:
+        assert name == importlib.import_module(fill.__module__).NAME  # the RNGs' name
+
+
+# --- the shared parts name no domain app -------------------------------------------------------
+def test_shared_parts_name_no_domain_app() -> None:
+    pattern = re.compile(rf"fazhi\.({'|'.join(DOMAIN)})\b")
+    shared = [
+        *(SRC / app for app in ("core", "orgs", "accounts")),
+        SRC / "urls.py",
+        SRC / "api.py",
+        SRC / "settings.py",
+    ]
+    files = [p for root in shared for p in ([root] if root.is_file() else root.rglob("*.py"))]
+    offending = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offending == []
