@@ -21,6 +21,7 @@ from django.db import transaction
 from fazhi.core.audit import snapshot
 from fazhi.core.kit import kits
 from fazhi.core.services import audit_append, record_write
+from fazhi.core.value_groups import groups_of, resolve
 from fazhi.metrics import facts
 from fazhi.metrics.engine import DefinitionError, validate_definition
 from fazhi.metrics.models import MetricDefinition
@@ -53,7 +54,7 @@ class CombinedFixture:
         for path in definition_fixtures():
             data = json.loads(path.read_text(encoding=encoding))
             versions.append(str(data["version"]))
-            items.extend(data["definitions"])
+            items.extend(_definitions(data, path))
         version = max(versions, key=_version, default="0")
         return json.dumps({"version": version, "definitions": items}, ensure_ascii=False)
 
@@ -62,10 +63,17 @@ class CombinedFixture:
 DEFINITIONS_FIXTURE = CombinedFixture()
 
 
+def _definitions(data: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    """The fixture's definitions with their ``{"group": …}`` references resolved from its
+    ``value_groups`` (:mod:`fazhi.core.value_groups`)."""
+    groups = groups_of(path)
+    return [resolve(item, groups) for item in data["definitions"]]
+
+
 def _load(path: Path) -> list[tuple[dict[str, Any], str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     version = str(data["version"])
-    return [(item, version) for item in data["definitions"]]
+    return [(item, version) for item in _definitions(data, path)]
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ changes. ``current_due`` is the deadline now running, so "overdue" is one indexe
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from fazhi.core.crypto import EncryptedTextField
 from fazhi.core.models import TimelineEvent
+from fazhi.core.value_groups import value_group
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.slots import RespondentSlots, UnitSlots
 
@@ -89,15 +91,12 @@ class Outcome(models.TextChoices):
     TERMINATED = "terminated", "终止"
 
 
-#: Outcomes that correct the act (default 纠错 numerator; the metric definitions are data).
-CORRECTING_OUTCOMES = (
-    Outcome.VARY,
-    Outcome.ANNUL,
-    Outcome.PARTIAL_ANNUL,
-    Outcome.CONFIRM_ILLEGAL,
-    Outcome.CONFIRM_VOID,
-    Outcome.ORDER_PERFORM,
-)
+#: The register's metric fixture: its ``value_groups`` name the outcome groups once.
+METRIC_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "metrics.json"
+
+#: Outcomes that correct the act (纠错, 第六十三条至第六十七条): the fixture's group
+#: ``correcting``, which the 纠错 metric definitions count.
+CORRECTING_OUTCOMES = tuple(Outcome(v) for v in value_group(METRIC_FIXTURE, "correcting"))
 
 
 class SuspensionGround(models.TextChoices):
