@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from fazhi.core.kit import NavEntry, kits
+from fazhi.orgs.http import actor_on, memberships_on
 from fazhi.orgs.roles import Cap
 
 CORE_NAV = (
@@ -35,8 +36,8 @@ def nav_entries() -> list[NavEntry]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    actor = getattr(request, "actor", None)
+    actor = actor_on(request)
     if actor is None:
         return {"nav": [], "actor": None}
     items = [item for item in nav_entries() if item.cap is None or actor.can(item.cap)]
-    return {"nav": items, "actor": actor, "memberships": getattr(request, "memberships", [])}
+    return {"nav": items, "actor": actor, "memberships": memberships_on(request)}

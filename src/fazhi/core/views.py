@@ -16,11 +16,12 @@ from fazhi.core.dates import parse_cn_date
 from fazhi.core.deadlines import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
 from fazhi.core.kit import Tile, hooks
 from fazhi.core.registers import actor_of
+from fazhi.orgs.http import actor_on
 from fazhi.orgs.roles import Cap, Role
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import units_for
 
-HOME_TEMPLATES = {
+HOME_TEMPLATES: dict[str, str] = {
     Role.SYSADMIN: "core/home_sysadmin.html",
     Role.SECADMIN: "core/home_secadmin.html",
     Role.AUDITOR: "core/home_auditor.html",
@@ -29,7 +30,7 @@ HOME_TEMPLATES = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    actor = getattr(request, "actor", None)
+    actor = actor_on(request)
     if actor is None:
         return render(request, "core/home_no_role.html")
     template = HOME_TEMPLATES.get(actor.role, "core/home_business.html")
