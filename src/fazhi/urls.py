@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fazhi.api import api
-from fazhi.core.kit import kits
+from fazhi.core.kit import kits, url_patterns
 
 urlpatterns = [
     path("", include("fazhi.core.urls")),
-    *(path(kit.url_prefix, include(kit.urls)) for kit in kits() if kit.urls),
+    *(path(kit.url_prefix, include(url_patterns(kit))) for kit in kits() if kit.urls),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

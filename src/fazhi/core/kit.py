@@ -48,7 +48,9 @@ class AppKit:
     """What one app adds to the shared parts. Every hook is a ``"module:attribute"`` path
     resolved lazily with :func:`resolve`; empty means "none".
 
-    * ``urls``: module with ``urlpatterns``, mounted at ``url_prefix`` (e.g. ``"litigation/"``).
+    * ``urls``: module with ``urlpatterns``, mounted at ``url_prefix`` (e.g. ``"litigation/"``);
+      or ``"module:attribute"`` naming a :class:`fazhi.core.registers.Register` (or a sequence
+      of them), whose ``urls()`` are mounted there (see :func:`url_patterns`).
     * ``api``: a ninja ``Router`` (or a zero-argument callable returning one), mounted at
       ``api_prefix`` (e.g. ``"/litigation"``) under ``/api/v1/``.
     * ``nav``: navigation entries.
@@ -155,6 +157,19 @@ def resolve(target: str) -> Any:
         return getattr(module, attribute)
     except AttributeError:
         raise KitError(f"kit 目标“{target}”：模块 {module_name} 没有 {attribute}") from None
+
+
+def url_patterns(kit: AppKit) -> Any:
+    """What ``include()`` mounts at the kit's ``url_prefix``: the ``urls`` module as named, or,
+    for a ``"module:attribute"`` target, the ``urls()`` of the register(s) it names (an app
+    whose pages are its registers needs no ``urls.py``)."""
+    if ":" not in kit.urls:
+        return kit.urls
+    found = resolve(kit.urls)
+    registers = found if isinstance(found, list | tuple) else [found]
+    if not all(callable(getattr(r, "urls", None)) for r in registers):
+        raise KitError(f"kit 目标“{kit.urls}”应为台账（Register）或台账的列表")
+    return [pattern for register in registers for pattern in register.urls()]
 
 
 def hooks(name: str) -> list[tuple[AppKit, Callable[..., Any]]]:

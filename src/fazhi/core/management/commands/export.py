@@ -47,5 +47,6 @@ class Command(FazhiCommand):
         out.write_bytes(register.export_xlsx(qs))
         period = f"{year}年" if year is not None else "全部年度"
         self.stdout.write(
-            f"已导出{register.title}案件 {qs.count()} 件（{unit.name}，{period}）：{out}"
+            f"已导出{register.title}{register.noun} {qs.count()} {register.measure}"
+            f"（{unit.name}，{period}）：{out}"
         )
