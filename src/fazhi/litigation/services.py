@@ -25,9 +25,8 @@ from fazhi.litigation.models import (
     LitigationCase,
     LitigationEvent,
     LossReview,
-    LossReviewStatus,
 )
-from fazhi.litigation.workflow import CASES
+from fazhi.litigation.workflow import CASES, REVIEWS
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
@@ -156,33 +155,14 @@ def case_close(
     return closed
 
 
-@transaction.atomic
 def loss_review_complete(
     *, actor: Actor, review: LossReview, completed_on: dt.date, findings: str
 ) -> LossReview:
-    """The 依法治办 records its analysis of the losses."""
-    actor.require(Cap.COORDINATE)
-    require_unit_in_scope(review.unit, actor)
-    review = LossReview.objects.select_for_update().get(pk=review.pk)
-    if review.status == LossReviewStatus.DONE:
-        raise ValidationError("该败诉剖析已完成")
-    if not findings.strip():
-        raise ValidationError({"findings": "请填写剖析结论"})
-    _check_date(completed_on, "完成日期", review.opened_on, "启动日期")
-    before = snapshot(review)
-    review.status = LossReviewStatus.DONE
-    review.completed_on = completed_on
-    review.findings = findings.strip()
-    review.save()
-    record_write(
-        actor=actor,
-        action="litigation.loss_review_complete",
-        obj=review,
-        before=before,
-        after=snapshot(review),
-        summary="完成败诉剖析",
+    """The 依法治办 records its analysis of the losses (declared in ``workflow.REVIEWS``)."""
+    done: LossReview = REVIEWS.run(
+        "complete", actor=actor, obj=review, completed_on=completed_on, findings=findings
     )
-    return review
+    return done
 
 
 @transaction.atomic
@@ -226,6 +206,11 @@ def suggestion_receive(
     return row
 
 
+def suggestion_reply_problem(row: JudicialSuggestion, today: dt.date) -> str:
+    """Why the 司法建议 cannot be answered now ("" if it can)."""
+    return "该司法建议已答复" if row.replied_on is not None else ""
+
+
 @transaction.atomic
 def suggestion_reply(
     *, actor: Actor, suggestion: JudicialSuggestion, replied_on: dt.date, note: str
@@ -233,8 +218,9 @@ def suggestion_reply(
     """Record the answer to a 司法建议."""
     _require_editor(actor, suggestion.unit)
     row = JudicialSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if row.replied_on is not None:
-        raise ValidationError("该司法建议已答复")
+    problem = suggestion_reply_problem(row, _today())
+    if problem:
+        raise ValidationError(problem)
     if not note.strip():
         raise ValidationError({"note": "请填写答复情况"})
     _check_date(replied_on, "答复日期", row.received_on, "收到日期")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +42,7 @@ from fazhi.litigation.models import (
     Status,
     SuggestionQuerySet,
 )
-from fazhi.litigation.workflow import CASES, HEAD_RULES
+from fazhi.litigation.workflow import CASES, HEAD_RULES, REVIEWS
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
@@ -280,6 +279,8 @@ class SuggestionRegister(Register[JudicialSuggestion]):
             run=lambda actor, row, data: services.suggestion_reply(
                 actor=actor, suggestion=row, **data
             ),
+            blocker=services.suggestion_reply_problem,
+            offered=lambda row: row.replied_on is None,
         ),
     )
 
@@ -288,11 +289,6 @@ class SuggestionRegister(Register[JudicialSuggestion]):
 
     def can_edit(self, actor: Actor, obj: JudicialSuggestion) -> bool:
         return _editable(actor, obj.unit)
-
-    def step_check(self, actor: Actor, obj: JudicialSuggestion, step: Step) -> None:
-        super().step_check(actor, obj, step)
-        if obj.replied_on is not None:
-            raise ValidationError("该司法建议已答复")
 
     def list_actions(self, actor: Actor) -> list[Action]:
         return [Action("登记司法建议", self.url("create"))] if self.can_create(actor) else []
@@ -322,27 +318,13 @@ class LossReviewRegister(Register[LossReview]):
     )
     detail_fields = ("unit", "opened_on", "threshold", "status", "completed_on", "findings")
     detail_template = "litigation/loss_review_detail.html"
-    steps = (
-        Step(
-            "complete",
-            "完成败诉剖析",
-            f.LossReviewCompleteForm,
-            run=lambda actor, review, data: services.loss_review_complete(
-                actor=actor, review=review, **data
-            ),
-        ),
-    )
+    steps = transition_steps(REVIEWS)
 
     def base_queryset(self) -> models.QuerySet[LossReview]:
         return LossReview.objects.select_related("unit")
 
     def can_edit(self, actor: Actor, obj: LossReview) -> bool:
         return actor.can(Cap.COORDINATE) and unit_in_scope(obj.unit, actor)
-
-    def step_check(self, actor: Actor, obj: LossReview, step: Step) -> None:
-        super().step_check(actor, obj, step)
-        if obj.status == LossReviewStatus.DONE:
-            raise ValidationError("该败诉剖析已完成")
 
     def detail_context(self, actor: Actor, obj: LossReview) -> dict[str, Any]:
         return {"covered": list(obj.covered.select_related("unit").order_by("judged_on", "pk"))}

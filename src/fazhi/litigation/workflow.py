@@ -20,6 +20,8 @@ from fazhi.litigation.models import (
     Hearing,
     LitigationCase,
     LitigationEvent,
+    LossReview,
+    LossReviewStatus,
     Result,
     Status,
 )
@@ -120,6 +122,43 @@ CASES: Workflow[LitigationCase] = Workflow(
             form_class=f.CaseCloseForm,
             confirm="确定登记裁判结果并结案吗？结案后不能再登记开庭。",
             refusal_label="结案",
+        ),
+    ),
+)
+
+
+def authorize_review(actor: Actor, review: LossReview) -> None:
+    """The 依法治办 (coordination right) of the review's government or above."""
+    require_unit_in_scope(review.unit, actor)
+
+
+def complete_review(
+    review: LossReview, *, actor: Actor, completed_on: dt.date, findings: str
+) -> Change:
+    if not findings.strip():
+        raise ValidationError({"findings": "请填写剖析结论"})
+    check_date(completed_on, "完成日期", not_before=review.opened_on, after_label="启动日期")
+    review.completed_on = completed_on
+    review.findings = findings.strip()
+    return Change(completed_on, summary="完成败诉剖析")
+
+
+#: 败诉剖析: the 依法治办 completes the analysis (no timeline of its own).
+REVIEWS: Workflow[LossReview] = Workflow(
+    model=LossReview,
+    audit_prefix="litigation",
+    noun="败诉剖析",
+    authorize=authorize_review,
+    transitions=(
+        Transition(
+            "complete",
+            "完成败诉剖析",
+            (LossReviewStatus.OPEN,),
+            complete_review,
+            target=LossReviewStatus.DONE,
+            form_class=f.LossReviewCompleteForm,
+            cap=Cap.COORDINATE,
+            audit_action="litigation.loss_review_complete",
         ),
     ),
 )
