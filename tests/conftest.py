@@ -1,13 +1,24 @@
-"""Shared fixtures: a small county with named personas, and browser-test plumbing."""
+"""Shared fixtures: a small county with named personas, the generated demo county (built once per
+session), a migrated data directory for console-script tests, and browser-test plumbing.
+
+Building data through the audited services is what makes the suite slow, so the county and the
+demo county are built once and restored per test as plain rows (tests/dbsnapshot.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.personas import County, build_county
+from tests.dbsnapshot import Builder, Snapshot, capture, restore_or_build
+from tests.demo_county import build_demo_county, build_demo_structure
+from tests.personas import County, CountyIds, build_county, county_ids, load_county
+
+from fazhi.demo.generator import SeedResult
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -18,9 +29,60 @@ def _fast_password_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def county_builder() -> Builder[County, CountyIds]:
+    """:func:`build_county`, captured once per clock and restored after (tests/dbsnapshot.py)."""
+    return Builder(build_county, keep=county_ids, load=load_county)
+
+
 @pytest.fixture
-def county(db: Any) -> County:
-    return build_county()
+def county(db: Any, county_builder: Builder[County, CountyIds]) -> County:
+    """What :func:`build_county` writes and returns (restored when the test starts from the state
+    it was captured from: tests/dbsnapshot.py)."""
+    return county_builder()
+
+
+@pytest.fixture(scope="session")
+def demo_county_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Snapshot[SeedResult]:
+    """The generated demo county (``tests/demo_county.py``), built once per session."""
+    with django_db_blocker.unblock():
+        return capture(build_demo_county)
+
+
+@pytest.fixture
+def demo_county(db: Any, demo_county_snapshot: Snapshot[SeedResult]) -> SeedResult:
+    """The database as ``seed_county()`` leaves it (tests/demo_county.py), restored from the
+    session's snapshot when the test starts from the same state (else generated)."""
+    return restore_or_build(demo_county_snapshot, build_demo_county)
+
+
+@pytest.fixture(scope="session")
+def demo_structure_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Snapshot[SeedResult]:
+    """The demo county's units and accounts without register data, built once per session."""
+    with django_db_blocker.unblock():
+        return capture(build_demo_structure)
+
+
+@pytest.fixture(scope="session")
+def migrated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory (``FAZHI_DATA_DIR``) whose SQLite database the real console script has
+    migrated (``python -m fazhi.cli migrate``), once per session. Console-script tests copy it
+    instead of each migrating a new one (several seconds each)."""
+    path = tmp_path_factory.mktemp("fazhi-migrated-data")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"FAZHI_DATA_DIR": str(path), "DJANGO_SETTINGS_MODULE": "fazhi.settings"}
+    env["PYTHONIOENCODING"] = "utf-8"
+    done = subprocess.run(
+        [sys.executable, "-m", "fazhi.cli", "migrate", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return path
 
 
 def chromium_available() -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.test import Client
@@ -95,6 +95,58 @@ def build_county() -> County:
         town_b=town_b,
         village_a=village_a,
         dept=dept,
+        users=users,
+        memberships=memberships,
+    )
+
+
+@dataclass(frozen=True)
+class CountyIds:
+    """The primary keys of a built county, to load it again (see :func:`load_county`)."""
+
+    units: dict[str, int] = field(default_factory=dict)  # County attribute → pk
+    users: dict[str, int] = field(default_factory=dict)  # persona → pk
+    memberships: dict[str, int] = field(default_factory=dict)  # persona → pk
+
+
+UNIT_ATTRS = ("root", "town_a", "town_b", "village_a", "dept")
+#: unit attribute → its parent's attribute, as build_county() creates them
+PARENTS = {"town_a": "root", "town_b": "root", "village_a": "town_a", "dept": "root"}
+
+
+def county_ids(county: County) -> CountyIds:
+    return CountyIds(
+        units={attr: getattr(county, attr).pk for attr in UNIT_ATTRS},
+        users={persona: user.pk for persona, user in county.users.items()},
+        memberships={persona: m.pk for persona, m in county.memberships.items()},
+    )
+
+
+def load_county(ids: CountyIds) -> County:
+    """The county :func:`build_county` wrote, read back from the database as fresh objects that
+    look like the ones it returns: the parent and the membership's unit and user are the same
+    objects as the County's, and kinds, levels and roles are the enum members it passed."""
+    by_pk = OrgUnit.objects.in_bulk(ids.units.values())
+    units = {attr: by_pk[pk] for attr, pk in ids.units.items()}
+    for attr, unit in units.items():
+        unit.kind, unit.level = UnitKind(unit.kind), UnitLevel(unit.level)
+        if attr in PARENTS:
+            unit.parent = units[PARENTS[attr]]
+    user_by_pk = User.objects.in_bulk(ids.users.values())
+    users = {persona: user_by_pk[pk] for persona, pk in ids.users.items()}
+    membership_by_pk = Membership.objects.in_bulk(ids.memberships.values())
+    memberships: dict[str, Membership] = {}
+    for persona, pk in ids.memberships.items():
+        membership = membership_by_pk[pk]
+        unit_attr, role, _ = PERSONAS[persona]
+        membership.user, membership.unit, membership.role = users[persona], units[unit_attr], role
+        memberships[persona] = membership
+    return County(
+        root=units["root"],
+        town_a=units["town_a"],
+        town_b=units["town_b"],
+        village_a=units["village_a"],
+        dept=units["dept"],
         users=users,
         memberships=memberships,
     )

@@ -1,10 +1,12 @@
 """The 行政复议 and 行政应诉 demo fillers: volumes, shares, date consistency, determinism, privacy.
 
 Seeding a county with its registers takes a while (every write goes through the audited
-services), so the module seeds it once (default seed and years) inside a transaction that is
-rolled back, and keeps what the tests need as plain Python data; the determinism test seeds a
-second time and compares. A 败诉剖析 opens every ``FAZHI_LOSS_REVIEW_EVERY`` losses; a year
-has about four, so the fixture lowers the threshold to 3 to see one opened and completed.
+services), so the session generates it once (default seed and years; ``demo_county_snapshot`` in
+tests/conftest.py); this module restores it inside a transaction that is rolled back, and keeps
+what the tests need as plain Python data. The determinism test seeds a second time and compares
+(the only test that generates the demo county twice). A 败诉剖析 opens every
+``FAZHI_LOSS_REVIEW_EVERY`` losses; a year has about four, so the session's county is generated
+with the threshold lowered to 3 (tests/demo_county.py) to see one opened and completed.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.test.utils import override_settings
+from tests.dbsnapshot import TEST_SETTINGS, Snapshot, restore_or_build
+from tests.demo_county import LOSS_REVIEW_EVERY, build_demo_county
 
 from fazhi.core.models import AuditEntry, RecordEvent
 from fazhi.core.selectors import audit_verify
 from fazhi.demo.cases import SNAPSHOT_LIMIT, id_number_valid
-from fazhi.demo.generator import DEFAULT_LAST_YEAR, SeedResult, seed_county
+from fazhi.demo.generator import DEFAULT_LAST_YEAR, SeedResult
 from fazhi.litigation.models import Hearing, JudicialSuggestion, LitigationCase, LossReview
 from fazhi.orgs.models import OrgUnit
 from fazhi.reconsideration.models import (
@@ -34,8 +38,11 @@ from fazhi.reconsideration.models import (
     Suspension,
 )
 
-YEARS = 1
-REVIEW_EVERY = 3
+#: Every test is a database test, so that pytest-django keeps the module together (it runs
+#: database tests first) and the module fixture below is set up once.
+pytestmark = pytest.mark.django_db
+YEARS = 1  # seed_county's default, as in tests/demo_county.py
+REVIEW_EVERY = LOSS_REVIEW_EVERY  # 3
 FIRST_YEAR = DEFAULT_LAST_YEAR - YEARS + 1
 HORIZON = dt.date(DEFAULT_LAST_YEAR + 1, 1, 31)
 WITHDRAWALS = ("mediation", "settled_withdrawn", "coordinated_withdrawn")
@@ -172,23 +179,23 @@ def _collect(result: SeedResult) -> Registers:
     )
 
 
-def _seed(**kwargs: Any) -> Registers:
-    with (
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            FAZHI_LOSS_REVIEW_EVERY=REVIEW_EVERY,
-        ),
-        transaction.atomic(),
-    ):
-        registers = _collect(seed_county(**kwargs))
+def _seed() -> Registers:
+    """Generate the demo county again (as the session did) and read it back, rolled back."""
+    with transaction.atomic():
+        registers = _collect(build_demo_county())
         transaction.set_rollback(True)
     return registers
 
 
 @pytest.fixture(scope="module")
-def registers(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Registers]:
-    with django_db_blocker.unblock():
-        yield _seed(years=YEARS)
+def registers(
+    django_db_setup: Any, django_db_blocker: Any, demo_county_snapshot: Snapshot[SeedResult]
+) -> Iterator[Registers]:
+    """The session's demo county, read back once for the module."""
+    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS), transaction.atomic():
+        collected = _collect(restore_or_build(demo_county_snapshot, build_demo_county))
+        transaction.set_rollback(True)
+    yield collected
 
 
 def by_year(rows: list[dict[str, Any]], field: str) -> dict[int, list[dict[str, Any]]]:
@@ -443,5 +450,5 @@ def test_no_plain_personal_data_in_the_audit_log(registers: Registers) -> None:
 
 @pytest.mark.django_db
 def test_same_seed_writes_the_same_registers(registers: Registers) -> None:
-    again = _seed(years=YEARS)
+    again = _seed()
     assert again.data() == registers.data()

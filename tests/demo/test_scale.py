@@ -28,6 +28,9 @@ from fazhi.orgs.slots import slots_of
 from fazhi.reconsideration.models import ReconsiderationCase, Suspension
 from fazhi.reconsideration.services import Rules, derive_deadlines
 
+#: Every test is a database test, so that pytest-django keeps the module together (it runs
+#: database tests first) and the module fixture ``city`` is set up once.
+pytestmark = pytest.mark.django_db
 HORIZON = dt.date(DEFAULT_LAST_YEAR + 1, 1, 31)
 VOLUME = 2
 REC_FIELDS = (

@@ -1,6 +1,7 @@
 """Acceptance on the demo county: `fazhi report draft` writes a .docx with the five parts, every
 figure it states equal to `fazhi metrics` for the same unit and year, in the 公文 layout; the
-demo has reports in every state and the county's is on the public portal."""
+demo has reports in every state and the county's is on the public portal. The county is
+generated once per session (``demo_county`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from fazhi.demo.generator import seed_county
 from fazhi.reports.checker import check_text
 from fazhi.reports.models import AnnualReport, ReportState
 
@@ -35,8 +35,8 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.mark.usefixtures("demo_county")
 def test_demo_county_draft_equals_metrics(tmp_path: Path) -> None:
-    seed_county()
     out = tmp_path / "draft.docx"
     summary = json.loads(
         run("report", "draft", "--unit", "430199", "--year", "2025", "--out", str(out), "--json")
@@ -72,8 +72,8 @@ def test_demo_county_draft_equals_metrics(tmp_path: Path) -> None:
     assert [round(x.mm, 1) for x in (section.left_margin, section.right_margin)] == [28.0, 26.0]
 
 
+@pytest.mark.usefixtures("demo_county")
 def test_demo_reports_in_every_state() -> None:
-    seed_county()
     states = dict(AnnualReport.objects.values_list("unit__short_name", "state"))
     assert states == {
         "湘江县": ReportState.PUBLISHED,
