@@ -62,7 +62,7 @@ def test_province_cap_is_enforced_by_the_service(county: County) -> None:
     assert extended.extension_days == 20
     # 60 days from 3/7 is 5/6 (after 劳动节); 20 more is 5/26, a Sunday → 5/27.
     assert extended.decision_due == dt.date(2024, 5, 27)
-    with pytest.raises(ValidationError, match="最多不得超过20日"):
+    with pytest.raises(ValidationError, match="合计最多不得超过20日"):
         svc.case_extend(actor=county.actor("clerk_a"), case=case, approved_on=APPROVED, days=1)
 
 
@@ -78,7 +78,7 @@ def test_province_cap_is_shown_and_checked_on_the_step_page(county: County) -> N
     client = county.client("clerk_a")
     url = f"/reconsideration/cases/{case.pk}/extend/"
     page = client.get(url).content.decode()
-    assert "普通程序经批准可延长，最多不超过20日（第62条）" in page
+    assert "普通程序经批准可延长，可分次批准，合计最多不超过20日（第62条）" in page
     assert 'max="20"' in page
     refused = client.post(url, {"approved_on": "2024-04-01", "days": "25"})
     assert refused.status_code == 200

@@ -700,13 +700,25 @@ def test_extend_simple_procedure_is_refused(county: County) -> None:
     before.check()
 
 
-def test_extend_twice_is_refused(county: County) -> None:
+def test_extensions_in_parts_within_the_cap(county: County) -> None:
+    """第62条 caps the extension at 30 days in total; it may be approved in parts (10 + 20)."""
     case = in_state(county, Status.ACCEPTED)
     actor = county.actor("clerk_a")
     svc.case_extend(actor=actor, case=case, approved_on=d("2024-04-22"), days=10)
     before = Unchanged(case)
-    with pytest.raises(ValidationError, match="已经延长过一次"):
-        svc.case_extend(actor=actor, case=case, approved_on=d("2024-04-23"), days=10)
+    with pytest.raises(ValidationError, match=r"1 至 20 日之间（本案已延长10日，合计最多30日）"):
+        svc.case_extend(actor=actor, case=case, approved_on=d("2024-04-23"), days=21)
+    before.check()
+    extended = svc.case_extend(actor=actor, case=case, approved_on=d("2024-04-23"), days=20)
+    assert extended.extension_days == 30
+    assert extended.extension_approved_on == d("2024-04-23")
+    # 60 days from 3/7 is 5/6; 30 more is 6/5 (a Wednesday).
+    assert extended.decision_due == d("2024-06-05")
+    note = CaseEvent.objects.filter(case=case, kind="延长审理期限").order_by("id").last()
+    assert note is not None and note.note == "延长20日，合计延长30日"
+    before = Unchanged(extended)
+    with pytest.raises(ValidationError, match="已延长30日，延长期限合计最多不得超过30日"):
+        svc.case_extend(actor=actor, case=case, approved_on=d("2024-04-24"), days=1)
     before.check()
 
 

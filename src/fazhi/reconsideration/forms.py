@@ -212,7 +212,8 @@ class ResumeForm(StepForm):
 
 
 class ExtendForm(StepForm):
-    """The cap is the province's rule (``DeadlineRule.extension_days``, 第62条: 30日)."""
+    """The cap is the province's rule (``DeadlineRule.extension_days``, 第62条: 30日), for all
+    extensions together: an extension may be granted in parts."""
 
     date_field = "approved_on"
     approved_on = forms.DateField(label="延期批准日期")
@@ -221,14 +222,14 @@ class ExtendForm(StepForm):
 
     def setup(self) -> None:
         if isinstance(self.obj, ReconsiderationCase):
-            cap = rules_of(self.obj).extension_cap
+            cap = rules_of(self.obj).extension_cap - (self.obj.extension_days or 0)
             field = self.fields["days"]
             assert isinstance(field, forms.IntegerField)
             field.max_value = cap
             field.validators.append(MaxValueValidator(cap))
             field.widget.attrs["max"] = cap
             field.initial = cap
-            field.help_text = f"最多{cap}日"
+            field.help_text = f"本次最多{cap}日"
 
 
 class ConvertForm(StepForm):

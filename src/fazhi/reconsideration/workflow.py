@@ -178,18 +178,19 @@ def resume(
 def extend_problem(case: ReconsiderationCase, today: dt.date) -> str:
     if case.procedure != Procedure.ORDINARY:
         return "简易程序案件不能延长审理期限；确需延长的，应先转为普通程序"
-    if case.extension_days:
-        cap = rules_of(case).extension_cap
-        return f"审理期限已经延长过一次，延长期限最多不得超过{cap}日"
+    cap, used = rules_of(case).extension_cap, case.extension_days or 0
+    if used >= cap:
+        return f"审理期限已延长{used}日，延长期限合计最多不得超过{cap}日"
     return ""
 
 
 def extend(
     case: ReconsiderationCase, *, actor: Actor, approved_on: dt.date, days: int, note: str = ""
 ) -> Change:
-    cap = rules_of(case).extension_cap
-    if not 1 <= days <= cap:
-        raise ValidationError({"days": f"延长天数应在 1 至 {cap} 日之间"})
+    cap, used = rules_of(case).extension_cap, case.extension_days or 0
+    if not 1 <= days <= cap - used:
+        already = f"（本案已延长{used}日，合计最多{cap}日）" if used else ""
+        raise ValidationError({"days": f"延长天数应在 1 至 {cap - used} 日之间{already}"})
     check_date(
         approved_on,
         "延期批准日期",
@@ -201,12 +202,15 @@ def extend(
             {"date": f"审理期限已于{case.decision_due:%Y年%-m月%-d日}届满，不能再批准延期"}
         )
     case.extension_approved_on = approved_on
-    case.extension_days = days
-    return Change(approved_on, note or f"延长{days}日")
+    case.extension_days = used + days
+    total = f"，合计延长{used + days}日" if used else ""
+    return Change(approved_on, note or f"延长{days}日{total}")
 
 
 def extend_help(case: ReconsiderationCase) -> str:
-    return f"普通程序经批准可延长，最多不超过{rules_of(case).extension_cap}日（第62条）"
+    cap, used = rules_of(case).extension_cap, case.extension_days or 0
+    already = f"；本案已延长{used}日" if used else ""
+    return f"普通程序经批准可延长，可分次批准，合计最多不超过{cap}日（第62条）{already}"
 
 
 def convert_problem(case: ReconsiderationCase, today: dt.date) -> str:
@@ -361,7 +365,7 @@ CASES: Workflow[ReconsiderationCase] = Workflow(
             form_class=f.ExtendForm,
             problem=extend_problem,
             offered=lambda case: case.procedure == Procedure.ORDINARY,
-            confirm="确定延长审理期限吗？审理期限只能延长一次，" + CONFIRM,
+            confirm="确定延长审理期限吗？延长的天数计入合计上限，" + CONFIRM,
             help=extend_help,
         ),
         Transition(
