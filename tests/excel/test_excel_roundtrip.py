@@ -53,10 +53,9 @@ def reconsideration_cases(county: County) -> None:
     receive("R-审查", D(2025, 6, 26), county.town_a)
     c = receive("R-补正", D(2025, 6, 16), county.town_b, channel="post", matter="撤销处罚决定")
     rec.case_request_correction(actor=a, case=c, notified_on=D(2025, 6, 18))
-    c = receive("R-两次补正", D(2025, 5, 6), county.village_a, applicant_kind="legal_person")
+    # One notice only (第31条: 一次性载明); the review restarts from the corrected materials.
+    c = receive("R-补正后受理", D(2025, 5, 6), county.village_a, applicant_kind="legal_person")
     c = rec.case_request_correction(actor=a, case=c, notified_on=D(2025, 5, 7))
-    c = rec.case_receive_correction(actor=a, case=c, received_on=D(2025, 5, 12))
-    c = rec.case_request_correction(actor=a, case=c, notified_on=D(2025, 5, 13))
     c = rec.case_receive_correction(actor=a, case=c, received_on=D(2025, 5, 20))
     rec.case_accept(actor=a, case=c, accepted_on=D(2025, 5, 22), procedure="simple")
     c = receive("R-放弃", D(2024, 11, 4), county.town_a)

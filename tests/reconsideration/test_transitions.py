@@ -275,14 +275,29 @@ def test_request_correction(county: County) -> None:
     assert_recorded(case, "request_correction", NOTIFIED, "白沙甲")
 
 
-def test_request_correction_after_the_notice_period_is_noted(county: County) -> None:
-    # 第31条: notice within 5 working days (by 3/11); a later notice is recorded as late.
+def test_request_correction_after_the_notice_period_is_refused(county: County) -> None:
+    # 第31条: notice within 5 working days (by 3/11); a later notice is refused, the case is
+    # then deemed accepted (第30条第三款).
     case = receive(county)
-    svc.case_request_correction(
-        actor=county.actor("clerk_a"), case=case, notified_on=d("2024-03-12")
-    )
-    event = CaseEvent.objects.get(case=case, kind="通知补正")
-    assert "超过补正通知期限" in event.note
+    before = Unchanged(case)
+    with pytest.raises(ValidationError, match="受理审查期限已于2024年3月11日届满"):
+        svc.case_request_correction(
+            actor=county.actor("clerk_a"), case=case, notified_on=d("2024-03-12")
+        )
+    before.check()
+
+
+def test_request_correction_only_once(county: County) -> None:
+    # 第31条: the notice names everything to correct at once; after the corrected materials
+    # come back, a second notice is refused with the article.
+    actor = county.actor("clerk_a")
+    case = in_state(county, Status.CORRECTING)
+    case = svc.case_receive_correction(actor=actor, case=case, received_on=d("2024-03-08"))
+    assert case.status == Status.REVIEWING
+    before = Unchanged(case)
+    with pytest.raises(ValidationError, match="一次性载明需要补正的事项（行政复议法第三十一条）"):
+        svc.case_request_correction(actor=actor, case=case, notified_on=d("2024-03-11"))
+    before.check()
 
 
 def test_receive_correction(county: County) -> None:

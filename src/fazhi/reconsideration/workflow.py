@@ -58,14 +58,32 @@ def _with(note: str, extra: str) -> str:
 
 
 # --- 补正 (第31条) ------------------------------------------------------------------------
+def correction_problem(case: ReconsiderationCase, today: dt.date) -> str:
+    """第31条: the notice names everything to correct at once, so there is only one."""
+    if case.correction_notified_on is not None:
+        return (
+            f"本案已于{case.correction_notified_on:%Y年%-m月%-d日}通知补正；补正通知应当一次性"
+            "载明需要补正的事项（行政复议法第三十一条），不能再次通知补正"
+        )
+    return ""
+
+
 def request_correction(
     case: ReconsiderationCase, *, actor: Actor, notified_on: dt.date, note: str = ""
 ) -> Change:
     check_date(notified_on, "补正通知日期", not_before=case.received_on, after_label="收到申请日期")
+    if case.review_due and notified_on > case.review_due:
+        days, counting = rules_of(case).review
+        period = f"{days}{day_unit(counting)}"
+        raise ValidationError(
+            {
+                "date": f"补正通知应当在收到申请之日起{period}内作出（第三十一条），"
+                f"受理审查期限已于{case.review_due:%Y年%-m月%-d日}届满；期限届满未作出不予受理"
+                "决定的，依法视为受理（第三十条第三款）"
+            }
+        )
     case.correction_notified_on = notified_on
     case.correction_received_on = None
-    if case.review_due and notified_on > case.review_due:
-        note = _with(note, f"超过补正通知期限（{case.review_due:%Y-%m-%d}）")
     return Change(notified_on, note)
 
 
@@ -290,6 +308,7 @@ CASES: Workflow[ReconsiderationCase] = Workflow(
             request_correction,
             target=Status.CORRECTING,
             form_class=f.RequestCorrectionForm,
+            problem=correction_problem,
             help=_rule_help("correction", "申请人应在{days}内补正（第31条）"),
         ),
         Transition(
