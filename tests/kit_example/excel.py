@@ -1,7 +1,7 @@
 """法律顾问 in Excel: one row per counsel, each row registered through ``counsel_register``.
 
 The column keys are the service's keyword names, so the generic one-row-one-record importer
-(:func:`fazhi.core.excel.register_excel`) needs nothing else; 状态 is exported, not imported.
+(:func:`fazhi.core.excel_kit.register_excel`) needs nothing else; 状态 is exported, not imported.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from tests.kit_example.models import CounselKind, Status
 from tests.kit_example.views import counsels
 
-from fazhi.core.excel import Column, Kind, Spec, register_excel
+from fazhi.core.excel import Column, Kind, Spec
+from fazhi.core.excel_kit import register_excel
 
 SPEC = Spec(
     title="法律顾问",

@@ -33,8 +33,12 @@ from pydantic import Field, create_model
 from fazhi.core.api_auth import actor_of
 from fazhi.core.api_paging import MAX_LIMIT, PageOut, api_page
 from fazhi.core.audit import mask_text
+from fazhi.core.dates import MAX_YEAR, MIN_YEAR
 from fazhi.core.registers import Register
 from fazhi.orgs.scoping import Actor
+
+#: The largest ``offset`` accepted (a larger one is a 422, not a database overflow).
+MAX_OFFSET = 1_000_000_000
 
 
 class EventOut(Schema):
@@ -112,11 +116,13 @@ def _filters_schema(register: Register[Any], spec: RegisterApi) -> type[Schema]:
         static = () if callable(flt.choices) else flt.choices
         options = "；".join(f"{v} {label}" for v, label in static)
         text = docs.get(flt.name) or flt.label + (f"（{options}）" if options else "")
-        fields[flt.name] = (flt.param_type | None, Field(None, description=text))
+        number = flt.param_type is int  # a 年度: out of range is a 422, not a query
+        low, high = (MIN_YEAR, MAX_YEAR) if number else (None, None)
+        fields[flt.name] = (flt.param_type | None, Field(None, description=text, ge=low, le=high))
     search = "、".join(register.search_placeholder.split("、")) or "关键词"
     fields["q"] = (str | None, Field(None, description=f"检索：{search}"))
     fields["limit"] = (int, Field(50, description=f"每页条数（1–{MAX_LIMIT}，默认 50）"))
-    fields["offset"] = (int, Field(0, ge=0, description="起始位置"))
+    fields["offset"] = (int, Field(0, ge=0, le=MAX_OFFSET, description="起始位置"))
     name = f"{spec.item.__name__.removesuffix('Out')}Filters"
     model: type[Schema] = create_model(name, __base__=Schema, **fields)
     return model

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,13 +36,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from fazhi.core.dates import MAX_YEAR, MIN_YEAR, parse_cn_date
 from fazhi.core.kit import kits, resolve
 from fazhi.orgs.models import OrgUnit
-from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import require_unit_in_scope
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from fazhi.core.registers import Register
     from fazhi.orgs.scoping import Actor
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -637,73 +634,6 @@ class ExcelRegister:
 
     def template_xlsx(self) -> bytes:
         return export_xlsx(self.spec, [], template=True)
-
-
-def register_excel(
-    register: Register[Any],
-    spec: Spec,
-    *,
-    year_field: str,
-    unit_help: str,
-    title: str = "",
-    noun: str = "",
-    measure: str = "件",
-    fields: Mapping[str, str] | None = None,
-) -> ExcelRegister:
-    """The :class:`ExcelRegister` of a register whose workbook has one row per record.
-
-    Importing checks every row (:func:`read_xlsx`, units matched in the importing unit's
-    subtree), then creates each clean row with ``register.create(actor, values)`` — the
-    register's 登记 service, called with the row's non-blank values by column ``key`` (so the
-    keys are the service's keyword names; a :attr:`Kind.UNIT` column passes an ``OrgUnit``) —
-    in file order, all or nothing (:func:`run_import`). A service's ``ValidationError`` keys
-    name the columns; ``fields`` maps other keys (e.g. ``{"date": "聘期开始日期"}``).
-
-    Exporting writes each exportable column from the record's attribute named by its ``key``
-    (a choice column shows its label, a unit its name) for the records the actor sees
-    (``register.queryset``), those whose ``year_field`` falls in the year when one is given.
-    The register key, shared with the list page's 导入Excel button, is ``register.key``;
-    ``title`` defaults to the register's title.
-    """
-    other_keys, first = dict(fields or {}), spec.template_columns[0].header
-
-    def import_xlsx(
-        data: bytes, *, actor: Actor, unit: OrgUnit, dry_run: bool = False
-    ) -> ImportResult:
-        actor.require(Cap.EDIT_RECORDS)
-        require_unit_in_scope(unit, actor)
-        sheet = read_xlsx(spec, data, units=UnitMatcher(unit))
-        bad = {error.row for error in sheet.errors}
-        groups = [
-            [Step(row.number, first, partial(register.create, actor, row.values), None, other_keys)]
-            for row in sheet.rows
-            if row.number not in bad
-        ]
-        return run_import(spec, groups, sheet.errors, rows=sheet.rows, dry_run=dry_run)
-
-    def export_queryset(actor: Actor, year: int | None = None) -> models.QuerySet[Any]:
-        qs = register.queryset(actor)
-        if year is not None:
-            start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-            qs = qs.filter(**{f"{year_field}__gte": start, f"{year_field}__lt": end})
-        return qs
-
-    def export_register(qs: models.QuerySet[Any]) -> bytes:
-        keys = [c.key for c in spec.export_columns]
-        rows = ({key: getattr(obj, key, None) for key in keys} for obj in qs.iterator(1000))
-        return export_xlsx(spec, rows)
-
-    return ExcelRegister(
-        key=register.key,
-        title=title or register.title,
-        spec=spec,
-        import_xlsx=import_xlsx,
-        export_queryset=export_queryset,
-        export_xlsx=export_register,
-        unit_help=unit_help,
-        noun=noun,
-        measure=measure,
-    )
 
 
 def excel_registers() -> dict[str, str]:

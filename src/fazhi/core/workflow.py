@@ -128,9 +128,6 @@ class Workflow(Generic[M]):
     def __getitem__(self, name: str) -> Transition:
         return self._by_name[name]
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._by_name
-
     def state_of(self, obj: M) -> str:
         return str(getattr(obj, self.status_field))
 
@@ -236,29 +233,6 @@ class Workflow(Generic[M]):
             change.after()
         _copy_fields(fresh, obj)
         return change.result if change.result is not None else fresh
-
-    # --- for the screens and the API ------------------------------------------------------
-    def options(self, actor: Actor, obj: M, on: dt.date | None = None) -> list[Option]:
-        """The transitions the actor could take from the record's state, each with the reason
-        it is blocked now ("" when it can be taken). Transitions the actor has no right to, or
-        whose sources do not include the current state, are left out."""
-        found: list[Option] = []
-        for t in self.transitions:
-            if not self.state_allows(obj, t.name) or self.permission_problem(actor, obj, t.name):
-                continue
-            problem = t.problem(obj, on or today()) if t.problem is not None else ""
-            found.append(Option(t, problem))
-        return found
-
-
-@dataclass(frozen=True)
-class Option:
-    transition: Transition
-    reason: str  # "" when the transition can be taken now
-
-    @property
-    def allowed(self) -> bool:
-        return not self.reason
 
 
 def _values(obj: models.Model) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fazhi.core.audit import snapshot
 from fazhi.core.services import record_write
+from fazhi.core.workflow import check_date
 from fazhi.litigation.losses import loss_review_threshold
 from fazhi.litigation.models import (
     Hearing,
@@ -37,15 +38,6 @@ __all__ = ["loss_review_threshold"]  # part of this module's contract (tests, se
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _check_date(value: dt.date, label: str, not_before: dt.date | None, before_label: str) -> None:
-    if value > _today():
-        raise ValidationError({"date": f"{label}不能晚于今天（{_today():%Y年%-m月%-d日}）"})
-    if not_before is not None and value < not_before:
-        raise ValidationError(
-            {"date": f"{label}不能早于{before_label}（{not_before:%Y年%-m月%-d日}）"}
-        )
 
 
 def _require_editor(actor: Actor, unit: OrgUnit) -> None:
@@ -78,7 +70,7 @@ def case_register(
 ) -> LitigationCase:
     """Register a case in which ``unit`` is the 被告 (one row per 审级 / 案号)."""
     _require_editor(actor, unit)
-    _check_date(filed_on, "立案日期", None, "")
+    check_date(filed_on, "立案日期")
     if not number.strip():
         raise ValidationError({"number": "请填写案号"})
     if not court.strip():
@@ -178,7 +170,7 @@ def suggestion_receive(
 ) -> JudicialSuggestion:
     """Register a 司法建议 received by ``unit`` (optionally about a case)."""
     _require_editor(actor, unit)
-    _check_date(received_on, "收到日期", None, "")
+    check_date(received_on, "收到日期")
     if case is not None and case.unit_id != unit.pk:
         raise ValidationError({"case": "关联案件的被告应为收到司法建议的单位"})
     if not content.strip():
@@ -223,7 +215,7 @@ def suggestion_reply(
         raise ValidationError(problem)
     if not note.strip():
         raise ValidationError({"note": "请填写答复情况"})
-    _check_date(replied_on, "答复日期", row.received_on, "收到日期")
+    check_date(replied_on, "答复日期", not_before=row.received_on, after_label="收到日期")
     before = snapshot(row)
     row.replied_on = replied_on
     row.reply_note = note.strip()
