@@ -131,7 +131,7 @@ def import_view(request: HttpRequest, register: str) -> HttpResponse:
     actor.require(Cap.EDIT_RECORDS)
     if request.GET.get("template"):
         response = HttpResponse(reg.template_xlsx(), content_type=XLSX_TYPE)
-        header = content_disposition_header(True, f"{reg.title}导入模板.xlsx")
+        header = content_disposition_header(True, f"{reg.title}台账导入模板.xlsx")
         response["Content-Disposition"] = header or "attachment"
         return response
     context: dict[str, Any] = {"reg": reg, "unit": actor.unit, "title": f"导入{reg.title}台账"}

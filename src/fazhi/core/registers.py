@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -436,16 +437,24 @@ class Register(Generic[M]):
         actor = actor_of(request)
         actor.require(self.view_cap)
         content = self.export_xlsx(self.filtered(actor, request.GET))
-        stamp = timezone.localdate().strftime("%Y%m%d")
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        period = self.export_period(request.GET)
+        name = f"{self.title.removesuffix('案件')}台账-{period}.xlsx"  # 行政复议台账-2025.xlsx
         response["Content-Disposition"] = (
-            f'attachment; filename="{self.key}-{stamp}.xlsx"; '
-            f"filename*=UTF-8''{self.key}-{stamp}.xlsx"
+            f'attachment; filename="{self.key}-{period}.xlsx"; '
+            f"filename*=UTF-8''{urllib.parse.quote(name)}"
         )
         return response
+
+    def export_period(self, params: Any) -> str:
+        """The export file name's period: the first 年度 filter set (``2025``), else the day's
+        date (``20250620``)."""
+        years = [str(params.get(f.name) or "").strip() for f in self.filters if f.param_type is int]
+        chosen = [y for y in years if len(y) == 4 and y.isdigit()]
+        return chosen[0] if chosen else timezone.localdate().strftime("%Y%m%d")
 
     def export_xlsx(self, qs: models.QuerySet[M]) -> bytes:
         """The rows of ``qs`` (already scoped) as an .xlsx workbook with Chinese headers."""
