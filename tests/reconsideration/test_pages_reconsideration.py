@@ -232,8 +232,10 @@ def test_case_page_timeline_deadlines_suspensions_and_letters(county: County) ->
     # Suspensions and letters tables.
     assert "（六）依照本法规定进行调解、和解，申请人和被申请人同意中止" in text
     assert "2024-04-11" in text and "白沙镇综合行政执法办" in text
-    # Personal data: masked on the case page too.
-    assert "欧阳明远" not in text and "13812345678" not in text and "138****5678" in text
+    # Personal data: the handling clerk reads the applicant's name in full (issue 13 item 19),
+    # the phone stays masked; a reader of the same unit sees the name masked too.
+    assert "欧阳明远" in text and "13812345678" not in text and "138****5678" in text
+    assert "欧阳明远" not in page(county.client("leader_a"), case.get_absolute_url())
 
 
 @pytest.mark.django_db
@@ -606,7 +608,8 @@ def test_list_search_matches_respondent_name_and_matter(county: County) -> None:
     assert numbers("综合行政执法") == {"S-1"}  # a unit in the tree: its name is stored too
     assert numbers("罚款") == {"S-1"}  # 申请事项
     assert numbers("不予许可") == {"S-2"}
-    assert 'placeholder="案号、被申请人、申请事项"' in page(client, "/reconsideration/cases/")
+    placeholder = 'placeholder="案号、被申请人、申请事项，或申请人完整姓名、证件号码"'
+    assert placeholder in page(client, "/reconsideration/cases/")
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fazhi.core.audit import mask_value
 from fazhi.core.register_forms import StepForm
 from fazhi.core.workflow import Transition, Workflow
 from fazhi.orgs.models import OrgUnit
@@ -38,7 +39,9 @@ class Column:
     """A list column: a field name (dotted for relations) or a callable, and its header.
 
     ``css`` is the class of the column's cells (``"nowrap"`` keeps a 案号 on one line; a
-    date column gets ``"date"`` by itself).
+    date column gets ``"date"`` by itself). A ``personal`` column (a name, an ID number) is
+    shown masked unless :meth:`render` is asked for the full value (the row's handler on the
+    detail page, see ``Register.handler_unmasked``).
     """
 
     name: str
@@ -46,8 +49,15 @@ class Column:
     value: Callable[[Any], object] | None = None
     link: bool = False
     css: str = ""
+    personal: bool = False
 
-    def render(self, obj: Any) -> object:
+    def render(self, obj: Any, *, full: bool = False) -> object:
+        value = self._value(obj)
+        if self.personal and not full and isinstance(value, str):
+            return mask_value(value)
+        return value
+
+    def _value(self, obj: Any) -> object:
         if self.value is not None:
             return self.value(obj)
         value: Any = obj

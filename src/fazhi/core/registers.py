@@ -42,6 +42,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
 from fazhi.core.audit import field_label
+from fazhi.core.crypto import blind_index
 from fazhi.core.paging import BoundedPaginator
 from fazhi.core.register_forms import (
     Deadline,
@@ -61,13 +62,17 @@ from fazhi.core.register_parts import (
     unit_filter,
     year_filter,
 )
+from fazhi.core.search_terms import TOKEN_PARAM, recalled_term, redirect_query
 from fazhi.core.selectors import history_of
-from fazhi.core.services import object_type_of
+from fazhi.core.services import audit_append, object_type_of
 from fazhi.orgs.http import actor_on
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404, visible_to
 
 M = TypeVar("M", bound=models.Model)
+
+#: The audit action of a handler's view of unmasked personal data (:func:`audit_unmasked_view`).
+PERSONAL_VIEW_ACTION = "personal_data.view"
 
 __all__ = [
     "Action",
@@ -128,6 +133,15 @@ class Register(Generic[M]):
     filters: ClassVar[Sequence[Filter]] = ()
     search_fields: ClassVar[Sequence[str]] = ()
     search_placeholder: ClassVar[str] = ""  # what the 关键词 box searches, e.g. "案号、法院"
+    #: Digest fields (:func:`fazhi.core.crypto.blind_index`) the search term is matched against
+    #: exactly, e.g. ``("applicant_index",)``: a full name or ID number finds the row although
+    #: it is stored encrypted. A register that declares them takes its search term by POST and
+    #: keeps it in the session (:mod:`fazhi.core.search_terms`), so it never appears in a URL.
+    blind_search_fields: ClassVar[Sequence[str]] = ()
+    #: Personal fields (``Column(..., personal=True)`` in ``detail_fields``) shown in full on
+    #: the detail page to the row's handler (:meth:`Register.is_handler`), each such view
+    #: audited; masked for everyone else and in lists, exports, history and the audit log.
+    handler_unmasked: ClassVar[Sequence[str]] = ()
     detail_fields: ClassVar[Sequence[str | Column]] = ()
     form_class: ClassVar[type[forms.ModelForm[Any]] | None] = None
     view_cap: ClassVar[Cap] = Cap.VIEW_RECORDS
@@ -153,8 +167,21 @@ class Register(Generic[M]):
         return self.columns
 
     def detail_rows_for(self, actor: Actor, obj: M) -> list[tuple[str, object]]:
-        """The detail page's label/value rows for ``actor`` (by default ``detail_fields``)."""
-        return self.detail_rows(obj)
+        """The detail page's label/value rows for ``actor`` (by default ``detail_fields``,
+        personal ones in full for the row's handler)."""
+        return self.detail_rows(obj, unmasked=self.unmasked_fields(actor, obj))
+
+    def is_handler(self, actor: Actor, obj: M) -> bool:
+        """Whether ``actor`` handles ``obj``: a member of the row's own unit (``obj.unit``) in a
+        role that may edit it. A superior unit, a reader or the 被申请人's side is not."""
+        unit_id = getattr(obj, "unit_id", None)
+        return unit_id is not None and unit_id == actor.unit.pk and self.can_edit(actor, obj)
+
+    def unmasked_fields(self, actor: Actor, obj: M) -> frozenset[str]:
+        """The personal fields ``actor`` sees in full on ``obj``'s page (none unless handler)."""
+        if not self.handler_unmasked or not self.is_handler(actor, obj):
+            return frozenset()
+        return frozenset(self.handler_unmasked)
 
     def edit_form(self, actor: Actor, obj: M, data: Any) -> forms.BaseForm:
         """The edit form, bound to ``data`` (None for GET)."""
@@ -282,19 +309,32 @@ class Register(Generic[M]):
         qs = visible_to(self.base_queryset(), actor)
         return qs.order_by(*self.ordering) if self.ordering else qs
 
-    def filtered(self, actor: Actor, params: Any) -> models.QuerySet[M]:
+    def filtered(self, actor: Actor, params: Any, term: str | None = None) -> models.QuerySet[M]:
+        """The rows ``actor`` sees that pass the filters in ``params`` and the search ``term``
+        (by default ``params["q"]``): a substring of a ``search_fields`` value, or exactly the
+        value behind a ``blind_search_fields`` digest."""
         qs = self.queryset(actor)
         for flt in self.filters:
             value = (params.get(flt.name) or "").strip()
             if value:
                 qs = flt.filter(qs, value)
-        term = (params.get("q") or "").strip()
-        if term and self.search_fields:
+        term = (params.get("q") or "" if term is None else term).strip()
+        if term and (self.search_fields or self.blind_search_fields):
             query = Q()
             for name in self.search_fields:
                 query |= Q(**{f"{name}__icontains": term})
+            digest = blind_index(term)
+            for name in self.blind_search_fields:
+                query |= Q(**{name: digest})
             qs = qs.filter(query)
         return qs
+
+    def search_term(self, request: HttpRequest) -> str:
+        """The list's search term: behind the ``?s=`` token for a register with
+        ``blind_search_fields``, else ``?q=``."""
+        if self.blind_search_fields and TOKEN_PARAM in request.GET:
+            return recalled_term(request)
+        return (request.GET.get("q") or "").strip()
 
     def get_object(self, actor: Actor, pk: int) -> M:
         return get_visible_or_404(self.base_queryset(), actor, pk=pk)
@@ -303,13 +343,19 @@ class Register(Generic[M]):
         return reverse(f"{self.key}_{view}", args=[obj.pk] if obj is not None else [])
 
     def detail_rows(
-        self, obj: M, entries: Sequence[str | Column] | None = None
+        self,
+        obj: M,
+        entries: Sequence[str | Column] | None = None,
+        *,
+        unmasked: frozenset[str] = frozenset(),
     ) -> list[tuple[str, object]]:
-        """Label/value rows of ``entries`` (default ``detail_fields``); dates as 2024-03-04."""
+        """Label/value rows of ``entries`` (default ``detail_fields``); dates as 2024-03-04;
+        personal columns masked unless named in ``unmasked``."""
         rows: list[tuple[str, object]] = []
         for entry in self.detail_fields if entries is None else entries:
             if isinstance(entry, Column):
-                rows.append((entry.label, display_value(entry.render(obj))))
+                value = entry.render(obj, full=entry.name in unmasked)
+                rows.append((entry.label, display_value(value)))
             else:
                 value = Column(entry, "").render(obj)
                 rows.append((field_label(self.model, entry), display_value(value)))
@@ -327,7 +373,10 @@ class Register(Generic[M]):
     def list_view(self, request: HttpRequest) -> HttpResponse:
         actor = actor_of(request)
         actor.require(self.view_cap)
-        qs = self.filtered(actor, request.GET)
+        if request.method == "POST" and self.blind_search_fields:
+            return redirect(f"{self.url('list')}?{redirect_query(request)}")
+        term = self.search_term(request)
+        qs = self.filtered(actor, request.GET, term)
         page = BoundedPaginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
         columns = list(self.list_columns(actor))
         rows = [(obj, [_list_cell(c, obj) for c in columns]) for obj in page.object_list]
@@ -345,6 +394,7 @@ class Register(Generic[M]):
                 filters=filters,
                 actions=self.list_actions(actor),
                 params=request.GET,
+                term=term,
                 query=query.urlencode(),
             ),
         )
@@ -353,13 +403,15 @@ class Register(Generic[M]):
         actor = actor_of(request)
         actor.require(self.view_cap)
         obj = self.get_object(actor, pk)
+        fields = self.detail_rows_for(actor, obj)
+        audit_unmasked_view(actor, obj, self.unmasked_fields(actor, obj))
         return render(
             request,
             self.detail_template,
             self._context(
                 request,
                 obj=obj,
-                fields=self.detail_rows_for(actor, obj),
+                fields=fields,
                 can_edit=self.can_edit(actor, obj),
                 actions=self.detail_actions(actor, obj),
                 tab="detail",
@@ -436,7 +488,7 @@ class Register(Generic[M]):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         actor = actor_of(request)
         actor.require(self.view_cap)
-        content = self.export_xlsx(self.filtered(actor, request.GET))
+        content = self.export_xlsx(self.filtered(actor, request.GET, self.search_term(request)))
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -484,6 +536,22 @@ class Register(Generic[M]):
             step_view = wrap(self.step_view)
             patterns.append(path(f"{at}/<int:pk>/<slug:name>/", step_view, name=f"{key}_step"))
         return patterns
+
+
+def audit_unmasked_view(actor: Actor, obj: models.Model, names: frozenset[str]) -> None:
+    """Audit that ``actor`` was shown the personal fields ``names`` of ``obj`` in full (a
+    security-relevant read): which fields, never their values."""
+    shown = sorted(n for n in names if getattr(obj, n, ""))
+    if not shown:
+        return
+    audit_append(
+        actor=actor,
+        action=PERSONAL_VIEW_ACTION,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        after={"fields": [field_label(type(obj), n) for n in shown]},
+    )
 
 
 def _posted(request: HttpRequest) -> Any:

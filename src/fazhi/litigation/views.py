@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from fazhi.core.audit import field_label, mask_value
+from fazhi.core.audit import field_label
 from fazhi.core.registers import (
     Action,
     Column,
@@ -31,7 +31,9 @@ from fazhi.core.registers import (
 )
 from fazhi.litigation import forms as f
 from fazhi.litigation import services
+from fazhi.core.selectors import province_code_of, rules_for_province
 from fazhi.litigation.models import (
+    AppealDecision,
     JudicialSuggestion,
     Level,
     LitigationCase,
@@ -42,6 +44,7 @@ from fazhi.litigation.models import (
     Status,
     SuggestionQuerySet,
 )
+from fazhi.litigation.rules import appeal_rule_code, day_unit
 from fazhi.litigation.workflow import CASES, HEAD_RULES, REVIEWS
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
@@ -76,6 +79,14 @@ def _result_cell(case: LitigationCase) -> object:
     return case.get_result_display()
 
 
+def _overdue(qs: LitigationQuerySet, value: str) -> LitigationQuerySet:
+    """期限已过 (答辩举证 or 上诉, ``LitigationQuerySet.overdue_q``) 是 / 否."""
+    today = timezone.localdate()
+    if value == "1":
+        return qs.overdue(today)
+    return qs.on_time(today) if value == "0" else qs
+
+
 def _editable(actor: Actor, unit: OrgUnit) -> bool:
     return actor.can(Cap.EDIT_RECORDS) and unit_in_scope(unit, actor)
 
@@ -101,6 +112,7 @@ class CaseRegister(Register[LitigationCase]):
         Filter("status", "状态", "status", Status.choices),
         Filter("loss", "败诉", "is_loss", YES_NO),
         Filter("head", "负责人出庭", choices=YES_NO, apply=_head_filter),
+        Filter("overdue", "期限已过", choices=(("1", "答辩举证或上诉期限已过"), ("0", "否")), apply=_overdue),
         year_filter("year", "立案年度", "filed_on"),
         year_filter("judged_year", "裁判年度", "judged_on"),
         unit_filter("unit", "被告单位", "unit__path"),
@@ -109,12 +121,13 @@ class CaseRegister(Register[LitigationCase]):
     )
     search_fields = ("number", "court", "cause")
     search_placeholder = "案号、法院、案由"
+    handler_unmasked = ("plaintiff_name",)
     detail_fields = (
         "number",
         "court",
         "level",
         "unit",
-        Column("plaintiff_name", "原告", value=lambda c: mask_value(c.plaintiff_name)),
+        Column("plaintiff_name", "原告", personal=True),
         "cause",
         "act_category",
         "reconsideration",
@@ -123,10 +136,14 @@ class CaseRegister(Register[LitigationCase]):
         "hearing_count",
         "first_hearing_on",
         Column("head_appeared", "负责人出庭", value=lambda c: _head_cell(c, none="未开庭")),
+        "complaint_received_on",
+        "defence_filed_on",
         "judged_on",
         "result",
         "result_note",
         Column("is_loss", "败诉", value=lambda c: _yes_no(c.is_loss)),
+        "served_on",
+        "appeal_decision",
     )
     form_class = f.CaseEditForm
     create_form_class = f.CaseRegisterForm
@@ -159,7 +176,8 @@ class CaseRegister(Register[LitigationCase]):
         return f.CaseEditForm(data, instance=obj, actor=actor)
 
     def detail_rows_for(self, actor: Actor, obj: LitigationCase) -> list[tuple[str, object]]:
-        """关联复议案件 links to the 复议 case when the actor can see it (else its 案号)."""
+        """关联复议案件 links to the 复议 case when the actor can see it (else its 案号); the
+        原告 in full for the 被告 unit's own clerk (audited)."""
         linked = obj.reconsideration
         shown: object = ""
         if linked is not None:
@@ -173,7 +191,7 @@ class CaseRegister(Register[LitigationCase]):
             else e
             for e in self.detail_fields
         ]
-        return self.detail_rows(obj, entries)
+        return self.detail_rows(obj, entries, unmasked=self.unmasked_fields(actor, obj))
 
     def save(self, actor: Actor, obj: LitigationCase, data: dict[str, Any]) -> LitigationCase:
         return services.case_update(actor=actor, case=obj, data=data)
@@ -203,8 +221,52 @@ class CaseRegister(Register[LitigationCase]):
     def deadlines(
         self, obj: LitigationCase, suggestions: list[JudicialSuggestion] | None = None
     ) -> list[Deadline]:
-        """The answer deadlines of the case's 司法建议."""
+        """答辩举证 (第67条) and 上诉 (第85条) with their rules, and the 司法建议 answers."""
         rows = suggestions if suggestions is not None else list(obj.suggestions.all())
+        return [*self._statutory(obj), *self._suggestion_deadlines(rows)]
+
+    @staticmethod
+    def _statutory(obj: LitigationCase) -> list[Deadline]:
+        found: list[Deadline] = []
+        if obj.defence_due is None and obj.appeal_due is None:
+            return found
+        rules = {r.code: r for r in rules_for_province(province_code_of(obj.unit))}
+
+        def basis(code: str) -> str:
+            rule = rules.get(code)
+            return f"{rule.basis} · {rule.days}{day_unit(rule.counting)}" if rule else ""
+
+        if obj.defence_due is not None:
+            found.append(
+                Deadline(
+                    "答辩举证期限",
+                    obj.defence_due,
+                    basis("litigation.defence"),
+                    done_on=obj.defence_filed_on,
+                    running=obj.status == Status.PENDING,
+                    note=f"自{obj.complaint_received_on:%Y-%m-%d}收到起诉状副本起算；"
+                    "逾期提供证据的，视为没有相应证据（第三十四条）",
+                    lapsed="案件已结，未登记提交答辩状和证据",
+                )
+            )
+        if obj.appeal_due is not None:
+            found.append(
+                Deadline(
+                    "上诉期限",
+                    obj.appeal_due,
+                    basis(appeal_rule_code(obj)),
+                    done_on=obj.appeal_decided_on
+                    if obj.appeal_decision == AppealDecision.APPEALED
+                    else None,
+                    running=obj.is_loss and not obj.appeal_decision,
+                    note=f"{obj.get_document_display()}于{obj.served_on:%Y-%m-%d}送达",
+                    lapsed=_appeal_lapsed(obj),
+                )
+            )
+        return found
+
+    @staticmethod
+    def _suggestion_deadlines(rows: list[JudicialSuggestion]) -> list[Deadline]:
         return [
             Deadline(
                 f"司法建议答复期限（{s.court}）",
@@ -328,6 +390,15 @@ class LossReviewRegister(Register[LossReview]):
 
     def detail_context(self, actor: Actor, obj: LossReview) -> dict[str, Any]:
         return {"covered": list(obj.covered.select_related("unit").order_by("judged_on", "pk"))}
+
+
+def _appeal_lapsed(obj: LitigationCase) -> str:
+    """What the 上诉期限 row says when it no longer runs."""
+    if obj.appeal_decision == AppealDecision.WAIVED:
+        return f"决定不上诉（{obj.appeal_decided_on:%Y-%m-%d}）"
+    if obj.is_loss:
+        return ""
+    return "本机关未败诉；期限届满无人上诉的，一审裁判发生法律效力"
 
 
 cases = CaseRegister()

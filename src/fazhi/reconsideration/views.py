@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from fazhi.core.audit import mask_value
 from fazhi.core.models import DeadlineRule
 from fazhi.core.registers import (
     Action,
@@ -116,15 +115,19 @@ class CaseRegister(Register[ReconsiderationCase]):
         Filter("outcome", "结案方式", "outcome", Outcome.choices),
     )
     search_fields = ("number", "respondent_name", "matter")
-    search_placeholder = "案号、被申请人、申请事项"
+    # The applicant is found by the full name or ID number (exact match of the keyed digest
+    # that services.case_receive stores); the term is posted, never put in the URL.
+    blind_search_fields = ("applicant_index",)
+    search_placeholder = "案号、被申请人、申请事项，或申请人完整姓名、证件号码"
+    handler_unmasked = ("applicant_name",)
     detail_fields = (
         "number",
         "authority",
         "unit",
         Column("respondent_display", "被申请人"),
         "applicant_kind",
-        Column("applicant_name", "申请人", value=lambda c: mask_value(c.applicant_name)),
-        Column("applicant_phone", "联系电话", value=lambda c: mask_value(c.applicant_phone)),
+        Column("applicant_name", "申请人", personal=True),
+        Column("applicant_phone", "联系电话", personal=True),
         "channel",
         "received_on",
         "act_category",
@@ -170,14 +173,14 @@ class CaseRegister(Register[ReconsiderationCase]):
 
     def detail_rows_for(self, actor: Actor, obj: ReconsiderationCase) -> list[tuple[str, object]]:
         """The 补正 rows only once a correction was requested; the 不予受理 rows only for a
-        refused case."""
+        refused case; the applicant's name in full for the handling 复议机构's clerk."""
         hide = set()
         if obj.correction_notified_on is None:
             hide |= set(CORRECTION_FIELDS)
         if obj.status != Status.NOT_ACCEPTED and obj.refused_on is None:
             hide |= set(REFUSAL_FIELDS)
         entries = [e for e in self.detail_fields if not (isinstance(e, str) and e in hide)]
-        return self.detail_rows(obj, entries)
+        return self.detail_rows(obj, entries, unmasked=self.unmasked_fields(actor, obj))
 
     def create_unavailable(self, actor: Actor) -> str:
         return "" if f.reconsideration_bodies(actor).exists() else f.NO_BODY
