@@ -173,8 +173,8 @@ def test_assignment_page_report_and_evidence(county: County) -> None:
     assert county.client("clerk_b").get(f"/plans/evidence/{evidence.pk}/").status_code == 404
     assert county.client("clerk_b").get(url).status_code == 404
     bad = client.post(url, {"action": "report", "text": ""})
-    assert bad.status_code == 302
-    assert "请填写进展情况" in client.get(url).content.decode()
+    assert bad.status_code == 400  # the form again, the reason next to the field (issue 13 #22)
+    assert "请填写进展情况" in bad.content.decode()
 
 
 def test_review_and_notice_through_the_page(county: County) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,14 +17,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from fazhi.core.paging import BoundedPaginator
 from fazhi.core.registers import actor_of
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import get_visible_or_404, visible_to
+from fazhi.orgs.scoping import Actor, get_visible_or_404, unit_in_scope, visible_to
 from fazhi.plans import excel, importing, selectors, services
 from fazhi.plans.models import (
     Assignment,
     AssignmentStatus,
     Evidence,
+    Plan,
     ProgressReport,
     Reminder,
     SupervisionNotice,
@@ -92,8 +94,21 @@ def plan_matrix(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": AssignmentStatus.choices,
         "chapters": dict(selectors.chapters()),
         "warn_days": settings.FAZHI_PLAN_WARN_DAYS,
+        "metrics_link": _metrics_link(actor, plan),
     }
     return render(request, "plans/matrix.html", context)
+
+
+def _metrics_link(actor: Actor, plan: Plan) -> tuple[str, str]:
+    """The 完成情况统计 link: the plan unit's figures by sub-unit for those who see that unit,
+    else the actor's own unit's (a 乡镇 sees the matrix of a county plan, not the county)."""
+    query = {"year": plan.year, "metric": "plans.on_time_rate"}
+    if unit_in_scope(plan.unit, actor):
+        query["unit"] = plan.unit.code
+        label = "完成情况统计（按期完成率、逾期数，按单位分列）"
+    else:
+        label = "本单位完成情况统计（按期完成率、逾期数）"
+    return f"{reverse('metrics:dashboard')}?{urlencode(query)}", label
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
@@ -127,8 +142,19 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task__plan__unit", "task__section", "task__lead_unit", "unit"
     )
     assignment = get_visible_or_404(qs, actor, pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "report":
+        return _report(request, assignment)
     if request.method == "POST":
         return _act(request, assignment)
+    return _detail(request, assignment)
+
+
+def _detail(
+    request: HttpRequest, assignment: Assignment, draft: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The assignment page; ``draft``: a refused progress report, shown again as typed with
+    the reasons next to its fields (status 400)."""
+    actor = actor_of(request)
     reports = list(assignment.reports.prefetch_related("evidence"))
     context = {
         "title": assignment.task.title,
@@ -140,29 +166,52 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_notice": services.may_coordinate(actor, assignment.task.plan),
         "chapters": selectors.chapters(),
         "max_mb": settings.FAZHI_EVIDENCE_MAX_MB,
+        "draft": draft or {},
     }
-    return render(request, "plans/assignment.html", context)
+    return render(request, "plans/assignment.html", context, status=400 if draft else 200)
+
+
+def _report(request: HttpRequest, assignment: Assignment) -> HttpResponse:
+    """报送进展; refused (empty text, a file of the wrong type…), the form keeps what was typed."""
+    data = request.POST
+    try:
+        services.report_submit(
+            actor=actor_of(request),
+            assignment=assignment,
+            text=data.get("text", ""),
+            claims_completion=bool(data.get("claims_completion")),
+            files=request.FILES.getlist("files"),
+        )
+    except ValidationError as exc:
+        return _detail(request, assignment, _draft(data, exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "无权执行此操作")
+    else:
+        messages.success(request, "已报送进展")
+    return HttpResponseRedirect(reverse("plans:assignment", args=[assignment.pk]))
+
+
+def _draft(data: Any, exc: ValidationError) -> dict[str, Any]:
+    """What was typed in a refused report, and the reasons by field (``text``, ``files``;
+    the rest under ``other``)."""
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    errors: dict[str, list[str]] = {}
+    for name, reasons in by_field.items():
+        errors.setdefault(name if name in ("text", "files") else "other", []).extend(reasons)
+    claims = bool(data.get("claims_completion"))
+    return {"text": data.get("text", ""), "claims": claims, "errors": errors}
 
 
 def _act(request: HttpRequest, assignment: Assignment) -> HttpResponse:
     actor, data, action = actor_of(request), request.POST, request.POST.get("action", "")
     done = {
-        "report": "已报送进展",
         "approve": "已通过",
         "return": "已退回",
         "notice": "已发出督办单",
     }
     done["task"] = "已修改任务"
     try:
-        if action == "report":
-            services.report_submit(
-                actor=actor,
-                assignment=assignment,
-                text=data.get("text", ""),
-                claims_completion=bool(data.get("claims_completion")),
-                files=request.FILES.getlist("files"),
-            )
-        elif action in ("approve", "return"):
+        if action in ("approve", "return"):
             report = get_visible_or_404(
                 ProgressReport.objects.filter(assignment=assignment), actor, pk=data.get("report")
             )
@@ -234,9 +283,10 @@ def reminders(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.reminders_read(actor=actor)
         return redirect("plans:reminders")
+    page = BoundedPaginator(rows, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "title": "提醒",
-        "rows": rows[:200],
+        "page": page,
         "unread": rows.filter(read_at__isnull=True).count(),
     }
     return render(request, "plans/reminders.html", context)
