@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from fazhi.orgs.models import Membership
@@ -26,3 +27,31 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AccountProfile(models.Model):
+    """What the platform keeps about a login account beyond Django's user: the unit it was
+    opened for (the 系统管理员 of that unit's tree manages it before any 岗位 is granted).
+
+    One row per account opened from the 账号管理 pages; accounts made otherwise (command line,
+    older data) have none and are placed by their memberships alone.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        on_delete=models.CASCADE,
+        related_name="account_profile",
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("开设时间", auto_now_add=True)
+    created_by = models.CharField("开设人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "账号信息"
+        verbose_name_plural = "账号信息"
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}（{self.unit.name}）"

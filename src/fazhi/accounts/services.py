@@ -1,18 +1,20 @@
-"""Accounts: user creation and API tokens. Each write is audited."""
+"""Accounts: opening, disabling and resetting login accounts, one's own password change, and
+API tokens. Each write is audited (never a password, only how it was set)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from fazhi.accounts.models import ApiToken
+from fazhi.accounts.models import AccountProfile, ApiToken
 from fazhi.core.services import audit_append, record_write
-from fazhi.orgs.models import Membership
+from fazhi.orgs.models import Membership, OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
 
@@ -21,22 +23,200 @@ def token_digest(raw: str) -> str:
     return hashlib.new("sm3", raw.encode()).hexdigest()
 
 
-@transaction.atomic
-def user_create(*, actor: Actor, username: str, full_name: str, password: str) -> User:
-    """Create a login account (系统管理员). The full name is stored in ``last_name``."""
-    actor.require(Cap.MANAGE_UNITS)
-    model = get_user_model()
-    if model.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"用户名“{username}”已存在"})
-    user = model.objects.create_user(username=username, password=password, last_name=full_name)
+#: letters and digits that cannot be mistaken for one another when read aloud or copied
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+TEMP_PASSWORD_LENGTH = 12
+
+
+def temporary_password() -> str:
+    """A random temporary password (letters and digits, both present), shown once."""
+    while True:
+        raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(TEMP_PASSWORD_LENGTH))
+        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
+            return raw
+
+
+#: Chinese messages for Django's password validators, by error code (some of Django's own
+#: translations are missing); ``{min_length}`` is filled in from the error's parameters.
+PASSWORD_MESSAGES = {
+    "password_too_short": "密码太短，至少需要 {min_length} 个字符",
+    "password_too_common": "这个密码太常见，容易被猜中，请换一个",
+    "password_entirely_numeric": "密码不能全是数字",
+    "password_too_similar": "密码与用户名或姓名过于相似",
+}
+
+
+def password_problems(password: str, user: User | None = None) -> list[str]:
+    """Why ``password`` fails the settings' validators (AUTH_PASSWORD_VALIDATORS), in
+    Chinese; empty when it passes."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.error_list:
+            text = PASSWORD_MESSAGES.get(error.code or "")
+            params = error.params if isinstance(error.params, dict) else {}
+            problems.append(text.format(**params) if text else " ".join(error.messages))
+        return problems
+    return []
+
+
+def _check_password(actor: Actor, password: str, user: User | None = None) -> None:
+    """The password validators of the settings, unless the command line sets it (the server's
+    operator may give test and demo accounts any password)."""
+    if actor.is_command_line:
+        return
+    problems = password_problems(password, user)
+    if problems:
+        raise ValidationError({"password": problems})
+
+
+def _account_actor(user: User) -> Actor:
+    """The actor for an account acting on itself without a chosen 岗位 (no membership): its
+    profile's unit, or the whole system (the top 审计管理员 reads the entry)."""
+    membership = Membership.objects.active().filter(user=user).select_related("unit").first()
+    if membership is not None:
+        return Actor.for_membership(membership)
+    profile = AccountProfile.objects.filter(user=user).select_related("unit").first()
+    unit = profile.unit if profile else OrgUnit(code="", name="全系统", path="/")
+    return Actor(unit=unit, role="", user=user)
+
+
+def _audit_user(actor: Actor, action: str, user: User, before: Any, after: Any) -> None:
     audit_append(
         actor=actor,
-        action="user.create",
+        action=action,
         object_type="auth.user",
         object_id=str(user.pk),
-        object_repr=username,
-        after={"username": username, "full_name": full_name},
+        object_repr=user.get_username(),
+        before=before,
+        after=after,
     )
+
+
+def _require_manages(actor: Actor, user: User) -> None:
+    """The 系统管理员 manages ``user`` (in scope); PermissionDenied otherwise."""
+    from fazhi.accounts.selectors import accounts_for
+
+    actor.require(Cap.MANAGE_UNITS)
+    if not actor.is_command_line and not accounts_for(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied("该账号不在您的管辖范围内")
+
+
+def _require_not_protected(actor: Actor, user: User, doing: str) -> None:
+    """三员分立: the 系统管理员 cannot take over a 安全管理员's or 审计管理员's account, nor
+    their own."""
+    from fazhi.accounts.selectors import holds_protected_role
+
+    if actor.is_command_line:
+        return
+    if actor.user is not None and actor.user.pk == user.pk:
+        raise PermissionDenied(f"不能{doing}自己的账号；修改本人密码请用“修改密码”")
+    role = holds_protected_role(user)
+    if role:
+        raise PermissionDenied(
+            f"三员分立：系统管理员不能{doing}{role}的账号（请由本人修改密码，"
+            "或由服务器管理人员在命令行处理）"
+        )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    password: str,
+    unit: OrgUnit | None = None,
+) -> User:
+    """Open a login account (系统管理员, or the command line). The full name is stored in
+    ``last_name``. ``unit``: the unit it is opened for (in the actor's subtree; default the
+    actor's own unit, none on the command line), recorded in its :class:`AccountProfile`.
+
+    The password must pass the settings' validators (not on the command line). 岗位 are
+    granted separately, by the 安全管理员 (三员分立).
+    """
+    actor.require(Cap.MANAGE_UNITS)
+    username = username.strip()
+    model = get_user_model()
+    if not username:
+        raise ValidationError({"username": "请填写用户名"})
+    if model.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"用户名“{username}”已存在"})
+    if unit is None and not actor.is_command_line:
+        unit = actor.unit
+    if unit is not None:
+        require_unit_in_scope(unit, actor)
+    _check_password(actor, password, model(username=username, last_name=full_name))
+    user = model.objects.create_user(username=username, password=password, last_name=full_name)
+    after: dict[str, Any] = {"username": username, "full_name": full_name}
+    if unit is not None:
+        AccountProfile.objects.create(user=user, unit=unit, created_by=actor.name)
+        after["unit"] = unit.name
+    _audit_user(actor, "user.create", user, None, after)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
+    """停用 (``active`` False) or 启用 an account the 系统管理员 manages. A disabled account
+    cannot sign in, its open sessions end and its API tokens stop working; its 岗位 and
+    records stay. Not one's own account, nor a 安全管理员's or 审计管理员's (三员分立)."""
+    doing = "启用" if active else "停用"
+    _require_manages(actor, user)
+    _require_not_protected(actor, user, doing)
+    locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if locked.is_active == active:
+        raise ValidationError(f"账号“{locked.get_username()}”已经是{doing}状态")
+    locked.is_active = active
+    locked.save(update_fields=["is_active"])
+    _audit_user(
+        actor,
+        f"user.{'enable' if active else 'disable'}",
+        locked,
+        {"is_active": not active},
+        {"is_active": active},
+    )
+    user.is_active = active
+    return locked
+
+
+@transaction.atomic
+def user_password_reset(*, actor: Actor, user: User, password: str = "") -> str:
+    """The 系统管理员 gives an account a temporary password: ``password`` as typed (checked by
+    the validators) or, when empty, a generated one. Returns it, to be shown once; only its
+    hash is stored and the audit entry says how it was set, never the password. The account's
+    open sessions end. Not one's own, nor a 安全管理员's or 审计管理员's (三员分立)."""
+    _require_manages(actor, user)
+    _require_not_protected(actor, user, "重置")
+    generated = not password
+    password = password or temporary_password()
+    _check_password(actor, password, user)
+    locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+    locked.set_password(password)
+    locked.save(update_fields=["password"])
+    how = "系统生成临时密码" if generated else "管理员设定临时密码"
+    _audit_user(actor, "user.password_reset", locked, None, {"method": how})
+    return password
+
+
+@transaction.atomic
+def user_password_change(
+    *, user: User, old_password: str, new_password: str, actor: Actor | None = None
+) -> User:
+    """An account changes its own password: the old one must match and the new one pass the
+    settings' validators. Audited as the account itself (``actor``: its current 岗位, if any)."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确，请重新输入"})
+    if old_password == new_password:
+        raise ValidationError({"new_password1": "新密码不能与原密码相同"})
+    problems = password_problems(new_password, user)
+    if problems:
+        raise ValidationError({"new_password1": problems})
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    acting = actor if actor is not None and actor.user == user else _account_actor(user)
+    _audit_user(acting, "user.password_change", user, None, {"method": "本人修改"})
     return user
 
 
