@@ -62,7 +62,7 @@ def test_wangcheng_figures_recall_and_precision(
     hits = sum((expected & got).values())
     recall = hits / sum(expected.values())
     precision = hits / sum(got.values())
-    assert len(truth) == 59
+    assert len(truth) == 63  # 59 in Arabic digits, 4 in Chinese numerals (两轮 …)
     assert recall >= 0.9, f"recall {recall:.3f}; missed {expected - got}"
     assert precision >= 0.9, f"precision {precision:.3f}; extra {got - expected}"
 
@@ -83,8 +83,10 @@ def test_wangcheng_figure_details(wangcheng: CheckResult, truth: list[dict[str, 
         assert same[0].approx == t["approx"], t
         assert same[0].metric_code == t.get("metric_code"), t
     assert matched >= 0.9 * len(truth)
-    # Parts: lines 17–29 are in part 一, line 33 in part 三 (第一责任人).
-    assert {f.part for f in wangcheng.figures if f.line < 30} == {1}
+    # Parts: lines 17–29 are in part 一, line 33 in part 三 (第一责任人); line 11 (两项工作) is
+    # the preamble, before any part.
+    assert {f.part for f in wangcheng.figures if 17 <= f.line < 30} == {1}
+    assert {f.part for f in wangcheng.figures if f.line == 11} == {None}
     assert {f.part for f in wangcheng.figures if f.line == 33} == {3}
 
 
@@ -391,7 +393,7 @@ def test_phrase_line_and_types() -> None:
 # --- output -----------------------------------------------------------------------------------
 def test_as_dict_is_json_ready(wangcheng: CheckResult) -> None:
     data = json.loads(json.dumps(wangcheng.as_dict(), ensure_ascii=False))
-    assert set(data) == {"year", "parts", "figures", "summary"}
+    assert set(data) == {"year", "parts", "figures", "findings", "summary"}
     assert data["year"] == 2023
     assert len(data["parts"]) == 5
     assert data["parts"][4] == {
@@ -404,6 +406,7 @@ def test_as_dict_is_json_ready(wangcheng: CheckResult) -> None:
     }
     assert set(data["figures"][0]) == {
         "value",
+        "written",
         "number",
         "unit",
         "approx",
@@ -427,7 +430,7 @@ def test_format_text(wangcheng: CheckResult) -> None:
     assert "报告年度：2023年" in text
     assert "五项中已有4项" in text
     assert "[缺] 五、其他需要报告的情况" in text
-    assert "与规定的顺序不同" in text
+    assert "与通常的顺序不同，仅作提示，不是缺项" in text
     assert "litigation.head_rate_case" in text
     assert "第33行｜第三部分｜10525人｜我区参考人数10525人" in text
     assert len(text.splitlines()) == 10 + len(wangcheng.figures)

@@ -6,9 +6,14 @@
   存在的不足和原因, 第一责任人职责情况, 下一年度主要安排, 其他需要报告的情况), whatever their
   order and wording;
 - the year the report covers;
-- every figure written with Arabic digits and a unit (``156件``, ``98.5%``, ``1.2万元``,
-  ``3000余人``), each with its clause, line and part, and, where the wording says so, the
-  platform metric it reports (``reconsideration.received`` …).
+- every figure with a unit (``156件``, ``98.5%``, ``1.2万元``, ``3000余人``), also in Chinese
+  numerals (``两轮``, ``一百二十件``, ``百分之九十五``; converted by ``cn2an``), and the numbers of
+  a list that share the unit written after the last one (``纪要12、议题140项``), each with its
+  clause, line and part, and, where the wording says what it counts, the platform metric it
+  reports (``reconsideration.received`` …). A number inside a rule (``每5起``, ``要求……不少于2次``)
+  is not a figure;
+- findings: a missing part and a rate that does not agree with the counts stated with it in
+  the same paragraph (纠错率 and 纠错数, 结案数) are problems; parts in an unusual order are a note.
 
 Pure Python, no Django. The keyword rules are data, ``fixtures/figure_patterns.json``.
 The regular expressions run in linear time: literal alternations, and the one nested
@@ -22,7 +27,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -68,6 +73,18 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 #: 第1、2条 / 第3至5项: the later numbers of an ordinal list.
 _ORDINAL_LIST = re.compile(r"第\s*\d+(?:\s*[,、，和及至~～\-]\s*\d+)*\s*[,、，和及至~～\-]\s*$")
+#: Chinese numerals: digits and magnitudes; a decimal part after 点.
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUMBER = rf"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"
+#: A Chinese numeral of one of these characters alone is not read (一个, 零件, 万家, 百家).
+_CN_ALONE = frozenset("一零〇百千万亿")
+#: Quotes and titles: numerals inside them are names (“两代表一委员”, “七进”).
+_QUOTED = re.compile(r'“[^“”]*”|"[^"]*"|《[^《》]*》|「[^「」]*」|『[^『』]*』')
+#: Words before a Chinese numeral that make it a name or an ordinal (第五次, 周一, 星期三).
+_CN_NOT_AFTER = ("第", "周", "星期", "初")
+#: A unit-less number of a list takes the unit of the list's last number when at most this
+#: many characters stand between them (纪要12、常务会议纪要15、议题140项).
+_MAX_LIST_GAP = 16
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -115,6 +132,8 @@ class Figure:
     line: int
     part: int | None
     metric_code: str | None
+    #: The figure as written (``一百二十件``, ``１２件``; ``12`` in ``纪要12、议题140项``).
+    written: str = ""
 
     @property
     def display(self) -> str:
@@ -123,6 +142,7 @@ class Figure:
     def as_dict(self) -> dict[str, Any]:
         return {
             "value": self.value,
+            "written": self.written,
             "number": str(self.number),
             "unit": self.unit,
             "approx": self.approx,
@@ -133,6 +153,23 @@ class Figure:
         }
 
 
+PROBLEM, NOTE = "problem", "note"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the reader should look at: a ``problem`` (a missing part, a rate that does not
+    agree with its counts) or a ``note`` (information only: the parts in an unusual order)."""
+
+    kind: str  # missing_part | rate_mismatch | part_order
+    level: str  # PROBLEM | NOTE
+    message: str  # Chinese, for the reader
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "level": self.level, "message": self.message, "line": self.line}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """What :func:`check_text` found: ``parts`` has five entries, in the order 1–5."""
@@ -140,6 +177,35 @@ class CheckResult:
     year: int | None
     parts: list[PartResult]
     figures: list[Figure]
+    #: Rate checks (problems) found while reading the figures; see :attr:`findings`.
+    rate_findings: tuple[Finding, ...] = ()
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Problems first (missing parts, then rates that disagree with their counts), then
+        notes (an unusual part order, which is not a defect)."""
+        found = [
+            Finding(
+                "missing_part",
+                PROBLEM,
+                f"缺少{_part_label(p.number)}（{p.name}）",
+            )
+            for p in self.parts
+            if not p.found
+        ]
+        found.extend(self.rate_findings)
+        order = self.order
+        if len(order) > 1 and order != sorted(order):
+            found.append(
+                Finding(
+                    "part_order",
+                    NOTE,
+                    "各部分的出现顺序为"
+                    + "、".join(NUMERALS[n - 1] for n in order)
+                    + "，与通常的顺序不同；规定未要求顺序，仅作提示",
+                )
+            )
+        return found
 
     @property
     def missing_parts(self) -> list[int]:
@@ -162,14 +228,17 @@ class CheckResult:
             "figures_mapped": sum(by_metric.values()),
             "figures_by_part": {k: by_part.get(k, 0) for k in [*map(str, PART_NUMBERS), "none"]},
             "figures_by_metric": dict(sorted(by_metric.items())),
+            "problems": sum(1 for f in self.findings if f.level == PROBLEM),
+            "notes": sum(1 for f in self.findings if f.level == NOTE),
         }
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{year, parts: [...], figures: [...], summary: {...}}``."""
+        """JSON-ready: ``{year, parts: [...], figures: [...], findings: [...], summary: {...}}``."""
         return {
             "year": self.year,
             "parts": [p.as_dict() for p in self.parts],
             "figures": [f.as_dict() for f in self.figures],
+            "findings": [f.as_dict() for f in self.findings],
             "summary": self.summary(),
         }
 
@@ -198,12 +267,20 @@ class CheckResult:
         if len(order) > 1:
             text = "、".join(NUMERALS[n - 1] for n in order)
             same = order == sorted(order)
-            lines.append(f"出现顺序：{text}" + ("" if same else "（与规定的顺序不同）"))
+            lines.append(
+                f"出现顺序：{text}" + ("" if same else "（与通常的顺序不同，仅作提示，不是缺项）")
+            )
+        mismatches = [f for f in self.rate_findings if f.level == PROBLEM]
+        if mismatches:
+            lines.append(f"数据核对：{len(mismatches)}处比率与文中件数不符")
+            lines.extend(f"  [不符] 第{f.line}行：{f.message}" for f in mismatches)
         mapped = sum(1 for f in self.figures if f.metric_code)
         lines.append(f"数据：共{len(self.figures)}个，其中{mapped}个可对应平台统计指标")
         for f in self.figures:
             where = _part_label(f.part) if f.part else "部分未定"
             item = f"  第{f.line}行｜{where}｜{f.display}" + ("（约数）" if f.approx else "")
+            if f.written and not any(c.isdigit() for c in f.written):
+                item += f"（原文“{f.written}”）"
             if f.metric_code:
                 item += f"｜{f.metric_code}（{names.get(f.metric_code, '')}）"
             lines.append(f"{item}｜{f.phrase}")
@@ -259,6 +336,20 @@ def _words_match(
     )
 
 
+RELATIONS = ("equal", "at_least", "at_most")
+
+
+@dataclass(frozen=True)
+class _RateCheck:
+    """A rate (``rate``) that should be ``relation`` to the sum of the ``numerator`` counts ÷
+    the ``denominator`` count × 100, when the same paragraph states them."""
+
+    rate: str
+    numerator: tuple[str, ...]
+    denominator: str
+    relation: str
+
+
 @dataclass(frozen=True)
 class _Patterns:
     parts: tuple[_PartRule, ...]
@@ -271,6 +362,15 @@ class _Patterns:
     #: unit → the words that start with it and are not a unit (市 → 市民, 市场 …).
     not_units: dict[str, tuple[str, ...]]
     figure: re.Pattern[str]
+    #: A figure in Chinese numerals (两轮, 一百二十件, 百分之九十五).
+    cn_figure: re.Pattern[str]
+    #: Words with a Chinese numeral that are not a quantity (十分, 三番五次, 两个维护).
+    cn_not_figures: tuple[str, ...]
+    #: A number right after one of ``thresholds`` in a sentence with one of ``rule_words``
+    #: before it is a requirement, not a figure.
+    rule_words: tuple[str, ...]
+    thresholds: tuple[str, ...]
+    rate_checks: tuple[_RateCheck, ...]
 
 
 def _words(spec: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -319,12 +419,32 @@ def patterns() -> _Patterns:
         )
     units = sorted(_words(data, "units"), key=len, reverse=True)
     not_units = _words(data, "not_units")
+    codes = {m.code for m in metrics}
+    checks: list[_RateCheck] = []
+    for c in data.get("rate_checks", []):
+        check = _RateCheck(
+            rate=str(c["rate"]),
+            numerator=_words(c, "numerator"),
+            denominator=str(c["denominator"]),
+            relation=str(c["relation"]),
+        )
+        unknown = {check.rate, check.denominator, *check.numerator} - codes
+        if unknown or check.relation not in RELATIONS:
+            raise ValueError(
+                f"{PATTERNS_FILE.name}：rate_checks 中 {check.rate} 的指标或 relation 无效"
+                f"（{'、'.join(sorted(unknown)) or check.relation}）"
+            )
+        checks.append(check)
     alternation = "|".join(re.escape(u) for u in units)
     figure = re.compile(
         r"(?<![\d.A-Za-z])"
         r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
         r"[ \t]?(?P<a1>余|多)?(?P<mag>万|亿)?(?P<a2>余|多)?"
         rf"(?P<unit>{alternation})?"
+    )
+    cn_figure = re.compile(
+        rf"百分之(?P<pct>{_CN_NUMBER})"
+        rf"|(?P<cn>{_CN_NUMBER})(?P<a1>余|多)?(?P<unit>{alternation})"
     )
     return _Patterns(
         parts=parts,
@@ -344,6 +464,11 @@ def patterns() -> _Patterns:
             if any(w.startswith(u) and w != u for w in not_units)
         },
         figure=figure,
+        cn_figure=cn_figure,
+        cn_not_figures=_words(data, "chinese_not_figures"),
+        rule_words=_words(data, "rule_words"),
+        thresholds=tuple(sorted(_words(data, "thresholds"), key=len, reverse=True)),
+        rate_checks=tuple(checks),
     )
 
 
@@ -540,31 +665,147 @@ class _Raw:
     approx: bool
 
 
-def _raw_figures(line: str) -> list[_Raw]:
-    """The figures of one line (already in ASCII digits), without dates, document numbers,
-    ordinals (第3条, 第1、2批) and list markers."""
+#: Two digits side by side in a Chinese numeral: a range (三四个) or a digit string (二〇二三).
+_CN_DIGIT_RUN = re.compile(r"[一二两三四五六七八九][一二两三四五六七八九〇零]")
+
+
+@lru_cache(maxsize=2048)
+def _cn_value(text: str) -> Decimal | None:
+    """一百二十 → 120, 九十五点五 → 95.5, 两 → 2; None for what is not one number."""
+    if _CN_DIGIT_RUN.search(text.partition("点")[0]):
+        return None
+    from cn2an import cn2an  # imported when first needed: it loads its tables (~0.1 s)
+
+    try:
+        value = cn2an(text, "normal")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _plain(number: Decimal) -> str:
+    """Decimal → its digits without exponent or trailing zeros (120, 95.5)."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+def _arabic_figures(line: str) -> list[_Raw]:
+    """Figures in Arabic digits, without dates, document numbers, ordinals (第3条, 第1、2批)
+    and list markers. A number with no unit followed by 、 takes the unit of the list's next
+    number (纪要12、常务会议纪要15、议题140项 → 12项, 15项, 140项)."""
     pats = patterns()
-    found: list[_Raw] = []
+    items: list[tuple[re.Match[str], str, bool]] = []  # (match, mag+unit, usable)
     for m in pats.figure.finditer(line):
         unit, mag = m.group("unit") or "", m.group("mag") or ""
-        if not unit and not mag:
+        before = line[max(0, m.start() - 24) : m.start()].rstrip(" \t")
+        usable = not (
+            before.endswith(("第", "〕", "]", "】", "时")) or _ORDINAL_LIST.search(before)
+        )
+        if unit and line.startswith(pats.not_units.get(unit, ()), m.start("unit")):
+            unit = ""
+            usable = usable and not mag  # 12345市民热线, 2万市民: not a figure
+        items.append((m, mag + unit, usable))
+    units = [unit for _, unit, _ in items]
+    for k in range(len(items) - 2, -1, -1):
+        m, unit, usable = items[k]
+        nxt, _, next_usable = items[k + 1]
+        if unit or not usable or not next_usable or not units[k + 1]:
+            continue
+        gap = line[m.end("num") : nxt.start()]
+        clause_start = max((line.rfind(c, 0, m.start()) for c in _CLAUSE_ENDS), default=-1)
+        head = line[clause_start + 1 : m.start()].strip(" \t（()）")
+        if (
+            gap.lstrip(" \t").startswith("、")
+            and len(gap) <= _MAX_LIST_GAP
+            and not any(c in _CLAUSE_ENDS for c in gap)
+            and head  # 1、…… at the start of a clause is a list marker
+        ):
+            units[k] = units[k + 1]
+    found: list[_Raw] = []
+    for (m, own, usable), unit in zip(items, units, strict=True):
+        if not usable or not unit:
             continue
         start = m.start()
+        end = m.end() if own else m.end("num")
         before = line[max(0, start - 24) : start].rstrip(" \t")
-        if before.endswith(("第", "〕", "]", "】", "时")) or _ORDINAL_LIST.search(before):
-            continue
-        if unit and line.startswith(pats.not_units.get(unit, ()), m.start("unit")):
-            continue
         approx = (
             bool(m.group("a1") or m.group("a2"))
             or before.endswith(_APPROX_BEFORE)
-            or line.startswith(_APPROX_AFTER, m.end())
+            or line.startswith(_APPROX_AFTER, end)
         )
         value = m.group("num")
-        found.append(
-            _Raw(start, m.end(), value, Decimal(value.replace(",", "")), mag + unit, approx)
-        )
+        found.append(_Raw(start, end, value, Decimal(value.replace(",", "")), unit, approx))
     return found
+
+
+def _chinese_figures(line: str, taken: list[tuple[int, int]]) -> list[_Raw]:
+    """Figures in Chinese numerals (两轮, 一百二十件, 三百余人, 百分之九十五), not in quotes or
+    titles (“两代表一委员”), not ordinals (第五次), not a lone 一 (一个, 一次性), not the words of
+    ``chinese_not_figures`` (十分, 三番五次)."""
+    pats = patterns()
+    blocked = [m.span() for m in _QUOTED.finditer(line)]
+    for word in pats.cn_not_figures:
+        at = line.find(word)
+        while at >= 0:
+            blocked.append((at, at + len(word)))
+            at = line.find(word, at + 1)
+    found: list[_Raw] = []
+    for m in pats.cn_figure.finditer(line):
+        start, end = m.span()
+        if _overlaps(taken, start, end) or _overlaps(blocked, start, end):
+            continue
+        before = line[max(0, start - 24) : start].rstrip(" \t")
+        if (start and (line[start - 1].isdigit() or line[start - 1] == ".")) or before.endswith(
+            _CN_NOT_AFTER
+        ):
+            continue
+        if m.group("pct") is not None:
+            text, mag, unit = m.group("pct"), "", "%"
+        else:
+            text, mag, unit = m.group("cn"), "", m.group("unit")
+            if line.startswith(pats.not_units.get(unit, ()), m.start("unit")):
+                continue
+            if len(text) > 1 and text[-1] in "万亿":
+                text, mag = text[:-1], text[-1]
+        if text in _CN_ALONE or (number := _cn_value(text)) is None:
+            continue
+        approx = (
+            bool(m.group("pct") is None and m.group("a1"))
+            or before.endswith(_APPROX_BEFORE)
+            or line.startswith(_APPROX_AFTER, end)
+        )
+        found.append(_Raw(start, end, _plain(number), number, mag + unit, approx))
+    return found
+
+
+def _in_rule(line: str, start: int) -> bool:
+    """Whether the number at ``start`` is part of a rule, not a figure: right after 每
+    (每5起败诉案件为一个时间节点), or right after a threshold (不少于) in a sentence that
+    states a requirement (要求、每年……) before it."""
+    pats = patterns()
+    before = line[max(0, start - 24) : start].rstrip(" \t")
+    if before.endswith("每"):
+        return True
+    if not before.endswith(pats.thresholds):
+        return False
+    sentence_start = max((line.rfind(c, 0, start) for c in _SENTENCE_ENDS), default=-1)
+    head = line[sentence_start + 1 : start]
+    return any(w in head for w in pats.rule_words)
+
+
+def _raw_figures(line: str) -> list[_Raw]:
+    """The figures of one line (already in ASCII digits), in text order."""
+    arabic = _arabic_figures(line)
+    chinese = _chinese_figures(line, [(r.start, r.end) for r in arabic])
+    found = sorted([*arabic, *chinese], key=lambda r: r.start)
+    return [r for r in found if not _in_rule(line, r.start)]
 
 
 def _bounds(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
@@ -654,9 +895,77 @@ def _line_figures(raw_line: str, number: int, part: int | None) -> list[Figure]:
                 line=number,
                 part=part,
                 metric_code=_metric(r.unit, line[seg_start:seg_end], present[sentence], topic),
+                written=raw_line[r.start : r.end],
             )
         )
     return figures
+
+
+# --- rates against their counts --------------------------------------------------------------
+def _nearest(figures: list[Figure], code: str, at: int) -> Figure | None:
+    """The exact figure with ``code`` nearest before index ``at``, else the first after it."""
+    same = [j for j, f in enumerate(figures) if f.metric_code == code and not f.approx]
+    before = [j for j in same if j < at]
+    if before:
+        return figures[before[-1]]
+    return figures[same[0]] if same else None
+
+
+def _agrees(relation: str, stated: Decimal, computed: Decimal, tolerance: Decimal) -> bool:
+    if relation == "at_least":
+        return stated >= computed - tolerance
+    if relation == "at_most":
+        return stated <= computed + tolerance
+    return abs(computed - stated) <= tolerance
+
+
+def _rate_findings(figures: list[Figure]) -> list[Finding]:
+    """A rate of one paragraph checked against the counts stated with it (``rate_checks``).
+
+    Each numerator count is the one nearest the rate, or all of that kind in the paragraph
+    added up (撤销3件、确认违法2件 are both 纠错数); only when neither way agrees with the rate
+    is it reported."""
+    names = metric_names()
+    found: list[Finding] = []
+    for check in patterns().rate_checks:
+        for i, rate in enumerate(figures):
+            if rate.metric_code != check.rate or rate.approx or rate.unit != "%":
+                continue
+            denominator = _nearest(figures, check.denominator, i)
+            numerator = [f for c in check.numerator if (f := _nearest(figures, c, i)) is not None]
+            if denominator is None or not numerator or denominator.number == 0:
+                continue
+            totals = {Decimal(0)}
+            for code in check.numerator:
+                same = [f.number for f in figures if f.metric_code == code and not f.approx]
+                if same:
+                    options = {sum(same, Decimal(0))}
+                    options.add(next(f.number for f in numerator if f.metric_code == code))
+                    totals = {t + o for t in totals for o in options}
+            exponent = rate.number.as_tuple().exponent
+            decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+            tolerance = Decimal("0.5") * Decimal(10) ** -decimals
+            if any(
+                _agrees(check.relation, rate.number, t / denominator.number * 100, tolerance)
+                for t in totals
+            ):
+                continue
+            computed = sum((f.number for f in numerator), Decimal(0)) / denominator.number * 100
+            name = names.get(check.rate, check.rate)
+            counts = "、".join(
+                f"{names.get(f.metric_code or '', '')}{f.display}"
+                for f in [*numerator, denominator]
+            )
+            shown = f"{computed.quantize(Decimal(10) ** -max(decimals, 1))}%"
+            message = {
+                "equal": f"{name}写为{rate.display}，按文中的{counts}计算为{shown}，两者不符",
+                "at_least": f"{name}写为{rate.display}，低于按文中的{counts}计算的{shown}"
+                f"（这些件数都计入{name}的分子）",
+                "at_most": f"{name}写为{rate.display}，高于按文中的{counts}计算的{shown}"
+                f"（{name}不会高于这一比例）",
+            }[check.relation]
+            found.append(Finding("rate_mismatch", PROBLEM, message, rate.line))
+    return found
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -671,6 +980,11 @@ def check_text(text: str) -> CheckResult:
         year = _frequent_year("\n".join(part1)) or _frequent_year(text)
     structure = _structure(lines, year) if year is not None else first
     figures: list[Figure] = []
+    findings: list[Finding] = []
     for i, line in enumerate(lines, start=1):
-        figures.extend(_line_figures(line, i, structure.line_parts[i]))
-    return CheckResult(year=year, parts=list(structure.parts), figures=figures)
+        found = _line_figures(line, i, structure.line_parts[i])
+        figures.extend(found)
+        findings.extend(_rate_findings(found))
+    return CheckResult(
+        year=year, parts=list(structure.parts), figures=figures, rate_findings=tuple(findings)
+    )
