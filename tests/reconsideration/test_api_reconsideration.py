@@ -99,6 +99,7 @@ def test_detail_with_events_deadlines_and_allowed_transitions(county: County) ->
         "accept",
         "deem_accepted",
         "refuse",
+        "withdraw",  # issue 13 item 1: 撤回 before acceptance
     }
     assert "13812345678" not in body["matter_masked"]
     # The 被申请人 side reads the same case and may do nothing with it.

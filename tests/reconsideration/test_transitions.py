@@ -116,6 +116,8 @@ def in_state(
         return case
     if state == Status.NOT_ACCEPTED:
         return svc.case_refuse(actor=actor, case=case, refused_on=REFUSED, reason="超过申请期限")
+    if state == Status.WITHDRAWN:
+        return svc.case_withdraw(actor=actor, case=case, withdrawn_on=REFUSED)
     case = svc.case_accept(actor=actor, case=case, accepted_on=ACCEPTED, procedure=procedure)
     if state == Status.SUSPENDED:
         case = svc.case_suspend(actor=actor, case=case, suspended_on=SUSPENDED, ground="6")
@@ -188,6 +190,17 @@ ATTEMPTS: dict[str, Callable[[Actor, ReconsiderationCase], object]] = {
     "close": lambda a, c: svc.case_close(
         actor=a, case=c, closed_on=LATER, outcome=Outcome.COORDINATED_WITHDRAWN
     ),
+    # issue 13: 撤回 before acceptance, 听证, 附带审查, 决定书送达
+    "withdraw": lambda a, c: svc.case_withdraw(actor=a, case=c, withdrawn_on=LATER),
+    "schedule_hearing": lambda a, c: svc.case_schedule_hearing(
+        actor=a, case=c, hearing_on=d("2024-06-20"), notified_on=LATER
+    ),
+    "notify_hearing": lambda a, c: svc.case_notify_hearing(actor=a, case=c, notified_on=LATER),
+    "incidental_review": lambda a, c: svc.case_incidental_review(
+        actor=a, case=c, on=LATER, mode="handle"
+    ),
+    "incidental_done": lambda a, c: svc.case_incidental_done(actor=a, case=c, on=LATER),
+    "serve_decision": lambda a, c: svc.case_serve_decision(actor=a, case=c, served_on=LATER),
 }
 
 
@@ -219,8 +232,9 @@ def test_transition_refused_from_state(county: County, state: str, move: str) ->
 
 
 def test_matrix_sizes() -> None:
-    # 7 states × 11 transitions, 12 allowed pairs: the refusal matrix has 65 cells.
-    assert len(REFUSED_MOVES) == 7 * 11 - 12
+    # 8 states × 17 transitions, 21 allowed pairs: the refusal matrix has 115 cells (issue 13
+    # added the state 受理前撤回 and 撤回, 听证 ×2, 附带审查 ×2 and 决定书送达).
+    assert len(REFUSED_MOVES) == 8 * 17 - 21
 
 
 # --- every allowed transition ------------------------------------------------------------------
@@ -606,11 +620,34 @@ DATED: dict[str, tuple[str, str, Callable[[Actor, ReconsiderationCase, dt.date],
         Procedure.ORDINARY,
         lambda a, c, on: svc.case_close(actor=a, case=c, closed_on=on, outcome=Outcome.UPHOLD),
     ),
+    "withdraw": (
+        Status.REVIEWING,
+        Procedure.ORDINARY,
+        lambda a, c, on: svc.case_withdraw(actor=a, case=c, withdrawn_on=on),
+    ),
+    "schedule_hearing": (
+        Status.ACCEPTED,
+        Procedure.ORDINARY,
+        lambda a, c, on: svc.case_schedule_hearing(
+            actor=a, case=c, hearing_on=d("2024-07-31"), notified_on=on
+        ),
+    ),
+    "incidental_review": (
+        Status.ACCEPTED,
+        Procedure.ORDINARY,
+        lambda a, c, on: svc.case_incidental_review(actor=a, case=c, on=on, mode="handle"),
+    ),
+    "serve_decision": (
+        Status.CLOSED,
+        Procedure.ORDINARY,
+        lambda a, c, on: svc.case_serve_decision(actor=a, case=c, served_on=on),
+    ),
 }
 
 
 def test_dated_covers_every_transition_but_deem_accepted() -> None:
-    assert set(DATED) == set(ATTEMPTS) - {"deem_accepted"}
+    # 送达听证通知, 附带审查处理完毕 need a prior step (test_issue13_rules.py covers them)
+    assert set(DATED) == set(ATTEMPTS) - {"deem_accepted", "notify_hearing", "incidental_done"}
 
 
 @pytest.mark.parametrize("move", list(DATED))
@@ -643,6 +680,10 @@ TOO_EARLY: dict[str, tuple[dt.date, str]] = {
     "extend": (d("2024-03-06"), "不能早于受理（恢复审理）日期（2024年3月7日）"),
     "convert_to_ordinary": (d("2024-03-06"), "不能早于受理日期（2024年3月7日）"),
     "close": (d("2024-03-06"), "不能早于受理（中止、恢复）日期（2024年3月7日）"),
+    "withdraw": (d("2024-03-03"), "不能早于收到申请日期（2024年3月4日）"),
+    "schedule_hearing": (d("2024-03-06"), "不能早于受理日期（2024年3月7日）"),
+    "incidental_review": (d("2024-03-03"), "不能早于收到申请日期（2024年3月4日）"),
+    "serve_decision": (d("2024-04-14"), "不能早于结案日期（2024年4月15日）"),
 }
 
 

@@ -26,6 +26,7 @@ from fazhi.reconsideration.models import (
     ActCategory,
     ApplicantKind,
     Channel,
+    IncidentalMode,
     LetterKind,
     OpinionLetter,
     Outcome,
@@ -137,6 +138,18 @@ class CaseReceiveForm(StepForm):
     applicant_id_number = forms.CharField(label="申请人证件号码", required=False)
     applicant_phone = forms.CharField(label="申请人联系电话", required=False)
     matter = note_field("申请事项")
+    known_on = forms.DateField(
+        label="知道或者应当知道行政行为日期",
+        required=False,
+        help_text="用于计算六十日申请期限（第二十条）；超过期限的申请会标为“逾期申请”",
+    )
+    late_reason = note_field("逾期申请的理由")
+    forwarded_on = forms.DateField(
+        label="作出处罚决定的机关收到申请日期",
+        required=False,
+        help_text="通过作出行政处罚决定的行政机关提交、由其转送的申请填写（第三十二条："
+        "五个工作日内转送）",
+    )
 
     def setup(self) -> None:
         bodies = reconsideration_bodies(self.actor)
@@ -167,6 +180,12 @@ class AbandonForm(StepForm):
     date_field = "on"
     on = forms.DateField(label="记录日期")
     note = note_field()
+
+
+class WithdrawForm(StepForm):
+    date_field = "withdrawn_on"
+    withdrawn_on = forms.DateField(label="撤回申请日期")
+    note = note_field("撤回理由")
 
 
 class AcceptForm(StepForm):
@@ -252,6 +271,45 @@ class CloseForm(StepForm):
                 [(v, lbl) for v, lbl in Outcome.choices if v in CLOSABLE_WHILE_SUSPENDED]
             )
             field.help_text = "中止期间只能以调解、和解、撤回或终止结案"
+
+
+class ScheduleHearingForm(StepForm):
+    date_field = "notified_on"
+    hearing_on = forms.DateField(label="听证日期")
+    notified_on = forms.DateField(
+        label="听证通知日期", required=False, help_text="尚未通知的留空，通知后再记录"
+    )
+    note = note_field("听证地点、拟听证事项")
+
+    def setup(self) -> None:
+        self.fields["hearing_on"].initial = None
+
+
+class NotifyHearingForm(StepForm):
+    date_field = "notified_on"
+    notified_on = forms.DateField(label="听证通知日期")
+    note = note_field()
+
+
+class IncidentalReviewForm(StepForm):
+    date_field = "on"
+    on = forms.DateField(
+        label="附带审查起算日期", help_text="收到附带审查申请之日，或认为依据不合法之日"
+    )
+    mode = choice_field("处理方式", IncidentalMode.choices)
+    note = note_field("规范性文件（依据）名称及条款")
+
+
+class IncidentalDoneForm(StepForm):
+    date_field = "on"
+    on = forms.DateField(label="处理（转送）日期")
+    note = note_field("处理结果或接收转送的机关")
+
+
+class ServeDecisionForm(StepForm):
+    date_field = "served_on"
+    served_on = forms.DateField(label="复议决定书送达日期")
+    note = note_field()
 
 
 # --- 意见书 / 建议书 (第76条) -----------------------------------------------------------

@@ -32,6 +32,7 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", "中止"
     NOT_ACCEPTED = "not_accepted", "不予受理"
     ABANDONED = "abandoned", "视为放弃申请"
+    WITHDRAWN = "withdrawn", "受理前撤回申请"
     CLOSED = "closed", "审结"
 
 
@@ -83,20 +84,37 @@ class Outcome(models.TextChoices):
     CONFIRM_VOID = "confirm_void", "确认无效"
     ORDER_PERFORM = "order_perform", "责令履行"
     UPHOLD = "uphold", "维持"
-    REJECT_CLAIM = "reject_claim", "驳回"
+    # 第69条: the 不履行法定职责 claim fails on the merits (no such duty, or already performed).
+    REJECT_CLAIM = "reject_claim", "驳回行政复议请求"
+    # 第33条: accepted, then found not to meet the 受理 conditions of 第30条第一款 (procedural).
+    DISMISS_APPLICATION = "dismiss_application", "驳回行政复议申请"
     MEDIATION = "mediation", "调解"
     SETTLED_WITHDRAWN = "settled_withdrawn", "和解后撤回"
     COORDINATED_WITHDRAWN = "coordinated_withdrawn", "协调后撤回"
     OTHER_WITHDRAWN = "other_withdrawn", "其他撤回"
     TERMINATED = "terminated", "终止"
+    # 第71条 行政协议: the respondent's conduct of the agreement was unlawful (第一款), or its
+    # lawful change or rescission was not compensated (第二款).
+    AGREEMENT_PERFORM = "agreement_perform", "责令依法订立、继续履行行政协议或采取补救措施"
+    AGREEMENT_DAMAGES = "agreement_damages", "责令赔偿损失（行政协议）"
+    AGREEMENT_COMPENSATION = "agreement_compensation", "责令依法给予合理补偿（行政协议）"
 
 
 #: The register's metric fixture: its ``value_groups`` name the outcome groups once.
 METRIC_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "metrics.json"
 
-#: Outcomes that correct the act (纠错, 第六十三条至第六十七条): the fixture's group
-#: ``correcting``, which the 纠错 metric definitions count.
+#: Outcomes that correct the act (纠错): 第六十三条至第六十七条 and, from the 2026 version of
+#: the definitions, the 行政协议 remedies of 第七十一条. The fixture's group ``correcting``
+#: (the current one), which the 纠错 metric definitions count; 驳回行政复议申请 (第33条) and
+#: 驳回行政复议请求 (第69条) are not 纠错.
 CORRECTING_OUTCOMES = tuple(Outcome(v) for v in value_group(METRIC_FIXTURE, "correcting"))
+
+
+class IncidentalMode(models.TextChoices):
+    """附带审查 of a 规范性文件 or 依据 (第56、57条): handled by the 复议机关 or transferred."""
+
+    HANDLE = "handle", "本机关有权处理（三十日内处理）"
+    TRANSFER = "transfer", "无权处理（七个工作日内转送有权机关）"
 
 
 class SuspensionGround(models.TextChoices):
@@ -127,6 +145,9 @@ EDITABLE_FIELDS = (
     "channel",
     "act_category",
     "matter",
+    "known_on",
+    "late_reason",
+    "forwarded_on",
     "outcome_note",
 )
 
@@ -192,6 +213,24 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
     )
     act_category = models.CharField("行政行为类别", max_length=20, choices=ActCategory.choices)
     matter = models.TextField("申请事项", blank=True)
+    # 申请期限 (第20条): 60 days from the day the applicant knew (or should have known) of the
+    # act; a late application is flagged at intake, not refused (第20条第二款: 正当理由).
+    known_on = models.DateField("知道或者应当知道行政行为日期", null=True, blank=True)
+    application_due = models.DateField("申请期限", null=True, blank=True)
+    late_reason = models.TextField(
+        "逾期申请的理由",
+        blank=True,
+        help_text="因不可抗力或者其他正当理由耽误申请期限的，申请期限自障碍消除之日起继续计算"
+        "（第二十条第二款）",
+    )
+    # 转送 (第32条): applications handed in through the agency that imposed the penalty.
+    forwarded_on = models.DateField(
+        "作出处罚决定的机关收到申请日期",
+        null=True,
+        blank=True,
+        help_text="通过作出行政处罚决定的行政机关提交申请的（第三十二条）填写",
+    )
+    transfer_due = models.DateField("转送期限", null=True, blank=True)
 
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.REVIEWING, db_index=True
@@ -206,6 +245,7 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
     acceptance_kind = models.CharField(
         "受理情况", max_length=20, choices=AcceptanceKind.choices, blank=True
     )
+    withdrawn_on = models.DateField("撤回申请日期", null=True, blank=True)
     refused_on = models.DateField("不予受理决定日期", null=True, blank=True, db_index=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
     procedure = models.CharField("审理程序", max_length=20, choices=Procedure.choices, blank=True)
@@ -214,9 +254,23 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
     extension_approved_on = models.DateField("延期批准日期", null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField("延长天数", null=True, blank=True)
     suspended_days = models.PositiveIntegerField("中止天数", default=0)
+    # 听证 (第51条): the notice is due 5 working days before the hearing.
+    hearing_on = models.DateField("听证日期", null=True, blank=True)
+    hearing_notified_on = models.DateField("听证通知日期", null=True, blank=True)
+    hearing_notice_due = models.DateField("听证通知期限", null=True, blank=True)
+    # 附带审查 (第56–58条): 30 days to handle, or 7 working days to transfer.
+    incidental_on = models.DateField("附带审查起算日期", null=True, blank=True)
+    incidental_mode = models.CharField(
+        "附带审查处理方式", max_length=10, choices=IncidentalMode.choices, blank=True
+    )
+    incidental_due = models.DateField("附带审查期限", null=True, blank=True)
+    incidental_done_on = models.DateField("附带审查处理（转送）日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True, db_index=True)
     outcome = models.CharField("结案方式", max_length=30, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField("结案说明", blank=True)
+    # 起诉期限 (行政诉讼法第45条): 15 days from the applicant's receipt of the 决定书.
+    decision_served_on = models.DateField("复议决定书送达日期", null=True, blank=True)
+    sue_due = models.DateField("申请人起诉期限", null=True, blank=True)
     closed_on_time = models.BooleanField("法定期限内结案", null=True, blank=True)
     handling_days = models.PositiveIntegerField("办理天数", null=True, blank=True)
     # The deadline running now (review / correction / decision); None when none runs.
@@ -263,6 +317,26 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
             and (self.current_due < today)
         )
 
+    @property
+    def filed_late(self) -> bool:
+        """Received after the 申请期限 (第20条): flagged, still admissible for good reason."""
+        return self.application_due is not None and self.received_on > self.application_due
+
+    @property
+    def transferred_late(self) -> bool:
+        """转送 later than the 第32条 period."""
+        return self.transfer_due is not None and self.received_on > self.transfer_due
+
+    def hearing_notice_overdue(self, today: dt.date) -> bool:
+        """A hearing is set, no notice yet, and the last day to notify has passed (第51条)."""
+        due = self.hearing_notice_due
+        return due is not None and self.hearing_notified_on is None and due < today
+
+    def incidental_overdue(self, today: dt.date) -> bool:
+        """附带审查 neither handled nor transferred within its period (第56、57条)."""
+        due = self.incidental_due
+        return due is not None and self.incidental_done_on is None and due < today
+
 
 class Suspension(models.Model):
     """A 中止 period (第39条); its days are excluded from the 审理期限."""
@@ -274,6 +348,8 @@ class Suspension(models.Model):
     suspended_on = models.DateField("中止日期")
     resumed_on = models.DateField("恢复日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
+    # 第41条第一款第五项: a suspension on ground 1, 2 or 4 that lasts 60 days → 终止.
+    limit_due = models.DateField("中止满期日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "中止记录"
@@ -282,6 +358,14 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} 中止 {self.suspended_on}"
+
+    def days(self, today: dt.date) -> int:
+        """Days suspended so far (to the resumption, or to ``today``)."""
+        return ((self.resumed_on or today) - self.suspended_on).days
+
+    def past_limit(self, today: dt.date) -> bool:
+        """Still suspended on a limited ground past its limit (第41条(五): 满六十日)."""
+        return self.resumed_on is None and self.limit_due is not None and self.limit_due < today
 
 
 class LetterKind(models.TextChoices):

@@ -1,23 +1,35 @@
 """Deadline rules of the 行政复议 register and the pure derivation of a case's stored deadlines.
 
-行政复议法 2023: 第30条 受理审查, 第31条 补正, 第39条 中止 (not counted), 第62条 审理期限 and its
-extension (cap from ``DeadlineRule.extension_days``), 第76条 意见书. Every number comes from the
-``DeadlineRule`` rows of the case's province (:meth:`Rules.for_unit`), never from code.
+行政复议法 2023: 第20条 申请期限, 第30条 受理审查, 第31条 补正, 第32条 转送, 第39条 中止 (not
+counted) and 第41条第一款第五项 (中止满六十日 → 终止), 第51条 听证通知, 第56–58条 附带审查,
+第62条 审理期限 and its extension (cap from ``DeadlineRule.extension_days``), 第76条 意见书;
+行政诉讼法 第45条 (起诉期限 after the 复议决定书). Every number comes from the ``DeadlineRule``
+rows of the case's province (:meth:`Rules.for_unit`), never from code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from fazhi.core.deadlines import CalendarData, Counting, add_days, add_days_paused
-from fazhi.core.selectors import calendar_data, province_code_of, rule_for
+from fazhi.core.deadlines import CalendarData, Counting, add_days, add_days_paused, is_workday
+from fazhi.core.selectors import UnknownRule, calendar_data, province_code_of, rules_for_province
 from fazhi.orgs.models import OrgUnit
 from fazhi.reconsideration.models import (
+    IncidentalMode,
     Outcome,
     Procedure,
     ReconsiderationCase,
     Status,
     Suspension,
+    SuspensionGround,
+)
+
+#: 第41条第一款第五项: the grounds of 第39条第一款 whose suspension ends the case (终止) when it
+#: has lasted the ``reconsideration.suspension_limit`` period (60 days) and the cause remains.
+#: The statute names the grounds; the number of days is rule data.
+LIMITED_SUSPENSION_GROUNDS = frozenset(
+    {SuspensionGround.G1, SuspensionGround.G2, SuspensionGround.G4}
 )
 
 #: Outcomes that may close a suspended case without resuming it (第41条终止, 调解, 和解, 撤回).
@@ -30,6 +42,8 @@ CLOSABLE_WHILE_SUSPENDED = frozenset(
         Outcome.TERMINATED,
     }
 )
+
+Period = tuple[int, str]
 
 
 def rules_of(case: ReconsiderationCase) -> Rules:
@@ -45,25 +59,32 @@ def day_unit(counting: str) -> str:
 class Rules:
     """The deadline rules that apply to one case's province, and the calendar."""
 
-    review: tuple[int, str]
-    correction: tuple[int, str]
-    decision_ordinary: tuple[int, str]
-    decision_simple: tuple[int, str]
-    letter_reply: tuple[int, str]
+    review: Period
+    correction: Period
+    decision_ordinary: Period
+    decision_simple: Period
+    letter_reply: Period
     calendar: CalendarData
     #: 审理期限 extension cap (第62条: 30日), from ``DeadlineRule.extension_days`` of the
     #: ordinary-procedure rule, so a province's override applies.
     extension_cap: int = 30
+    application: Period = (60, "natural")  # 第20条
+    transfer: Period = (5, "working")  # 第32条
+    hearing_notice: Period = (5, "working")  # 第51条, counted back from the hearing
+    incidental_review: Period = (30, "natural")  # 第56、57条 处理
+    incidental_transfer: Period = (7, "working")  # 第56、57条 转送
+    suspension_limit: Period = (60, "natural")  # 第41条第一款第五项
+    sue: Period = (15, "natural")  # 行政诉讼法第45条
 
     @classmethod
     def for_unit(cls, unit: OrgUnit) -> Rules:
-        province = province_code_of(unit)
+        """The rules of ``unit``'s province (its own rows, else the national ones): one query."""
+        rows = {r.code: r for r in rules_for_province(province_code_of(unit))}
 
-        def get(code: str) -> tuple[int, str]:
-            rule = rule_for(code, province=province)
-            return rule.days, rule.counting
-
-        ordinary = rule_for("reconsideration.decision_ordinary", province=province)
+        def get(code: str) -> Period:
+            if code not in rows:
+                raise UnknownRule(code)
+            return rows[code].days, rows[code].counting
 
         return cls(
             review=get("reconsideration.acceptance_review"),
@@ -72,8 +93,34 @@ class Rules:
             decision_simple=get("reconsideration.decision_simple"),
             letter_reply=get("reconsideration.opinion_reply"),
             calendar=calendar_data(),
-            extension_cap=ordinary.extension_days or 0,
+            extension_cap=rows["reconsideration.decision_ordinary"].extension_days or 0,
+            application=get("reconsideration.application"),
+            transfer=get("reconsideration.transfer"),
+            hearing_notice=get("reconsideration.hearing_notice"),
+            incidental_review=get("reconsideration.incidental_review"),
+            incidental_transfer=get("reconsideration.incidental_transfer"),
+            suspension_limit=get("reconsideration.suspension_limit"),
+            sue=get("litigation.sue_after_reconsideration"),
         )
+
+    def due(self, start: dt.date | None, period: Period) -> dt.date | None:
+        """``start`` + ``period`` (None without a start)."""
+        if start is None:
+            return None
+        return add_days(start, period[0], period[1], calendar=self.calendar).due
+
+    def before(self, day: dt.date | None, period: Period) -> dt.date | None:
+        """The last day that is ``period`` before ``day`` (第51条: 举行听证的五日前): for working
+        days, the n-th working day counted back from ``day`` (``day`` itself not counted)."""
+        if day is None:
+            return None
+        n, counting = period
+        if counting != "working":
+            return day - dt.timedelta(days=n)
+        while n:
+            day -= dt.timedelta(days=1)
+            n -= is_workday(day, self.calendar)
+        return day
 
 
 def derive_deadlines(
@@ -106,10 +153,14 @@ def derive_deadlines(
                     due.due, case.extension_days, Counting(counting), pauses=pauses, calendar=cal
                 )
                 case.decision_due = extended.due if extended is not None else None
+    _derive_other(case, suspensions, rules)
+    open_pause = next((s for s in suspensions if s.resumed_on is None), None)
     case.current_due = {
         Status.REVIEWING: case.review_due,
         Status.CORRECTING: case.correction_due,
         Status.ACCEPTED: case.decision_due,
+        # 第41条(五): a suspension on ground 1, 2 or 4 runs out; its end is the running limit.
+        Status.SUSPENDED: open_pause.limit_due if open_pause else None,
     }.get(Status(case.status))
     if case.status == Status.CLOSED and case.closed_on:
         case.closed_on_time = case.decision_due is None or case.closed_on <= case.decision_due
@@ -118,3 +169,40 @@ def derive_deadlines(
     else:
         case.closed_on_time = None
         case.handling_days = None
+
+
+def _derive_other(case: ReconsiderationCase, suspensions: list[Suspension], rules: Rules) -> None:
+    """The 申请、转送、听证、附带审查、中止满期 and 起诉 dates (第20、32、41、51、56–58条,
+    行政诉讼法第45条)."""
+    case.application_due = rules.due(case.known_on, rules.application)
+    case.transfer_due = rules.due(case.forwarded_on, rules.transfer)
+    case.hearing_notice_due = rules.before(case.hearing_on, rules.hearing_notice)
+    incidental = (
+        rules.incidental_transfer
+        if case.incidental_mode == IncidentalMode.TRANSFER
+        else rules.incidental_review
+    )
+    case.incidental_due = (
+        rules.due(case.incidental_on, incidental) if case.incidental_mode else None
+    )
+    case.sue_due = rules.due(case.decision_served_on, rules.sue)
+
+
+def suspension_limit_due(ground: str, suspended_on: dt.date, rules: Rules) -> dt.date | None:
+    """The day a suspension on ``ground`` has lasted the limit (第41条(五)); None when the
+    ground has no limit."""
+    if ground not in LIMITED_SUSPENSION_GROUNDS:
+        return None
+    return rules.due(suspended_on, rules.suspension_limit)
+
+
+def suspension_limit_problem(pause: Suspension, today: dt.date) -> str:
+    """The prompt to 终止 for a suspension past its limit ("" otherwise)."""
+    if not pause.past_limit(today):
+        return ""
+    assert pause.limit_due is not None
+    return (
+        f"本案自{pause.suspended_on:%Y年%-m月%-d日}起依第三十九条第一款第{pause.ground}项中止，"
+        f"已中止{pause.days(today)}日，已超过{pause.limit_due:%Y年%-m月%-d日}届满的中止期限；"
+        "中止原因仍未消除的，应当决定终止行政复议（第四十一条第一款第五项）"
+    )

@@ -27,6 +27,8 @@ from fazhi.core.workflow import check_date
 from fazhi.orgs.models import OrgUnit, UnitKind
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
+from fazhi.plans.models import Reminder
+from fazhi.reconsideration.flags import flags
 from fazhi.reconsideration.models import (
     EDITABLE_FIELDS,
     CaseEvent,
@@ -43,7 +45,7 @@ from fazhi.reconsideration.rules import (
     derive_deadlines,
 )
 from fazhi.reconsideration.selectors import replyable_letters
-from fazhi.reconsideration.workflow import CASES, TRANSITION_LABELS, authorize
+from fazhi.reconsideration.workflow import CASES, TRANSITION_LABELS, authorize, recalc
 
 __all__ = [
     "CLOSABLE_WHILE_SUSPENDED",
@@ -92,8 +94,16 @@ def case_receive(
     applicant_phone: str = "",
     channel: str = "in_person",
     matter: str = "",
+    known_on: dt.date | None = None,
+    late_reason: str = "",
+    forwarded_on: dt.date | None = None,
 ) -> ReconsiderationCase:
-    """Register a received application (收到): the 5-working-day review starts (第30条)."""
+    """Register a received application (收到): the 5-working-day review starts (第30条).
+
+    ``known_on`` (the day the applicant knew of the act) gives the 60-day 申请期限 (第20条): a
+    late application is registered and flagged, with the reason it may still be admissible
+    (第20条第二款), not refused. ``forwarded_on``: the day the penalising agency received an
+    application it transferred (第32条: 5 working days)."""
     actor.require(Cap.EDIT_RECORDS)
     require_unit_in_scope(unit, actor)
     if not unit.is_reconsideration_body:
@@ -104,6 +114,12 @@ def case_receive(
             }
         )
     check_date(received_on, "收到申请日期")
+    if known_on is not None and known_on > received_on:
+        raise ValidationError({"known_on": "知道或者应当知道行政行为日期不能晚于收到申请日期"})
+    if forwarded_on is not None and forwarded_on > received_on:
+        raise ValidationError(
+            {"forwarded_on": "作出处罚决定的机关收到申请日期不能晚于复议机构收到申请日期"}
+        )
     if respondent is None and not respondent_name.strip():
         raise ValidationError({"respondent_name": "请填写被申请人"})
     number = number.strip() or next_number(unit, received_on.year)
@@ -124,13 +140,18 @@ def case_receive(
         channel=channel,
         act_category=act_category,
         matter=matter,
+        known_on=known_on,
+        late_reason=late_reason.strip(),
+        forwarded_on=forwarded_on,
         status=Status.REVIEWING,
     )
     derive_deadlines(case, [], Rules.for_unit(unit))
     case.full_clean(exclude=["unit", "respondent"])
     case.save()
     label = TRANSITION_LABELS["receive"]
-    CaseEvent.objects.create(case=case, kind=label, on=received_on, actor_name=actor.name)
+    CaseEvent.objects.create(
+        case=case, kind=label, on=received_on, actor_name=actor.name, note=intake_flags(case)
+    )
     record_write(
         actor=actor,
         action="reconsideration.receive",
@@ -140,6 +161,26 @@ def case_receive(
         summary=label,
     )
     return case
+
+
+def intake_flags(case: ReconsiderationCase) -> str:
+    """What the clerk must look at on receipt: a late application (第20条) and a late 转送
+    (第32条); "" when neither."""
+    flags = []
+    if case.filed_late:
+        assert case.application_due is not None
+        reason = f"申请人所述理由：{case.late_reason}" if case.late_reason else "请核实逾期理由"
+        flags.append(
+            f"逾期申请：申请期限已于{case.application_due:%Y-%m-%d}届满（第二十条第一款）；"
+            "法律规定的申请期限超过六十日的，或者因不可抗力、其他正当理由耽误的（申请期限自"
+            f"障碍消除之日起继续计算，第二十条第二款），仍可受理。{reason}"
+        )
+    if case.transferred_late:
+        assert case.transfer_due is not None
+        flags.append(
+            f"转送逾期：作出处罚决定的机关应于{case.transfer_due:%Y-%m-%d}前转送（第三十二条第二款）"
+        )
+    return "；".join(flags)
 
 
 def case_request_correction(
@@ -170,6 +211,17 @@ def case_abandon(
     return result
 
 
+def case_withdraw(
+    *, actor: Actor, case: ReconsiderationCase, withdrawn_on: dt.date, note: str = ""
+) -> ReconsiderationCase:
+    """撤回 before acceptance (审查中 or 补正中): closed as 受理前撤回; the sweep never deems a
+    withdrawn application accepted."""
+    result: ReconsiderationCase = CASES.run(
+        "withdraw", actor=actor, obj=case, withdrawn_on=withdrawn_on, note=note
+    )
+    return result
+
+
 def case_accept(
     *,
     actor: Actor,
@@ -178,7 +230,9 @@ def case_accept(
     procedure: str = Procedure.ORDINARY,
     note: str = "",
 ) -> ReconsiderationCase:
-    """受理 (第30条) under the ordinary or simple procedure; the 审理期限 starts."""
+    """受理 (第30条) under the ordinary or simple procedure; the 审理期限 starts. A decision
+    recorded after the review period ended does not restart the clock: the case counts as
+    accepted on the period's last day (第30条第三款) and the timeline says so."""
     result: ReconsiderationCase = CASES.run(
         "accept", actor=actor, obj=case, accepted_on=accepted_on, procedure=procedure, note=note
     )
@@ -269,6 +323,68 @@ def case_close(
     return result
 
 
+def case_schedule_hearing(
+    *,
+    actor: Actor,
+    case: ReconsiderationCase,
+    hearing_on: dt.date,
+    notified_on: dt.date | None = None,
+    note: str = "",
+) -> ReconsiderationCase:
+    """听证 (第51条): the written notice is due 5 working days before the hearing; a notice
+    given later is refused (the hearing must be moved)."""
+    result: ReconsiderationCase = CASES.run(
+        "schedule_hearing",
+        actor=actor,
+        obj=case,
+        hearing_on=hearing_on,
+        notified_on=notified_on,
+        note=note,
+    )
+    return result
+
+
+def case_notify_hearing(
+    *, actor: Actor, case: ReconsiderationCase, notified_on: dt.date, note: str = ""
+) -> ReconsiderationCase:
+    """Record the hearing notice (第51条), no later than its due day."""
+    result: ReconsiderationCase = CASES.run(
+        "notify_hearing", actor=actor, obj=case, notified_on=notified_on, note=note
+    )
+    return result
+
+
+def case_incidental_review(
+    *, actor: Actor, case: ReconsiderationCase, on: dt.date, mode: str, note: str = ""
+) -> ReconsiderationCase:
+    """附带审查 of a 规范性文件 or 依据 (第56、57条): 30 days to handle, 7 working days to
+    transfer; the due day is stored."""
+    result: ReconsiderationCase = CASES.run(
+        "incidental_review", actor=actor, obj=case, on=on, mode=mode, note=note
+    )
+    return result
+
+
+def case_incidental_done(
+    *, actor: Actor, case: ReconsiderationCase, on: dt.date, note: str = ""
+) -> ReconsiderationCase:
+    """附带审查 handled or transferred (late ones are noted on the timeline)."""
+    result: ReconsiderationCase = CASES.run(
+        "incidental_done", actor=actor, obj=case, on=on, note=note
+    )
+    return result
+
+
+def case_serve_decision(
+    *, actor: Actor, case: ReconsiderationCase, served_on: dt.date, note: str = ""
+) -> ReconsiderationCase:
+    """The 复议决定书 reached the applicant: the 15-day 起诉期限 (行政诉讼法第45条) is stored."""
+    result: ReconsiderationCase = CASES.run(
+        "serve_decision", actor=actor, obj=case, served_on=served_on, note=note
+    )
+    return result
+
+
 @transaction.atomic
 def case_update(
     *, actor: Actor, case: ReconsiderationCase, data: dict[str, Any]
@@ -283,6 +399,7 @@ def case_update(
     if case.respondent is not None:
         case.respondent_name = case.respondent.name
     case.applicant_index = blind_index(case.applicant_id_number or case.applicant_name)
+    recalc(case)  # the 申请期限 and 转送期限 follow the edited dates (第20、32条)
     case.full_clean(exclude=["unit", "respondent"])
     case.save()
     record_write(
@@ -408,7 +525,9 @@ def letter_reply(
 
 # --- sweep --------------------------------------------------------------------------------
 def sweep(*, actor: Actor, today: dt.date | None = None) -> int:
-    """视为受理 every case whose review period has ended with no decision. Idempotent.
+    """视为受理 every case whose review period has ended with no decision (only cases still
+    审查中: a withdrawn, refused or abandoned application is never deemed accepted).
+    Idempotent.
 
     Returns the number of cases changed. Each case is its own transaction.
     """
@@ -420,4 +539,21 @@ def sweep(*, actor: Actor, today: dt.date | None = None) -> int:
     for case in due.select_related("unit").iterator():
         case_deem_accepted(actor=actor, case=case)
         changed += 1
+    remind(today=today)
     return changed
+
+
+def remind(*, today: dt.date) -> int:
+    """In-app reminders to the 复议机构 for each flag of :func:`flags.flags` (suspension past
+    its limit, hearing notice due, 附带审查 overdue); one per flag key, so idempotent.
+    Returns the number of new reminders."""
+    new = [
+        Reminder(
+            unit=f.case.unit, key=f.key[:120], text=f.text[:300], link=f.case.get_absolute_url()
+        )
+        for f in flags(today)
+    ]
+    known = set(Reminder.objects.filter(key__in=[r.key for r in new]).values_list("key", flat=True))
+    fresh = [r for r in new if r.key not in known]
+    Reminder.objects.bulk_create(fresh, ignore_conflicts=True)
+    return len(fresh)

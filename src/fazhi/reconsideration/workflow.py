@@ -6,8 +6,11 @@ The services (``case_accept(*, actor, case, accepted_on, …)``) are thin wrappe
 message is written once, here. Numbers (periods, the extension cap) come from the province's
 ``DeadlineRule`` rows (:mod:`fazhi.reconsideration.rules`).
 
-Statutory basis (行政复议法 2023): 第30条 受理审查, 期满未决定的视为受理; 第31条 补正;
-第39条 中止; 第41条 终止; 第54、55条 简易程序及转普通程序; 第62条 审理期限及延长; 第76条 意见书.
+Statutory basis (行政复议法 2023): 第30条 受理审查, 期满未决定的视为受理 (a late 受理 counts
+from the end of the period); 第31条 补正, 逾期不补正视为放弃; 撤回 before acceptance; 第33条
+驳回申请; 第39条 中止; 第41条 终止 (第一款第五项: 中止满六十日); 第51条 听证通知; 第54、55条
+简易程序及转普通程序; 第56–58条 附带审查; 第62条 审理期限及延长; 第69条 驳回请求; 第71条 行政协议;
+第76条 意见书; 行政诉讼法第45条 (起诉期限, from the service of the 决定书).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from fazhi.core.workflow import Change, Transition, Workflow, check_date
 from fazhi.orgs.roles import Cap
@@ -23,7 +27,9 @@ from fazhi.orgs.scoping import Actor, require_unit_in_scope
 from fazhi.reconsideration import forms as f
 from fazhi.reconsideration.models import (
     AcceptanceKind,
+    ActCategory,
     CaseEvent,
+    IncidentalMode,
     Outcome,
     Procedure,
     ReconsiderationCase,
@@ -35,6 +41,13 @@ from fazhi.reconsideration.rules import (
     day_unit,
     derive_deadlines,
     rules_of,
+    suspension_limit_due,
+    suspension_limit_problem,
+)
+
+#: 第71条: decisions on a 行政协议 (only for a case about an agreement).
+AGREEMENT_OUTCOMES = frozenset(
+    {Outcome.AGREEMENT_PERFORM, Outcome.AGREEMENT_DAMAGES, Outcome.AGREEMENT_COMPENSATION}
 )
 
 
@@ -111,6 +124,24 @@ def abandon(case: ReconsiderationCase, *, actor: Actor, on: dt.date, note: str =
     return Change(on, note)
 
 
+def withdraw(
+    case: ReconsiderationCase, *, actor: Actor, withdrawn_on: dt.date, note: str = ""
+) -> Change:
+    """撤回 before acceptance: the application is closed and never deemed accepted."""
+    check_date(
+        withdrawn_on, "撤回申请日期", not_before=case.received_on, after_label="收到申请日期"
+    )
+    if case.status == Status.REVIEWING and case.review_due and withdrawn_on > case.review_due:
+        raise ValidationError(
+            {
+                "date": f"受理审查期限已于{case.review_due:%Y年%-m月%-d日}届满，依法视为受理"
+                "（第三十条第三款）；受理后申请人撤回申请的，请在受理后以“审结”记录撤回"
+            }
+        )
+    case.withdrawn_on = withdrawn_on
+    return Change(withdrawn_on, note)
+
+
 # --- 受理 (第30条) ------------------------------------------------------------------------
 def accept(
     case: ReconsiderationCase,
@@ -124,12 +155,18 @@ def accept(
     check_date(accepted_on, "受理日期", not_before=start, after_label="收到申请（补正材料）日期")
     if procedure not in Procedure.values:
         raise ValidationError({"procedure": "请选择审理程序（普通程序或简易程序）"})
-    if case.review_due and accepted_on > case.review_due:
-        note = _with(
-            note, f"受理审查期限已于{case.review_due:%Y-%m-%d}届满（依法自该日起视为受理）"
-        )
-    case.accepted_on = accepted_on
     case.acceptance_kind = AcceptanceKind.DECIDED
+    case.accepted_on = accepted_on
+    if case.review_due and accepted_on > case.review_due:
+        # 第30条第三款: deemed accepted on the day the period ended; the clock runs from then.
+        case.accepted_on = case.review_due
+        case.acceptance_kind = AcceptanceKind.DEEMED
+        note = _with(
+            note,
+            f"受理决定晚于受理审查期限（{case.review_due:%Y-%m-%d}届满）；依法自期限届满之日起"
+            f"视为受理（第三十条第三款），受理日期记为{case.review_due:%Y-%m-%d}，"
+            "审理期限自该日起计算",
+        )
     case.procedure = procedure
     return Change(accepted_on, note)
 
@@ -179,8 +216,24 @@ def suspend(
     check_date(suspended_on, "中止日期", not_before=last, after_label="受理（上次恢复）日期")
     if not ground:
         raise ValidationError({"ground": "请选择中止情形（第三十九条）"})
-    Suspension.objects.create(case=case, ground=ground, suspended_on=suspended_on, note=note)
+    limit_due = suspension_limit_due(ground, suspended_on, rules_of(case))
+    Suspension.objects.create(
+        case=case, ground=ground, suspended_on=suspended_on, note=note, limit_due=limit_due
+    )
+    if limit_due is not None:
+        note = _with(
+            note,
+            f"中止原因至{limit_due:%Y-%m-%d}仍未消除的，应当决定终止行政复议（第四十一条第一款第五项）",
+        )
     return Change(suspended_on, note)
+
+
+def suspension_prompt(case: ReconsiderationCase, today: dt.date) -> str:
+    """The prompt to 终止 of a case suspended past its limit (第41条(五)); "" otherwise."""
+    if case.status != Status.SUSPENDED:
+        return ""
+    pause = case.suspensions.filter(resumed_on__isnull=True).first()
+    return suspension_limit_problem(pause, today) if pause is not None else ""
 
 
 def resume(
@@ -262,6 +315,14 @@ def close(
                 "作出复议决定前应先恢复审理"
             }
         )
+    if outcome in AGREEMENT_OUTCOMES and case.act_category != ActCategory.AGREEMENT:
+        raise ValidationError(
+            {"outcome": "第七十一条的决定（行政协议）只适用于行政行为类别为“行政协议”的案件"}
+        )
+    if outcome == Outcome.DISMISS_APPLICATION and not note.strip():
+        raise ValidationError(
+            {"note": "驳回行政复议申请应当说明理由（第三十三条），请在结案说明中填写"}
+        )
     pauses = list(case.suspensions.all())
     assert case.accepted_on is not None
     last = max(
@@ -280,6 +341,127 @@ def close(
     case.outcome = outcome
     case.outcome_note = note
     return Change(closed_on, f"{Outcome(outcome).label}" + (f"：{note}" if note else ""))
+
+
+def close_help(case: ReconsiderationCase) -> str:
+    prompt = suspension_prompt(case, timezone.localdate())
+    basis = (
+        "受理后发现不符合受理条件的，决定驳回行政复议申请（第三十三条）；"
+        "被申请人没有相应法定职责或者受理前已经履行的，决定驳回行政复议请求（第六十九条）"
+    )
+    return prompt or basis
+
+
+# --- 听证 (第51条) -------------------------------------------------------------------------
+def _check_notice(case: ReconsiderationCase, notified_on: dt.date | None) -> None:
+    due = case.hearing_notice_due
+    if notified_on is None:
+        return
+    check_date(notified_on, "听证通知日期", not_before=case.accepted_on, after_label="受理日期")
+    if due is not None and notified_on > due:
+        raise ValidationError(
+            {
+                "date": f"听证通知应当于举行听证的五日前（工作日）送达当事人（第五十一条）：听证"
+                f"日期为{case.hearing_on:%Y年%-m月%-d日}的，最迟应于{due:%Y年%-m月%-d日}通知；"
+                "请推迟听证日期"
+            }
+        )
+
+
+def schedule_hearing(
+    case: ReconsiderationCase,
+    *,
+    actor: Actor,
+    hearing_on: dt.date,
+    notified_on: dt.date | None = None,
+    note: str = "",
+) -> Change:
+    assert case.accepted_on is not None
+    if hearing_on < case.accepted_on:
+        raise ValidationError(
+            {"hearing_on": f"听证日期不能早于受理日期（{case.accepted_on:%Y年%-m月%-d日}）"}
+        )
+    case.hearing_on = hearing_on
+    case.hearing_notice_due = rules_of(case).before(hearing_on, rules_of(case).hearing_notice)
+    _check_notice(case, notified_on)
+    case.hearing_notified_on = notified_on
+    due = f"，应于{case.hearing_notice_due:%Y-%m-%d}前书面通知当事人" if not notified_on else ""
+    return Change(
+        notified_on or timezone.localdate(), _with(note, f"听证日期{hearing_on:%Y-%m-%d}{due}")
+    )
+
+
+def notify_hearing_problem(case: ReconsiderationCase, today: dt.date) -> str:
+    if case.hearing_on is None:
+        return "尚未安排听证"
+    if case.hearing_notified_on is not None:
+        return f"已于{case.hearing_notified_on:%Y年%-m月%-d日}通知听证"
+    return ""
+
+
+def notify_hearing(
+    case: ReconsiderationCase, *, actor: Actor, notified_on: dt.date, note: str = ""
+) -> Change:
+    _check_notice(case, notified_on)
+    case.hearing_notified_on = notified_on
+    return Change(notified_on, note)
+
+
+# --- 附带审查 (第56–58条) -------------------------------------------------------------------
+def incidental_review(
+    case: ReconsiderationCase, *, actor: Actor, on: dt.date, mode: str, note: str = ""
+) -> Change:
+    check_date(on, "附带审查起算日期", not_before=case.received_on, after_label="收到申请日期")
+    if mode not in IncidentalMode.values:
+        raise ValidationError({"mode": "请选择附带审查的处理方式（第五十六条、第五十七条）"})
+    case.incidental_on = on
+    case.incidental_mode = mode
+    case.incidental_done_on = None
+    return Change(on, _with(note, IncidentalMode(mode).label))
+
+
+def incidental_done_problem(case: ReconsiderationCase, today: dt.date) -> str:
+    if not case.incidental_mode:
+        return "本案没有附带审查"
+    if case.incidental_done_on is not None:
+        return f"附带审查已于{case.incidental_done_on:%Y年%-m月%-d日}处理完毕"
+    return ""
+
+
+def incidental_done(
+    case: ReconsiderationCase, *, actor: Actor, on: dt.date, note: str = ""
+) -> Change:
+    assert case.incidental_on is not None
+    check_date(
+        on, "处理（转送）日期", not_before=case.incidental_on, after_label="附带审查起算日期"
+    )
+    case.incidental_done_on = on
+    late = case.incidental_due is not None and on > case.incidental_due
+    kind = "附带审查已转送" if case.incidental_mode == IncidentalMode.TRANSFER else "附带审查已处理"
+    return Change(on, _with(note, "超过法定期限" if late else ""), event_kind=kind)
+
+
+# --- 复议决定书送达 (行政诉讼法第45条) ---------------------------------------------------------
+def serve_decision_problem(case: ReconsiderationCase, today: dt.date) -> str:
+    if case.decision_served_on is not None:
+        return f"已记录复议决定书于{case.decision_served_on:%Y年%-m月%-d日}送达"
+    return ""
+
+
+def serve_decision(
+    case: ReconsiderationCase, *, actor: Actor, served_on: dt.date, note: str = ""
+) -> Change:
+    assert case.closed_on is not None
+    check_date(served_on, "送达日期", not_before=case.closed_on, after_label="结案日期")
+    case.decision_served_on = served_on
+    days, counting = rules_of(case).sue
+    due = rules_of(case).due(served_on, (days, counting))
+    return Change(
+        served_on,
+        _with(
+            note, f"申请人不服的，可以在{due:%Y-%m-%d}前向人民法院提起诉讼（行政诉讼法第四十五条）"
+        ),
+    )
 
 
 # --- help texts from the rules ----------------------------------------------------------
@@ -360,6 +542,16 @@ CASES: Workflow[ReconsiderationCase] = Workflow(
             confirm="确定记为无正当理由逾期不补正、视为放弃申请吗？" + CONFIRM,
         ),
         Transition(
+            "withdraw",
+            "受理前撤回申请",
+            (Status.REVIEWING, Status.CORRECTING),
+            withdraw,
+            target=Status.WITHDRAWN,
+            form_class=f.WithdrawForm,
+            confirm="确定记录申请人在受理前撤回行政复议申请吗？" + CONFIRM,
+            help="申请人在受理前撤回申请的，案件以撤回结束，审查期限届满也不再视为受理",
+        ),
+        Transition(
             "suspend",
             "中止审理",
             (Status.ACCEPTED,),
@@ -399,6 +591,40 @@ CASES: Workflow[ReconsiderationCase] = Workflow(
             help="第55条",
         ),
         Transition(
+            "schedule_hearing",
+            "安排听证",
+            (Status.ACCEPTED,),
+            schedule_hearing,
+            form_class=f.ScheduleHearingForm,
+            help=_rule_help("hearing_notice", "应当于举行听证的{days}前书面通知当事人（第51条）"),
+        ),
+        Transition(
+            "notify_hearing",
+            "送达听证通知",
+            (Status.ACCEPTED,),
+            notify_hearing,
+            form_class=f.NotifyHearingForm,
+            problem=notify_hearing_problem,
+            offered=lambda case: case.hearing_on is not None,
+        ),
+        Transition(
+            "incidental_review",
+            "附带审查规范性文件",
+            OPEN_STATES,
+            incidental_review,
+            form_class=f.IncidentalReviewForm,
+            help="有权处理的三十日内处理，无权处理的七个工作日内转送（第56、57条）",
+        ),
+        Transition(
+            "incidental_done",
+            "附带审查处理完毕（已转送）",
+            OPEN_STATES,
+            incidental_done,
+            form_class=f.IncidentalDoneForm,
+            problem=incidental_done_problem,
+            offered=lambda case: bool(case.incidental_mode),
+        ),
+        Transition(
             "close",
             "审结",
             OPEN_STATES,
@@ -406,6 +632,18 @@ CASES: Workflow[ReconsiderationCase] = Workflow(
             target=Status.CLOSED,
             form_class=f.CloseForm,
             confirm="确定审结此案吗？审结后不能再变更状态。",
+            help=close_help,
+        ),
+        Transition(
+            "serve_decision",
+            "复议决定书送达",
+            (Status.CLOSED,),
+            serve_decision,
+            form_class=f.ServeDecisionForm,
+            problem=serve_decision_problem,
+            help=_rule_help(
+                "sue", "申请人不服的，可以在收到复议决定书之日起{days}内起诉（行政诉讼法第45条）"
+            ),
         ),
     ),
 )
