@@ -33,7 +33,13 @@ FIXTURE = (
     / "fixtures"
     / "deadline_rules.json"
 )
-FIXTURE_RULES: list[dict[str, Any]] = json.loads(FIXTURE.read_text(encoding="utf-8"))["rules"]
+# core's rules and those each app ships in its own fixtures/deadline_rules.json
+APP_FIXTURES = sorted(FIXTURE.parents[2].glob("*/fixtures/deadline_rules.json"))
+FIXTURE_RULES: list[dict[str, Any]] = [
+    rule
+    for path in [FIXTURE, *(p for p in APP_FIXTURES if p != FIXTURE)]
+    for rule in json.loads(path.read_text(encoding="utf-8"))["rules"]
+]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 JSON_KEYS = {"rule", "basis", "start", "due", "counting", "warnings", "calendar_covered"}
 

@@ -252,7 +252,12 @@ def test_tiles_need_the_right_to_view_records(county: County) -> None:
 
 # --- the other hooks ---------------------------------------------------------------------------
 def test_sweep_hooks_run_in_kit_order() -> None:
-    assert [k.app for k, _ in hooks("sweep")] == ["reconsideration", "plans", "reports"]
+    assert [k.app for k, _ in hooks("sweep")] == [
+        "reconsideration",
+        "litigation",
+        "plans",
+        "reports",
+    ]
 
 
 def test_excel_registers_come_from_the_kits() -> None:

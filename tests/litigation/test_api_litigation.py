@@ -60,7 +60,7 @@ def test_register_hear_close_and_read(county: County) -> None:
     assert created.status_code == 201, created.content
     case = created.json()
     assert case["level"] == "first" and case["plaintiff_name_masked"] == "****"
-    assert {t["name"] for t in case["transitions"]} == {"add_hearing", "close"}
+    assert {t["name"] for t in case["transitions"]} == {"add_hearing", "close", "receive_complaint"}
     pk = case["id"]
     refused = post(
         client, headers, f"/cases/{pk}/hearings", {"held_on": "2024-04-10", "head_appeared": True}

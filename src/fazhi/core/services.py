@@ -108,15 +108,49 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".") if part.isdigit())
 
 
-@transaction.atomic
-def deadline_rules_sync(*, actor: Actor | None = None, path: Path = RULES_FIXTURE) -> int:
-    """Load the versioned rules fixture: create missing rules, update ones not edited locally.
+class RuleFixtureError(ValueError):
+    """The shipped deadline rule fixtures are wrong (e.g. one rule defined in two files)."""
 
-    Returns the number of rows created or updated. Idempotent.
+
+def deadline_rule_fixtures() -> list[Path]:
+    """core's rule fixture, then each installed app's own ``<app>/fixtures/deadline_rules.json``
+    (in kit order): a register ships its statutory periods with itself, touching no shared file."""
+    from fazhi.core.kit import kits
+
+    own = [kit.package_path() / "fixtures" / "deadline_rules.json" for kit in kits()]
+    return [RULES_FIXTURE, *(path for path in own if path.is_file() and path != RULES_FIXTURE)]
+
+
+def _rule_items(files: list[Path]) -> list[tuple[dict[str, Any], str]]:
+    """(rule, its file's version) of every file; a (code, region) defined twice is refused."""
+    items: list[tuple[dict[str, Any], str]] = []
+    seen: dict[tuple[str, str], Path] = {}
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for item in data["rules"]:
+            key = (item["code"], item.get("region", ""))
+            if key in seen:
+                where = "同一文件中" if seen[key] == path else f"{seen[key]} 和 {path} 中"
+                region = f"（省份 {key[1]}）" if key[1] else ""
+                raise RuleFixtureError(
+                    f"期限规则 {key[0]}{region} 在{where}重复定义，每条规则只能写在一个规则文件中"
+                )
+            seen[key] = path
+            items.append((item, str(data["version"])))
+    return items
+
+
+@transaction.atomic
+def deadline_rules_sync(*, actor: Actor | None = None, path: Path | None = None) -> int:
+    """Load the versioned rule fixtures — core's and every app's own (see
+    :func:`deadline_rule_fixtures`), or only the one at ``path`` — creating missing rules and
+    updating ones not edited locally whose file has a newer version.
+
+    Returns the number of rows created or updated. Idempotent. A rule defined twice (in two
+    files, or twice in one) raises :class:`RuleFixtureError` naming the rule and the files.
     """
-    data = json.loads(path.read_text(encoding="utf-8"))
-    version, changed = str(data["version"]), 0
-    for item in data["rules"]:
+    changed = 0
+    for item, version in _rule_items(deadline_rule_fixtures() if path is None else [path]):
         key = {"code": item["code"], "region": item.get("region", "")}
         values = {k: v for k, v in item.items() if k not in key} | {"fixture_version": version}
         rule = DeadlineRule.objects.filter(**key).first()

@@ -52,6 +52,13 @@ class LitigationCaseOut(Schema):
     result: str
     result_label: str
     is_loss: bool
+    complaint_received_on: dt.date | None
+    defence_due: dt.date | None
+    defence_filed_on: dt.date | None
+    served_on: dt.date | None
+    appeal_due: dt.date | None
+    appeal_decision: str
+    overdue: bool
 
     @staticmethod
     def fields_of(case: LitigationCase) -> dict[str, Any]:
@@ -75,6 +82,13 @@ class LitigationCaseOut(Schema):
             "result": case.result,
             "result_label": case.get_result_display(),
             "is_loss": case.is_loss,
+            "complaint_received_on": case.complaint_received_on,
+            "defence_due": case.defence_due,
+            "defence_filed_on": case.defence_filed_on,
+            "served_on": case.served_on,
+            "appeal_due": case.appeal_due,
+            "appeal_decision": case.appeal_decision,
+            "overdue": case.is_overdue(timezone.localdate()),
         }
 
 

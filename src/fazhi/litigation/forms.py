@@ -15,6 +15,8 @@ from django.db.models import Q
 
 from fazhi.core.register_forms import RegisterFormStyle, StepForm, choice_field
 from fazhi.litigation.models import (
+    AppealDecision,
+    Document,
     HeadCategory,
     Level,
     LitigationCase,
@@ -91,6 +93,11 @@ class CaseRegisterForm(StepForm):
         label="被诉行为类别", choices=ActCategory.choices, required=False, initial=ActCategory.OTHER
     )
     reconsideration = reconsideration_field()
+    complaint_received_on = forms.DateField(
+        label="收到起诉状副本日期",
+        required=False,
+        help_text="一审案件填写：答辩举证期限自该日起算十五日（行政诉讼法第六十七条）",
+    )
 
     def setup(self) -> None:
         field = self.fields["unit"]
@@ -132,6 +139,41 @@ class CaseCloseForm(StepForm):
     judged_on = forms.DateField(label="裁判日期")
     result = choice_field("裁判结果", Result.choices)
     note = note_field("裁判说明")
+
+
+class ComplaintReceivedForm(StepForm):
+    """收到起诉状副本 (第67条): starts the 15-day 答辩举证 period."""
+
+    date_field = "received_on"
+
+    received_on = forms.DateField(label="收到起诉状副本日期")
+
+
+class DefenceFiledForm(StepForm):
+    date_field = "filed_on"
+
+    filed_on = forms.DateField(label="提交答辩状和证据日期")
+
+
+class ServiceForm(StepForm):
+    """裁判文书送达 (第85条): starts the appeal period of a first-instance judgment or ruling."""
+
+    date_field = "served_on"
+
+    served_on = forms.DateField(label="裁判文书送达日期")
+    document = forms.ChoiceField(
+        label="裁判文书",
+        choices=[("", "按裁判结果"), *Document.choices],
+        required=False,
+        help_text="裁判结果为“其他”时选择；其余按裁判结果确定",
+    )
+
+
+class AppealDecisionForm(StepForm):
+    date_field = "decided_on"
+
+    decision = choice_field("是否上诉", AppealDecision.choices)
+    decided_on = forms.DateField(label="上诉决定日期", help_text="提起上诉的，填写递交上诉状的日期")
 
 
 class SuggestionReceiveForm(StepForm):

@@ -64,6 +64,33 @@ LOSS_RESULTS = (
 )
 
 
+class Document(models.TextChoices):
+    """The 裁判文书 that ends a case at one 审级: what may be appealed, and within how long."""
+
+    JUDGMENT = "judgment", "判决书"
+    RULING = "ruling", "裁定书"
+    MEDIATION = "mediation", "调解书"
+
+
+#: The document each result is given in (OTHER: entered when the service is recorded).
+RESULT_DOCUMENT: dict[str, str] = {
+    Result.WIN: Document.JUDGMENT,
+    Result.DISMISSED: Document.RULING,
+    Result.WITHDRAWN: Document.RULING,
+    Result.MEDIATED: Document.MEDIATION,
+    **dict.fromkeys(LOSS_RESULTS, Document.JUDGMENT),
+}
+
+#: Rulings that may be appealed (行政诉讼法解释 第一百零一条第二款: 不予立案、驳回起诉、管辖异议;
+#: of the results recorded here only 驳回起诉). 准许撤诉 and other rulings may not be.
+APPEALABLE_RULINGS = (Result.DISMISSED,)
+
+
+class AppealDecision(models.TextChoices):
+    APPEALED = "appealed", "已提起上诉"
+    WAIVED = "waived", "不上诉"
+
+
 class HeadCategory(models.TextChoices):
     """规定 第2条: who counts as 行政机关负责人."""
 
@@ -73,8 +100,35 @@ class HeadCategory(models.TextChoices):
 
 
 class LitigationQuerySet(models.QuerySet["LitigationCase"]):
+    """“Overdue” of a case, defined once (list filter, home tile, sweep, API, case page):
+
+    * 答辩举证 (行政诉讼法第67条): a pending case whose 起诉状副本 was received, the 15 days
+      have passed and no 答辩状 and evidence were recorded as submitted — late evidence counts
+      as none (第34条);
+    * 上诉 (第85条): a lost first-instance judgment (or appealable ruling) was served, the appeal
+      period has passed and no decision (上诉 or 不上诉) was recorded.
+    """
+
     def losses(self) -> LitigationQuerySet:
         return self.filter(is_loss=True)
+
+    @staticmethod
+    def defence_overdue_q(today: dt.date) -> models.Q:
+        return models.Q(defence_due__lt=today, defence_filed_on__isnull=True, status=Status.PENDING)
+
+    @staticmethod
+    def appeal_overdue_q(today: dt.date) -> models.Q:
+        return models.Q(appeal_due__lt=today, appeal_decision="", is_loss=True)
+
+    @classmethod
+    def overdue_q(cls, today: dt.date) -> models.Q:
+        return cls.defence_overdue_q(today) | cls.appeal_overdue_q(today)
+
+    def overdue(self, today: dt.date) -> LitigationQuerySet:
+        return self.filter(self.overdue_q(today))
+
+    def on_time(self, today: dt.date) -> LitigationQuerySet:
+        return self.exclude(self.overdue_q(today))
 
 
 class LitigationCase(UnitSlots):
@@ -114,6 +168,18 @@ class LitigationCase(UnitSlots):
     hearing_count = models.PositiveIntegerField("开庭次数", default=0)
     first_hearing_on = models.DateField("首次开庭日期", null=True, blank=True, db_index=True)
     head_appeared = models.BooleanField("负责人出庭", default=False)
+    # 答辩和举证 (行政诉讼法第67条): 15 days from receipt of the 起诉状副本; stored, indexed.
+    complaint_received_on = models.DateField("收到起诉状副本日期", null=True, blank=True)
+    defence_due = models.DateField("答辩举证期限", null=True, blank=True, db_index=True)
+    defence_filed_on = models.DateField("提交答辩状和证据日期", null=True, blank=True)
+    # 上诉 (第85条): 15 days from service of a first-instance judgment, 10 for a ruling.
+    document = models.CharField("裁判文书", max_length=10, choices=Document.choices, blank=True)
+    served_on = models.DateField("裁判文书送达日期", null=True, blank=True)
+    appeal_due = models.DateField("上诉期限", null=True, blank=True, db_index=True)
+    appeal_decision = models.CharField(
+        "是否上诉", max_length=10, choices=AppealDecision.choices, blank=True
+    )
+    appeal_decided_on = models.DateField("上诉决定日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -138,6 +204,29 @@ class LitigationCase(UnitSlots):
 
     def get_absolute_url(self) -> str:
         return reverse("litigation_detail", args=[self.pk])
+
+    def defence_overdue(self, today: dt.date) -> bool:
+        """In memory, what :meth:`LitigationQuerySet.defence_overdue_q` selects."""
+        due = self.defence_due
+        pending = self.status == Status.PENDING
+        return due is not None and self.defence_filed_on is None and pending and due < today
+
+    def appeal_overdue(self, today: dt.date) -> bool:
+        """In memory, what :meth:`LitigationQuerySet.appeal_overdue_q` selects."""
+        due = self.appeal_due
+        return due is not None and not self.appeal_decision and self.is_loss and due < today
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.defence_overdue(today) or self.appeal_overdue(today)
+
+    @property
+    def appealable(self) -> bool:
+        """A first-instance judgment, or a ruling that may be appealed (第85条; 解释第101条)."""
+        if self.level != Level.FIRST:
+            return False
+        if self.document == Document.JUDGMENT:
+            return True
+        return self.document == Document.RULING and self.result in APPEALABLE_RULINGS
 
 
 class Hearing(UnitSlots):

@@ -10,6 +10,7 @@ from django.db.models import Count
 from fazhi.litigation.models import (
     JudicialSuggestion,
     LitigationCase,
+    LitigationQuerySet,
     LossReview,
     LossReviewStatus,
     Status,
@@ -24,15 +25,20 @@ def cases_for(actor: Actor) -> models.QuerySet[LitigationCase]:
 
 
 def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
-    """Pending cases, unanswered (and overdue) 司法建议 and open 败诉剖析 in scope."""
-    pending = cases_for(actor).filter(status=Status.PENDING).count()
+    """Pending cases, cases past a 答辩举证 or 上诉 deadline (``LitigationQuerySet.overdue_q``),
+    unanswered (and overdue) 司法建议 and open 败诉剖析 in scope."""
+    cases = cases_for(actor).aggregate(
+        pending=Count("pk", filter=models.Q(status=Status.PENDING)),
+        overdue=Count("pk", filter=LitigationQuerySet.overdue_q(today)),
+    )
     suggestions = visible_to(JudicialSuggestion.objects.all(), actor).aggregate(
         unanswered=Count("pk", filter=SuggestionQuerySet.pending_q()),
         overdue=Count("pk", filter=SuggestionQuerySet.overdue_q(today)),
     )
     reviews = visible_to(LossReview.objects.all(), actor).filter(status=LossReviewStatus.OPEN)
     return {
-        "pending": pending,
+        "pending": cases["pending"],
+        "overdue": cases["overdue"],
         "suggestions_unanswered": suggestions["unanswered"],
         "suggestions_overdue": suggestions["overdue"],
         "reviews_open": reviews.count(),

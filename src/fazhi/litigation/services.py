@@ -13,10 +13,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core.audit import snapshot
-from fazhi.core.services import record_write
+from fazhi.core.services import audit_append, record_write
 from fazhi.core.workflow import check_date
 from fazhi.litigation.losses import loss_review_threshold
 from fazhi.litigation.models import (
@@ -26,7 +27,9 @@ from fazhi.litigation.models import (
     LitigationCase,
     LitigationEvent,
     LossReview,
+    Status,
 )
+from fazhi.litigation.rules import derive_deadlines, warn_days
 from fazhi.litigation.workflow import CASES, REVIEWS
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
@@ -67,10 +70,26 @@ def case_register(
     cause: str = "",
     act_category: str = "other",
     reconsideration: ReconsiderationCase | None = None,
+    complaint_received_on: dt.date | None = None,
 ) -> LitigationCase:
-    """Register a case in which ``unit`` is the 被告 (one row per 审级 / 案号)."""
+    """Register a case in which ``unit`` is the 被告 (one row per 审级 / 案号).
+
+    ``complaint_received_on`` (一审): the day the 起诉状副本 was received, which starts the
+    15-day 答辩举证 period (行政诉讼法第67条), stored as ``defence_due``."""
     _require_editor(actor, unit)
     check_date(filed_on, "立案日期")
+    if complaint_received_on is not None:
+        if level != Level.FIRST:
+            raise ValidationError(
+                {"complaint_received_on": "起诉状副本在一审程序中发送被告，二审、再审案件不填写"}
+            )
+        check_date(
+            complaint_received_on,
+            "收到起诉状副本日期",
+            not_before=filed_on,
+            after_label="立案日期",
+            field="complaint_received_on",
+        )
     if not number.strip():
         raise ValidationError({"number": "请填写案号"})
     if not court.strip():
@@ -95,8 +114,14 @@ def case_register(
         act_category=act_category,
         reconsideration=reconsideration,
         filed_on=filed_on,
+        complaint_received_on=complaint_received_on,
     )
     _event(actor, case, f"{case.get_level_display()}立案", filed_on, case.court)
+    if complaint_received_on is not None:
+        derive_deadlines(case)
+        case.save(update_fields=["defence_due"])
+        due = f"答辩举证期限{case.defence_due:%Y-%m-%d}" if case.defence_due else ""
+        _event(actor, case, "收到起诉状副本", complaint_received_on, due)
     record_write(
         actor=actor,
         action="litigation.register",
@@ -145,6 +170,104 @@ def case_close(
         "close", actor=actor, obj=case, judged_on=judged_on, result=result, note=note
     )
     return closed
+
+
+def complaint_receive(
+    *, actor: Actor, case: LitigationCase, received_on: dt.date
+) -> LitigationCase:
+    """收到起诉状副本 (一审): stores the 答辩举证 deadline, 15 days on (行政诉讼法第67条)."""
+    done: LitigationCase = CASES.run(
+        "receive_complaint", actor=actor, obj=case, received_on=received_on
+    )
+    return done
+
+
+def defence_file(*, actor: Actor, case: LitigationCase, filed_on: dt.date) -> LitigationCase:
+    """答辩状 and evidence submitted to the court (late: 第34条, counts as no evidence)."""
+    done: LitigationCase = CASES.run("file_defence", actor=actor, obj=case, filed_on=filed_on)
+    return done
+
+
+def service_record(
+    *, actor: Actor, case: LitigationCase, served_on: dt.date, document: str = ""
+) -> LitigationCase:
+    """The judgment or ruling was served: stores the 上诉 deadline where it may be appealed
+    (第85条: 15 days for a judgment, 10 for a ruling)."""
+    done: LitigationCase = CASES.run(
+        "record_service", actor=actor, obj=case, served_on=served_on, document=document
+    )
+    return done
+
+
+def appeal_decide(
+    *, actor: Actor, case: LitigationCase, decision: str, decided_on: dt.date
+) -> LitigationCase:
+    """Record whether the 被告 appealed (``appealed``) or not (``waived``)."""
+    done: LitigationCase = CASES.run(
+        "decide_appeal", actor=actor, obj=case, decision=decision, decided_on=decided_on
+    )
+    return done
+
+
+def deadlines_sweep(*, today: dt.date) -> int:
+    """Remind the 被告 of every 答辩举证 and 上诉 deadline within ``rules.warn_days()`` or past
+    (see :class:`~fazhi.litigation.models.LitigationQuerySet`), once per case, deadline and
+    state (临近 / 逾期): running it again adds nothing. Returns the number of new reminders."""
+    from fazhi.plans.models import Reminder  # the platform's in-app reminders
+
+    horizon = today + dt.timedelta(days=warn_days())
+    defence = Q(defence_due__lte=horizon, defence_filed_on__isnull=True, status=Status.PENDING)
+    appeal = Q(appeal_due__lte=horizon, appeal_decision="", is_loss=True)
+    rows = LitigationCase.objects.filter(defence | appeal).select_related("unit")
+    new: list[Reminder] = []
+    for case in rows.order_by("pk").iterator(chunk_size=2000):
+        link = case.get_absolute_url()
+        for key, text in _deadline_notes(case, today, horizon):
+            new.append(Reminder(unit=case.unit, key=key, text=text[:300], link=link))
+    known = set(Reminder.objects.filter(key__in=[r.key for r in new]).values_list("key", flat=True))
+    new = [r for r in new if r.key not in known]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        audit_append(
+            actor=Actor.command_line(),
+            action="litigation.sweep",
+            object_type="litigation.litigationcase",
+            after={"today": today.isoformat(), "reminders": len(new)},
+        )
+    return len(new)
+
+
+def _deadline_notes(
+    case: LitigationCase, today: dt.date, horizon: dt.date
+) -> list[tuple[str, str]]:
+    """(reminder key, text) for the case's 答辩举证 and 上诉 deadlines due by ``horizon``."""
+    notes = []
+    name = f"行政应诉案件{case.number}（{case.court}）"
+    due = case.defence_due
+    if due is not None and case.defence_filed_on is None and case.status == Status.PENDING:
+        if due < today:
+            text = f"{name}答辩举证期限已于{due:%Y-%m-%d}届满，尚未登记提交答辩状和证据；"
+            text += "被告无正当理由逾期提供证据的，视为没有相应证据（行政诉讼法第三十四条）"
+            notes.append((f"litigation-defence:{case.pk}:{due}:overdue", text))
+        elif due <= horizon:
+            text = f"{name}答辩举证期限{due:%Y-%m-%d}届满（{_left(due, today)}），"
+            text += "请在期限内提交证据、依据和答辩状（行政诉讼法第六十七条）"
+            notes.append((f"litigation-defence:{case.pk}:{due}:soon", text))
+    due = case.appeal_due
+    if due is not None and not case.appeal_decision and case.is_loss:
+        if due < today:
+            text = f"{name}上诉期限已于{due:%Y-%m-%d}届满，尚未登记是否上诉（行政诉讼法第八十五条）"
+            notes.append((f"litigation-appeal:{case.pk}:{due}:overdue", text))
+        elif due <= horizon:
+            text = f"{name}败诉，上诉期限{due:%Y-%m-%d}届满（{_left(due, today)}），"
+            text += "请决定是否上诉；逾期不上诉的，一审裁判发生法律效力（行政诉讼法第八十五条）"
+            notes.append((f"litigation-appeal:{case.pk}:{due}:soon", text))
+    return notes
+
+
+def _left(due: dt.date, today: dt.date) -> str:
+    days = (due - today).days
+    return "今日届满" if days == 0 else f"剩余{days}日"
 
 
 def loss_review_complete(

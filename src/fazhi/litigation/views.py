@@ -29,9 +29,9 @@ from fazhi.core.registers import (
     unit_filter,
     year_filter,
 )
+from fazhi.core.selectors import province_code_of, rules_for_province
 from fazhi.litigation import forms as f
 from fazhi.litigation import services
-from fazhi.core.selectors import province_code_of, rules_for_province
 from fazhi.litigation.models import (
     AppealDecision,
     JudicialSuggestion,
@@ -112,7 +112,12 @@ class CaseRegister(Register[LitigationCase]):
         Filter("status", "状态", "status", Status.choices),
         Filter("loss", "败诉", "is_loss", YES_NO),
         Filter("head", "负责人出庭", choices=YES_NO, apply=_head_filter),
-        Filter("overdue", "期限已过", choices=(("1", "答辩举证或上诉期限已过"), ("0", "否")), apply=_overdue),
+        Filter(
+            "overdue",
+            "期限已过",
+            choices=(("1", "答辩举证或上诉期限已过"), ("0", "否")),
+            apply=_overdue,
+        ),
         year_filter("year", "立案年度", "filed_on"),
         year_filter("judged_year", "裁判年度", "judged_on"),
         unit_filter("unit", "被告单位", "unit__path"),
