@@ -131,7 +131,16 @@ def test_import_saves_tasks_and_assignments(county: County, office: OrgUnit) -> 
         dt.date(2025, 9, 30),
     ]
     assert [t.chapter for t in tasks] == [10, 5, 5]  # 纲要 chapters from the keywords
-    assert tasks[1].targets == [{"text": "不少于100卷", "op": ">=", "value": 100, "unit": "卷"}]
+    # the target names its subject, from the clause before it (issue 13 item 10)
+    assert tasks[1].targets == [
+        {
+            "text": "组织评查不少于100卷",
+            "subject": "组织评查",
+            "op": ">=",
+            "value": 100,
+            "unit": "卷",
+        }
+    ]
     rows = {
         (a.task.number, a.unit.code, a.role, a.assigned_as, a.due_on)
         for a in Assignment.objects.select_related("task", "unit")

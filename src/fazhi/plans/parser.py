@@ -21,16 +21,24 @@ Real plans differ in every detail, so nothing here depends on one layout:
   (dated in the plan's year, or the year written before them in the same task:
   ``2025年3月1日前……4月1日前``); relative ones (``自发布之日起15日内``,
   ``20个工作日内``) are kept as text without a date.
-- **Targets.** ``不少于6次`` ``达到100%`` ``不低于执法人员总数的5%`` ``90%以上`` ``组织评查1次``.
+- **Targets.** ``不少于6次`` ``达到100%`` ``不低于执法人员总数的5%`` ``90%以上`` ``组织评查1次``,
+  and ``确保Z率100%`` (no 达到). Each target names its subject, the words before it in its
+  clause (or the clause before, for ``组织评查，不少于100卷``): ``X率、Y率达到100%`` is two
+  targets, X率 and Y率. The words that make a subject are data (``plan_rules.json`` ``targets``).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+RULES_FILE = Path(__file__).resolve().parent / "fixtures" / "plan_rules.json"
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
@@ -345,26 +353,99 @@ _TARGETS: tuple[re.Pattern[str], ...] = (
         rf"(?:组织|开展|举办|召开|完成|评查|培训|检查|督查|学法)[^，。；;,\d]{{0,10}}?{_NUMBER}\s*"
         r"(次|场|期|批|轮)"
     ),
+    #: 确保Z率100%: a rate and its value with no operator word between (the op is read from
+    #: the words before it, ``ensure_words``).
+    re.compile(rf"(?<=率)\s*(?:均为|均|为)?\s*{_NUMBER}\s*(%|％)"),
 )
+#: Where a subject's clause starts: the delimiter before it.
+_SUBJECT_STOP = re.compile(r"[，,。；;：:！!？?\s（）()【】]")
+_SUBJECT_MAX = 24
+
+
+@lru_cache(maxsize=1)
+def _target_rules() -> dict[str, tuple[str, ...]]:
+    data: dict[str, Any] = json.loads(RULES_FILE.read_text(encoding="utf-8"))["targets"]
+    return {
+        key: tuple(data[key]) for key in ("rate_nouns", "ensure_words", "skip_before", "skip_after")
+    }
+
+
+def _clean_subject(words: str) -> str:
+    rules = _target_rules()
+    words = words.strip(" 、")
+    changed = True
+    while changed and words:
+        changed = False
+        for word in sorted(rules["skip_before"], key=len, reverse=True):
+            if words.startswith(word):
+                words, changed = words[len(word) :].lstrip(" 、"), True
+        for word in sorted(rules["skip_after"], key=len, reverse=True):
+            if words.endswith(word):
+                words, changed = words[: -len(word)].rstrip(" 、"), True
+    return words[-_SUBJECT_MAX:]
+
+
+def _clause_before(text: str, end: int, spans: list[tuple[int, int]]) -> tuple[int, str]:
+    """(start, words) of the clause that ends at ``end``: back to its delimiter or to the end of
+    a deadline or an earlier target in it."""
+    start = 0
+    for match in _SUBJECT_STOP.finditer(text, 0, end):
+        start = match.end()
+    for a, b in spans:
+        if start <= b <= end and a < end:
+            start = b
+    return start, text[start:end]
+
+
+def _subjects(text: str, at: int, spans: list[tuple[int, int]]) -> tuple[list[str], bool]:
+    """The subjects of a target whose subject ends at ``at`` (several for 审核率、公开率达到100%),
+    and whether an ``ensure_words`` word comes before it in its clause (确保Z率100%)."""
+    rules = _target_rules()
+    start, head = _clause_before(text, at, spans)
+    ensure = any(w in text[max(0, start - 8) : at] for w in rules["ensure_words"])
+    subject = _clean_subject(head)
+    if not subject and start > 0 and text[start - 1] in "，,":
+        _, prev = _clause_before(text, start - 1, spans)
+        subject = _clean_subject(prev)
+    pieces = [_clean_subject(p) for p in subject.split("、")]
+    rates: list[str] = []
+    for piece in reversed(pieces):
+        if not piece.endswith(rules["rate_nouns"]):
+            break
+        rates.insert(0, piece)
+    if len(rates) > 1 or (rates and len(pieces) > 1):
+        return rates, ensure
+    return [subject], ensure
 
 
 @dataclass(frozen=True)
 class Target:
+    """One quantitative target: ``text`` names it with its subject (``审核率达到100%``);
+    ``subject`` is that subject alone (``审核率``; empty when the plan names none)."""
+
     text: str
     op: str
     value: float
     unit: str
     start: int = 0
+    subject: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         value: float | int = int(self.value) if self.value == int(self.value) else self.value
-        return {"text": self.text, "op": self.op, "value": value, "unit": self.unit}
+        return {
+            "text": self.text,
+            "subject": self.subject,
+            "op": self.op,
+            "value": value,
+            "unit": self.unit,
+        }
 
 
 def find_targets(text: str, skip: list[tuple[int, int]] | None = None) -> list[Target]:
-    """Quantitative targets in ``text`` (not overlapping the ``skip`` spans, e.g. deadlines)."""
+    """Quantitative targets in ``text`` (not overlapping the ``skip`` spans, e.g. deadlines),
+    each with its subject; ``X率、Y率达到100%`` gives one target for each rate."""
     spans = list(skip or [])
-    found: list[Target] = []
+    matches: list[tuple[re.Match[str], str, str, str]] = []  # (match, op, value, unit)
     for index, pattern in enumerate(_TARGETS):
         for match in pattern.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in spans):
@@ -378,9 +459,23 @@ def find_targets(text: str, skip: list[tuple[int, int]] | None = None) -> list[T
             if unit == "日" and op == "=":
                 continue
             spans.append((match.start(), match.end()))
-            unit = "%" if unit == "％" else unit
-            found.append(Target(match.group(0).strip(), op, float(value), unit, match.start()))
-    return sorted(found, key=lambda t: t.start)
+            matches.append((match, op, value, "%" if unit == "％" else unit))
+    found: list[Target] = []
+    for match, op, value, unit in sorted(matches, key=lambda m: m[0].start()):
+        # 组织评查1次: the verb and its object are the subject, with what comes before them.
+        at = match.start(1) if match.re is _TARGETS[2] else match.start()
+        said = text[at : match.end()].strip()
+        is_rate_only = match.re is _TARGETS[-1]
+        others = [span for span in spans if span != match.span()]
+        subjects, ensure = _subjects(text, at, others)
+        if is_rate_only:
+            if not ensure:
+                continue  # 审查率100% as a fact, not a target
+            op = ">="
+        for subject in subjects:
+            named = subject + said
+            found.append(Target(named, op, float(value), unit, match.start(), subject))
+    return found
 
 
 # --- the document ----------------------------------------------------
