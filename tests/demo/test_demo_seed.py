@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -181,12 +182,18 @@ def test_fillers_run_inside_the_transaction_with_their_own_rng() -> None:
     def filler(ctx: CountyContext) -> int:
         rng = ctx.rng_for("sample")
         seen.append((ctx.root.code, len(ctx.units), list(ctx.year_range), len(ctx.users)))
+        seen.append((ctx.as_of, list(ctx.case_years)))
         assert ctx.rng_for("sample").random() == rng.random()
         return 42
 
-    result = seed_county(seed=5, years=3, last_year=2025, fillers=[("sample", filler)])
+    today = dt.date(2026, 6, 15)
+    result = seed_county(seed=5, years=3, today=today, fillers=[("sample", filler)])
     assert result.filled == (("sample", 42),)
-    assert seen == [("430199", 69, [2023, 2024, 2025], 10)]
+    assert seen == [
+        ("430199", 69, [2023, 2024, 2025], 10),
+        (today, [2023, 2024, 2025, 2026]),
+    ]
+    assert (result.today, result.years) == (today, (2023, 2024, 2025, 2026))
 
 
 @pytest.mark.django_db

@@ -23,12 +23,12 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from tests.dbsnapshot import TEST_SETTINGS, Snapshot, restore_or_build
-from tests.demo_county import LOSS_REVIEW_EVERY, build_demo_county
+from tests.demo_county import DEMO_TODAY, DEMO_YEAR, LOSS_REVIEW_EVERY, build_demo_county
 
 from fazhi.core.models import AuditEntry, RecordEvent
 from fazhi.core.selectors import audit_verify
-from fazhi.demo.cases import SNAPSHOT_LIMIT, id_number_valid
-from fazhi.demo.generator import DEFAULT_LAST_YEAR, SeedResult
+from fazhi.demo.cases import id_number_valid
+from fazhi.demo.generator import SeedResult
 from fazhi.litigation.models import Hearing, JudicialSuggestion, LitigationCase, LossReview
 from fazhi.orgs.models import OrgUnit
 from fazhi.reconsideration.models import (
@@ -43,8 +43,9 @@ from fazhi.reconsideration.models import (
 pytestmark = pytest.mark.django_db
 YEARS = 1  # seed_county's default, as in tests/demo_county.py
 REVIEW_EVERY = LOSS_REVIEW_EVERY  # 3
-FIRST_YEAR = DEFAULT_LAST_YEAR - YEARS + 1
-HORIZON = dt.date(DEFAULT_LAST_YEAR + 1, 1, 31)
+FIRST_YEAR = DEMO_YEAR - YEARS + 1
+#: No event after the seeder's today (the county is seeded as on 31 January after DEMO_YEAR).
+HORIZON = DEMO_TODAY
 WITHDRAWALS = ("mediation", "settled_withdrawn", "coordinated_withdrawn")
 
 REC_FIELDS = (
@@ -205,6 +206,11 @@ def by_year(rows: list[dict[str, Any]], field: str) -> dict[int, list[dict[str, 
     return years
 
 
+def full_years(years: dict[int, list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:
+    """The full calendar years of ``by_year`` (not the current year to date)."""
+    return {year: rows for year, rows in years.items() if year <= DEMO_YEAR}
+
+
 def ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
@@ -222,9 +228,10 @@ def test_fillers_report_the_cases_written(registers: Registers) -> None:
 
 def test_reconsideration_volumes_per_year(registers: Registers) -> None:
     years = by_year(registers.rec, "received_on")
-    assert sorted(years) == list(range(FIRST_YEAR, DEFAULT_LAST_YEAR + 1))
+    # The full years, then the current year up to today (checked in test_issue13_present.py).
+    assert sorted(years) == list(range(FIRST_YEAR, DEMO_TODAY.year + 1))
     deemed = 0
-    for year, rows in years.items():
+    for year, rows in full_years(years).items():
         n = len(rows)
         accepted = [r for r in rows if r["accepted_on"]]
         corrections = [r for r in rows if r["correction_notified_on"]]
@@ -241,7 +248,7 @@ def test_reconsideration_volumes_per_year(registers: Registers) -> None:
 
 
 def test_reconsideration_outcome_shares(registers: Registers) -> None:
-    for year, rows in by_year(registers.rec, "received_on").items():
+    for year, rows in full_years(by_year(registers.rec, "received_on")).items():
         closed = [r for r in rows if r["status"] == "closed"]
         outcomes = Counter(r["outcome"] for r in closed)
         corrected = sum(outcomes[o] for o in CORRECTING_OUTCOMES)
@@ -278,7 +285,7 @@ def test_reconsideration_status_matches_dates(registers: Registers) -> None:
         start = r["correction_received_on"] or r["received_on"]
         assert r["review_due"] and r["review_due"] >= start, number
         dates = [v for k, v in r.items() if isinstance(v, dt.date) and not k.endswith("_due")]
-        assert max(dates) <= HORIZON <= SNAPSHOT_LIMIT, number
+        assert max(dates) <= HORIZON, number
         if r["correction_notified_on"]:
             assert r["received_on"] <= r["correction_notified_on"] <= r["correction_due"], number
         if status in ("accepted", "suspended", "closed"):
@@ -301,6 +308,10 @@ def test_reconsideration_status_matches_dates(registers: Registers) -> None:
             assert not r["accepted_on"], number
         elif status == "abandoned":
             assert r["correction_due"] and not r["correction_received_on"], number
+        elif status == "reviewing":  # received in the last days before today: still in time
+            assert r["review_due"] >= HORIZON and not r["correction_notified_on"], number
+        elif status == "correcting":  # its 补正 period is still running today
+            assert r["correction_due"] and r["correction_due"] >= HORIZON, number
         else:
             pytest.fail(f"{number} 状态为 {status}（审查中的申请应已视为受理或处理）")
         if status != "closed":
@@ -308,11 +319,11 @@ def test_reconsideration_status_matches_dates(registers: Registers) -> None:
 
 
 def test_only_late_applications_of_the_last_year_stay_open(registers: Registers) -> None:
-    open_rows = [r for r in registers.rec if r["status"] in ("accepted", "suspended")]
-    last_year = [r for r in registers.rec if r["received_on"].year == DEFAULT_LAST_YEAR]
+    last_year = [r for r in registers.rec if r["received_on"].year == DEMO_YEAR]
+    open_rows = [r for r in last_year if r["status"] in ("accepted", "suspended")]
     assert len(open_rows) <= 0.08 * len(last_year)
     for r in open_rows:
-        assert r["received_on"] >= dt.date(DEFAULT_LAST_YEAR, 10, 1), r["number"]
+        assert r["received_on"] >= dt.date(DEMO_YEAR, 10, 1), r["number"]
 
 
 def test_suspensions_and_letters(registers: Registers) -> None:
@@ -342,8 +353,8 @@ def test_applicants_are_synthetic(registers: Registers) -> None:
 def test_litigation_volumes_per_year(registers: Registers) -> None:
     for year, rows in by_year(registers.lit, "filed_on").items():
         first = [r for r in rows if r["level"] == "first"]
-        if year > DEFAULT_LAST_YEAR:
-            assert not first  # only appeals of the last year's cases spill over
+        if year > DEMO_YEAR:  # the current year to date (January): a month's filings
+            assert len(first) <= 70 * (DEMO_TODAY.timetuple().tm_yday / 365) + 3, year
             continue
         assert 40 <= len(first) <= 70, year
         linked = [r for r in first if r["reconsideration__number"]]
@@ -369,7 +380,7 @@ def test_litigation_linked_to_upheld_reconsideration(registers: Registers) -> No
 def test_litigation_results(registers: Registers) -> None:
     for year, rows in by_year(registers.lit, "filed_on").items():
         closed = [r for r in rows if r["level"] == "first" and r["status"] == "closed"]
-        if year > DEFAULT_LAST_YEAR:
+        if year > DEMO_YEAR:
             continue
         results = Counter(r["result"] for r in closed)
         losses = sum(1 for r in closed if r["is_loss"])
@@ -421,7 +432,7 @@ def test_loss_reviews_are_completed(registers: Registers) -> None:
     assert registers.reviews, f"每{REVIEW_EVERY}件败诉应当启动一次败诉剖析"
     for review in registers.reviews:
         assert review["unit"] == "430199" and review["status"] == "done"
-        assert review["opened_on"] <= review["completed_on"] <= SNAPSHOT_LIMIT
+        assert review["opened_on"] <= review["completed_on"] <= HORIZON
         assert review["findings"].startswith(f"湘江县人民政府累计败诉{REVIEW_EVERY}件")
         assert len(review["covered"]) == REVIEW_EVERY
         assert all(judged <= review["opened_on"] and loss for judged, _, loss in review["covered"])

@@ -1,9 +1,9 @@
 """Shared helpers for the register fillers (行政复议, 行政应诉): dates, people, units, a timeline.
 
 Pure helpers apart from :class:`Timeline`, which only runs what the fillers give it. Nothing
-here reads the clock: the latest date demo data may carry is the constant
-:data:`SNAPSHOT_LIMIT` (the services refuse dates after today), and the last events of the
-last filled year are cut at :func:`horizon`.
+here reads the clock: the last day demo events happen is the context's ``as_of`` (the seeder's
+``today``; :func:`horizon`), and a year's cases are planned for the whole year, those received
+after ``as_of`` simply never start (so the current year to date is the start of a full year).
 
 The fillers write each case as a *process*: a generator that yields the date it waits for,
 then calls the services for that day when resumed. :class:`Timeline` resumes all processes in
@@ -27,13 +27,6 @@ from fazhi.orgs.models import OrgUnit
 
 T = TypeVar("T")
 
-#: The latest date any demo record may carry (the services refuse dates after today). A
-#: constant, so the data never depends on the clock.
-SNAPSHOT_LIMIT = dt.date(2026, 11, 23)
-#: How far into the year after the last filled year events still happen: the registers are
-#: "as of" the end of January, when the year's statistics are compiled.
-SPILL_DAYS = 31
-
 ONE_DAY = dt.timedelta(days=1)
 
 #: A case's life: yields the next date it waits for; resumed on that date, it writes.
@@ -41,13 +34,21 @@ Process = Generator[dt.date, None, None]
 
 
 def horizon(ctx: CountyContext) -> dt.date:
-    """The last day on which demo events happen: 31 January after the last filled year."""
-    return min(dt.date(ctx.last_year, 12, 31) + dt.timedelta(days=SPILL_DAYS), SNAPSHOT_LIMIT)
+    """The last day on which demo events happen: the seeder's ``today`` (``ctx.as_of``)."""
+    return ctx.as_of
 
 
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    """First and last day of ``year`` (the last clamped to :data:`SNAPSHOT_LIMIT`)."""
-    return dt.date(year, 1, 1), min(dt.date(year, 12, 31), SNAPSHOT_LIMIT)
+def year_bounds(year: int, until: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """First and last day of ``year``, the last clamped to ``until`` if given."""
+    last = dt.date(year, 12, 31)
+    return dt.date(year, 1, 1), last if until is None else min(last, until)
+
+
+def year_share(year: int, until: dt.date) -> float:
+    """The share of ``year`` that has passed by ``until`` (1.0 for a past year)."""
+    first, last = year_bounds(year, until)
+    full = (dt.date(year, 12, 31) - first).days + 1
+    return max(0, (last - first).days + 1) / full
 
 
 # --- dates ----------------------------------------------------------------------------------

@@ -9,6 +9,11 @@ Entry points:
 - :func:`county_fillers` are the register fillers: every app kit's ``demo_county`` hook, named by
   the app's label, in kit order (today reconsideration, litigation, plans, reports).
 
+The data lives in the present: a seeder is given a ``today`` (default :func:`demo_today`, the
+local date in Asia/Shanghai) and fills the last full calendar years before it and the current
+year up to that day. Everything else is derived from ``today`` and the seed, so the same
+``today`` and seed write the same data (the tests pass a fixed ``today``).
+
 Every unit, user and membership is created by ``orgs.services`` / ``accounts.services``, so each
 write has its audit entry. Rule maintenance (the admin site) is opened by the 系统管理员 role at
 the top of the tree, not by Django's ``is_staff`` flag, so no account needs it.
@@ -16,6 +21,7 @@ the top of the tree, not by Django's ``is_staff`` flag, so no account needs it.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +29,7 @@ from typing import Any, Protocol
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from fazhi.accounts.services import user_create
 from fazhi.core.kit import hooks
@@ -33,9 +40,8 @@ from fazhi.orgs.roles import Role
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.services import membership_grant, orgunit_create
 
-#: Last calendar year covered by register fillers (a constant, so output never depends on the
-#: clock); ``--years N`` covers ``DEFAULT_LAST_YEAR - N + 1`` … ``DEFAULT_LAST_YEAR``.
-DEFAULT_LAST_YEAR = 2025
+#: The earliest ``today`` a demo may be seeded for (its last full year is then 2000).
+EARLIEST_TODAY = dt.date(2001, 1, 1)
 #: Every ``--scale`` value of the public contract, in order.
 SCALE_CHOICES = ("county", "city", "province")
 
@@ -50,6 +56,24 @@ class DemoDataExists(DemoError):
 
 class UnsupportedScale(DemoError):
     """A scale of the public contract that is not built yet."""
+
+
+def demo_today() -> dt.date:
+    """The real local date (``TIME_ZONE``, Asia/Shanghai): the default ``today`` of a seeder."""
+    return timezone.localdate()
+
+
+def checked_today(today: dt.date | None) -> dt.date:
+    """``today``, or :func:`demo_today` if None; :class:`DemoError` if it is in the future (the
+    services refuse dates after the real today) or before :data:`EARLIEST_TODAY`."""
+    real = demo_today()
+    if today is None:
+        return real
+    if today > real:
+        raise DemoError(f"数据截止日期（--today）{today:%Y-%m-%d} 不能晚于今天（{real:%Y-%m-%d}）")
+    if today < EARLIEST_TODAY:
+        raise DemoError(f"数据截止日期（--today）不能早于 {EARLIEST_TODAY:%Y-%m-%d}")
+    return today
 
 
 @dataclass(frozen=True)
@@ -78,6 +102,10 @@ class SeedResult:
     logins: tuple[DemoLogin, ...]
     #: (filler name, rows written) for each register filler that ran, in order.
     filled: tuple[tuple[str, int], ...] = ()
+    #: The day the data is "as of" (the seeder's ``today``); None for a seeder without one.
+    today: dt.date | None = None
+    #: The years filled: the full years, then the current year up to ``today``.
+    years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,11 +119,35 @@ class CountyContext:
     actor: Actor  # the command line, scoped to the county
     years: int
     last_year: int
+    #: The day the data is "as of": no event after it. :func:`seed_county` always sets it (the
+    #: last full year is then the year before it); None (a context built by hand) stands for
+    #: 31 January after ``last_year`` with no current year (see :attr:`as_of`).
+    today: dt.date | None = None
 
     @property
     def year_range(self) -> range:
-        """The calendar years to fill, oldest first."""
+        """The full calendar years to fill, oldest first (``years`` of them, ending at
+        ``last_year``): the years of the plan and the annual report."""
         return range(self.last_year - self.years + 1, self.last_year + 1)
+
+    @property
+    def as_of(self) -> dt.date:
+        """The last day on which demo events happen: ``today``, or (no ``today``) 31 January after
+        ``last_year``, when the year's statistics are compiled."""
+        return self.today if self.today is not None else dt.date(self.last_year + 1, 1, 31)
+
+    @property
+    def case_years(self) -> range:
+        """The years the registers' cases are received in: :attr:`year_range` and, when there is
+        a ``today``, the current year up to it (partial: events after ``today`` do not happen)."""
+        if self.today is None:
+            return self.year_range
+        return range(self.year_range.start, self.today.year + 1)
+
+    def by_today(self, day: dt.date) -> dt.date:
+        """``day``, or :attr:`as_of` if ``day`` is later (a step planned on a fixed day of the
+        current year, e.g. publishing last year's report in March, happens by ``today``)."""
+        return min(day, self.as_of)
 
     def rng_for(self, name: str) -> random.Random:
         """A private RNG for one filler, derived from the seed and the filler's name only.
@@ -107,7 +159,8 @@ class CountyContext:
 
 #: A register filler writes one register's demo rows for a county and returns how many.
 #: It must write through that register's services (so every write is audited), use only
-#: ``ctx.rng_for(name)`` for randomness and ``ctx.year_range`` for dates (never the clock).
+#: ``ctx.rng_for(name)`` for randomness and ``ctx.year_range`` / ``ctx.case_years`` /
+#: ``ctx.as_of`` for dates (never the clock), and date nothing after ``ctx.as_of``.
 RegisterFiller = Callable[[CountyContext], int]
 
 #: The per-county register fillers, run in order after the county is written. Filled by
@@ -207,19 +260,21 @@ def seed_county(
     *,
     seed: int = DEFAULT_SEED,
     years: int = 1,
-    last_year: int = DEFAULT_LAST_YEAR,
+    today: dt.date | None = None,
     fillers: Sequence[tuple[str, RegisterFiller]] | None = None,
 ) -> SeedResult:
     """Write the demo county for ``seed`` in one transaction and return what was written.
 
-    Deterministic: the units, names, codes and contacts are those of ``plan_county(seed)``.
-    Not repeatable on the same database: raises :class:`DemoDataExists` (writing nothing) if
-    the county's root code, any of its unit codes or any demo username already exists.
-    ``fillers`` defaults to :func:`county_fillers`; they run inside the same transaction, with
-    ``years`` calendar years ending at ``last_year``.
+    Deterministic: the units, names, codes and contacts are those of ``plan_county(seed)``, the
+    register data depends on ``seed`` and ``today`` only. Not repeatable on the same database:
+    raises :class:`DemoDataExists` (writing nothing) if the county's root code, any of its unit
+    codes or any demo username already exists. ``fillers`` defaults to :func:`county_fillers`;
+    they run inside the same transaction, with ``years`` full calendar years ending the year
+    before ``today`` (default :func:`demo_today`) and the current year up to ``today``.
     """
     if years < 1:
         raise DemoError("年数（--years）至少为 1")
+    today = checked_today(today)
     plan = plan_county(seed)
     _refuse_existing(plan)
     units = _write_units(plan)
@@ -233,7 +288,8 @@ def seed_county(
         users=users,
         actor=actor,
         years=years,
-        last_year=last_year,
+        last_year=today.year - 1,
+        today=today,
     )
     run = county_fillers() if fillers is None else tuple(fillers)
     filled = tuple((name, fill(ctx)) for name, fill in run)
@@ -248,13 +304,17 @@ def seed_county(
         user_count=len(users),
         logins=logins,
         filled=filled,
+        today=today,
+        years=tuple(ctx.case_years),
     )
 
 
 class Seeder(Protocol):
-    """A scale's seeder: ``seeder(seed=..., years=...)``."""
+    """A scale's seeder: ``seeder(seed=..., years=..., today=...)``."""
 
-    def __call__(self, *, seed: int = ..., years: int = ...) -> SeedResult: ...
+    def __call__(
+        self, *, seed: int = ..., years: int = ..., today: dt.date | None = ...
+    ) -> SeedResult: ...
 
 
 def _bulk(scale: str) -> Callable[..., SeedResult]:
@@ -281,17 +341,23 @@ VOLUME_SCALES = ("city", "province")
 
 
 def seed_scale(
-    scale: str, *, seed: int = DEFAULT_SEED, years: int = 1, volume: int = 1
+    scale: str,
+    *,
+    seed: int = DEFAULT_SEED,
+    years: int = 1,
+    volume: int = 1,
+    today: dt.date | None = None,
 ) -> SeedResult:
-    """Run the seeder of ``scale``; :class:`UnsupportedScale` if it is not built yet."""
+    """Run the seeder of ``scale`` for ``today`` (default: the real local date);
+    :class:`UnsupportedScale` if it is not built yet."""
     seeder = SCALES.get(scale)
     if seeder is None:
         raise UnsupportedScale(f"暂不支持 {scale} 规模（后续版本提供）")
     if volume == 1:
-        return seeder(seed=seed, years=years)
+        return seeder(seed=seed, years=years, today=today)
     if scale not in VOLUME_SCALES:
         raise DemoError("参数 --volume 只适用于 city、province 规模")
-    return _bulk(scale)(seed=seed, years=years, volume=volume)
+    return _bulk(scale)(seed=seed, years=years, volume=volume, today=today)
 
 
 def demo_county_exists() -> bool:

@@ -12,7 +12,8 @@ hundred counties, so these seeders write with ``bulk_create``:
 * **Registers** (in the apps): every kit's ``demo_scale`` hook, ``seed(ctx: ScaleContext) ->
   int``, runs in kit order (today ``fazhi.reconsideration.demo_scale`` then
   ``fazhi.litigation.demo_scale``). It plays out each government's cases year by year from the
-  receipt (or filing) date, cut at the horizon (31 January after the last year), and hands its
+  receipt (or filing) date, cut at the horizon (``today``: the full years before it and the
+  current year to date; see :func:`window`), and hands its
   rows to the shared :class:`Writer`. **Bulk path rule**: a seeder never assigns ``status``; it
   moves each unsaved record with its register's ``Workflow.advance(obj, transition)``, which
   enforces the declared source → target table, and stores the deadlines the services' own pure
@@ -56,11 +57,11 @@ from fazhi.core.services import audit_append
 from fazhi.demo import cases as c
 from fazhi.demo import data
 from fazhi.demo.generator import (
-    DEFAULT_LAST_YEAR,
     DemoDataExists,
     DemoError,
     DemoLogin,
     SeedResult,
+    checked_today,
 )
 from fazhi.demo.plan import DEFAULT_SEED
 from fazhi.metrics.facts import facts_rebuild
@@ -632,6 +633,18 @@ def _seed_registers(ctx: ScaleContext) -> tuple[tuple[str, int], ...]:
     return tuple(filled)
 
 
+def window(today: dt.date, years: int, last_year: int | None = None) -> tuple[range, dt.date]:
+    """(the years to fill, the horizon) for a seeder run on ``today``.
+
+    By default the data lives in the present: ``years`` full years before ``today``'s year and
+    the current year up to ``today`` (the horizon). A fixed ``last_year`` (tests, benchmarks)
+    fills ``years`` years ending with it, as at 31 January after it (or ``today`` if earlier).
+    """
+    if last_year is None:
+        return range(today.year - years, today.year + 1), today
+    return range(last_year - years + 1, last_year + 1), min(dt.date(last_year + 1, 1, 31), today)
+
+
 def _seed(
     scale: str,
     plan: Callable[[int], Tree],
@@ -639,12 +652,15 @@ def _seed(
     seed: int,
     years: int,
     volume: int,
-    last_year: int,
+    today: dt.date | None,
+    last_year: int | None,
 ) -> SeedResult:
     if years < 1:
         raise DemoError("年数（--years）至少为 1")
     if volume < 1:
         raise DemoError("倍数（--volume）至少为 1")
+    today = checked_today(today)
+    year_range, horizon = window(today, years, last_year)
     first_id = (OrgUnit.objects.aggregate(top=models.Max("id"))["top"] or 0) + 1
     tree = plan(first_id)
     _refuse_existing(tree)
@@ -653,9 +669,9 @@ def _seed(
     user_count, logins = _write_logins(scale, tree)
     ctx = ScaleContext(
         seed=seed,
-        years=range(last_year - years + 1, last_year + 1),
+        years=year_range,
         volume=volume,
-        horizon=min(dt.date(last_year, 12, 31) + dt.timedelta(days=c.SPILL_DAYS), c.SNAPSHOT_LIMIT),
+        horizon=horizon,
         calendar=_calendar(),
         root=root,
         governments=tree.governments,
@@ -675,7 +691,8 @@ def _seed(
             "scale": scale,
             "seed": seed,
             "years": years,
-            "last_year": last_year,
+            "today": today.isoformat(),
+            "filled_years": list(year_range),
             "volume": volume,
             "units": len(tree.units),
             "users": user_count,
@@ -694,6 +711,8 @@ def _seed(
         user_count=user_count,
         logins=logins,
         filled=filled,
+        today=horizon,
+        years=tuple(year_range),
     )
 
 
@@ -703,16 +722,19 @@ def seed_city(
     seed: int = DEFAULT_SEED,
     years: int = 1,
     volume: int = 1,
-    last_year: int = DEFAULT_LAST_YEAR,
+    today: dt.date | None = None,
+    last_year: int | None = None,
     counties: int = CITY_SCALE_COUNTIES,
 ) -> SeedResult:
-    """Write a city of ``counties`` counties and its registers in bulk, in one transaction."""
+    """Write a city of ``counties`` counties and its registers in bulk, in one transaction
+    (the years: :func:`window`)."""
     return _seed(
         "city",
         lambda first_id: plan_city(seed, first_id, counties),
         seed=seed,
         years=years,
         volume=volume,
+        today=today,
         last_year=last_year,
     )
 
@@ -723,16 +745,19 @@ def seed_province(
     seed: int = DEFAULT_SEED,
     years: int = 1,
     volume: int = 1,
-    last_year: int = DEFAULT_LAST_YEAR,
+    today: dt.date | None = None,
+    last_year: int | None = None,
     cities: int = CITY_COUNT,
     counties: int = COUNTY_COUNT,
 ) -> SeedResult:
-    """Write the province (``cities`` cities, ``counties`` counties) and its registers in bulk."""
+    """Write the province (``cities`` cities, ``counties`` counties) and its registers in bulk
+    (the years: :func:`window`)."""
     return _seed(
         "province",
         lambda first_id: plan_province(seed, first_id, cities, counties),
         seed=seed,
         years=years,
         volume=volume,
+        today=today,
         last_year=last_year,
     )

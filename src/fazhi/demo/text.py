@@ -43,6 +43,13 @@ def summary(result: SeedResult) -> str:
         if result.logins
         else "演示账号：0 个",
     ]
+    if result.today is not None and result.years:
+        first, last = result.years[0], result.years[-1]
+        full = f"{first}年" if first == last - 1 else f"{first}—{last - 1}年"
+        lines.append(
+            f"数据截至 {result.today:%Y-%m-%d}：{full}全年及{last}年1月1日至"
+            f"{result.today.month}月{result.today.day}日"
+        )
     lines += [f"{FILLER_LABELS.get(name, name)}：{count} 件" for name, count in result.filled]
     return "\n".join(lines)
 

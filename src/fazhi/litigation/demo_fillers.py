@@ -11,7 +11,8 @@ Court sessions have a 行政机关负责人 in court about nine times in ten (�
 acting for the 依法治办 (it holds every capability within the county).
 
 Cases are written through :mod:`fazhi.litigation.services`, in calendar order (see
-:class:`fazhi.demo.cases.Timeline`); cases still pending at the horizon stay 审理中.
+:class:`fazhi.demo.cases.Timeline`), for the full years and the current year up to
+``ctx.as_of`` (``ctx.case_years``); cases still pending on that day stay 审理中.
 """
 
 from __future__ import annotations
@@ -149,8 +150,10 @@ class LitigationFiller:
         self.written = 0
 
     def run(self) -> int:
-        for year in self.ctx.year_range:
+        for year in self.ctx.case_years:
             for i, suit in enumerate(self.plan_year(year)):
+                if suit.filed_on > self.timeline.until:
+                    break  # the rest of the current year (sorted by date) has not happened yet
                 rng = random.Random(f"{self.ctx.plan.seed}:{NAME}:{year}:{i}")
                 self.timeline.start(self.process(suit, rng))
         self.timeline.run()
@@ -161,7 +164,7 @@ class LitigationFiller:
     def plan_year(self, year: int) -> list[Suit]:
         rng = self.ctx.rng_for(f"{NAME}:{year}")
         n = rng.randint(46, 64)
-        first, last = c.year_bounds(year)
+        first, last = c.year_bounds(year, self.ctx.as_of)
         upheld = ReconsiderationCase.objects.filter(
             unit=self.justice,
             status=RecStatus.CLOSED,
@@ -170,7 +173,10 @@ class LitigationFiller:
             respondent__isnull=False,
         ).order_by("closed_on", "pk")
         candidates = list(upheld.select_related("respondent"))
-        picked = sorted(c.chosen(rng, range(len(candidates)), c.share(rng, n, 0.15, 0.22)))
+        # In the current year only the cases closed so far can be sued on: as many as the
+        # share of the year that has passed (a full year: the whole share).
+        linked = round(c.share(rng, n, 0.15, 0.22) * c.year_share(year, self.ctx.as_of))
+        picked = sorted(c.chosen(rng, range(len(candidates)), linked))
         suits = [self.suit_after(rng, candidates[i]) for i in picked]
         suits += [self.suit(rng, day) for day in c.filing_dates(rng, year, n - len(suits), 0.0)]
         suits.sort(key=lambda s: s.filed_on)  # stable: equal dates keep their order
@@ -425,7 +431,7 @@ class LitigationFiller:
         for k, review in enumerate(reviews):
             rng = random.Random(f"{self.ctx.plan.seed}:{NAME}:review:{review.opened_on}:{k}")
             done = c.add_workdays(review.opened_on, rng.randint(10, 30))
-            if done > c.SNAPSHOT_LIMIT:
+            if done > self.ctx.as_of:
                 continue
             covered = list(review.covered.order_by("judged_on", "pk"))
             categories = Counter(case.act_category for case in covered)
@@ -446,5 +452,6 @@ class LitigationFiller:
 
 
 def fill(ctx: CountyContext) -> int:
-    """Write the county's 行政应诉 cases for ``ctx.year_range``; returns the case rows written."""
+    """Write the county's 行政应诉 cases for ``ctx.case_years`` up to ``ctx.as_of``; returns the
+    case rows written."""
     return LitigationFiller(ctx).run()

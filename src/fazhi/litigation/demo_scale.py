@@ -93,7 +93,8 @@ class LitigationSeeder:
         first, last = c.year_bounds(year)
         decided = ctx.decided.get(gov.unit.pk, [])
         candidates = [d for d in decided if first <= d.closed_on <= c.days(last, -25)]
-        picked = sorted(c.chosen(rng, range(len(candidates)), c.share(rng, n, 0.15, 0.22)))
+        linked = round(c.share(rng, n, 0.15, 0.22) * c.year_share(year, self.horizon))
+        picked = sorted(c.chosen(rng, range(len(candidates)), linked))
         suits: list[Suit] = []
         for k in picked:
             d = candidates[k]

@@ -9,6 +9,10 @@ figures: about four in five accepted (some after 补正, one or two 视为受理
 procedure; 纠错 about 13–18% of closed cases; 调解/和解/撤回 about 40%; a few 中止 and 延期;
 two or three 意见书 answered by the respondent; nearly every case closed within its period.
 
+The years are the context's: the full years (``ctx.year_range``) and the current year up to
+``ctx.as_of`` (``ctx.case_years``). Each year is planned whole; the applications received after
+``as_of`` never start, and those received shortly before it are still being reviewed or heard.
+
 Every case is written through :mod:`fazhi.reconsideration.services` as the command line
 scoped to the county, in calendar order (see :class:`fazhi.demo.cases.Timeline`). At the end
 :func:`~fazhi.reconsideration.services.sweep` deems accepted any application whose review
@@ -168,13 +172,15 @@ class ReconsiderationFiller:
 
     def run(self) -> int:
         count = 0
-        for year in self.ctx.year_range:
+        for year in self.ctx.case_years:
             for i, app in enumerate(self.plan_year(year)):
+                if app.received_on > self.timeline.until:
+                    break  # the rest of the current year (sorted by date) has not happened yet
                 rng = random.Random(f"{self.ctx.plan.seed}:{NAME}:{year}:{i}")
                 self.timeline.start(self.process(app, rng))
                 count += 1
         self.timeline.run()
-        rec.sweep(actor=self.actor)
+        rec.sweep(actor=self.actor, today=self.timeline.until)
         return count
 
     # --- planning ---------------------------------------------------------------------------
@@ -441,5 +447,6 @@ class ReconsiderationFiller:
 
 
 def fill(ctx: CountyContext) -> int:
-    """Write the county's 行政复议 cases for ``ctx.year_range``; returns the number of cases."""
+    """Write the county's 行政复议 cases for ``ctx.case_years`` up to ``ctx.as_of``; returns the
+    number of cases."""
     return ReconsiderationFiller(ctx).run()

@@ -1,14 +1,17 @@
-"""`fazhi demo [--port 8000] [--no-serve]`: migrate, load the demo county, serve locally."""
+"""`fazhi demo [--port 8000] [--no-serve] [--today YYYY-MM-DD]`: migrate, load the demo county
+(the last full year and the current year up to today), serve locally."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
 from fazhi.core.command import FazhiCommand, UsageError
-from fazhi.demo.generator import demo_county_exists, demo_logins_in_db, seed_county
+from fazhi.demo.generator import DemoError, demo_county_exists, demo_logins_in_db, seed_county
+from fazhi.demo.management.commands.seed import add_today_argument
 from fazhi.demo.text import logins_table, summary
 from fazhi.orgs.models import OrgUnit
 
@@ -23,6 +26,7 @@ class Command(FazhiCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="只初始化数据库和演示数据，不启动服务"
         )
+        add_today_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         port: int = options["port"]
@@ -30,7 +34,10 @@ class Command(FazhiCommand):
             raise UsageError(f"端口 {port} 无效，应为 1–65535")
         self.stdout.write("正在初始化数据库……")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(self._load())
+        try:
+            self.stdout.write(self._load(options["today"]))
+        except DemoError as exc:
+            raise UsageError(str(exc)) from None
         if options["no_serve"]:
             return
         self.stdout.write(f"演示系统已启动：http://{HOST}:{port}（按 Ctrl+C 停止）")
@@ -38,10 +45,10 @@ class Command(FazhiCommand):
         # --insecure: serve static files with DEBUG off (the demo runs with production settings).
         call_command("runserver", f"{HOST}:{port}", use_reloader=False, insecure_serving=True)
 
-    def _load(self) -> str:
+    def _load(self, today: dt.date | None) -> str:
         """Seed the county into an empty database; describe what is there otherwise."""
         if not OrgUnit.objects.exists():
-            result = seed_county()
+            result = seed_county(today=today)
             return f"{summary(result)}\n\n{logins_table(result.logins)}"
         if demo_county_exists():
             table = logins_table(demo_logins_in_db())

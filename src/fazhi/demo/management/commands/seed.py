@@ -1,7 +1,10 @@
-"""`fazhi seed --scale county|city|province [--years N] [--seed S]`: synthetic demo data."""
+"""`fazhi seed --scale county|city|province [--years N] [--seed S] [--today YYYY-MM-DD]`:
+synthetic demo data, the last full years and the current year up to today."""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -12,6 +15,26 @@ from fazhi.demo.generator import SCALE_CHOICES, SCALES, DemoError, seed_scale
 from fazhi.demo.plan import DEFAULT_SEED
 from fazhi.demo.text import logins_table, summary
 from fazhi.orgs.models import OrgUnit
+
+
+def today_arg(text: str) -> dt.date:
+    """``--today`` as a date (argparse turns the error into a usage message)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期“{text}”无效，应为 YYYY-MM-DD（如 2026-06-15）"
+        ) from None
+
+
+def add_today_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--today",
+        type=today_arg,
+        default=None,
+        help="数据截止日期 YYYY-MM-DD（默认今天）：生成此前的完整年度及当年截至该日的数据，"
+        "相同日期和种子生成相同数据",
+    )
 
 
 def _migrated() -> bool:
@@ -35,7 +58,10 @@ class Command(FazhiCommand):
             default=DEFAULT_SEED,
             help=f"随机种子，相同种子生成相同数据（默认 {DEFAULT_SEED}）",
         )
-        parser.add_argument("--years", type=int, default=1, help="台账数据覆盖的年数（默认 1）")
+        parser.add_argument(
+            "--years", type=int, default=1, help="当年之前完整年度的台账数据年数（默认 1）"
+        )
+        add_today_argument(parser)
         parser.add_argument(
             "--volume",
             type=int,
@@ -56,6 +82,7 @@ class Command(FazhiCommand):
                 seed=options["seed"],
                 years=options["years"],
                 volume=options["volume"],
+                today=options["today"],
             )
         except DemoError as exc:
             raise UsageError(str(exc)) from None
