@@ -65,8 +65,9 @@ NAV = [
     ("考核督察", None, Cap.VIEW_RECORDS),
     ("年度报告", "/reports/", Cap.VIEW_RECORDS),
     ("单位信息", "/orgs/units/", Cap.VIEW_RECORDS),
+    ("账号管理", "/accounts/users/", Cap.MANAGE_UNITS),  # issue 13 item 15
     ("期限计算", "/deadlines/", None),
-    ("节假日维护", "/calendar/", None),
+    ("节假日安排", "/calendar/", None),  # “节假日维护” for the top 系统管理员 (item 25)
     ("岗位授权", "/orgs/memberships/", Cap.MANAGE_ROLES),
     ("审计日志", "/audit/", Cap.READ_AUDIT),
 ]
@@ -182,8 +183,11 @@ def test_navigation_is_the_same_as_before_the_kits() -> None:
 @pytest.mark.parametrize(
     ("persona", "hidden"),
     [
-        ("clerk_a", {"岗位授权", "审计日志"}),
-        ("auditor", {label for label, _, cap in NAV if cap == Cap.VIEW_RECORDS} | {"岗位授权"}),
+        ("clerk_a", {"岗位授权", "审计日志", "账号管理"}),
+        (
+            "auditor",
+            {label for label, _, cap in NAV if cap == Cap.VIEW_RECORDS} | {"岗位授权", "账号管理"},
+        ),
     ],
 )
 def test_navigation_shows_what_the_actor_may_use(

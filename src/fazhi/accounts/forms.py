@@ -12,6 +12,11 @@ from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet
 PASSWORD_HELP = "留空则由系统生成临时密码。"
 
 
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class AccountCreateForm(forms.Form):
     """开设账号: username, full name, the unit it is opened for, a temporary password."""
 
@@ -22,9 +27,7 @@ class AccountCreateForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     full_name = forms.CharField(label="姓名", max_length=60)
-    unit = forms.ModelChoiceField(
-        label="所属单位", queryset=OrgUnit.objects.none(), empty_label=None
-    )
+    unit = UnitChoiceField(label="所属单位", queryset=OrgUnit.objects.none(), empty_label=None)
     password = forms.CharField(
         label="临时密码",
         required=False,
@@ -36,9 +39,8 @@ class AccountCreateForm(forms.Form):
     def __init__(self, *args: Any, units: OrgUnitQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ModelChoiceField)
+        assert isinstance(unit_field, UnitChoiceField)
         unit_field.queryset = units
-        unit_field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
 
     def clean_username(self) -> str:
         value = str(self.cleaned_data["username"]).strip()

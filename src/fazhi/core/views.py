@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from fazhi.core import selectors
+from fazhi.core import audit_display, selectors
+from fazhi.core.context import can_maintain_calendar, inbox_hooks
 from fazhi.core.dates import parse_cn_date
 from fazhi.core.deadlines import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
 from fazhi.core.kit import Tile, hooks
+from fazhi.core.models import AuditEntry
 from fazhi.core.registers import actor_of
 from fazhi.orgs.http import actor_on
 from fazhi.orgs.roles import Cap, Role
@@ -35,9 +36,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "core/home_no_role.html")
     template = HOME_TEMPLATES.get(actor.role, "core/home_business.html")
     today = timezone.localdate()
-    context: dict[str, object] = {"today": today, "unit_count": None, "tiles": []}
+    context: dict[str, object] = {"today": today, "unit_count": None, "tiles": [], "inbox": []}
     if actor.can(Cap.VIEW_RECORDS):
-        context |= {"unit_count": units_for(actor).count(), "tiles": home_tiles(actor, today)}
+        context |= {
+            "unit_count": units_for(actor).count(),
+            "tiles": home_tiles(actor, today),
+            "inbox": [section for hook in inbox_hooks("home_inbox") for section in hook(actor)],
+        }
     return render(request, template, context)
 
 
@@ -70,29 +75,38 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    actor_of(request)
+    actor = actor_of(request)
     year = timezone.localdate().year
     context = {
         "first": PACKAGE_FIRST_YEAR,
         "last": PACKAGE_LAST_YEAR,
         "years": selectors.calendar_years(year),
         "days": selectors.calendar_overrides(year - 1),
+        "can_maintain": can_maintain_calendar(actor),
     }
     return render(request, "core/calendar.html", context)
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """审计日志: operations and objects in Chinese, changes field by field (see
+    :mod:`fazhi.core.audit_display`); the 操作 filter takes a Chinese name or a code."""
     actor = actor_of(request)
     actor.require(Cap.READ_AUDIT)
+    action, kind = request.GET.get("action", "").strip()[:64], request.GET.get("type", "")
     qs = selectors.audit_entries(
-        actor,
-        action=request.GET.get("action", ""),
-        actor_name=request.GET.get("actor", ""),
-        unit_code=request.GET.get("unit", ""),
+        actor, actor_name=request.GET.get("actor", ""), unit_code=request.GET.get("unit", "")
     )
+    if action:
+        qs = qs.filter(action__in=audit_display.codes_matching(action, _actions()))
+    if kind:
+        qs = qs.filter(object_type=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [(e, _json(e.before), _json(e.after)) for e in page.object_list]
+    entries = list(page.object_list)
+    rows = [
+        (e, audit_display.action_label(e.action), audit_display.object_type_label(e.object_type), c)
+        for e, c in zip(entries, audit_display.entry_changes(entries), strict=True)
+    ]
     verified = selectors.audit_verify() if request.GET.get("verify") else None
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,9 +117,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "verified": verified,
         "params": request.GET,
         "query": query.urlencode(),
+        "types": _object_types(),
     }
     return render(request, "core/audit_log.html", context)
 
 
-def _json(value: object) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False)
+def _actions() -> list[str]:
+    return list(AuditEntry.objects.values_list("action", flat=True).distinct().order_by())
+
+
+def _object_types() -> list[tuple[str, str]]:
+    """(object type, Chinese name) of the types the log holds, by name."""
+    kinds = AuditEntry.objects.values_list("object_type", flat=True).distinct().order_by()
+    return sorted(((k, audit_display.object_type_label(k)) for k in kinds), key=lambda p: p[1])
