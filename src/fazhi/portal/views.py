@@ -52,11 +52,11 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "title": report.title,
         "report": report,
-        "blocks": html_blocks(report, parts, figures, links=False),
+        "blocks": html_blocks(report, parts, figures, links=False, public=True),
     }
     return render(request, "portal/report.html", context)
 
 
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
     report = _published(pk)
-    return _not_found(request) if report is None else docx_response(report)
+    return _not_found(request) if report is None else docx_response(report, public=True)

@@ -21,7 +21,9 @@ from fazhi.reports.models import AnnualReport
 
 NAME = "reports"
 
-#: What a drafting office writes where the draft has a prompt (by the prompt's first words).
+#: What a drafting office writes where the draft has a prompt (found by its marker, answered by
+#: what it asks). Every prompt is answered before the report goes to 保密审查, so the published
+#: report has none (the services refuse otherwise).
 _FILLED = (
     ("学习贯彻", "坚持把学习贯彻习近平法治思想作为首要任务，全年组织政府常务会议会前学法12次。"),
     ("权责清单", "动态调整权责清单，深化“放管服”改革，政务服务事项全部实现网上可办。"),
@@ -38,6 +40,13 @@ _FILLED = (
         "主要负责人全年主持召开专题会议研究法治政府建设工作4次，带头出庭应诉，年终述法。",
     ),
     (
+        "差距的原因",
+        "差距主要是工作统筹调度不够有力，部分单位对任务时限重视不够，基层法治工作力量仍较薄弱；"
+        "行政机关负责人出庭应诉、执法人员培训等工作还需常抓不懈。",
+    ),
+    ("政务公开", "主动接受人大、政协和社会监督，按时办结人大代表建议、政协委员提案。"),
+    ("组织领导", "局党组定期研究法治建设，落实“谁执法谁普法”普法责任制。"),
+    (
         "存在的不足",
         "对照年度工作要点，部分任务推进不够及时，基层法治力量仍较薄弱。原因主要是统筹调度不够有力，基层法治人才不足。",
     ),
@@ -52,13 +61,13 @@ _FILLED = (
 
 def _fill(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
-        prompt = match.group(0)
+        prompt = tokens.prompt_text(match)
         for key, sentence in _FILLED:
             if key in prompt:
                 return sentence
         return "相关工作按计划推进。"
 
-    return tokens.PROMPT.sub(replace, text)
+    return tokens.ANY_PROMPT.sub(replace, text)
 
 
 def _complete(ctx: CountyContext, report: AnnualReport) -> AnnualReport:

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from fazhi.reports.tokens import show_prompts
+
 PARAGRAPH = 0
 HEADING_1 = 1
 HEADING_2 = 2
@@ -53,11 +55,12 @@ class ReportDocument:
         return [self.title]
 
     def text(self) -> str:
-        """The whole document as plain text, one block per line (what a reader sees)."""
+        """The whole document as plain text, one block per line (what a reader sees; a draft's
+        prompts as ``【…】``)."""
         lines = [*self.title_lines()]
         if self.subtitle:
             lines.append(self.subtitle)
-        lines.extend(b.text for b in self.blocks)
+        lines.extend(show_prompts(b.text) for b in self.blocks)
         if self.issuer:
             lines.append(self.issuer)
         if self.issued_on:

@@ -42,7 +42,7 @@ from typing import Final, cast
 
 import docx
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import XmlPart
 from docx.oxml.ns import nsdecls, qn
@@ -52,6 +52,7 @@ from docx.shared import Twips
 from docx.styles.style import BaseStyle
 from docx.text.paragraph import Paragraph
 
+from fazhi.reports import tokens
 from fazhi.reports.document import (
     HEADING_1,
     HEADING_2,
@@ -218,7 +219,11 @@ def render_docx(document: ReportDocument) -> bytes:
 
     for block in document.blocks:
         style = _STYLE_FOR_LEVEL.get(block.level, "Normal")
-        word.add_paragraph(_xml_safe(block.text), style=style)
+        paragraph = word.add_paragraph(style=style)
+        for segment in tokens.segments(block.text):
+            run = paragraph.add_run(_xml_safe(segment.text))
+            if segment.is_prompt:  # a draft's prompt: highlighted, never silent
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     _add_signature(word, document)
 

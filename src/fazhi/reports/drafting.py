@@ -1,13 +1,18 @@
 """Compose a report draft from the platform's data (reads only; services save it).
 
-- Part 一, by 纲要 chapter (the template's order): the tasks completed that year, with the text of
-  their approved completion reports, then sentences with the year's figures from the metric
-  engine (tokens, frozen as :class:`DraftFigure` with their provenance), then a prompt for what
-  the data cannot know.
-- Part 二: overdue tasks and figures that missed the plan's targets, as starting points.
+- Part 一, by 纲要 chapter (the template's order): the tasks completed that year, each written
+  from its units' approved completion reports (their own summary, with the figures they
+  reported), then sentences with the year's figures from the metric engine (tokens, frozen as
+  :class:`DraftFigure` with their provenance), then a prompt for what the data cannot know.
+- Part 二: overdue tasks and figures that missed the plan's targets, as starting points; the
+  units behind the overdue tasks are named only when the author asks for it (``name_units``:
+  a report meant for publication does not single out units by default).
 - Part 三: the template's opening, the figures it names, and a prompt.
 - Part 四: the next year's plan (its sections and tasks) if one has been imported, else a prompt.
 - Part 五: a prompt.
+
+Every prompt is written with :func:`fazhi.reports.tokens.prompt` (the ``{{?…}}`` marker), so the
+completeness check finds it whatever it says; :func:`prompt_kinds` lists what a template can ask.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from fazhi.plans.models import (
     TaskKind,
 )
 from fazhi.reports import rules
-from fazhi.reports.tokens import codes_in, token
+from fazhi.reports.tokens import codes_in, prompt, token
 
 PART_NUMBERS = (1, 2, 3, 4, 5)
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -77,6 +82,7 @@ class Draft:
     parts: dict[int, str]
     figures: list[DraftFigure]
     computed_at: dt.datetime
+    name_units: bool = False
 
     @property
     def displays(self) -> dict[str, str]:
@@ -110,10 +116,17 @@ def figures_for(actor: Actor, unit: OrgUnit, year: int) -> list[DraftFigure]:
 
 
 def compose(
-    *, actor: Actor, unit: OrgUnit, year: int, now: dt.datetime, parts: Sequence[int] = PART_NUMBERS
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    year: int,
+    now: dt.datetime,
+    parts: Sequence[int] = PART_NUMBERS,
+    name_units: bool = False,
 ) -> Draft:
     """The draft of ``unit``'s report on ``year``; raises ValueError for a unit that does not
-    report (e.g. a 法院)."""
+    report (e.g. a 法院). ``name_units``: part 二 names the units whose tasks are overdue (off
+    by default: the report is published)."""
     template = rules.template(unit)
     names = {"unit": unit.name, "year": year, "next": year + 1}
     figures = figures_for(actor, unit, year)
@@ -122,13 +135,13 @@ def compose(
     if 1 in parts:
         bodies[1] = _part1(unit, year, template, by_code)
     if 2 in parts:
-        bodies[2] = _part2(unit, year, template, by_code)
+        bodies[2] = _part2(unit, year, template, by_code, name_units=name_units)
     if 3 in parts:
         bodies[3] = _part3(template, by_code, names)
     if 4 in parts:
         bodies[4] = _part4(unit, year + 1, template, names)
     if 5 in parts:
-        bodies[5] = template["part5_prompt"].format(**names)
+        bodies[5] = prompt(template["part5_prompt"].format(**names))
     return Draft(
         unit=unit,
         year=year,
@@ -138,7 +151,24 @@ def compose(
         parts=bodies,
         figures=figures,
         computed_at=now,
+        name_units=name_units,
     )
+
+
+def prompt_kinds(template: Mapping[str, Any], names: Mapping[str, Any]) -> dict[str, str]:
+    """Every prompt a template can make the drafter write, by kind (what each asks, without
+    its marker): one per chapter of part 一, a completed task without an approved report, part
+    二 with and without gaps found, part 三, part 四 without a next-year plan, part 五."""
+    kinds = {
+        f"chapter{c['chapter']}": str(c["prompt"]).format(**names) for c in template["chapters"]
+    }
+    kinds["achievement"] = str(template["achievement_prompt"]).format(task="示例任务", **names)
+    kinds["part2"] = str(template["part2_prompt"]).format(**names)
+    kinds["part2_gaps"] = str(template["part2_gaps_prompt"]).format(**names)
+    kinds["part3"] = str(template["part3_prompt"]).format(**names)
+    kinds["next_year"] = str(template["next_year_prompt"]).format(**names)
+    kinds["part5"] = str(template["part5_prompt"]).format(**names)
+    return kinds
 
 
 # --- part 一 ------------------------------------------------------------------------------------
@@ -147,6 +177,11 @@ class Achievement:
     title: str
     text: str
     chapter: int | None
+
+
+#: A task done by more units than this is written from the first ones' reports (lead first),
+#: then how many others completed it.
+ACHIEVEMENT_UNITS = 5
 
 
 def _approved_text(assignment: Assignment) -> str:
@@ -178,8 +213,7 @@ def achievements(unit: OrgUnit, year: int) -> list[Achievement]:
         assignments = list(task.assignments.all())
         if not assignments or any(a.status != AssignmentStatus.COMPLETED for a in assignments):
             continue
-        texts = [t for t in (_approved_text(a) for a in assignments) if t]
-        found.append(Achievement(task.title, "；".join(dict.fromkeys(texts)), task.chapter))
+        found.append(Achievement(task.title, _combined(assignments), task.chapter))
     theirs = (
         Assignment.objects.filter(
             unit=unit,
@@ -196,6 +230,23 @@ def achievements(unit: OrgUnit, year: int) -> list[Achievement]:
     for a in theirs:
         found.append(Achievement(a.task.title, _approved_text(a), a.task.chapter))
     return found
+
+
+def _combined(assignments: Sequence[Assignment]) -> str:
+    """One paragraph from the approved completion reports of a task's units: the text alone
+    for one unit; each preceded by its unit otherwise (lead first), at most
+    :data:`ACHIEVEMENT_UNITS`, then how many more units completed it."""
+    texts = {a.unit.display_name: t for a in assignments if (t := _approved_text(a))}
+    if len(texts) <= 1:
+        return next(iter(texts.values()), "")
+    shown = list(texts.items())[:ACHIEVEMENT_UNITS]
+    said = "".join(f"{name}：{_full_stop(text)}" for name, text in shown)
+    more = len(texts) - len(shown)
+    return said + (f"另有{more}个单位完成并报送了完成情况。" if more else "")
+
+
+def _full_stop(text: str) -> str:
+    return text if text.endswith(("。", "！", "；")) else text + "。"
 
 
 def _sentence(spec: Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> str:
@@ -242,21 +293,25 @@ def _part1(
         items = done.pop(number, [])
         lines.append(f"（{rules.numeral(i)}）{section['heading']}")
         lines.extend(sentences.get(number, []))
-        lines.extend(_items(items))
-        lines.append(section["prompt"])
+        lines.extend(_items(items, template))
+        lines.append(prompt(section["prompt"]))
     rest = [a for key, items in done.items() if key not in chapters for a in items]
     if rest:
         lines.append(f"（{rules.numeral(len(chapters) + 1)}）其他工作")
-        lines.extend(_items(rest))
+        lines.extend(_items(rest, template))
     return "\n".join(lines)
 
 
-def _items(items: Sequence[Achievement]) -> list[str]:
+def _items(items: Sequence[Achievement], template: Mapping[str, Any]) -> list[str]:
+    """Each completed task: its title as a sub-heading, then its units' own account (a prompt
+    when no approved report says what was done)."""
     lines: list[str] = []
     for n, a in enumerate(items, start=1):
         lines.append(f"{n}.{a.title}")
         if a.text:
-            lines.append(a.text if a.text.endswith(("。", "！", "；")) else a.text + "。")
+            lines.append(_full_stop(a.text))
+        else:
+            lines.append(prompt(str(template["achievement_prompt"]).format(task=a.title)))
     return lines
 
 
@@ -317,23 +372,34 @@ def _target_code(text: str) -> str | None:
 
 
 def _part2(
-    unit: OrgUnit, year: int, template: Mapping[str, Any], by_code: Mapping[str, DraftFigure]
+    unit: OrgUnit,
+    year: int,
+    template: Mapping[str, Any],
+    by_code: Mapping[str, DraftFigure],
+    *,
+    name_units: bool = False,
 ) -> str:
     lines: list[str] = []
     late = _late(unit, year)
     missed = missed_targets(unit, year, by_code)
     if late or missed:
-        lines.append("从工作台账看，以下方面还有差距，请分析原因：")
+        lines.append("从工作台账看，以下方面还有差距：")
     if late:
         overdue = [a for a in late if a.status == AssignmentStatus.OVERDUE]
         by_task: dict[str, list[str]] = defaultdict(list)
         for a in late:
             by_task[a.task.title].append(a.unit.display_name)
-        listed = [f"{title}（{'、'.join(units)}）" for title, units in list(by_task.items())[:10]]
+        shown = list(by_task.items())[:10]
+        if name_units:  # the author chose to name them (off by default)
+            listed = "；".join(f"{t}（{'、'.join(units)}）" for t, units in shown)
+        else:
+            listed = "；".join(t for t, _ in shown)
+        counts = {"逾期未完成": len(overdue), "逾期完成": len(late) - len(overdue)}
         lines.append(
-            f"1.部分任务未按期完成。{year}年工作任务分工中，逾期未完成{len(overdue)}项、"
-            f"逾期完成{len(late) - len(overdue)}项，涉及："
-            + "；".join(listed)
+            f"1.部分任务未按期完成。{year}年工作任务分工中，"
+            + "、".join(f"{label}{n}项" for label, n in counts.items() if n)
+            + "，涉及以下任务："
+            + listed
             + ("等" if len(by_task) > 10 else "")
             + "。"
         )
@@ -342,7 +408,8 @@ def _part2(
             f"{n}.{figure.name}为{token(figure.code)}，未达到年度工作要点提出的"
             f"“{target.get('text')}”的目标。"
         )
-    lines.append(template["part2_prompt"])
+    asks = template["part2_gaps_prompt"] if late or missed else template["part2_prompt"]
+    lines.append(prompt(asks))
     return "\n".join(lines)
 
 
@@ -355,7 +422,7 @@ def _part3(
         lead = by_code.get(spec["when"])
         if lead is not None and lead.value and _has_values(spec["text"], by_code):
             lines.append(spec["text"])
-    lines.append(template["part3_prompt"].format(**names))
+    lines.append(prompt(template["part3_prompt"].format(**names)))
     return "\n".join(lines)
 
 
@@ -367,7 +434,7 @@ def _part4(unit: OrgUnit, next_year: int, template: Mapping[str, Any], names: An
         .first()
     )
     if plan is None:
-        return str(template["next_year_prompt"].format(**names))
+        return prompt(template["next_year_prompt"].format(**names))
     lines = [f"{next_year}年，按照《{plan.title}》，重点抓好以下工作："]
     tasks_by_section: dict[int | None, list[Task]] = defaultdict(list)
     for task in sorted(plan.tasks.all(), key=lambda t: t.order):

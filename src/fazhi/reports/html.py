@@ -41,8 +41,15 @@ def _figure_link(figure: ReportFigure | None, code: str) -> str:
 
 
 def html_blocks(
-    report: AnnualReport, parts: list[ReportPart], figures: list[ReportFigure], *, links: bool
+    report: AnnualReport,
+    parts: list[ReportPart],
+    figures: list[ReportFigure],
+    *,
+    links: bool,
+    public: bool = False,
 ) -> list[HtmlBlock]:
+    """The report's blocks as HTML; prompts are highlighted (``<mark class="prompt">``), or
+    left out with ``public`` (the portal: a published report has none, see services)."""
     by_code = {f.code: f for f in figures}
 
     def replace(code: str) -> str:
@@ -52,17 +59,24 @@ def html_blocks(
         return str(escape(figure.display if figure else tokens.MISSING.format(code=code)))
 
     def line_html(text: str) -> SafeString:
-        html = tokens.render_with(text, replace, lambda s: str(escape(s)))
-        html = tokens.PROMPT.sub(lambda m: f'<mark class="prompt">{m.group(0)}</mark>', html)
+        html = "".join(
+            str(format_html('<mark class="prompt" title="待填写的提示">{}</mark>', s.text))
+            if s.is_prompt
+            else tokens.render_with(s.text, replace, lambda t: str(escape(t)))
+            for s in tokens.segments(text)
+        )
         return mark_safe(html)
 
+    def text(body: str) -> str:
+        return tokens.without_prompts(body) if public else body
+
     out: list[HtmlBlock] = []
-    for line in report.preamble.splitlines():
+    for line in text(report.preamble).splitlines():
         if line.strip():
             out.append(HtmlBlock(PARAGRAPH, line_html(line.strip())))
     for part in parts:
         out.append(HtmlBlock(HEADING_1, mark_safe(escape(part.heading))))
         # Headings are found on the text with tokens in it (a token never starts a line).
-        for block in blocks_from_text(part.body):
+        for block in blocks_from_text(text(part.body)):
             out.append(HtmlBlock(block.level, line_html(block.text)))
     return out

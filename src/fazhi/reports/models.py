@@ -66,6 +66,11 @@ class AnnualReport(models.Model):
     revision = models.PositiveIntegerField("修订号", default=1)
     rules_version = models.CharField("规则版本", max_length=20, blank=True)
     figures_at = models.DateTimeField("数据提取时间", null=True, blank=True)
+    name_units = models.BooleanField(
+        "列出未按期完成任务的单位",
+        default=False,
+        help_text="生成“存在的不足和原因”时是否点名逾期单位；默认不点名（报告要向社会公开）",
+    )
 
     secrecy_reviewer = models.CharField("保密审查人（机构）", max_length=100, blank=True)
     secrecy_on = models.DateField("保密审查日期", null=True, blank=True)

@@ -114,3 +114,9 @@ def meeting(unit: OrgUnit) -> str:
 
 def warn_days() -> int:
     return int(rules().get("warn_days", 15))
+
+
+def same_shape() -> dict[str, Any]:
+    """When the completeness check calls a part's sentences one pattern (see selectors)."""
+    found: dict[str, Any] = rules().get("same_shape", {"sentences": 4, "chars": 6})
+    return found

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,8 +37,10 @@ def figures_of(report: AnnualReport) -> list[ReportFigure]:
 
 
 # --- the document -------------------------------------------------------------------------------
-def document_for(report: AnnualReport) -> ReportDocument:
-    """The report as title + blocks, figures filled in from the frozen values."""
+def document_for(report: AnnualReport, *, public: bool = False) -> ReportDocument:
+    """The report as title + blocks, figures filled in from the frozen values; ``public`` (the
+    portal) leaves out any prompt (a published report has none: publishing is refused while one
+    is left; inside the platform a prompt is shown highlighted)."""
     return build_document(
         title=report.title,
         preamble=report.preamble,
@@ -45,6 +48,7 @@ def document_for(report: AnnualReport) -> ReportDocument:
         displays={f.code: f.display for f in figures_of(report)},
         issuer=report.unit.name,
         issued_on=report.published_on or report.submitted_on or report.meeting_on,
+        public=public,
     )
 
 
@@ -56,19 +60,25 @@ def build_document(
     displays: Mapping[str, str],
     issuer: str,
     issued_on: dt.date | None = None,
+    public: bool = False,
 ) -> ReportDocument:
     """A report (saved, or a fresh draft) as a document: the preamble, then each part's heading
     and its text; headings are found on the text with its tokens (as on the HTML page), then
-    the tokens are filled in."""
+    the tokens are filled in. Prompts stay marked (the .docx highlights them); ``public``
+    drops them."""
+
+    def text(body: str) -> str:
+        return tokens.without_prompts(body) if public else body
+
     blocks = [
         Block(PARAGRAPH, line.strip())
-        for line in tokens.render(preamble, displays).splitlines()
+        for line in tokens.render(text(preamble), displays).splitlines()
         if line.strip()
     ]
     for heading, body in parts:
         blocks.append(Block(HEADING_1, heading))
         blocks.extend(
-            Block(b.level, tokens.render(b.text, displays)) for b in blocks_from_text(body)
+            Block(b.level, tokens.render(b.text, displays)) for b in blocks_from_text(text(body))
         )
     return ReportDocument(title=title, blocks=tuple(blocks), issuer=issuer, issued_on=issued_on)
 
@@ -89,10 +99,28 @@ class Issue:
         return self.level == ERROR
 
 
+def prompts_left(report: AnnualReport) -> list[tuple[str, list[str]]]:
+    """(place, what each prompt asks) for the title, the preamble and each part that still has
+    prompts, in the report's order (empty when none is left)."""
+    places = [("标题", report.title), ("导语", report.preamble)]
+    places += [(p.heading, p.body) for p in parts_of(report)]
+    return [(place, found) for place, text in places if (found := tokens.prompts_in(text))]
+
+
+def prompts_refusal(report: AnnualReport, doing: str) -> str:
+    """The message refusing ``doing`` while prompts are left ("" when none is)."""
+    left = prompts_left(report)
+    if not left:
+        return ""
+    where = "；".join(f"“{place}”{len(found)}处" for place, found in left)
+    return f"报告中还有待填写的提示，不能{doing}：{where}。请在编辑页逐处填写或删除"
+
+
 def report_issues(*, actor: Actor, report: AnnualReport) -> list[Issue]:
     """What stops the report being complete (errors) and what should be looked at (warnings):
-    every part present and non-empty, no prompt left, no unknown figure; figures that no longer
-    match the registers, figures older than the latest register change."""
+    every part present and non-empty, no prompt left (each listed with its part), no unknown
+    figure; parts whose sentences are cut from one pattern; figures that no longer match the
+    registers, figures older than the latest register change."""
     issues: list[Issue] = []
     figures = {f.code: f for f in figures_of(report)}
     parts = {p.number: p for p in parts_of(report)}
@@ -102,31 +130,104 @@ def report_issues(*, actor: Actor, report: AnnualReport) -> list[Issue]:
         heading = rules.part_heading(number)
         if part is None or not part.body.strip():
             issues.append(Issue(ERROR, f"“{heading}”没有内容", number))
-            continue
-        left = tokens.prompts_in(part.body)
-        if left:
-            issues.append(
-                Issue(ERROR, f"“{heading}”还有 {len(left)} 处待填写的提示（【请填写…】）", number)
-            )
     places: list[tuple[int | None, str, str]] = [
         (None, "标题", report.title),
         (None, "导语", report.preamble),
     ]
     places += [(n, rules.part_heading(n), p.body) for n, p in sorted(parts.items())]
     for where, place, text in places:
-        if where is None and tokens.prompts_in(text):
-            issues.append(Issue(ERROR, f"{place}中还有待填写的提示（【请填写…】）"))
+        for asked in tokens.prompts_in(text):
+            issues.append(Issue(ERROR, f"“{place}”有待填写的提示：{_clip(asked)}", where))
+        if tokens.unclosed_prompts(text):
+            message = f"“{place}”有不完整的提示记号（只有 {{{{? 没有 }}}}），请补全或删除"
+            issues.append(Issue(ERROR, message, where))
         for code in sorted({c for c in tokens.codes_in(text) if c not in figures}):
             issues.append(Issue(ERROR, f"“{place}”引用了报告中没有的数据“{{{{{code}}}}}”", where))
-        rest = tokens.TOKEN.sub("", text)
+        rest = tokens.TOKEN.sub("", tokens.ANY_PROMPT.sub("", text)).replace(tokens.OPEN_PROMPT, "")
         if "{{" in rest or "}}" in rest:
             message = f"“{place}”有不完整的数据记号（只有 {{{{ 或 }}}}），请检查"
             issues.append(Issue(WARNING, message, where))
+        if where is not None:
+            issues.extend(_same_shape(where, place, text))
     if report.state in (ReportState.PUBLISHED,):
         return issues
     used = {c for t in texts for c in tokens.codes_in(t)}
     issues.extend(_stale(actor, report, figures, used))
     return issues
+
+
+def _clip(text: str, chars: int = 40) -> str:
+    return text if len(text) <= chars else text[:chars] + "…"
+
+
+# --- sentences cut from one pattern -------------------------------------------------------------
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
+_DIGITS = re.compile(r"[0-9０-９.．%％]+")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Sentences of one part that begin or end with the same words."""
+
+    pattern: str
+    sentences: list[str]
+
+
+def same_shapes(
+    text: str, *, sentences: int | None = None, chars: int | None = None
+) -> list[Shape]:
+    """Groups of at least ``sentences`` sentences of ``text`` whose first or last ``chars``
+    characters are the same (figures and numbers count as one mark), e.g. "X已完成，相关材料
+    已归档。" written for every task. Defaults: rules ``same_shape``. Headings (short lines
+    without a full stop) are not sentences."""
+    wanted = rules.same_shape()
+    least = sentences if sentences is not None else int(wanted["sentences"])
+    width = chars if chars is not None else int(wanted["chars"])
+    found: list[str] = []
+    for block in blocks_from_text(tokens.without_prompts(text)):
+        if block.level != PARAGRAPH:
+            continue
+        for sentence in _SENTENCE_END.split(block.text):
+            plain = _DIGITS.sub("0", tokens.TOKEN.sub("#", sentence)).strip("。！？!? 　")
+            if len(plain) > width:
+                found.append(plain)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for plain in found:
+        groups.setdefault(("head", plain[:width]), []).append(plain)
+        groups.setdefault(("tail", plain[-width:]), []).append(plain)
+    shapes: list[Shape] = []
+    seen: set[str] = set()
+    for (end, _), members in groups.items():
+        distinct = list(dict.fromkeys(members))
+        if len(members) < least or seen.issuperset(distinct):
+            continue
+        seen.update(distinct)
+        head = _common_head(members)
+        tail = _common_head([m[::-1] for m in members])[::-1]
+        if len(head) + len(tail) >= min(len(m) for m in members):
+            head, tail = (head, "") if end == "head" else ("", tail)
+        shapes.append(Shape(f"{head}……{tail}", members))
+    return shapes
+
+
+def _common_head(texts: Sequence[str]) -> str:
+    first = texts[0]
+    for i, ch in enumerate(first):
+        if any(len(t) <= i or t[i] != ch for t in texts[1:]):
+            return first[:i]
+    return first
+
+
+def _same_shape(number: int, place: str, text: str) -> list[Issue]:
+    return [
+        Issue(
+            WARNING,
+            f"“{place}”有 {len(shape.sentences)} 句话是同一个句式（“{_clip(shape.pattern, 30)}”），"
+            "读来像模板，请按各单位报送的完成情况分别写明做了什么、取得了什么成效",
+            number,
+        )
+        for shape in same_shapes(text)
+    ]
 
 
 def _stale(

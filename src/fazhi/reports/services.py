@@ -26,7 +26,7 @@ from fazhi.reports.models import (
     ReportPart,
     ReportState,
 )
-from fazhi.reports.selectors import deadline_status, report_issues
+from fazhi.reports.selectors import deadline_status, prompts_refusal, report_issues
 
 MAX_PART_CHARS = 60_000
 EDIT_CONFLICT = "报告在您打开编辑页之后已被保存过（可能是他人或您在另一窗口），本次保存未执行。"
@@ -107,6 +107,14 @@ def _check_day(
         raise ValidationError({field: f"{label}不能早于{after_label}（{after.isoformat()}）"})
 
 
+def _require_no_prompts(report: AnnualReport, doing: str) -> None:
+    """A drafting prompt never goes further: each step towards publication is refused while
+    one is left, naming the parts (a report already past 起草 can only be returned)."""
+    refusal = prompts_refusal(report, doing)
+    if refusal:
+        raise ValidationError(refusal)
+
+
 def _notify(report: AnnualReport, event: str, text: str) -> None:
     """An in-app reminder on the report's unit (seen there and by the units above it: the
     reviewers and the 依法治办). One per report, event and revision."""
@@ -150,8 +158,11 @@ def _save_figures(
 
 
 @transaction.atomic
-def report_create(*, actor: Actor, unit: OrgUnit, year: int) -> AnnualReport:
-    """Start ``unit``'s report on ``year`` with a draft composed from the data."""
+def report_create(
+    *, actor: Actor, unit: OrgUnit, year: int, name_units: bool = False
+) -> AnnualReport:
+    """Start ``unit``'s report on ``year`` with a draft composed from the data; ``name_units``:
+    part 二 names the units of overdue tasks (the author's choice, off by default)."""
     actor.require(Cap.EDIT_RECORDS)
     require_unit_in_scope(unit, actor)
     if not rules.must_report(unit):
@@ -162,7 +173,7 @@ def report_create(*, actor: Actor, unit: OrgUnit, year: int) -> AnnualReport:
     if AnnualReport.objects.filter(unit=unit, year=year).exists():
         raise ValidationError({"year": f"{unit.name}{year}年度的报告已经存在"})
     now = timezone.now()
-    draft = drafting.compose(actor=actor, unit=unit, year=year, now=now)
+    draft = drafting.compose(actor=actor, unit=unit, year=year, now=now, name_units=name_units)
     try:
         with transaction.atomic():
             report = AnnualReport.objects.create(
@@ -173,6 +184,7 @@ def report_create(*, actor: Actor, unit: OrgUnit, year: int) -> AnnualReport:
                 preamble=draft.preamble,
                 rules_version=rules.version(),
                 figures_at=now,
+                name_units=name_units,
                 created_by=actor.name,
             )
     except IntegrityError:
@@ -187,7 +199,7 @@ def report_create(*, actor: Actor, unit: OrgUnit, year: int) -> AnnualReport:
         action="report.create",
         obj=report,
         before=None,
-        after={**_snapshot(report), "figures": len(draft.figures)},
+        after={**_snapshot(report), "figures": len(draft.figures), "name_units": name_units},
         summary="从数据生成年度报告草稿",
     )
     return report
@@ -244,20 +256,32 @@ def report_edit(
 
 @transaction.atomic
 def report_refresh(
-    *, actor: Actor, report: AnnualReport, parts: Sequence[int] = ()
+    *,
+    actor: Actor,
+    report: AnnualReport,
+    parts: Sequence[int] = (),
+    name_units: bool | None = None,
 ) -> AnnualReport:
     """Re-freeze every figure from the registers; with ``parts``, also regenerate those parts'
-    texts from the data (their edits are replaced: the page asks first)."""
+    texts from the data (their edits are replaced: the page asks first). ``name_units`` changes
+    the report's choice of naming the units of overdue tasks (kept when None)."""
     report = _locked(report)
     if not may_edit(actor, report):
         raise PermissionDenied("只有起草中的报告可以更新数据")
     bad = [n for n in parts if n not in PART_NUMBERS]
     if bad:
         raise ValidationError(f"报告没有第{bad[0]}部分")
-    before = _snapshot(report)
+    before = {**_snapshot(report), "name_units": report.name_units}
+    if name_units is not None:
+        report.name_units = name_units
     now = timezone.now()
     draft = drafting.compose(
-        actor=actor, unit=report.unit, year=report.year, now=now, parts=tuple(parts)
+        actor=actor,
+        unit=report.unit,
+        year=report.year,
+        now=now,
+        parts=tuple(parts),
+        name_units=report.name_units,
     )
     report.figures_at = now
     _save_figures(report, draft.figures, now)
@@ -271,7 +295,11 @@ def report_refresh(
         action="report.refresh",
         obj=report,
         before=before,
-        after={**_snapshot(report), "regenerated_parts": list(parts)},
+        after={
+            **_snapshot(report),
+            "name_units": report.name_units,
+            "regenerated_parts": list(parts),
+        },
         summary="更新报告数据" + (f"并重新生成第{'、'.join(map(str, parts))}部分" if parts else ""),
     )
     return report
@@ -283,6 +311,7 @@ def report_send_to_review(*, actor: Actor, report: AnnualReport) -> AnnualReport
     report = _locked(report)
     if not may_edit(actor, report):
         raise PermissionDenied("只有本单位（含上级）的填报人员可以提交保密审查")
+    _require_no_prompts(report, "提交保密审查")
     errors = [i.message for i in report_issues(actor=actor, report=report) if i.is_error]
     if errors:
         raise ValidationError("报告还不完整，不能提交保密审查：" + "；".join(errors))
@@ -319,6 +348,7 @@ def report_secrecy_review(
     _require_state(report, ReportState.SECRECY)
     before = _snapshot(report)
     if approve:
+        _require_no_prompts(report, "通过保密审查（请退回修改）")
         if not reviewer.strip():
             raise ValidationError({"reviewer": "请填写保密审查人或审查机构"})
         _check_day(reviewed_on, "reviewed_on", "保密审查日期")
@@ -358,6 +388,7 @@ def report_deliberate(
     _require_state(report, ReportState.DELIBERATION)
     before = _snapshot(report)
     if approve:
+        _require_no_prompts(report, "登记审议通过（请登记未通过，退回修改）")
         if not meeting.strip():
             raise ValidationError({"meeting": "请填写审议会议（如：县人民政府第12次常务会议）"})
         _check_day(meeting_on, "meeting_on", "审议日期", report.secrecy_on, "保密审查日期")
@@ -397,6 +428,7 @@ def report_submit(
     if not may_record(actor, report):
         raise PermissionDenied("只有本单位（含上级）的填报人员可以登记报送情况")
     _require_state(report, ReportState.SUBMISSION)
+    _require_no_prompts(report, "报送")
     to = _names(recipients)
     if not to:
         raise ValidationError({"recipients": "请填写报送单位"})
@@ -426,6 +458,7 @@ def report_publish(
     if not may_record(actor, report):
         raise PermissionDenied("只有本单位（含上级）的填报人员可以登记公开情况")
     _require_state(report, ReportState.PUBLICATION)
+    _require_no_prompts(report, "向社会公开")
     # 公开 may come before 报送 is acknowledged, never before the report was adopted (审议).
     _check_day(published_on, "published_on", "公开日期", report.meeting_on, "审议日期")
     url = url.strip()

@@ -22,7 +22,7 @@ from fazhi.core.selectors import history_of
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404
-from fazhi.reports import rules, selectors, services
+from fazhi.reports import rules, selectors, services, tokens
 from fazhi.reports.docx import render_docx
 from fazhi.reports.html import html_blocks
 from fazhi.reports.models import PART_NUMBERS, STEPS, AnnualReport, ReportState
@@ -83,11 +83,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
         messages.info(request, f"{unit.name}{year}年度的报告已经存在，已为您打开")
         return HttpResponseRedirect(existing.get_absolute_url())
     try:
-        report = services.report_create(actor=actor, unit=unit, year=year)
+        report = services.report_create(
+            actor=actor, unit=unit, year=year, name_units=request.POST.get("name_units") == "1"
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return HttpResponseRedirect(reverse("reports:list"))
-    messages.success(request, "已从台账和工作计划生成草稿，请补充【请填写】处的内容")
+    messages.success(request, "已从台账和工作计划生成草稿，请补充标黄的待填写提示")
     return HttpResponseRedirect(report.get_absolute_url())
 
 
@@ -197,6 +199,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "title": f"编辑：{report.title}",
         "report": report,
         "parts": parts,
+        "part_rows": [(p, f"id_part{p.number}", tokens.prompts_in(p.body)) for p in parts],
+        "preamble_prompts": tokens.prompts_in(report.preamble),
         "figures": selectors.figures_of(report),
         "error": error,
         "conflict": conflict,
@@ -230,7 +234,9 @@ def _regenerate(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
     parts = [int(n) for n in data.getlist("parts") if n.isdigit()]
     if not parts:
         raise ValidationError("请选择要重新生成的部分")
-    services.report_refresh(actor=actor, report=report, parts=parts)
+    services.report_refresh(
+        actor=actor, report=report, parts=parts, name_units=data.get("name_units") == "1"
+    )
     return "已更新数据并重新生成所选部分"
 
 
@@ -325,8 +331,8 @@ def report_act(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(report.get_absolute_url())
 
 
-def docx_response(report: AnnualReport) -> HttpResponse:
-    data = render_docx(selectors.document_for(report))
+def docx_response(report: AnnualReport, *, public: bool = False) -> HttpResponse:
+    data = render_docx(selectors.document_for(report, public=public))
     response = HttpResponse(
         data,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
