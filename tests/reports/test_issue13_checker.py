@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from fazhi.reports.checker import NOTE, PROBLEM, CheckResult, check_text
 
 WANGCHENG = Path(__file__).parent / "data" / "wangcheng-2023-annual-report.txt"
@@ -201,3 +203,39 @@ def test_the_seed_report_chinese_numeral_counts() -> None:
         (41, "3项", "三项"),
     ]
     assert "2轮（原文“两轮”）" in result.format_text()
+
+
+# --- the demo county's reports ------------------------------------------------------------------
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_county")
+def test_every_demo_report_agrees_with_its_own_rates() -> None:
+    """The drafter writes rates and their counts from the metric engine: the checker's rate
+    rules (figure_patterns.json ``rate_checks``) must agree with the metric definitions, so no
+    demo report shows a mismatch."""
+    from fazhi.reports import selectors, tokens
+    from fazhi.reports.models import AnnualReport
+
+    checked = 0
+    for report in AnnualReport.objects.select_related("unit"):
+        displays = {f.code: f.display for f in selectors.figures_of(report)}
+        text = "\n".join(
+            [report.title]
+            + [
+                f"{p.heading}\n{tokens.render(p.body, displays)}"
+                for p in selectors.parts_of(report)
+            ]
+        )
+        result = check_text(text)
+        assert mismatches(result) == [], report.unit.short_name
+        # a rate checked: 纠错率 with 纠错数 and 结案数 (or 败诉率 with its counts) in one paragraph
+        for rate, counts in (
+            (
+                "reconsideration.correction_rate",
+                {"reconsideration.corrected", "reconsideration.closed"},
+            ),
+            ("litigation.loss_rate", {"litigation.losses", "litigation.closed"}),
+        ):
+            for line in {f.line for f in result.figures if f.metric_code == rate}:
+                codes = {f.metric_code for f in result.figures if f.line == line}
+                checked += counts <= codes
+    assert checked  # the demo reports state rates with their counts
