@@ -138,3 +138,19 @@ def test_a_good_report_still_redirects(county: County) -> None:
     )
     assert response.status_code == 302
     assert ProgressReport.objects.get().text == TYPED.strip()
+
+
+# --- item 25: no metric codes on the assignment page ---------------------------------------------
+def test_a_task_s_indicators_are_named_not_coded(county: County) -> None:
+    a = _assignment(county)
+    a.task.indicator_codes = ["plans.on_time_rate", "enforcement.review_rate"]
+    a.task.save()
+    html = county.client("clerk_a").get(f"/plans/assignments/{a.pk}/").content.decode()
+    card = unescape(html.split('class="card"', 1)[1].split("</div>", 1)[0])
+    assert "指标：按期完成率" in card
+    assert "plans.on_time_rate" not in html and "enforcement.review_rate" not in html
+    assert 'id="indicator-choices"' not in html
+    # the plan's 依法治办, who maintains the codes, is told which ones exist
+    html = county.client("coordinator").get(f"/plans/assignments/{a.pk}/").content.decode()
+    choices = html.split('id="indicator-choices"', 1)[1].split("</details>", 1)[0]
+    assert "<code>plans.on_time_rate</code> 按期完成率" in choices

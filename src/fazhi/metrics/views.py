@@ -3,6 +3,7 @@ figure (the drill-down). Both are scoped like every other screen."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,9 @@ from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404
 
 PART_LABELS = {NUMERATOR: "分子", DENOMINATOR: "分母"}
+#: Wording meant for whoever maintains the definitions: a JSON filter, a field lookup
+#: (``role__in``) or a metric code (``plans.on_time_rate``).
+_DEVELOPER = re.compile(r"[{}]|__|\b[a-z_]+\.[a-z_]+\b")
 
 
 @login_required
@@ -39,12 +43,17 @@ def index(request: HttpRequest) -> HttpResponse:
             error = str(exc)
     # A bad period shows the error and no figures (never figures of another period).
     values = [] if error else selectors.metric_values(actor=actor, unit=unit, period=period)
+    admin = maintains_definitions(actor)
     context = {
         "title": "统计分析",
         "unit": unit,
         "period": period,
         "error": error,
-        "groups": grouped(values),
+        "show_codes": admin,
+        "groups": [
+            (group, [(v, describe(v.definition, admin)) for v in members])
+            for group, members in grouped(values)
+        ],
         "unit_options": _unit_options(actor, unit),
         "children": selectors.children_of(actor, unit),
         "shortcuts": _shortcuts(period),
@@ -71,6 +80,7 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "title": f"{definition.name} · {PART_LABELS.get(part, part)}",
         "definition": definition,
+        "description": describe(definition, maintains_definitions(actor)),
         **_drill_context(definition, unit, period, part),
         "rows": [_row(definition, obj) for obj in page.object_list],
         "page": page,
@@ -106,6 +116,25 @@ def definition_or_404(code: str, year: int) -> MetricDefinition:
         return selectors.definition_for(code, year)
     except selectors.UnknownMetric as exc:
         raise Http404(str(exc)) from None
+
+
+def maintains_definitions(actor: Actor) -> bool:
+    """Whether ``actor`` maintains the metric definitions (the 系统管理员): sees their codes and
+    the notes meant for whoever changes them."""
+    return actor.can(Cap.MANAGE_UNITS)
+
+
+def describe(definition: MetricDefinition, full: bool) -> str:
+    """The definition's description, in full for its maintainers, else :func:`plain_description`."""
+    return definition.description if full else plain_description(definition.description)
+
+
+def plain_description(text: str) -> str:
+    """``text`` without the sentences (ending in 。) that carry developer wording — a JSON
+    filter, a field lookup or a metric code — which tell an administrator how to change the
+    definition, not a reader what the figure counts."""
+    sentences = re.split(r"(?<=。)", text)
+    return "".join(s for s in sentences if not _DEVELOPER.search(s))
 
 
 def grouped(values: list[MetricValue]) -> list[tuple[str, list[MetricValue]]]:

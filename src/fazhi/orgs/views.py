@@ -30,6 +30,15 @@ from fazhi.orgs.scoping import Actor, get_visible_or_404
 from fazhi.orgs.selectors import grantable_users, units_for
 
 
+def yes_no(value: bool) -> str:
+    """A yes/no field as the screens say it (never True/False)."""
+    return "是" if value else "否"
+
+
+def _state(membership: Membership) -> str:
+    return "有效" if membership.is_active else "已撤销"
+
+
 class UnitRegister(Register[OrgUnit]):
     key = "units"
     title = "单位信息"
@@ -58,7 +67,11 @@ class UnitRegister(Register[OrgUnit]):
         "contact_person",
         "contact_phone",
         "address",
-        "is_reconsideration_body",
+        Column(
+            "is_reconsideration_body",
+            "行政复议机构",
+            value=lambda u: yes_no(u.is_reconsideration_body),
+        ),
         "demonstration_area",
     )
     form_class = UnitContactForm
@@ -93,14 +106,20 @@ class MembershipRegister(Register[Membership]):
         Column("user.last_name", "姓名"),
         Column("unit.name", "单位"),
         Column("role", "角色"),
-        Column("is_active", "状态", value=lambda m: "有效" if m.is_active else "已撤销"),
+        Column("is_active", "状态", value=_state),
     )
     filters = (
         Filter("role", "角色", "role", Role.choices),
         Filter("active", "状态", "is_active", (("1", "有效"), ("0", "已撤销"))),
     )
     search_fields = ("user__username", "user__last_name", "unit__name")
-    detail_fields = ("user", "unit", "role", "is_active", "created_at")
+    detail_fields = (
+        "user",
+        "unit",
+        "role",
+        Column("is_active", "状态", value=_state),
+        "created_at",
+    )
     ordering = ("unit__path", "role", "user__username")
 
     def base_queryset(self) -> MembershipQuerySet:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from fazhi.metrics.selectors import definitions_for_year
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 from fazhi.plans.models import Assignment, Plan, Task, UnitAlias
@@ -212,3 +214,17 @@ def assignments_of(actor: Actor) -> QuerySet[Assignment]:
     return own.select_related("task__plan", "unit").order_by(
         F("due_on").asc(nulls_last=True), "task__order"
     )
+
+
+def indicator_names(codes: Sequence[str], year: int) -> list[str]:
+    """The names of the statistics metrics among a task's indicator ``codes`` (the version in
+    force in ``year``), in the task's order. A code that names no metric (an assessment indicator
+    kept for later) is left out: codes are for whoever maintains the task, names for readers."""
+    names = {d.code: d.name for d in definitions_for_year(year, list(codes))} if codes else {}
+    return [names[code] for code in codes if code in names]
+
+
+def indicator_choices(year: int) -> list[tuple[str, str]]:
+    """(code, name) of every statistics metric in force in ``year``: what the plan's 依法治办 may
+    enter as a task's indicator codes."""
+    return [(d.code, d.name) for d in definitions_for_year(year)]

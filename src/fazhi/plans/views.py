@@ -154,17 +154,20 @@ def _detail(
 ) -> HttpResponse:
     """The assignment page; ``draft``: a refused progress report, shown again as typed with
     the reasons next to its fields (status 400)."""
-    actor = actor_of(request)
+    actor, task = actor_of(request), assignment.task
+    can_notice = services.may_coordinate(actor, task.plan)
     reports = list(assignment.reports.prefetch_related("evidence"))
     context = {
-        "title": assignment.task.title,
+        "title": task.title,
         "a": assignment,
         "light": services.light(assignment, timezone.localdate()),
         "reports": [(r, services.may_review(actor, r)) for r in reports],
         "notices": assignment.notices.all(),
         "can_report": services.may_report(actor, assignment),
-        "can_notice": services.may_coordinate(actor, assignment.task.plan),
+        "can_notice": can_notice,
         "chapters": selectors.chapters(),
+        "indicators": selectors.indicator_names(task.indicator_codes, task.plan.year),
+        "indicator_choices": selectors.indicator_choices(task.plan.year) if can_notice else [],
         "max_mb": settings.FAZHI_EVIDENCE_MAX_MB,
         "draft": draft or {},
     }
