@@ -169,7 +169,8 @@ def test_figures_in_chinese_numerals_are_read() -> None:
 def test_chinese_numerals_in_names_and_words_are_not_figures() -> None:
     text = (
         "做到“两个维护”，落实“三项制度”，第五次会议，十分重要，三番五次，一个平台，"
-        "三四个部门，二〇二三年，“两代表一委员”，《十四五规划》，一次性告知。"
+        "三四个部门，二〇二三年，“两代表一委员”，《十四五规划》，一次性告知，"
+        "重点抓好以下七个方面的工作，再强调三个问题。"
     )
     assert check_text(text).figures == []
 

@@ -366,6 +366,9 @@ class _Patterns:
     cn_figure: re.Pattern[str]
     #: Words with a Chinese numeral that are not a quantity (十分, 三番五次, 两个维护).
     cn_not_figures: tuple[str, ...]
+    #: Words right after a Chinese-numeral count that make it a count of the text's own points
+    #: (三个方面, 七个问题), not a figure.
+    cn_not_before: tuple[str, ...]
     #: A number right after one of ``thresholds`` in a sentence with one of ``rule_words``
     #: before it is a requirement, not a figure.
     rule_words: tuple[str, ...]
@@ -466,6 +469,7 @@ def patterns() -> _Patterns:
         figure=figure,
         cn_figure=cn_figure,
         cn_not_figures=_words(data, "chinese_not_figures"),
+        cn_not_before=_words(data, "chinese_not_before"),
         rule_words=_words(data, "rule_words"),
         thresholds=tuple(sorted(_words(data, "thresholds"), key=len, reverse=True)),
         rate_checks=tuple(checks),
@@ -774,6 +778,8 @@ def _chinese_figures(line: str, taken: list[tuple[int, int]]) -> list[_Raw]:
                 continue
             if len(text) > 1 and text[-1] in "万亿":
                 text, mag = text[:-1], text[-1]
+        if line.startswith(pats.cn_not_before, end):
+            continue
         if text in _CN_ALONE or (number := _cn_value(text)) is None:
             continue
         approx = (
