@@ -16,7 +16,7 @@ from tests.personas import County
 from fazhi.orgs.models import OrgUnit, UnitKind, UnitLevel
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.services import orgunit_create
-from fazhi.plans.models import Plan
+from fazhi.plans.models import Assignment, Plan, Reminder
 from fazhi.plans.parser import parse_plan
 from fazhi.plans.services import plan_import
 
@@ -53,7 +53,7 @@ def wide_plan(county: County) -> Plan:
         actor=county.actor("coordinator"),
         unit=county.root,
         parsed=parse_plan(PLAN),
-        resolution={"县各相关部门": departments},
+        resolution={"县各相关部门": [county.dept, *departments]},
     ).plan
 
 
@@ -99,7 +99,7 @@ def test_matrix_scrolls_in_its_box_and_the_menu_keeps_its_width(
         page.goto("/")
         normal = menu(page)
         page.goto(f"/plans/{plan.pk}/")
-        assert page.locator("#matrix thead th").count() == 3 + DEPARTMENTS
+        assert page.locator("#matrix thead th").count() == 3 + 1 + DEPARTMENTS
         shown = menu(page)
         if shots:
             page.screenshot(path=os.path.join(shots, f"plan-matrix-{width}.png"))
@@ -115,3 +115,46 @@ def test_matrix_scrolls_in_its_box_and_the_menu_keeps_its_width(
             " return [w.scrollWidth, w.clientWidth, getComputedStyle(w).overflowX]; }"
         )
         assert box[0] > box[1] and box[2] == "auto", box
+
+
+def test_a_refused_evidence_file_keeps_the_typed_text_in_the_browser(
+    browser: tuple[Any, str], county: County, tmp_path: Path
+) -> None:
+    """Item 22 as a clerk meets it, and the changed pages (assignment, reminders, 统计分析) at
+    both widths, each with a menu of normal width."""
+    plan = wide_plan(county)
+    Reminder.objects.bulk_create(
+        Reminder(unit=county.dept, key=f"k{n}", text=f"第{n}条提醒") for n in range(1, 31)
+    )
+    assignment = Assignment.objects.get(task__plan=plan, task__number="（一）", unit=county.dept)
+    bad = tmp_path / "评查报告.exe"
+    bad.write_bytes(b"MZ\x90\x00")
+    chromium_browser, url = browser
+    page = new_page(chromium_browser, url)
+    login(page, "dept_clerk")
+    shots = os.environ.get("FAZHI_SCREENSHOTS")
+    page.goto(f"/plans/assignments/{assignment.pk}/")
+    typed = "已完成案卷评查 120 卷，发现问题 8 个。"
+    page.fill("#id_text", typed)
+    page.check("input[name=claims_completion]")
+    page.set_input_files("#id_files", str(bad))
+    with page.expect_navigation():
+        page.click("button[value=report]")
+    assert page.input_value("#id_text") == typed
+    assert page.is_checked("input[name=claims_completion]")
+    assert "“评查报告.exe”：不支持的文件类型" in page.inner_text("#report-form")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for name, path in (
+            ("assignment", None),
+            ("reminders", "/plans/reminders/"),
+            ("metrics", "/metrics/?period=2025"),
+        ):
+            if path:
+                page.goto(path)
+            if shots:
+                page.screenshot(path=os.path.join(shots, f"{name}-{width}.png"), full_page=True)
+            shown = menu(page)
+            assert shown["width"] >= 150 and shown["pageWidth"] <= width, (name, width, shown)
+    page.goto("/plans/reminders/")
+    assert "第 1 / 2 页，共 30 条" in page.inner_text("main")
