@@ -38,6 +38,7 @@ WITHDRAWN = [
     "terminated",
 ]
 FIXTURE: dict[str, Any] = json.loads(DEFINITIONS_FIXTURE.read_text(encoding="utf-8"))
+ROWS = len(FIXTURE["definitions"])  # every version of every definition shipped
 
 
 def rate(county: County, year: int) -> tuple[Decimal | None, int | Decimal, int | None, int]:
@@ -52,7 +53,7 @@ def rate(county: County, year: int) -> tuple[Decimal | None, int | Decimal, int 
 
 def test_fixture_is_loaded_on_migrate() -> None:
     codes = {d["code"] for d in FIXTURE["definitions"]}
-    assert len(codes) == 23
+    assert len(codes) == 24
     assert set(MetricDefinition.objects.values_list("code", flat=True)) == codes
     assert all(d.fixture_version == str(FIXTURE["version"]) for d in MetricDefinition.objects.all())
     assert all(d.description for d in MetricDefinition.objects.all())
@@ -76,7 +77,9 @@ def test_definition_changed_from_2025_keeps_2024(county: County) -> None:
             "description": "自2025年起，分母不含调解、和解、撤回和终止结案的案件。",
         },
     )
-    assert (new.valid_from_year, new.valid_to_year, new.locally_modified) == (2025, None, True)
+    # The revised version ends where the next one starts: the fixture ships a 2026 version of
+    # 纠错率 (第71条 行政协议 decisions count as 纠错 from 2026, issue 13 item 6).
+    assert (new.valid_from_year, new.valid_to_year, new.locally_modified) == (2025, 2025, True)
     assert definition_for("reconsideration.correction_rate", 2024).valid_to_year == 2024
     assert rate(county, 2024) == (Decimal("30.0"), 3, 10, 2020)
     assert rate(county, 2025) == (Decimal("50.0"), 3, 6, 2025)
@@ -94,7 +97,7 @@ def test_definition_changed_from_2025_keeps_2024(county: County) -> None:
     MetricDefinition.objects.update(fixture_version="0")
     metric_definitions_sync()
     assert rate(county, 2024)[3] == 2020 and rate(county, 2025)[3] == 2025
-    assert len(definitions_for_year(2025)) == 23
+    assert len(definitions_for_year(2025)) == 24
 
 
 def test_revise_refuses_a_year_without_or_with_a_version(county: County) -> None:
@@ -143,7 +146,7 @@ def fixture_with(tmp_path: Path, version: str, **changes: Any) -> Path:
 
 def test_newer_fixture_updates_and_versions_compare_as_numbers(tmp_path: Path) -> None:
     MetricDefinition.objects.update(fixture_version="2025.9")
-    assert metric_definitions_sync(path=fixture_with(tmp_path, "2025.10", name="审结数")) == 23
+    assert metric_definitions_sync(path=fixture_with(tmp_path, "2025.10", name="审结数")) == ROWS
     assert definition_for("reconsideration.closed", 2024).name == "审结数"
     assert metric_definitions_sync(path=fixture_with(tmp_path, "2025.8", name="旧名")) == 0
     assert definition_for("reconsideration.closed", 2024).name == "审结数"
@@ -164,7 +167,7 @@ def test_sync_is_audited_and_adds_new_versions(tmp_path: Path) -> None:
     )
     path = tmp_path / "defs.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert metric_definitions_sync(actor=Actor.command_line(), path=path) == 24
+    assert metric_definitions_sync(actor=Actor.command_line(), path=path) == ROWS + 1
     assert definition_for("litigation.loss_rate", 2025).valid_to_year == 2025
     assert definition_for("litigation.loss_rate", 2026).denominator_filter == {
         "not": {"result": "withdrawn"}

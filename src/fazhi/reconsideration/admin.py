@@ -40,12 +40,18 @@ class ReconsiderationCaseAdmin(ReadOnlyAdmin):
     list_filter = ("status", "act_category", "outcome")
     search_fields = ("number",)
     list_select_related = ("unit",)
-    exclude = ("applicant_name", "applicant_id_number", "applicant_phone", "applicant_index")
+    exclude = (
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "applicant_index",
+        "late_reason",
+    )
 
 
 @admin.register(Suspension)
 class SuspensionAdmin(ReadOnlyAdmin):
-    list_display = ("case", "ground", "suspended_on", "resumed_on")
+    list_display = ("case", "ground", "suspended_on", "resumed_on", "limit_due")
 
 
 @admin.register(OpinionLetter)

@@ -89,6 +89,9 @@ class SuspensionOut(Schema):
     ground_label: str
     suspended_on: dt.date
     resumed_on: dt.date | None
+    days: int
+    limit_due: dt.date | None
+    past_limit: bool
     note: str
 
 
@@ -115,6 +118,22 @@ class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
     extension_days: int | None
     refusal_reason: str
     outcome_note: str
+    withdrawn_on: dt.date | None
+    known_on: dt.date | None
+    application_due: dt.date | None
+    filed_late: bool
+    forwarded_on: dt.date | None
+    transfer_due: dt.date | None
+    transferred_late: bool
+    hearing_on: dt.date | None
+    hearing_notice_due: dt.date | None
+    hearing_notified_on: dt.date | None
+    incidental_mode: str
+    incidental_due: dt.date | None
+    incidental_done_on: dt.date | None
+    decision_served_on: dt.date | None
+    sue_due: dt.date | None
+    termination_prompt: str
     events: list[EventOut]
     deadlines: list[DeadlineOut]
     suspensions: list[SuspensionOut]
@@ -133,6 +152,22 @@ class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
             extension_days=case.extension_days,
             refusal_reason=mask_text(case.refusal_reason),
             outcome_note=mask_text(case.outcome_note),
+            withdrawn_on=case.withdrawn_on,
+            known_on=case.known_on,
+            application_due=case.application_due,
+            filed_late=case.filed_late,
+            forwarded_on=case.forwarded_on,
+            transfer_due=case.transfer_due,
+            transferred_late=case.transferred_late,
+            hearing_on=case.hearing_on,
+            hearing_notice_due=case.hearing_notice_due,
+            hearing_notified_on=case.hearing_notified_on,
+            incidental_mode=case.incidental_mode,
+            incidental_due=case.incidental_due,
+            incidental_done_on=case.incidental_done_on,
+            decision_served_on=case.decision_served_on,
+            sue_due=case.sue_due,
+            termination_prompt=case.termination_prompt,
             **common_detail(cases, case, actor),
             suspensions=[
                 SuspensionOut(
@@ -140,6 +175,9 @@ class ReconsiderationCaseDetailOut(ReconsiderationCaseOut):
                     ground_label=s.get_ground_display(),
                     suspended_on=s.suspended_on,
                     resumed_on=s.resumed_on,
+                    days=s.days_so_far,
+                    limit_due=s.limit_due,
+                    past_limit=s.is_past_limit,
                     note=mask_text(s.note),
                 )
                 for s in case.suspensions.all()
@@ -175,7 +213,8 @@ register_routes(
             "字段：unit（承办机构编码，须为行政复议机构）、received_on、act_category（必填）、"
             "respondent（被申请人单位编码）或 respondent_name、number（可留空自动编号）、"
             "authority、applicant_kind、applicant_name、applicant_id_number、applicant_phone、"
-            "channel、matter。"
+            "channel、matter、known_on（知道或者应当知道行政行为日期，第二十条）、late_reason、"
+            "forwarded_on（作出处罚决定的机关收到申请日期，第三十二条）。"
         ),
         transitions_summary="办理：状态变更、意见书制发与整改情况报送",
         filter_doc={

@@ -49,6 +49,7 @@ ACCEPTANCE = (
     ("reviewing", "审查中"),
     ("correcting", "补正中"),
     ("abandoned", "视为放弃申请"),
+    ("withdrawn", "受理前撤回申请"),
 )
 _CN_NUMBERS = "一二三四五六七八九十"
 _GROUND_ALIASES = tuple(
@@ -104,6 +105,7 @@ SPEC = Spec(
             help="受理的案件必填；视为受理的适用普通程序",
         ),
         Column("不予受理决定日期", "refused_on", Kind.DATE),
+        Column("撤回申请日期", "withdrawn_on", Kind.DATE, help="受理前撤回申请的填写"),
         Column("不予受理理由", "refusal_reason"),
         Column("中止日期", "suspended_on", Kind.DATE, multiple=True, help="多次中止用“；”分隔"),
         Column("恢复日期", "resumed_on", Kind.DATE, multiple=True, help="与中止日期一一对应"),
@@ -136,7 +138,8 @@ SPEC = Spec(
         "“补正中”“视为放弃申请”的必填补正通知日期。",
         "3. 视为受理：按收到申请（补正材料）日期计算受理审查期限，以届满日为受理日期，"
         "适用普通程序。",
-        "4. 视为放弃申请：记录在补正期限届满的次日。",
+        "4. 视为放弃申请：记录在补正期限届满的次日。受理前撤回申请的，填写撤回申请日期"
+        "（不晚于受理审查期限届满日；受理后撤回的，按受理填写并以撤回结案）。",
         "5. 已通知补正又收到补正材料的，两个日期都要填写；多次补正的填写最后一次。",
         "6. 多次中止的，中止日期、恢复日期、中止情形按次序用“；”分隔；最后一次中止尚未恢复的，"
         "恢复日期少填一个。",
@@ -167,6 +170,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "reviewing": frozenset({"correction_notified_on", "correction_received_on"}),
     "correcting": frozenset({"correction_notified_on"}),
     "abandoned": frozenset({"correction_notified_on"}),
+    "withdrawn": frozenset({"correction_notified_on", "correction_received_on", "withdrawn_on"}),
     "not_accepted": frozenset(
         {"correction_notified_on", "correction_received_on", "refused_on", "refusal_reason"}
     ),
@@ -177,6 +181,7 @@ LIFECYCLE = frozenset().union(*ALLOWED.values())
 REQUIRED: dict[str, tuple[str, ...]] = {
     "correcting": ("correction_notified_on",),
     "abandoned": ("correction_notified_on",),
+    "withdrawn": ("withdrawn_on",),
     "not_accepted": ("refused_on", "refusal_reason"),
     "accepted": ("accepted_on", "procedure"),
 }
@@ -191,6 +196,7 @@ def acceptance_of(case: ReconsiderationCase) -> str:
         Status.CORRECTING: "correcting",
         Status.NOT_ACCEPTED: "not_accepted",
         Status.ABANDONED: "abandoned",
+        Status.WITHDRAWN: "withdrawn",
     }
     if case.status in simple:
         return simple[Status(case.status)]
@@ -251,7 +257,7 @@ def _check_state(row: Row) -> list[RowError]:
         for key in REQUIRED.get(state, ())
         if not row.filled(key)
     ]
-    corrected = state not in ("correcting", "abandoned")
+    corrected = state not in ("correcting", "abandoned", "withdrawn")
     notified = row.filled("correction_notified_on")
     if corrected and notified and not row.filled("correction_received_on"):
         reason = f"已通知补正、受理情况为“{label}”的，应填写收到补正材料日期"
@@ -379,6 +385,10 @@ def _decision_steps(actor: Actor, row: Row, held: _Holder) -> list[Step]:
         return [Step(n, H("acceptance"), partial(_deem, actor, row, held))]
     if state == "abandoned":
         return [Step(n, H("acceptance"), partial(_abandon, actor, held))]
+    if state == "withdrawn":
+        on = row.get("withdrawn_on")
+        run = partial(call, services.case_withdraw, withdrawn_on=on)
+        return [Step(n, H("withdrawn_on"), run, on, {"date": H("withdrawn_on")})]
     return []
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from fazhi.core.crypto import EncryptedTextField
 from fazhi.core.models import TimelineEvent
@@ -332,6 +333,31 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
         due = self.hearing_notice_due
         return due is not None and self.hearing_notified_on is None and due < today
 
+    @property
+    def open_suspension(self) -> Suspension | None:
+        """The suspension running now (None when the case is not suspended)."""
+        if self.status != Status.SUSPENDED:
+            return None
+        return self.suspensions.filter(resumed_on__isnull=True).first()
+
+    @property
+    def termination_prompt(self) -> str:
+        """The prompt to 终止 when the running suspension is past its limit (第41条(五))."""
+        pause = self.open_suspension
+        return pause.limit_prompt(timezone.localdate()) if pause is not None else ""
+
+    @property
+    def hearing_notice_late(self) -> bool:
+        return self.hearing_notice_overdue(timezone.localdate())
+
+    @property
+    def incidental_late(self) -> bool:
+        return self.incidental_overdue(timezone.localdate()) or (
+            self.incidental_due is not None
+            and self.incidental_done_on is not None
+            and self.incidental_done_on > self.incidental_due
+        )
+
     def incidental_overdue(self, today: dt.date) -> bool:
         """附带审查 neither handled nor transferred within its period (第56、57条)."""
         due = self.incidental_due
@@ -366,6 +392,26 @@ class Suspension(models.Model):
     def past_limit(self, today: dt.date) -> bool:
         """Still suspended on a limited ground past its limit (第41条(五): 满六十日)."""
         return self.resumed_on is None and self.limit_due is not None and self.limit_due < today
+
+    @property
+    def days_so_far(self) -> int:
+        """Days suspended to the resumption, or to today while still suspended."""
+        return self.days(timezone.localdate())
+
+    @property
+    def is_past_limit(self) -> bool:
+        return self.past_limit(timezone.localdate())
+
+    def limit_prompt(self, today: dt.date) -> str:
+        """The prompt to 终止 for a suspension past its limit ("" otherwise)."""
+        if not self.past_limit(today):
+            return ""
+        assert self.limit_due is not None
+        return (
+            f"本案自{self.suspended_on:%Y年%-m月%-d日}起依第三十九条第一款第{self.ground}项"
+            f"中止，已中止{self.days(today)}日，超过{self.limit_due:%Y年%-m月%-d日}届满的中止"
+            "期限；中止原因仍未消除的，应当决定终止行政复议（第四十一条第一款第五项）"
+        )
 
 
 class LetterKind(models.TextChoices):

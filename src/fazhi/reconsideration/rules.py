@@ -198,11 +198,4 @@ def suspension_limit_due(ground: str, suspended_on: dt.date, rules: Rules) -> dt
 
 def suspension_limit_problem(pause: Suspension, today: dt.date) -> str:
     """The prompt to 终止 for a suspension past its limit ("" otherwise)."""
-    if not pause.past_limit(today):
-        return ""
-    assert pause.limit_due is not None
-    return (
-        f"本案自{pause.suspended_on:%Y年%-m月%-d日}起依第三十九条第一款第{pause.ground}项中止，"
-        f"已中止{pause.days(today)}日，已超过{pause.limit_due:%Y年%-m月%-d日}届满的中止期限；"
-        "中止原因仍未消除的，应当决定终止行政复议（第四十一条第一款第五项）"
-    )
+    return pause.limit_prompt(today)

@@ -169,7 +169,8 @@ def intake_flags(case: ReconsiderationCase) -> str:
     flags = []
     if case.filed_late:
         assert case.application_due is not None
-        reason = f"申请人所述理由：{case.late_reason}" if case.late_reason else "请核实逾期理由"
+        # The reason itself stays on the case (it may name a person's health or family).
+        reason = "已登记申请人所述逾期理由，请审查" if case.late_reason else "请核实逾期理由"
         flags.append(
             f"逾期申请：申请期限已于{case.application_due:%Y-%m-%d}届满（第二十条第一款）；"
             "法律规定的申请期限超过六十日的，或者因不可抗力、其他正当理由耽误的（申请期限自"
