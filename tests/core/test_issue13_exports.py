@@ -76,3 +76,21 @@ def test_the_plan_exports_have_chinese_names(county: County, settings: Any, tmp_
     assert file_name(client.get(f"/plans/{plan.pk}/export/reports.xlsx")) == (
         "2025-进展报告-20250620.xlsx"
     )
+
+
+def test_an_evidence_file_downloads_under_its_original_name(
+    county: County, settings: Any, tmp_path: Path
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fazhi.plans.models import Assignment, Evidence
+    from fazhi.plans.services import report_submit
+
+    settings.MEDIA_ROOT = tmp_path
+    plan = make_plan(county)
+    a = Assignment.objects.get(task__plan=plan, task__number="（一）", unit=county.town_a)
+    pdf = SimpleUploadedFile("案卷评查报告.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    report_submit(actor=county.actor("clerk_a"), assignment=a, text="进展", files=[pdf])
+    evidence = Evidence.objects.get()
+    response = county.client("clerk_a").get(f"/plans/evidence/{evidence.pk}/")
+    assert file_name(response) == "案卷评查报告.pdf"
