@@ -12,12 +12,22 @@ from fazhi.orgs.models import OrgUnit, OrgUnitQuerySet
 PASSWORD_HELP = "留空则由系统生成临时密码。"
 
 
+class ChineseForm(forms.Form):
+    """Labels without Django's “:” suffix; required fields marked (``label.required``)."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 
 
-class AccountCreateForm(forms.Form):
+class AccountCreateForm(ChineseForm):
     """开设账号: username, full name, the unit it is opened for, a temporary password."""
 
     username = forms.CharField(
@@ -49,7 +59,7 @@ class AccountCreateForm(forms.Form):
         return value
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(ChineseForm):
     """重置密码: a temporary password typed by the 系统管理员, or empty to generate one."""
 
     password = forms.CharField(
@@ -61,7 +71,7 @@ class PasswordResetForm(forms.Form):
     )
 
 
-class OwnPasswordForm(forms.Form):
+class OwnPasswordForm(ChineseForm):
     """修改密码: the current password, then the new one twice."""
 
     old_password = forms.CharField(

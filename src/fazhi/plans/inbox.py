@@ -66,6 +66,11 @@ def nav_counts(actor: Actor) -> dict[str, int]:
     return {REMINDERS_URL: unread_count(actor)}
 
 
+def _whose(actor: Actor, assignment: Assignment) -> str:
+    """The sub-unit's name before its role ("" for the actor's own unit)."""
+    return "" if assignment.unit_id == actor.unit.pk else f"{assignment.unit.name}，"
+
+
 def home_inbox(actor: Actor) -> list[InboxSection]:
     """The 新任务 and 未读提醒 lists of the actor's home page (empty without the right to read
     records). Four queries."""
@@ -75,7 +80,7 @@ def home_inbox(actor: Actor) -> list[InboxSection]:
     reminders = unread_reminders(actor)
     task_items = [
         InboxItem(
-            f"{a.task.title}（{a.unit.name}，{a.get_role_display()}）",
+            f"{a.task.title}（{_whose(actor, a)}{a.get_role_display()}）",
             a.get_absolute_url(),
             f"{a.due_on:%Y年%-m月%-d日}前完成" if a.due_on else "未定完成时限",
         )
