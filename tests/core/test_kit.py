@@ -294,7 +294,9 @@ def test_each_register_ships_its_own_metric_definitions() -> None:
         codes = [d["code"] for d in json.loads(path.read_text(encoding="utf-8"))["definitions"]]
         assert codes and all(code.startswith(f"{path.parent.parent.name}.") for code in codes)
     combined = json.loads(DEFINITIONS_FIXTURE.read_text(encoding="utf-8"))
-    assert len(combined["definitions"]) == 23
+    # 23, the three 2026 纠错 versions (issue 13 item 6), 平均办理天数（扣除中止） and the
+    # 2026 versions of 实质性化解率 and 被申请复议数 (item 8)
+    assert len(combined["definitions"]) == 29
 
 
 @pytest.mark.django_db

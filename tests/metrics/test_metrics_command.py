@@ -40,7 +40,7 @@ def test_json_output(county: County) -> None:
     raw = run("--unit", "430199", "--year", "2024", "--json")
     assert "纠错率" in raw  # UTF-8, not \\u escapes
     rows: list[dict[str, Any]] = json.loads(raw)
-    assert len(rows) == 23 and all(set(r) >= KEYS for r in rows)
+    assert len(rows) == 24 and all(set(r) >= KEYS for r in rows)
     by_code = {r["code"]: r for r in rows}
     assert by_code["reconsideration.correction_rate"] | {"period_label": "", "group": ""} == {
         "code": "reconsideration.correction_rate",

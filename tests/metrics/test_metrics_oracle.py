@@ -44,6 +44,7 @@ RECON_FIELDS = (
     "outcome",
     "closed_on_time",
     "handling_days",
+    "suspended_days",
 )
 
 
@@ -148,6 +149,8 @@ def recon_case(rng: random.Random, units: list[OrgUnit], i: int) -> Reconsiderat
             None if rng.random() < 0.1 else (case.closed_on - case.accepted_on).days
         )
         case.closed_on_time = rng.choice([True, True, False, None])
+        if case.handling_days is not None and rng.random() < 0.3:  # 中止 days (第39条)
+            case.suspended_days = rng.randint(0, case.handling_days)
     return case
 
 
@@ -215,6 +218,7 @@ def brute_force(period: Period, unit: OrgUnit) -> dict[str, Expected]:
 
     averaged = where(closed, lambda r: r["handling_days"] is not None)
     total_days = sum(by_id[i]["handling_days"] for i in averaged)
+    net_days = sum(by_id[i]["handling_days"] - by_id[i]["suspended_days"] for i in averaged)
     respondent = [r for r in recon if inside(r["respondent__path"])]
     lit = [c for c in cases if inside(c["unit__path"])]
     lit_closed = ids(lit, lambda c: c["status"] == "closed" and during(c["judged_on"]))
@@ -247,6 +251,9 @@ def brute_force(period: Period, unit: OrgUnit) -> dict[str, Expected]:
         ),
         "reconsideration.avg_days": Expected(
             averaged, averaged, Fraction(total_days, len(averaged)) if averaged else None
+        ),
+        "reconsideration.avg_days_net": Expected(
+            averaged, averaged, Fraction(net_days, len(averaged)) if averaged else None
         ),
         "reconsideration.respondent_cases": count(
             ids(respondent, lambda r: during(r["received_on"]))
@@ -319,7 +326,7 @@ def test_every_metric_for_every_unit_matches_brute_force(county: County, seed: i
                         None if want.denominator_ids is None else len(want.denominator_ids)
                     ), where
                 checked += 1
-    assert checked == len(PERIODS) * len(units) * 23
+    assert checked == len(PERIODS) * len(units) * 24
 
 
 @pytest.mark.django_db

@@ -186,7 +186,7 @@ def test_api_lists_metrics_for_a_unit(county: County) -> None:
     response = client.get("/api/v1/metrics/?unit=430199101&period=2024")
     assert response.status_code == 200
     rows = {r["code"]: r for r in response.json()}
-    assert len(rows) == 23
+    assert len(rows) == 24
     rate = rows["reconsideration.correction_rate"]
     assert rate | {"numerator_url": "", "denominator_url": ""} == {
         "code": "reconsideration.correction_rate",

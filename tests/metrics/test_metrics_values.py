@@ -239,7 +239,7 @@ def test_all_metrics_of_a_unit_in_one_query_per_source(
         values = metric_values(
             actor=Actor.command_line(), unit=county.root, period=Period.parse("2024")
         )
-    assert len(values) == 23
+    assert len(values) == 24
     assert [v.group for v in values][:1] == ["行政复议"]
 
 

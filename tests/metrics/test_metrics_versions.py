@@ -23,6 +23,7 @@ from fazhi.metrics.periods import Period
 from fazhi.metrics.selectors import definition_for, definitions_for_year, metric_value
 from fazhi.metrics.services import (
     DEFINITIONS_FIXTURE,
+    definition_fixtures,
     metric_definition_revise,
     metric_definitions_sync,
 )
@@ -55,7 +56,13 @@ def test_fixture_is_loaded_on_migrate() -> None:
     codes = {d["code"] for d in FIXTURE["definitions"]}
     assert len(codes) == 24
     assert set(MetricDefinition.objects.values_list("code", flat=True)) == codes
-    assert all(d.fixture_version == str(FIXTURE["version"]) for d in MetricDefinition.objects.all())
+    # each definition carries the version of the fixture that ships it (one per register app)
+    shipped = {
+        item["code"]: str(data["version"])
+        for data in (json.loads(p.read_text(encoding="utf-8")) for p in definition_fixtures())
+        for item in data["definitions"]
+    }
+    assert all(d.fixture_version == shipped[d.code] for d in MetricDefinition.objects.all())
     assert all(d.description for d in MetricDefinition.objects.all())
     assert metric_definitions_sync() == 0  # idempotent
 

@@ -11,7 +11,13 @@ scalars, or lists for ``__in`` and ``__range``::
 
 All keys must hold (AND); ``"not"`` negates a nested object, ``"any"`` is a list of nested
 objects of which at least one must hold (OR). Relations are followed forwards only
-(``case__status``), never through a one-to-many relation, so no row is counted twice.
+(``case__status``), never through a one-to-many relation, so no row is counted twice — except
+to ask whether a related row exists: ``{"litigation_cases__isnull": true}`` (no 应诉 case links
+to the 复议 case) is compiled to ``NOT EXISTS (…)``, a subquery that adds no row.
+
+**Value field.** Sums and averages read ``value_field``: one numeric field, or a difference or
+sum of numeric fields such as ``"handling_days - suspended_days"`` (records where any term is
+empty are left out).
 
 **Record sets** for a unit's subtree and a period (``period_field`` within the period):
 
@@ -41,7 +47,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import models
-from django.db.models import Aggregate, Count, Q, Sum
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, Sum
 
 from fazhi.metrics.models import Aggregation
 from fazhi.metrics.periods import Period
@@ -57,6 +63,7 @@ PARTS = (NUMERATOR, DENOMINATOR)
 EMPTY = "—"
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_TERM = re.compile(r"\s*([+-])\s*")
 _LIST_LOOKUPS = ("in", "range")
 _FILTER_LABELS = {
     "base_filter": "基础条件",
@@ -71,20 +78,75 @@ class DefinitionError(ValueError):
 
 
 # --- filters -----------------------------------------------------------------------------------
-def compile_filter(spec: Mapping[str, Any] | None) -> Q:
-    """The Q object of a declarative filter (assumed valid, see :func:`validate_definition`)."""
+def reverse_exists(model: type[models.Model] | None, key: str) -> tuple[Any, str] | None:
+    """(related model, its foreign key's name) when ``key`` asks whether a row of a one-to-many
+    relation exists (``<relation>__isnull``), else None."""
+    name, _, lookup = key.partition("__")
+    if model is None or lookup != "isnull":
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not (field.one_to_many and field.auto_created and not field.concrete):
+        return None
+    remote = getattr(field, "field", None)
+    if remote is None or not isinstance(field.related_model, type):
+        return None
+    return field.related_model, remote.name
+
+
+def compile_filter(spec: Mapping[str, Any] | None, model: type[models.Model] | None = None) -> Q:
+    """The Q object of a declarative filter (assumed valid, see :func:`validate_definition`).
+
+    With the source ``model``, an existence test on a one-to-many relation becomes an
+    ``EXISTS`` subquery (no join, so nothing is counted twice)."""
     query = Q()
     for key, value in (spec or {}).items():
         if key == NOT:
-            query &= ~compile_filter(value)
+            query &= ~compile_filter(value, model)
         elif key == ANY:
             alternatives = Q()
             for item in value:
-                alternatives |= compile_filter(item)
+                alternatives |= compile_filter(item, model)
             query &= alternatives
+        elif (found := reverse_exists(model, key)) is not None:
+            related, fk = found
+            exists = Exists(related._default_manager.filter(**{fk: OuterRef("pk")}))
+            query &= Q(~exists) if value else Q(exists)
         else:
             query &= Q(**{key: value})
     return query
+
+
+def _model_of(definition: MetricDefinition) -> type[models.Model] | None:
+    try:
+        return source_model(definition.source)
+    except DefinitionError:
+        return None
+
+
+def value_terms(value_field: str) -> list[tuple[int, str]]:
+    """The (sign, field path) terms of a value field: ``"a - b"`` → [(1, "a"), (-1, "b")]."""
+    parts = _TERM.split(value_field.strip())
+    terms = [(1, parts[0])]
+    terms += [
+        (-1 if sign == "-" else 1, path)
+        for sign, path in zip(parts[1::2], parts[2::2], strict=True)
+    ]
+    return [(sign, path.strip()) for sign, path in terms]
+
+
+def value_expression(value_field: str) -> Any:
+    """The SQL expression of a value field (a field, or a sum/difference of fields)."""
+    expression: Any = None
+    for sign, path in value_terms(value_field):
+        term = F(path)
+        if expression is None:
+            expression = term if sign > 0 else -term
+        else:
+            expression = expression + term if sign > 0 else expression - term
+    return expression
 
 
 def period_q(definition: MetricDefinition, period: Period) -> Q:
@@ -115,18 +177,21 @@ def slot_column(definition: MetricDefinition, depth: int) -> str | None:
 
 def population_q(definition: MetricDefinition, period: Period | None) -> Q:
     """The population of a ratio (else the base records); ``period=None``: every period."""
-    query = compile_filter(definition.base_filter)
+    model = _model_of(definition)
+    query = compile_filter(definition.base_filter, model)
     if period is not None:
         query &= period_q(definition, period)
     if definition.aggregation == Aggregation.RATIO:
-        query &= compile_filter(definition.denominator_filter)
+        query &= compile_filter(definition.denominator_filter, model)
     return query
 
 
 def numerator_q(definition: MetricDefinition, period: Period | None) -> Q:
-    query = population_q(definition, period) & compile_filter(definition.numerator_filter)
+    model = _model_of(definition)
+    query = population_q(definition, period) & compile_filter(definition.numerator_filter, model)
     if definition.aggregation in (Aggregation.SUM, Aggregation.AVG):
-        query &= Q(**{f"{definition.value_field}__isnull": False})
+        for _, path in value_terms(definition.value_field):
+            query &= Q(**{f"{path}__isnull": False})
     return query
 
 
@@ -162,10 +227,9 @@ def aggregates(
             f"{alias}_n": Count("pk", filter=numerator),
             f"{alias}_d": Count("pk", filter=population_q(definition, period)),
         }
-    field = definition.value_field
     return {
-        f"{alias}_n": Sum(field, filter=numerator),
-        f"{alias}_d": Count(field, filter=numerator),
+        f"{alias}_n": Sum(value_expression(definition.value_field), filter=numerator),
+        f"{alias}_d": Count("pk", filter=numerator),
     }
 
 
@@ -314,8 +378,24 @@ def _validate(d: MetricDefinition) -> None:
         _check_filter(model, spec, label)
 
 
+@dataclass(frozen=True)
+class ValueLabel:
+    """The Chinese name of a computed value field (``办理天数 − 中止天数``)."""
+
+    verbose_name: str
+
+
 def field_at(model: type[models.Model], path: str) -> Any:
-    """The model field at the end of a ``a__b`` path (for its Chinese ``verbose_name``)."""
+    """The model field at the end of a ``a__b`` path (for its Chinese ``verbose_name``); for a
+    computed value field (``a - b``), a :class:`ValueLabel` naming its terms."""
+    terms = value_terms(path)
+    if len(terms) > 1:
+        names = [str(_walk(model, p, "字段")[0].verbose_name) for _, p in terms]
+        text = names[0] + "".join(
+            f"{'−' if sign < 0 else '＋'}{name}"
+            for (sign, _), name in zip(terms[1:], names[1:], strict=True)
+        )
+        return ValueLabel(text)
     field, _ = _walk(model, path, "字段")
     return field
 
@@ -364,9 +444,12 @@ def _check_value_field(model: type[models.Model], d: MetricDefinition) -> None:
         return
     if not d.value_field:
         raise DefinitionError("求和、平均值指标需要填写数值字段")
-    field, rest = _walk(model, d.value_field, "数值字段")
-    if rest or not isinstance(field, _NUMERIC):
-        raise DefinitionError(f"数值字段“{d.value_field}”无效：应为数值字段")
+    for _, path in value_terms(d.value_field):
+        if not path:
+            raise DefinitionError(f"数值字段“{d.value_field}”无效：加减号两边都应是字段")
+        field, rest = _walk(model, path, "数值字段")
+        if rest or not isinstance(field, _NUMERIC):
+            raise DefinitionError(f"数值字段“{d.value_field}”无效：“{path}”应为数值字段")
 
 
 def _check_filter(model: type[models.Model], spec: Mapping[str, Any], label: str) -> None:
@@ -387,6 +470,10 @@ def _check_filter(model: type[models.Model], spec: Mapping[str, Any], label: str
 
 
 def _check_lookup(model: type[models.Model], key: str, value: Any, label: str) -> None:
+    if reverse_exists(model, key) is not None:
+        if not isinstance(value, bool):
+            raise DefinitionError(f"{label}中“{key}”的取值应为 true 或 false")
+        return
     _walk(model, key, f"{label}中的字段")
     lookup = key.rsplit("__", 1)[-1]
     wants_list = lookup in _LIST_LOOKUPS

@@ -20,7 +20,9 @@ moves the facts' slots too).
 
 **When facts are used.** A definition is *eligible* when every path it reads stays on the source
 model, or makes one hop through a foreign key to another model (``case__unit``, ``case__status``)
-— never into a unit's own fields, which change without a register write. It is *built* when its
+— never into a unit's own fields, which change without a register write — or asks whether a
+register row pointing to the record exists (``litigation_cases__isnull``: a write of such a row
+that links or unlinks it recomputes the record's keys). It is *built* when its
 :class:`~fazhi.metrics.models.MetricFactState` row exists: :func:`facts_rebuild` creates it, any
 change to the definition deletes it (and rebuilds; ``migrate`` builds missing ones). Anything
 not eligible or not built, units deeper than the tree slots, and ``FAZHI_METRIC_FACTS = False``
@@ -72,11 +74,14 @@ def enabled() -> bool:
 # --- which definitions can have facts -------------------------------------------------------------
 @dataclass(frozen=True)
 class Reads:
-    """What a definition reads: ``values()`` paths on the source model, and the foreign keys
-    (name, related model) through which it reads another model's rows."""
+    """What a definition reads: ``values()`` paths on the source model, the foreign keys
+    (name, related model) through which it reads another model's rows, and the models whose
+    rows point to the record (related model, its foreign key's name) where it asks whether such
+    a row exists."""
 
     paths: frozenset[str]
     hops: frozenset[tuple[str, type[models.Model]]]
+    pointing: frozenset[tuple[type[models.Model], str]] = frozenset()
 
 
 def _filter_keys(spec: Mapping[str, Any] | None) -> Iterable[str]:
@@ -102,10 +107,15 @@ def reads(definition: MetricDefinition) -> Reads | None:
         *_filter_keys(definition.denominator_filter),
     ]
     if definition.value_field:
-        keys.append(definition.value_field)
+        keys += [path for _, path in engine.value_terms(definition.value_field)]
     paths: set[str] = set()
     hops: set[tuple[str, type[models.Model]]] = set()
+    pointing: set[tuple[type[models.Model], str]] = set()
     for key in keys:
+        exists = engine.reverse_exists(model, key)
+        if exists is not None:
+            pointing.add(exists)
+            continue
         found = _read_path(model, key)
         if found is None:
             return None
@@ -113,7 +123,7 @@ def reads(definition: MetricDefinition) -> Reads | None:
         paths.add(path)
         if hop is not None:
             hops.add(hop)
-    return Reads(frozenset(paths), frozenset(hops))
+    return Reads(frozenset(paths), frozenset(hops), frozenset(pointing))
 
 
 def _read_path(
@@ -159,6 +169,7 @@ def eligible(definition: MetricDefinition) -> bool:
     return (
         watchable(model)
         and all(watchable(related) for _, related in found.hops)
+        and all(watchable(related) for related, _ in found.pointing)
         and implies_visibility(model, definition.unit_field)
     )
 
@@ -470,12 +481,15 @@ def on_units_moved(sender: Any, units: Sequence[OrgUnit], **kwargs: Any) -> None
 # --- the write hooks ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Watch:
-    """Rows of ``model`` to snapshot around a write: the written row itself (``via`` None) or
-    the rows whose foreign key ``via`` points to it."""
+    """Rows of ``model`` to snapshot around a write: the written row itself (``via`` None), the
+    rows whose foreign key ``via`` points to it, or (``pointer`` set) the rows the written row
+    points to through its foreign key ``pointer`` — whose keys change when that link does."""
 
     model: type[models.Model]
     via: str | None
     definitions: tuple[tuple[MetricDefinition, tuple[str, ...]], ...]
+    pointer: str | None = None
+    sender: type[models.Model] | None = None
 
     @property
     def paths(self) -> list[str]:
@@ -486,6 +500,7 @@ def _watched(sender: type[models.Model]) -> list[_Watch]:
     built = MetricDefinition.objects.filter(fact_state__isnull=False)
     own: list[tuple[MetricDefinition, tuple[str, ...]]] = []
     linked: dict[tuple[type[models.Model], str], list[Any]] = defaultdict(list)
+    pointed: dict[tuple[type[models.Model], str], list[Any]] = defaultdict(list)
     for d in built:
         found = reads(d)
         if found is None:
@@ -497,20 +512,44 @@ def _watched(sender: type[models.Model]) -> list[_Watch]:
         for name, related in found.hops:
             if related is sender:
                 linked[(model, name)].append(item)
+        for related, fk in found.pointing:
+            if related is sender:
+                pointed[(model, fk)].append(item)
     watches = [_Watch(sender, None, tuple(own))] if own else []
     watches += [_Watch(model, via, tuple(items)) for (model, via), items in linked.items()]
+    watches += [
+        _Watch(model, None, tuple(items), pointer=fk, sender=sender)
+        for (model, fk), items in pointed.items()
+    ]
     return watches
+
+
+def _pointed_rows(watch: _Watch, pks: Sequence[Any]) -> dict[Any, dict[str, Any]]:
+    """The rows of ``watch.model`` that the sender's rows ``pks`` point to now."""
+    assert watch.sender is not None and watch.pointer is not None
+    targets = watch.sender._default_manager.filter(pk__in=pks).values_list(
+        f"{watch.pointer}_id", flat=True
+    )
+    ids = [pk for pk in targets if pk is not None]
+    if not ids:
+        return {}
+    rows = watch.model._default_manager.filter(pk__in=ids).values("pk", *watch.paths)
+    return {row["pk"]: row for row in rows}
 
 
 def _snapshot(watch: _Watch, pk: Any) -> dict[Any, dict[str, Any]]:
     if pk is None:
         return {}
+    if watch.pointer is not None:
+        return _pointed_rows(watch, [pk])
     lookup = {"pk": pk} if watch.via is None else {f"{watch.via}_id": pk}
     rows = watch.model._default_manager.filter(**lookup).values("pk", *watch.paths)
     return {row["pk"]: row for row in rows}
 
 
 def _bulk_snapshot(watch: _Watch, pks: Sequence[Any]) -> dict[Any, dict[str, Any]]:
+    if watch.pointer is not None:
+        return _pointed_rows(watch, pks)
     lookup = "pk__in" if watch.via is None else f"{watch.via}_id__in"
     rows = watch.model._default_manager.filter(**{lookup: pks}).values("pk", *watch.paths)
     return {row["pk"]: row for row in rows}
@@ -552,11 +591,17 @@ def _keys_changed(
     watch: _Watch, before: Mapping[Any, Mapping[str, Any]], after: Mapping[Any, Mapping[str, Any]]
 ) -> dict[MetricDefinition, set[tuple[int, dt.date]]]:
     dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    # a pointed row counts as changed when a written row started or stopped pointing to it
+    # (for a bulk write, whenever any written row points to it: recomputing is harmless)
+    linked = watch.pointer is not None
     for pk in set(before) | set(after):
         old, new = before.get(pk), after.get(pk)
         for d, paths in watch.definitions:
-            if old is not None and new is not None and all(old[p] == new[p] for p in paths):
-                continue
+            if old is not None and new is not None:
+                if linked and _unchanged_link(before, after):
+                    continue
+                if not linked and all(old[p] == new[p] for p in paths):
+                    continue
             for row in (old, new):
                 if row is None:
                     continue
@@ -564,6 +609,13 @@ def _keys_changed(
                 if unit_id is not None and day is not None:
                     dirty[d].add((unit_id, day.replace(day=1)))
     return dirty
+
+
+def _unchanged_link(
+    before: Mapping[Any, Mapping[str, Any]], after: Mapping[Any, Mapping[str, Any]]
+) -> bool:
+    """The written row(s) point to the same rows as before (a single-row write)."""
+    return len(before) == len(after) == 1 and set(before) == set(after)
 
 
 def watchable(sender: type[models.Model]) -> bool:

@@ -272,8 +272,16 @@ def record_unit(definition: MetricDefinition, record: models.Model) -> OrgUnit |
 
 
 def record_amount(definition: MetricDefinition, record: models.Model) -> Any:
-    """The ``value_field`` of ``record`` for sums and averages, else None."""
-    return _follow(record, definition.value_field) if definition.value_field else None
+    """The ``value_field`` of ``record`` for sums and averages (``a - b``: computed), else None."""
+    if not definition.value_field:
+        return None
+    total: Any = 0
+    for sign, path in engine.value_terms(definition.value_field):
+        value = _follow(record, path)
+        if value is None:
+            return None
+        total += sign * value
+    return total
 
 
 def _follow(obj: Any, path: str) -> Any:
