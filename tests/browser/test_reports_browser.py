@@ -1,9 +1,9 @@
 """End-to-end (Playwright, the system Chromium): the 依法治办 drafts the county's 2025 annual
-report on 法治政府建设 from the registers, fills in every 【请填写…】 prompt (inserting one figure
-token with the editor's “插入” button), and takes it through 保密审查 → 审议 → 报送 → 公开; an
-anonymous visitor then reads it on the public portal and downloads the Word file, while another
-unit's draft stays invisible there. A second test checks the 依法治办's overview of overdue
-submissions."""
+report on 法治政府建设 from the registers, fills in every marked prompt ``{{?…}}``
+(inserting one figure token with the editor's “插入” button), and takes it through 保密审查 →
+审议 → 报送 → 公开; an anonymous visitor then reads it on the public portal and downloads the
+Word file, while another unit's draft stays invisible there. A second test checks the 依法治办's
+overview of overdue submissions."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tests.browser.chromium import chromium, frozen_at, login, new_page
 from tests.metrics.builders import closed, lawsuit, save_recon
 from tests.personas import County
 
+from fazhi.reports import tokens
 from fazhi.reports.models import AnnualReport, ReportState
 from fazhi.reports.services import report_create
 
@@ -39,10 +40,10 @@ TITLE = "湘江县人民政府2025年法治政府建设年度报告"
 DEPT_TITLE = "湘江县司法局2025年法治政府建设年度报告"
 PUBLISH_URL = "https://www.example.gov.cn/fzzf/2025.html"
 # Every prompt left in a part, replaced in the browser (the same pattern as reports.tokens).
-FILL_PROMPTS = """() => {
+FILL_PROMPTS = r"""() => {
   for (const n of [1, 2, 3, 4]) {
     const el = document.getElementById("id_part" + n);
-    el.value = el.value.replace(/【请填写[^】]*】/g, "已按年度工作要点推进，成效明显。");
+    el.value = el.value.replace(/\{\{\?[^\n]*?\}\}/g, "已按年度工作要点推进，成效明显。");
   }
 }"""
 
@@ -125,8 +126,10 @@ def test_draft_edit_review_deliberate_submit_publish_and_read_on_portal(
     assert href.startswith("/metrics/reconsideration.received/drill/"), href
     assert "unit=430199" in href and "period=2025" in href
     errors = office.locator("#check ul.errors li").all_inner_texts()
-    assert len(errors) == 5, errors
-    assert all("待填写的提示（【请填写…】）" in e for e in errors), errors
+    # one line per prompt left, naming its part
+    left = sum(len(tokens.prompts_in(p.body)) for p in report.parts.all())
+    assert len(errors) == left and left >= 5, errors
+    assert all("有待填写的提示：" in e for e in errors), errors
     for heading in HEADINGS:
         assert any(heading in e for e in errors), (heading, errors)
     assert office.locator("button[value=send_review]").is_disabled()
@@ -140,7 +143,8 @@ def test_draft_edit_review_deliberate_submit_publish_and_read_on_portal(
     # 2. edit: every prompt answered, part 五 typed by hand, one figure inserted at the cursor
     click(office, "#edit-link")
     assert office.inner_text("h1") == "编辑年度报告"
-    assert "【请填写" in office.input_value("#id_part1")
+    assert "{{?请填写" in office.input_value("#id_part1")
+    assert office.locator("ul.prompt-list[data-for=id_part1] li").count() >= 1
     office.evaluate(FILL_PROMPTS)
     part5 = office.locator("#id_part5")
     part5.fill("")
@@ -156,7 +160,7 @@ def test_draft_edit_review_deliberate_submit_publish_and_read_on_portal(
     assert re.search(r"\{\{\s*reconsideration\.received\s*\}\}", body3), body3
     assert body3.endswith("本级政府全年收到行政复议申请{{reconsideration.received}}，均依法办理。")
     for n in range(1, 6):
-        assert "【请填写" not in office.input_value(f"#id_part{n}"), n
+        assert "{{?" not in office.input_value(f"#id_part{n}"), n
     click(office, "button[name=then][value=done]")
     assert "已保存" in office.inner_text(".messages")
     assert office.url.endswith(f"/reports/{report.pk}/")

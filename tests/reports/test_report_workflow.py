@@ -380,7 +380,9 @@ def test_title_and_preamble_are_checked_too(data: Data, frozen: Any) -> None:
     assert "“导语”有待填写的提示：请填写：导语" in found
     assert "“导语”引用了报告中没有的数据“{{x.y}}”" in found
     assert "“导语”有不完整的数据记号（只有 {{ 或 }}），请检查" in found
-    with pytest.raises(ValidationError, match="报告中还有待填写的提示，不能提交保密审查：“导语”1处"):
+    with pytest.raises(
+        ValidationError, match="报告中还有待填写的提示，不能提交保密审查：“导语”1处"
+    ):
         report_send_to_review(actor=coordinator, report=report)
 
 

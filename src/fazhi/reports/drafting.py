@@ -233,14 +233,14 @@ def achievements(unit: OrgUnit, year: int) -> list[Achievement]:
 
 
 def _combined(assignments: Sequence[Assignment]) -> str:
-    """One paragraph from the approved completion reports of a task's units: the text alone
-    for one unit; each preceded by its unit otherwise (lead first), at most
+    """The approved completion reports of a task's units: the text alone for one unit; one
+    paragraph each, preceded by its unit, otherwise (lead first), at most
     :data:`ACHIEVEMENT_UNITS`, then how many more units completed it."""
     texts = {a.unit.display_name: t for a in assignments if (t := _approved_text(a))}
     if len(texts) <= 1:
         return next(iter(texts.values()), "")
     shown = list(texts.items())[:ACHIEVEMENT_UNITS]
-    said = "".join(f"{name}：{_full_stop(text)}" for name, text in shown)
+    said = "\n".join(f"{name}：{_full_stop(text)}" for name, text in shown)
     more = len(texts) - len(shown)
     return said + (f"另有{more}个单位完成并报送了完成情况。" if more else "")
 

@@ -41,8 +41,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ReportState.DRAFTING: frozenset({ReportState.SECRECY}),
     ReportState.SECRECY: frozenset({ReportState.DELIBERATION, ReportState.DRAFTING}),
     ReportState.DELIBERATION: frozenset({ReportState.SUBMISSION, ReportState.DRAFTING}),
-    ReportState.SUBMISSION: frozenset({ReportState.PUBLICATION}),
-    ReportState.PUBLICATION: frozenset({ReportState.PUBLISHED}),
+    # After 审议 a report can still go back (e.g. a prompt found in a report drafted before
+    # prompts were marked): it is then reviewed and adopted again.
+    ReportState.SUBMISSION: frozenset({ReportState.PUBLICATION, ReportState.DRAFTING}),
+    ReportState.PUBLICATION: frozenset({ReportState.PUBLISHED, ReportState.DRAFTING}),
     ReportState.PUBLISHED: frozenset(),
 }
 

@@ -410,6 +410,30 @@ def report_deliberate(
     return report
 
 
+@transaction.atomic
+def report_return(*, actor: Actor, report: AnnualReport, reason: str) -> AnnualReport:
+    """待报送 / 待公开 → 起草, with the reason (e.g. a prompt left in the text): the report is
+    then edited, reviewed and adopted again. Not once published."""
+    report = _locked(report)
+    if not may_record(actor, report):
+        raise PermissionDenied("只有本单位（含上级）的填报人员可以退回起草")
+    _require_state(report, ReportState.SUBMISSION, ReportState.PUBLICATION)
+    if not reason.strip():
+        raise ValidationError({"reason": "退回起草须写明原因"})
+    before = _snapshot(report)
+    _send_back(report, f"退回起草：{reason.strip()}")
+    report.save()
+    record_write(
+        actor=actor,
+        action="report.return",
+        obj=report,
+        before=before,
+        after=_snapshot(report),
+        summary="退回起草",
+    )
+    return report
+
+
 def _names(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(v.strip()[:100] for v in values if v.strip()))
 
@@ -428,7 +452,7 @@ def report_submit(
     if not may_record(actor, report):
         raise PermissionDenied("只有本单位（含上级）的填报人员可以登记报送情况")
     _require_state(report, ReportState.SUBMISSION)
-    _require_no_prompts(report, "报送")
+    _require_no_prompts(report, "报送（请退回起草修改）")
     to = _names(recipients)
     if not to:
         raise ValidationError({"recipients": "请填写报送单位"})
@@ -458,7 +482,7 @@ def report_publish(
     if not may_record(actor, report):
         raise PermissionDenied("只有本单位（含上级）的填报人员可以登记公开情况")
     _require_state(report, ReportState.PUBLICATION)
-    _require_no_prompts(report, "向社会公开")
+    _require_no_prompts(report, "向社会公开（请退回起草修改）")
     # 公开 may come before 报送 is acknowledged, never before the report was adopted (审议).
     _check_day(published_on, "published_on", "公开日期", report.meeting_on, "审议日期")
     url = url.strip()

@@ -296,6 +296,11 @@ def _publish(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
     return "已登记公开，报告已在门户网站发布"
 
 
+def _return(actor: Actor, report: AnnualReport, data: QueryDict) -> str:
+    services.report_return(actor=actor, report=report, reason=data.get("reason", ""))
+    return "已退回起草"
+
+
 #: The buttons of the report page: ``action`` value → what it does (returns the message).
 STEPS_BY_ACTION: dict[str, Step] = {
     "refresh": _refresh,
@@ -307,6 +312,7 @@ STEPS_BY_ACTION: dict[str, Step] = {
     "deliberate_return": _deliberate(False),
     "submit": _submit,
     "publish": _publish,
+    "return": _return,
 }
 
 
