@@ -26,6 +26,7 @@ from tests.demo_county import DEMO_TODAY, DEMO_YEAR
 
 from fazhi.demo.generator import SeedResult, county_fillers, seed_county
 from fazhi.demo.management.commands.seed import Command as SeedCommand
+from fazhi.demo.text import _years_text
 from fazhi.litigation.models import LitigationCase
 from fazhi.reconsideration.models import ReconsiderationCase
 from fazhi.reports.models import AnnualReport, ReportState
@@ -45,8 +46,8 @@ def frozen(day: dt.date) -> Any:
 
 def dashboard(client: Client, day: dt.date) -> dict[str, Any]:
     """The leader's dashboard without a year (its default) on ``day``: year and key figures."""
-    client.force_login(User.objects.get(username="leader"))
-    with frozen(day):
+    with frozen(day):  # logged in on that day (a session from another day may have expired)
+        client.force_login(User.objects.get(username="leader"))
         response = client.get("/metrics/dashboard/")
     assert response.status_code == 200
     context = response.context
@@ -151,3 +152,17 @@ def test_seed_refuses_a_bad_today(
         SeedCommand().run_from_argv(["fazhi", "seed", "--today", value])
     assert info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("years", "today", "text"),
+    [
+        ((2025, 2026), dt.date(2026, 6, 15), "2025年全年及2026年1月1日至6月15日"),
+        ((2023, 2024, 2025, 2026), dt.date(2026, 1, 2), "2023—2025年全年及2026年1月1日至1月2日"),
+        ((2025,), dt.date(2026, 1, 31), "2025年全年"),  # a fixed last year (tests, benchmarks)
+    ],
+)
+def test_the_summary_says_which_days_the_data_covers(
+    years: tuple[int, ...], today: dt.date, text: str
+) -> None:
+    assert _years_text(years, today) == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 
@@ -44,14 +45,21 @@ def summary(result: SeedResult) -> str:
         else "演示账号：0 个",
     ]
     if result.today is not None and result.years:
-        first, last = result.years[0], result.years[-1]
-        full = f"{first}年" if first == last - 1 else f"{first}—{last - 1}年"
-        lines.append(
-            f"数据截至 {result.today:%Y-%m-%d}：{full}全年及{last}年1月1日至"
-            f"{result.today.month}月{result.today.day}日"
-        )
+        lines.append(f"数据截至 {result.today:%Y-%m-%d}：{_years_text(result.years, result.today)}")
     lines += [f"{FILLER_LABELS.get(name, name)}：{count} 件" for name, count in result.filled]
     return "\n".join(lines)
+
+
+def _years_text(years: Sequence[int], today: dt.date) -> str:
+    """``2025年全年及2026年1月1日至6月15日`` (the full years, then the current year to date)."""
+    full = [y for y in years if y < today.year]
+    text = ""
+    if full:
+        span = f"{full[0]}年" if len(full) == 1 else f"{full[0]}—{full[-1]}年"
+        text = f"{span}全年"
+    if years[-1] == today.year:
+        text += f"{'及' if text else ''}{today.year}年1月1日至{today.month}月{today.day}日"
+    return text
 
 
 #: Chinese labels of the register fillers' names (the names also seed each filler's RNG).
