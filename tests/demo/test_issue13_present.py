@@ -78,9 +78,9 @@ def assert_lives_in(client: Client, day: dt.date) -> None:
         assert case.current_due is None or (day - case.current_due).days <= 7, case.number
     overdue = [c for c in open_rec if c.current_due is not None and c.current_due < day]
     assert len(overdue) <= 2, [(c.number, c.current_due) for c in overdue]
-    for case in lit:
-        if case.status != "closed":
-            assert (day - case.filed_on).days <= LIT_OPEN_DAYS, (case.number, case.filed_on)
+    for suit in lit:
+        if suit.status != "closed":
+            assert (day - suit.filed_on).days <= LIT_OPEN_DAYS, (suit.number, suit.filed_on)
 
 
 def assert_report_of_last_year(day: dt.date) -> None:
