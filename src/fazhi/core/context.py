@@ -15,6 +15,8 @@ import importlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from django.apps import apps
@@ -55,14 +57,21 @@ def nav_entries() -> list[NavEntry]:
     return sorted([*core, *declared], key=lambda entry: entry.order)
 
 
+@cache
+def _inbox_module(package: str) -> ModuleType | None:
+    """``<package>.inbox`` if the app has one (looked up once per process: every page asks)."""
+    module_name = f"{package}.inbox"
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    return importlib.import_module(module_name)
+
+
 def inbox_hooks(name: str) -> list[Callable[[Actor], Any]]:
     """The ``name`` function of every installed kit app's ``inbox`` module, in kit order."""
     found = []
     for kit in kits():
-        module_name = f"{apps.get_app_config(kit.app).name}.inbox"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        hook = getattr(importlib.import_module(module_name), name, None)
+        module = _inbox_module(apps.get_app_config(kit.app).name)
+        hook = getattr(module, name, None) if module is not None else None
         if callable(hook):
             found.append(hook)
     return found
