@@ -89,7 +89,8 @@ def test_register_hear_close_and_read(county: County) -> None:
         {"judged_on": "2024-05-20", "result": "loss_illegal"},
     )
     assert closed.status_code == 200 and closed.json()["is_loss"] is True
-    assert closed.json()["transitions"] == []
+    # once closed, only the service of the judgment (上诉期限, 第85条) is left to record
+    assert [t["name"] for t in closed.json()["transitions"]] == ["record_service"]
     again = post(client, headers, f"/cases/{pk}/transitions/close", {"judged_on": "2024-05-21"})
     assert again.status_code == 422 and "不能结案" in again.json()["detail"][0]
     detail = client.get(f"{API}/cases/{pk}", headers=headers).json()
