@@ -11,6 +11,11 @@ An import is planned by the register as groups of :class:`Step`\\ s (one group p
 each step one service call); :func:`execute` replays every step in date order inside one
 transaction, turns a service's ``ValidationError`` into a row error naming the column, and
 rolls the whole file back if anything failed (or on a dry run).
+
+Implausible input (:mod:`fazhi.core.validators`): a ``…_id_number`` or ``…_phone`` column is
+checked like the forms check it (an error); a received / intake date before 2000 or more than a
+year before today is accepted — a past year's register holds such dates — and listed in the
+result's ``warnings`` for the user to check.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fazhi.core import validators
 from fazhi.core.dates import MAX_YEAR, MIN_YEAR, parse_cn_date
 from fazhi.core.kit import kits, resolve
 from fazhi.orgs.models import OrgUnit
@@ -343,7 +350,47 @@ def _parse_row(
         except ValueError as exc:
             row.bad.add(col.key)
             errors.append(RowError(number, col.header, str(exc)))
-    return row, errors
+    return row, errors + _personal_errors(row, mapping)
+
+
+def _personal_errors(row: Row, mapping: dict[int, Column]) -> list[RowError]:
+    """ID numbers and phone numbers checked as the forms check them (by the column's key)."""
+    errors = []
+    for col in mapping.values():
+        value = row.values.get(col.key)
+        if col.kind != Kind.TEXT or not isinstance(value, str):
+            continue
+        if validators.is_id_number_field(col.key):
+            kind = str(row.values.get(validators.kind_field_of(col.key)) or "")
+            problem = validators.id_number_problem(value, kind=kind)
+            normal = validators.normalise_id_number(value)
+        elif validators.is_phone_field(col.key):
+            problem, normal = validators.phone_problem(value), value.strip()
+        else:
+            continue
+        if problem:
+            row.bad.add(col.key)
+            errors.append(RowError(row.number, col.header, problem))
+        else:
+            row.values[col.key] = normal
+    return errors
+
+
+def date_warnings(spec: Spec, rows: Sequence[Row], today: dt.date) -> list[RowError]:
+    """Received / intake dates that would be asked to be confirmed on a form (before 2000, or
+    more than a year before ``today``): imported as they are, listed for the user to check."""
+    found = []
+    for col in spec.columns:
+        if col.kind != Kind.DATE or not validators.is_intake_date_field(col.key):
+            continue
+        for row in rows:
+            value = row.values.get(col.key)
+            problem = (
+                validators.implausible_date(value, today) if isinstance(value, dt.date) else ""
+            )
+            if problem:
+                found.append(RowError(row.number, col.header, f"{problem}，请核对"))
+    return sort_errors(spec, found)
 
 
 def read_xlsx(spec: Spec, data: bytes, *, units: UnitMatcher | None = None) -> Sheet:
@@ -502,6 +549,8 @@ class ImportResult:
     errors: list[RowError]
     dry_run: bool = False
     detail: str = ""
+    #: Accepted values the user should check (e.g. an unusually early received date).
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -510,9 +559,10 @@ class ImportResult:
     def summary(self) -> str:
         if self.errors:
             return f"导入失败：发现 {len(self.errors)} 处错误，未写入任何数据"
+        check = f"；{len(self.warnings)} 处日期请核对" if self.warnings else ""
         if self.dry_run:
-            return f"校验通过：可新增 {self.created} 件{self.detail}（尚未写入）"
-        return f"导入完成：新增 {self.created} 件{self.detail}"
+            return f"校验通过：可新增 {self.created} 件{self.detail}（尚未写入）{check}"
+        return f"导入完成：新增 {self.created} 件{self.detail}{check}"
 
 
 def sort_errors(spec: Spec, errors: Iterable[RowError]) -> list[RowError]:
@@ -595,16 +645,19 @@ def run_import(
     written, but the groups (built for clean rows only) are still tried in a rolled-back
     transaction so that the services' objections are reported in the same pass.
     """
+    warnings = date_warnings(spec, rows, timezone.localdate())
     if not errors and not rows:
         errors = [RowError(0, "", "文件中没有数据行")]
     if not errors:
-        return execute(spec, groups, dry_run=dry_run, detail=detail)
+        result = execute(spec, groups, dry_run=dry_run, detail=detail)
+        result.warnings = warnings
+        return result
     numbers = {row.number for row in rows}
     bad = {error.row for error in errors}
     if bad <= numbers:  # no header or file-level problem: the clean rows can be tried
         clean = [steps for steps in groups if not {step.row for step in steps} & bad]
         errors = [*errors, *execute(spec, clean, dry_run=True).errors]
-    return ImportResult(0, sort_errors(spec, errors), dry_run)
+    return ImportResult(0, sort_errors(spec, errors), dry_run, warnings=warnings)
 
 
 # --- registry ------------------------------------------------------------------------------

@@ -41,3 +41,19 @@ class BoundedPaginator(Paginator[Any]):
     @property
     def count_label(self) -> str:
         return f"超过 {self.cap} 条" if self.capped else f"共 {self.count} 条"
+
+
+#: The largest id or count a query parameter may name: a 32-bit signed integer, which every
+#: database column the pages filter on holds.
+QUERY_INT_MAX = 2**31 - 1
+
+
+def query_int(value: str | None, *, low: int = 0, high: int = QUERY_INT_MAX) -> int | None:
+    """A query parameter as an integer in ``low``–``high``, or None when it is missing, not
+    a number, or out of range (so that ``?unit=10**30`` filters to nothing rather than failing
+    in the database)."""
+    text = (value or "").strip()
+    if not text.lstrip("-").isdigit() or len(text) > 12:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None

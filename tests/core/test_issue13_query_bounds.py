@@ -1,0 +1,139 @@
+"""Issue 13 item 24: numbers out of range in any query parameter (year, offset, page, unit id …)
+give 400 or an empty result on the HTML pages, never a 500. Every page without a path argument
+is requested with huge, negative and non-numeric values (the API: test_api_kit_bounds.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests.personas import County
+
+from fazhi.demo.generator import SeedResult
+from fazhi.metrics.models import MetricDefinition
+from fazhi.orgs.models import Membership
+from fazhi.orgs.roles import Role
+from fazhi.plans.models import Plan
+
+#: Query parameters the pages read (filters, paging, periods, ids), each given every bad value.
+NAMES = (
+    "year",
+    "closed_year",
+    "judged_year",
+    "month",
+    "quarter",
+    "unit",
+    "page",
+    "offset",
+    "limit",
+    "days",
+    "plan",
+    "task",
+    "status",
+    "level",
+    "overdue",
+    "loss",
+    "head",
+    "result",
+    "outcome",
+    "act_category",
+    "metric",
+    "code",
+    "version",
+    "from",
+    "to",
+    "on",
+    "date",
+    "start",
+    "end",
+    "id",
+    "report",
+    "unread",
+    "section",
+    "period",
+    "part",
+    "show",
+    "rule",
+    "action",
+    "type",
+    "actor",
+    "s",
+    "q",
+)
+BAD_VALUES = (
+    "99999999999",
+    str(10**30),
+    "-1",
+    "-99999999999",
+    "0",
+    "abc",
+    "1e309",
+    "２０２４",
+    "2024-13-45",
+    "\x00",
+)
+SKIP_PREFIXES = ("admin/", "api/", "accounts/logout", "static/", "media/")
+
+
+def _routes(patterns: Any, prefix: str = "") -> Iterator[str]:
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            yield from _routes(p.url_patterns, route)
+        elif isinstance(p, URLPattern):
+            yield route
+
+
+def page_urls() -> list[str]:
+    """Every URL without a path argument, except the admin site, the API and logging out."""
+    urls = {
+        "/" + r.lstrip("^").rstrip("$")
+        for r in _routes(get_resolver().url_patterns)
+        if "<" not in r and "(" not in r and not r.startswith(SKIP_PREFIXES)
+    }
+    return sorted(urls)
+
+
+def test_the_pages_are_found() -> None:
+    urls = page_urls()
+    for expected in ("/", "/reconsideration/cases/", "/litigation/cases/", "/metrics/"):
+        assert expected in urls
+    assert len(urls) > 20
+
+
+def _failures(client: Client, urls: list[str]) -> list[str]:
+    client.raise_request_exception = False
+    failures = []
+    for url in urls:
+        for value in BAD_VALUES:
+            for params in (dict.fromkeys(NAMES, value), {"year": value}, {"page": value}):
+                response = client.get(url, params)
+                if response.status_code >= 500:
+                    failures.append(f"{url} {sorted(params)[:2]}={value!r}: {response.status_code}")
+                    break
+    return failures
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "clerk_a", "sysadmin"])
+def test_no_page_answers_500_to_numbers_out_of_range(county: County, persona: str) -> None:
+    assert _failures(county.client(persona), page_urls()) == []
+
+
+def test_pages_of_one_plan_or_metric_neither(demo_county: SeedResult) -> None:
+    """The plan matrix (``?unit=``, ``?section=``) and a metric's drill-down (``?unit=``,
+    ``?period=``, ``?part=``) in the demo county, as its 依法治办."""
+    plan = Plan.objects.order_by("pk").first()
+    definition = MetricDefinition.objects.order_by("pk").first()
+    assert plan is not None and definition is not None
+    urls = [
+        reverse("plans:matrix", args=[plan.pk]),
+        reverse("metrics:drill", args=[definition.code]),
+    ]
+    membership = Membership.objects.filter(role=Role.COORDINATOR, unit__parent=None).first()
+    assert membership is not None
+    client = Client()
+    client.force_login(membership.user)
+    assert _failures(client, urls) == []
