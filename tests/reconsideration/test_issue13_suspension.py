@@ -121,3 +121,27 @@ def test_resumption_ends_the_flag(county: County) -> None:
     case = svc.case_resume(actor=county.actor("clerk_a"), case=case, resumed_on=D("2024-05-10"))
     assert case.status == Status.ACCEPTED and case.termination_prompt == ""
     assert Suspension.objects.get(case=case).days(D("2024-05-21")) == 51
+
+
+def test_lists_show_the_days_suspended_without_reading_the_suspensions(county: County) -> None:
+    case = suspended(county, "8")
+    assert case.suspended_since == D("2024-03-20")
+    assert case.days_suspended(D("2024-05-21")) == 62
+    assert case.status_label == "中止（已中止62日）"
+    listed = ReconsiderationCase.objects.get(pk=case.pk)
+    with django_assert_no_queries():
+        assert listed.status_label == "中止（已中止62日）"
+    case = svc.case_resume(actor=county.actor("clerk_a"), case=case, resumed_on=D("2024-05-10"))
+    assert (case.suspended_since, case.status_label) == (None, "已受理·审理中")
+
+
+def django_assert_no_queries() -> Any:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    class _NoQueries(CaptureQueriesContext):
+        def __exit__(self, *exc: Any) -> None:
+            super().__exit__(*exc)
+            assert len(self.captured_queries) == 0, self.captured_queries
+
+    return _NoQueries(connection)

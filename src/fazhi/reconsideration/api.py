@@ -46,6 +46,7 @@ class ReconsiderationCaseOut(Schema):
     act_category_label: str
     status: str
     status_label: str
+    days_suspended: int | None
     procedure: str
     accepted_on: dt.date | None
     current_due: dt.date | None
@@ -73,6 +74,7 @@ class ReconsiderationCaseOut(Schema):
             "act_category_label": case.get_act_category_display(),
             "status": case.status,
             "status_label": case.get_status_display(),
+            "days_suspended": case.days_suspended(timezone.localdate()),
             "procedure": case.procedure,
             "accepted_on": case.accepted_on,
             "current_due": case.current_due,

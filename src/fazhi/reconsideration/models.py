@@ -255,6 +255,9 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
     extension_approved_on = models.DateField("延期批准日期", null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField("延长天数", null=True, blank=True)
     suspended_days = models.PositiveIntegerField("中止天数", default=0)
+    # The start of the suspension running now (None unless 中止), so lists show the days
+    # suspended without reading the suspensions.
+    suspended_since = models.DateField("本次中止日期", null=True, blank=True)
     # 听证 (第51条): the notice is due 5 working days before the hearing.
     hearing_on = models.DateField("听证日期", null=True, blank=True)
     hearing_notified_on = models.DateField("听证通知日期", null=True, blank=True)
@@ -332,6 +335,19 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
         """A hearing is set, no notice yet, and the last day to notify has passed (第51条)."""
         due = self.hearing_notice_due
         return due is not None and self.hearing_notified_on is None and due < today
+
+    def days_suspended(self, today: dt.date) -> int | None:
+        """Days of the suspension running now (None when not suspended)."""
+        if self.status != Status.SUSPENDED or self.suspended_since is None:
+            return None
+        return (today - self.suspended_since).days
+
+    @property
+    def status_label(self) -> str:
+        """The state as lists show it: 中止 with the days suspended (“中止（已中止62日）”)."""
+        days = self.days_suspended(timezone.localdate())
+        label = self.get_status_display()
+        return f"{label}（已中止{days}日）" if days is not None else label
 
     @property
     def open_suspension(self) -> Suspension | None:

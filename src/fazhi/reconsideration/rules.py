@@ -154,7 +154,11 @@ def derive_deadlines(
                 )
                 case.decision_due = extended.due if extended is not None else None
     _derive_other(case, suspensions, rules)
+    for pause in suspensions:  # stored by ``suspend``; filled here for bulk writers too
+        pause.limit_due = suspension_limit_due(pause.ground, pause.suspended_on, rules)
     open_pause = next((s for s in suspensions if s.resumed_on is None), None)
+    running = case.status == Status.SUSPENDED and open_pause is not None
+    case.suspended_since = open_pause.suspended_on if running and open_pause else None
     case.current_due = {
         Status.REVIEWING: case.review_due,
         Status.CORRECTING: case.correction_due,
