@@ -184,6 +184,8 @@ def test_defence_overdue_is_flagged_in_list_tile_page_and_api(county: County) ->
         client = county.client("clerk_a")
         listing = client.get("/litigation/cases/?overdue=1").content.decode()
         assert case.number in listing and quiet.number not in listing
+        assert "<th>当前期限</th>" in listing
+        assert '2025-10-09 <span class="badge error">逾期</span>' in listing
         home = client.get("/").content.decode()
         assert (
             '<a class="tile" href="/litigation/cases/?overdue=1"><strong>行政应诉</strong>'

@@ -220,6 +220,16 @@ class LitigationCase(UnitSlots):
         return self.defence_overdue(today) or self.appeal_overdue(today)
 
     @property
+    def running_due(self) -> dt.date | None:
+        """The deadline the 被告 must act by now: 答辩举证 while it is not recorded as done,
+        else the 上诉 period of a lost case while no decision is recorded."""
+        if self.defence_due and self.defence_filed_on is None and self.status == Status.PENDING:
+            return self.defence_due
+        if self.appeal_due and not self.appeal_decision and self.is_loss:
+            return self.appeal_due
+        return None
+
+    @property
     def appealable(self) -> bool:
         """A first-instance judgment, or a ruling that may be appealed (第85条; 解释第101条)."""
         if self.level != Level.FIRST:

@@ -79,6 +79,16 @@ def _result_cell(case: LitigationCase) -> object:
     return case.get_result_display()
 
 
+def _due_cell(case: LitigationCase) -> object:
+    """The running 答辩举证 or 上诉 deadline, marked when it has passed."""
+    due = case.running_due
+    if due is None:
+        return ""
+    if case.is_overdue(timezone.localdate()):
+        return format_html('{} <span class="badge error">逾期</span>', due.isoformat())
+    return due.isoformat()
+
+
 def _overdue(qs: LitigationQuerySet, value: str) -> LitigationQuerySet:
     """期限已过 (答辩举证 or 上诉, ``LitigationQuerySet.overdue_q``) 是 / 否."""
     today = timezone.localdate()
@@ -106,6 +116,7 @@ class CaseRegister(Register[LitigationCase]):
         Column("head_appeared", "负责人出庭", value=_head_cell),
         Column("status", "状态", css="nowrap"),
         Column("result", "裁判结果", value=_result_cell),
+        Column("running_due", "当前期限", value=_due_cell, css="date"),
     )
     filters = (
         Filter("level", "审级", "level", Level.choices),
