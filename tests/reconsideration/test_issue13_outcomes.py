@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from tests.metrics.builders import closed, save_recon
 from tests.personas import County
@@ -125,3 +126,23 @@ def test_the_fixture_keeps_the_old_group_for_past_years() -> None:
     for code in ("reconsideration.corrected", "reconsideration.respondent_corrected"):
         assert versions[(code, 2020)] == {"outcome__in": {"group": "correcting_2020"}}
         assert versions[(code, 2026)] == {"outcome__in": {"group": "correcting"}}
+
+
+def test_close_form_offers_the_agreement_remedies_only_for_an_agreement_case(
+    county: County,
+) -> None:
+    from fazhi.reconsideration.forms import CloseForm
+
+    actor = county.actor("clerk_a")
+    with time_machine.travel(dt.datetime(2024, 6, 28, 12, tzinfo=dt.UTC), tick=False):
+        penalty = accepted(county, ActCategory.PENALTY)
+        agreement = accepted(county, ActCategory.AGREEMENT)
+    offered = {
+        case.act_category: {
+            v for v, _ in CloseForm(actor=actor, obj=case).fields["outcome"].choices
+        }
+        for case in (penalty, agreement)
+    }
+    assert "agreement_damages" not in offered[ActCategory.PENALTY]
+    assert {"dismiss_application", "reject_claim"} <= offered[ActCategory.PENALTY]
+    assert set(AGREEMENT) <= offered[ActCategory.AGREEMENT]

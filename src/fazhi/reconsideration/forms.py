@@ -264,13 +264,20 @@ class CloseForm(StepForm):
     note = note_field("结案说明")
 
     def setup(self) -> None:
-        if isinstance(self.obj, ReconsiderationCase) and self.obj.status == Status.SUSPENDED:
-            field = self.fields["outcome"]
-            assert isinstance(field, forms.ChoiceField)
+        if not isinstance(self.obj, ReconsiderationCase):
+            return
+        field = self.fields["outcome"]
+        assert isinstance(field, forms.ChoiceField)
+        if self.obj.status == Status.SUSPENDED:
             field.choices = with_blank(
                 [(v, lbl) for v, lbl in Outcome.choices if v in CLOSABLE_WHILE_SUSPENDED]
             )
             field.help_text = "中止期间只能以调解、和解、撤回或终止结案"
+        elif self.obj.act_category != ActCategory.AGREEMENT:
+            # 第71条 decisions only for a case about a 行政协议.
+            field.choices = with_blank(
+                [(v, lbl) for v, lbl in Outcome.choices if not v.startswith("agreement_")]
+            )
 
 
 class ScheduleHearingForm(StepForm):
