@@ -5,7 +5,10 @@
 - 县司法局: reported (报送) on time, not yet published.
 - 县市场监督管理局: still a draft, so the 依法治办's overview shows every state.
 
-Workflow dates are fixed days of the next year (never the clock).
+Workflow dates are fixed days of the next year (never the clock), brought forward to the
+demo's "today" (``ctx.as_of``) when that is earlier: seeded on 10 January, the county's report
+is reviewed, adopted, sent and published by 10 January, each step on its own day where the days
+allow.
 """
 
 from __future__ import annotations
@@ -117,35 +120,42 @@ def _submitted(
     )
 
 
+def _on(ctx: CountyContext, month: int, day: int, later: int = 0) -> dt.date:
+    """``month``/``day`` of the year after the report's, or, when the demo's today comes first,
+    ``later`` days before today (the report's later steps keep their order); never before 1
+    January."""
+    usual = dt.date(ctx.last_year + 1, month, day)
+    latest = ctx.as_of - dt.timedelta(days=later)
+    return max(dt.date(ctx.last_year + 1, 1, 1), min(usual, latest))
+
+
 def fill(ctx: CountyContext) -> int:
-    d = dt.date
-    after = ctx.last_year + 1
     county = _submitted(
         ctx,
         ctx.root,
-        review=("县司法局保密审查小组", "不涉及国家秘密和工作秘密，同意公开。", d(after, 3, 10)),
-        meeting=(f"{data.COUNTY_NAME}人民政府第5次常务会议", d(after, 3, 16)),
+        review=("县司法局保密审查小组", "不涉及国家秘密和工作秘密，同意公开。", _on(ctx, 3, 10, 3)),
+        meeting=(f"{data.COUNTY_NAME}人民政府第5次常务会议", _on(ctx, 3, 16, 2)),
         submitted=(
             ["中共湘江县委", "湘江县人民代表大会常务委员会", "上一级党委和政府"],
             ["上一级党委法治建设议事协调机构办公室"],
-            d(after, 3, 20),
+            _on(ctx, 3, 20, 1),
         ),
     )
     services.report_publish(
         actor=ctx.actor,
         report=county,
-        published_on=d(after, 3, 26),
+        published_on=_on(ctx, 3, 26),
         url="https://www.xiangjiang.gov.cn/zwgk/fzzfjs/",
     )
     _submitted(
         ctx,
         _unit(ctx, "司法局"),
-        review=("局办公室", "同意公开。", d(after, 2, 10)),
-        meeting=("局党组会议", d(after, 2, 18)),
+        review=("局办公室", "同意公开。", _on(ctx, 2, 10, 2)),
+        meeting=("局党组会议", _on(ctx, 2, 18, 1)),
         submitted=(
             ["中共湘江县委", "湘江县人民政府", "上一级司法行政部门"],
             ["中共湘江县委全面依法治县委员会办公室"],
-            d(after, 2, 25),
+            _on(ctx, 2, 25),
         ),
     )
     unit = _unit(ctx, "市场监督管理局")
