@@ -63,18 +63,7 @@ NAMES = (
     "s",
     "q",
 )
-BAD_VALUES = (
-    "99999999999",
-    str(10**30),
-    "-1",
-    "-99999999999",
-    "0",
-    "abc",
-    "1e309",
-    "２０２４",
-    "2024-13-45",
-    "\x00",
-)
+BAD_VALUES = ("99999999999", str(10**30), "-1", "abc", "1e309", "\x00")
 SKIP_PREFIXES = ("admin/", "api/", "accounts/logout", "static/", "media/")
 
 
@@ -109,7 +98,7 @@ def _failures(client: Client, urls: list[str]) -> list[str]:
     failures = []
     for url in urls:
         for value in BAD_VALUES:
-            for params in (dict.fromkeys(NAMES, value), {"year": value}, {"page": value}):
+            for params in (dict.fromkeys(NAMES, value), {"year": value}):
                 response = client.get(url, params)
                 if response.status_code >= 500:
                     failures.append(f"{url} {sorted(params)[:2]}={value!r}: {response.status_code}")
