@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core.paging import BoundedPaginator
+from fazhi.core.paging import BoundedPaginator, query_int
 from fazhi.core.registers import actor_of
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404, unit_in_scope, visible_to
@@ -112,14 +112,10 @@ def _metrics_link(actor: Actor, plan: Plan) -> tuple[str, str]:
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
-    def number(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
-
     status = request.GET.get("status", "")
-    return {
-        "section": number("section"),
-        "unit": number("unit"),
+    return {  # an id out of range is no filter (never a database error)
+        "section": query_int(request.GET.get("section")),
+        "unit": query_int(request.GET.get("unit")),
         "status": status if status in AssignmentStatus.values else "",
     }
 
