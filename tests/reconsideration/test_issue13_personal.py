@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from tests.personas import County
@@ -147,6 +148,8 @@ def test_a_search_token_is_private_to_its_session(
     county: County, case: ReconsiderationCase
 ) -> None:
     _, urls = _search(county.client("dept_clerk"), ID_NUMBER)
+    for session in Session.objects.all():
+        assert ID_NUMBER not in str(session.get_decoded())  # kept encrypted
     other = county.client("coordinator").get(urls[-1])
     assert other.status_code == 200  # unknown token: no search, the whole list
     assert ID_NUMBER not in other.content.decode()

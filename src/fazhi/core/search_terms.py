@@ -2,7 +2,8 @@
 number, a phone number) takes the term by POST, keeps it in the user's session under a random
 token and redirects to the list with ``?s=<token>``. Pages, filters and the Excel export carry
 the token, never the term; the address bar, the browser history, proxies and the server's
-access log see only the token.
+access log see only the token. In the session (a database table) the term is kept encrypted
+like the personal fields themselves (:func:`fazhi.core.crypto.encrypt`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import secrets
 
 from django.http import HttpRequest, QueryDict
+
+from fazhi.core.crypto import decrypt, encrypt
 
 #: The list's query parameter holding the token.
 TOKEN_PARAM = "s"
@@ -24,10 +27,10 @@ def remember_term(request: HttpRequest, term: str) -> str:
     """Keep ``term`` in the session and return its token."""
     kept: dict[str, str] = dict(request.session.get(_SESSION_KEY) or {})
     for token, known in kept.items():
-        if known == term:
+        if _plain(known) == term:
             return token
     token = secrets.token_urlsafe(9)
-    kept[token] = term
+    kept[token] = encrypt(term)
     while len(kept) > KEEP:
         kept.pop(next(iter(kept)))
     request.session[_SESSION_KEY] = kept
@@ -38,8 +41,15 @@ def recalled_term(request: HttpRequest) -> str:
     """The term behind the request's ``?s=`` token ("" if none or forgotten)."""
     token = request.GET.get(TOKEN_PARAM, "")
     kept = request.session.get(_SESSION_KEY) or {}
-    term = kept.get(token, "") if token else ""
-    return term if isinstance(term, str) else ""
+    stored = kept.get(token, "") if token else ""
+    return _plain(stored) if isinstance(stored, str) else ""
+
+
+def _plain(stored: str) -> str:
+    try:
+        return decrypt(stored)
+    except ValueError:  # the key changed since: the term is forgotten
+        return ""
 
 
 def redirect_query(request: HttpRequest) -> str:
