@@ -10,8 +10,9 @@ is drafted from these approved texts, so they are varied (:data:`DONE`, chosen a
 a private RNG, so the plan's fate draws are unchanged). They avoid counts of 复议/应诉 cases
 and rates, which the annual report takes from the registers.
 
-All dates come from the filled year (never the clock); every write goes through
-:mod:`fazhi.plans.services`.
+All dates come from the filled year (never the clock), and nothing happens after the demo's
+today (``ctx.as_of``: seeded in January, a task due in March of the next year is not yet done);
+every write goes through :mod:`fazhi.plans.services`.
 """
 
 from __future__ import annotations
@@ -274,24 +275,30 @@ def fill(ctx: CountyContext) -> int:
             continue  # never started: the year-end sweep flags it 逾期
         clerk = Actor.command_line(a.unit)
         start = max(dt.date(year, 3, 1), due - dt.timedelta(days=rng.randint(20, 60)))
+        done = start
+        if fate >= 0.25:  # drawn before any write, so the demo's "today" changes no fate
+            late = fate > 0.85
+            done = (
+                due + dt.timedelta(days=rng.randint(3, 25))
+                if late
+                else due - dt.timedelta(days=rng.randint(0, 15))
+            )
+            done = max(done, start + dt.timedelta(days=1))
+        if start > ctx.as_of:
+            continue  # nothing happens after the demo's today (a task due early next year)
         first = services.report_submit(
             actor=clerk,
             assignment=a,
             text=words.choice(STARTED)(a.task.title),
             at=at(start),
         )
-        if fate < 0.25:
+        if fate < 0.25 or start + dt.timedelta(days=1) > ctx.as_of:
             continue  # still in progress at the year's end, its report waiting for review
         services.report_review(
             actor=reviewer, report=first, approve=True, at=at(start + dt.timedelta(days=1))
         )
-        late = fate > 0.85
-        done = (
-            due + dt.timedelta(days=rng.randint(3, 25))
-            if late
-            else due - dt.timedelta(days=rng.randint(0, 15))
-        )
-        done = max(done, start + dt.timedelta(days=1))
+        if done > ctx.as_of:
+            continue
         report = services.report_submit(
             actor=clerk,
             assignment=a,
@@ -299,15 +306,17 @@ def fill(ctx: CountyContext) -> int:
             claims_completion=True,
             at=at(done),
         )
+        if done + dt.timedelta(days=2) > ctx.as_of:
+            continue  # its completion waits for review
         services.report_review(
             actor=reviewer, report=report, approve=True, at=at(done + dt.timedelta(days=2))
         )
-    _one_returned(summary.plan, reviewer, year)
+    _one_returned(summary.plan, reviewer, ctx.as_of)
     services.assignments_sweep(today=dt.date(year + 1, 1, 1))
     return summary.assignments
 
 
-def _one_returned(plan: Plan, reviewer: Actor, year: int) -> None:
+def _one_returned(plan: Plan, reviewer: Actor, as_of: dt.date) -> None:
     """One report sent back for missing evidence, then resubmitted (shows the review flow)."""
     report = (
         ProgressReport.objects.filter(
@@ -320,6 +329,8 @@ def _one_returned(plan: Plan, reviewer: Actor, year: int) -> None:
     if report is None:
         return
     day = report.submitted_at.astimezone(SHANGHAI).date()
+    if day + dt.timedelta(days=3) > as_of:
+        return
     services.report_review(
         actor=reviewer,
         report=report,
