@@ -75,6 +75,20 @@ def test_a_unit_sees_its_new_tasks_and_unread_reminders(county: County, plan: An
 
 
 @pytest.mark.django_db
+@time_machine.travel(dt.datetime(2025, 6, 28, 9, tzinfo=dt.UTC), tick=False)
+def test_only_the_addressed_unit_and_roles_that_act_see_the_count(
+    county: County, plan: Any
+) -> None:
+    assignments_sweep(today=D(2025, 6, 28))
+    for persona in ("sysadmin", "coordinator", "leader_a", "reviewer_a"):
+        page = county.client(persona).get("/").content.decode()
+        assert not re.search(r'>提醒 <span class="badge', page), persona
+        assert "将于 2025-06-30 到期" not in page, persona
+    page = county.client("coordinator_a").get("/").content.decode()  # 白沙镇's 依法治办
+    assert re.search(r'>提醒 <span class="badge error"[^>]*>1</span>', page)
+
+
+@pytest.mark.django_db
 def test_home_inbox_query_count_is_bounded(
     county: County, plan: Any, django_assert_max_num_queries: Any
 ) -> None:

@@ -41,22 +41,30 @@ class InboxSection:
     empty: str = ""
 
 
+def acts_on_tasks(actor: Actor) -> bool:
+    """Whether the actor's role does the unit's work (reports progress, answers reminders):
+    the roles that edit records. A 领导 reads, a 系统管理员 keeps the system."""
+    return actor.can(Cap.EDIT_RECORDS)
+
+
 def new_assignments(actor: Actor) -> QuerySet[Assignment]:
-    """Tasks assigned to the actor's unit (or its sub-units) not started yet, soonest due
-    first (the 本单位任务 page's rows in status 未开始)."""
-    return assignments_of(actor).filter(status=AssignmentStatus.NOT_STARTED)
+    """Tasks assigned to the actor's own unit not started yet, soonest due first (the
+    本单位任务 page's rows of that unit in status 未开始)."""
+    return assignments_of(actor).filter(unit=actor.unit, status=AssignmentStatus.NOT_STARTED)
 
 
 def unread_reminders(actor: Actor) -> QuerySet[Reminder]:
-    """Unread reminders of the actor's subtree, newest first (as the 提醒 page lists them)."""
-    return visible_to(Reminder.objects.filter(read_at__isnull=True), actor).order_by(
-        "-created_at", "-pk"
-    )
+    """Unread reminders addressed to the actor's own unit, newest first (the 提醒 page lists
+    those of the whole subtree)."""
+    return visible_to(
+        Reminder.objects.filter(read_at__isnull=True, unit=actor.unit), actor
+    ).order_by("-created_at", "-pk")
 
 
 def unread_count(actor: Actor) -> int:
-    """How many reminders of the actor's subtree are unread (0 without the right to read)."""
-    if not actor.can(Cap.VIEW_RECORDS):
+    """How many reminders addressed to the actor's own unit are unread (0 for a role that
+    does not act on them, without a query)."""
+    if not acts_on_tasks(actor):
         return 0
     return unread_reminders(actor).count()
 
@@ -72,9 +80,9 @@ def _whose(actor: Actor, assignment: Assignment) -> str:
 
 
 def home_inbox(actor: Actor) -> list[InboxSection]:
-    """The 新任务 and 未读提醒 lists of the actor's home page (empty without the right to read
-    records). Four queries."""
-    if not actor.can(Cap.VIEW_RECORDS):
+    """The 新任务 and 未读提醒 lists of the actor's home page (none for a role that does not
+    act on tasks). Four queries."""
+    if not acts_on_tasks(actor):
         return []
     tasks = new_assignments(actor)
     reminders = unread_reminders(actor)
