@@ -105,3 +105,11 @@ def test_anonymous_is_sent_to_login(county: County) -> None:
     for url in ("/accounts/users/", "/accounts/password/", "/accounts/users/new/"):
         response = Client().get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_an_impossible_account_id_is_not_found(county: County) -> None:
+    client = county.client("sysadmin")
+    for pk in ("99999999999", str(10**30)):
+        assert client.get(f"/accounts/users/{pk}/").status_code == 404
+        assert client.post(f"/accounts/users/{pk}/disable/").status_code == 404

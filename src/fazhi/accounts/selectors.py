@@ -65,7 +65,10 @@ def search_accounts(actor: Actor, *, text: str = "", status: str = "") -> QueryS
 
 
 def account_for(actor: Actor, pk: int) -> User:
-    """One account ``actor`` manages, else Http404 (never reveals that it exists)."""
+    """One account ``actor`` manages, else Http404 (never reveals that it exists; an id no
+    database column can hold is simply not found)."""
+    if not 0 < pk < 2**63:
+        raise Http404("账号不存在或不在您的管辖范围内")
     user = accounts_for(actor).filter(pk=pk).first()
     if user is None:
         raise Http404("账号不存在或不在您的管辖范围内")

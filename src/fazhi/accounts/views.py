@@ -24,6 +24,7 @@ from fazhi.accounts.forms import (
     validator_help,
 )
 from fazhi.core.registers import actor_of
+from fazhi.core.views import text_param
 from fazhi.orgs.http import actor_on, memberships_on
 from fazhi.orgs.middleware import SESSION_KEY
 from fazhi.orgs.roles import Cap
@@ -101,7 +102,7 @@ def _manager(request: HttpRequest) -> Actor:
 def account_list(request: HttpRequest) -> HttpResponse:
     """账号管理: the accounts the 系统管理员 manages (see :mod:`fazhi.accounts.selectors`)."""
     actor = _manager(request)
-    q, status = request.GET.get("q", "").strip()[:60], request.GET.get("status", "")
+    q, status = text_param(request, "q", 60), request.GET.get("status", "")
     rows = selectors.search_accounts(actor, text=q, status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -93,9 +93,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     :mod:`fazhi.core.audit_display`); the 操作 filter takes a Chinese name or a code."""
     actor = actor_of(request)
     actor.require(Cap.READ_AUDIT)
-    action, kind = request.GET.get("action", "").strip()[:64], request.GET.get("type", "")
+    action, kind = text_param(request, "action", 64), text_param(request, "type", 64)
     qs = selectors.audit_entries(
-        actor, actor_name=request.GET.get("actor", ""), unit_code=request.GET.get("unit", "")
+        actor,
+        actor_name=text_param(request, "actor", 150),
+        unit_code=text_param(request, "unit", 32),
     )
     if action:
         qs = qs.filter(action__in=audit_display.codes_matching(action, _actions()))
@@ -120,6 +122,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "types": _object_types(),
     }
     return render(request, "core/audit_log.html", context)
+
+
+def text_param(request: HttpRequest, name: str, limit: int) -> str:
+    """A free-text query parameter, trimmed, cut to ``limit`` and without NUL characters
+    (which PostgreSQL refuses in a string)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
 
 
 def _actions() -> list[str]:
