@@ -1,5 +1,6 @@
 """Outcome groups are stated once, in the register's metric fixture: the 纠错 definitions and the
-code's ``CORRECTING_OUTCOMES`` read the same list."""
+code's ``CORRECTING_OUTCOMES`` read the same list. The 2026 口径 adds the 第71条 行政协议 remedies;
+the 2020—2025 versions keep the old group, so past years' figures do not change."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ def test_code_reads_the_fixture_group() -> None:
         Outcome.CONFIRM_ILLEGAL,
         Outcome.CONFIRM_VOID,
         Outcome.ORDER_PERFORM,
+        Outcome.AGREEMENT_PERFORM,
+        Outcome.AGREEMENT_DAMAGES,
+        Outcome.AGREEMENT_COMPENSATION,
     }
     assert list(CORRECTING_OUTCOMES) == list(value_group(METRIC_FIXTURE, "correcting"))
 
@@ -29,19 +33,32 @@ def test_code_reads_the_fixture_group() -> None:
 @pytest.mark.django_db
 def test_synced_definitions_count_the_same_group() -> None:
     raw = json.loads(METRIC_FIXTURE.read_text(encoding="utf-8"))
-    referring = [
-        d["code"]
+    by_version = {
+        (d["code"], d["valid_from_year"]): d["numerator_filter"]["outcome__in"]["group"]
         for d in raw["definitions"]
-        if d["numerator_filter"].get("outcome__in") == {"group": "correcting"}
-    ]
-    assert set(referring) == {
+        if isinstance(d["numerator_filter"].get("outcome__in"), dict)
+        and d["numerator_filter"]["outcome__in"]["group"].startswith("correcting")
+    }
+    codes = {
         "reconsideration.corrected",
         "reconsideration.correction_rate",
         "reconsideration.respondent_corrected",
     }
-    for code in referring:
-        for row in MetricDefinition.objects.filter(code=code):
-            assert row.numerator_filter["outcome__in"] == list(CORRECTING_OUTCOMES)
+    assert by_version == {
+        **{(c, 2020): "correcting_2020" for c in codes},
+        **{(c, 2026): "correcting" for c in codes},
+    }
+    old = list(value_group(METRIC_FIXTURE, "correcting_2020"))
+    assert set(old) == set(CORRECTING_OUTCOMES) - {
+        Outcome.AGREEMENT_PERFORM,
+        Outcome.AGREEMENT_DAMAGES,
+        Outcome.AGREEMENT_COMPENSATION,
+    }
+    rows = MetricDefinition.objects.filter(code__in=codes)
+    assert rows.count() == 6
+    for row in rows:
+        expected = old if row.valid_from_year == 2020 else list(CORRECTING_OUTCOMES)
+        assert row.numerator_filter["outcome__in"] == expected, (row.code, row.valid_from_year)
 
 
 def test_unknown_group_names_the_group(tmp_path: Path) -> None:
