@@ -199,6 +199,17 @@ def test_command_honours_override_in_covered_year() -> None:
 
 
 @pytest.mark.django_db
+def test_hearing_notice_counts_back_from_the_hearing_over_the_holiday() -> None:
+    # 第51条 “举行听证的五日前”通知. Hearing Fri 2025-10-10: 10/9 =1, 10/1-8 休, 9/30 =2,
+    # 9/29 =3, Sun 9/28 调休上班 =4, Fri 9/26 =5.
+    data = run_json("reconsideration.hearing_notice", "2025-10-10")
+    assert (data["due"], data["backward"], data["extended_due"]) == ("2025-09-26", True, None)
+    text = run("reconsideration.hearing_notice", "2025-10-10")
+    assert "最迟：2025-09-26（星期五）" in text
+    assert "向前推算" in text and "届满" not in text
+
+
+@pytest.mark.django_db
 def test_fixture_rules_are_loaded() -> None:
     codes = set(DeadlineRule.objects.filter(region="").values_list("code", flat=True))
     assert codes == {r["code"] for r in FIXTURE_RULES}
@@ -214,7 +225,11 @@ def test_every_fixture_rule_works(rule: dict[str, Any]) -> None:
     assert data["extension_days"] == rule["extension_days"]
     assert data["basis"] == f"《{rule['law']}》{rule['article']}"
     assert data["start"] == "2025-09-26"
-    assert dt.date.fromisoformat(data["due"]) > dt.date(2025, 9, 26)
+    assert data["backward"] == rule.get("backward", False)
+    if data["backward"]:  # a period before the event (第51条 听证通知) ends before it
+        assert dt.date.fromisoformat(data["due"]) < dt.date(2025, 9, 26)
+    else:
+        assert dt.date.fromisoformat(data["due"]) > dt.date(2025, 9, 26)
     assert data["warnings"] == []
     text = run(rule["code"], "2025-09-26")
     assert data["due"] in text

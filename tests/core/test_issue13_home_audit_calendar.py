@@ -123,6 +123,29 @@ def test_every_operation_of_the_demo_county_has_a_chinese_name(demo_county: Any)
     assert not {t for t in types if LATIN.search(object_type_label(t))}
 
 
+#: an audit code written in the source: ``action="x.y"``, ``audit_action="x.y"``, an
+#: ``*_ACTION = "x.y"`` constant or the accounts' ``_audit_user(actor, "x.y", …)``
+SOURCE_CODE = re.compile(
+    r'(?:\baction=|audit_action=|_ACTION = |_audit_user\(\s*\w+,\s*)"([a-z_]+\.[a-z_]+)"'
+)
+
+
+def test_every_operation_written_in_the_source_has_a_chinese_name() -> None:
+    """Codes the demo county never writes too (退回起草, 查看未脱敏的个人信息, account work)."""
+    from pathlib import Path
+
+    import fazhi
+
+    codes = set()
+    for path in Path(fazhi.__file__).parent.rglob("*.py"):
+        codes |= set(SOURCE_CODE.findall(path.read_text(encoding="utf-8")))
+    assert {"report.return", "personal_data.view", "user.create"} <= codes
+    unnamed = {code: action_label(code) for code in codes if LATIN.search(action_label(code))}
+    assert not unnamed
+    assert action_label("report.return") == "法治政府建设年度报告·退回起草"
+    assert action_label("personal_data.view") == "查看未脱敏的个人信息"
+
+
 @pytest.mark.django_db
 def test_demo_county_changes_name_their_fields_in_chinese(demo_county: Any) -> None:
     entries = list(AuditEntry.objects.order_by("seq"))

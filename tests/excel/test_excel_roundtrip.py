@@ -182,7 +182,14 @@ def is_slot(name: str) -> bool:
 
 
 RECON_SKIP = {"id", "unit", "respondent", "created_at", "updated_at"}
-RECON_PERSONAL = {"applicant_name", "applicant_id_number", "applicant_phone", "applicant_index"}
+RECON_PERSONAL = {
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_index",
+    "applicant_name_index",
+    "applicant_phone_index",
+}
 
 
 def recon_state(root: OrgUnit) -> dict[str, dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Issue 13 item 19: the handling 复议机构's clerk reads the applicant's name in full on the case
 page (audited, without the name); everyone else, the lists and the audit log keep it masked; the
-list search finds a case by the applicant's full name or ID number through the keyed digest,
+list search finds a case by the applicant's full name, ID number or phone through keyed digests,
 and the term never appears in a URL (posted, kept in the session behind a token).
 """
 
@@ -116,8 +116,11 @@ def _no_term_in(urls: list[str], term: str) -> None:
         assert term not in url and quote(term) not in url and quote(term).lower() not in url
 
 
-@pytest.mark.parametrize("term", [ID_NUMBER, " 430102 19900101123 4 ", OTHER_NAME])
-def test_search_finds_a_case_by_id_number_or_name_without_a_url(
+@pytest.mark.parametrize(
+    "term",
+    [ID_NUMBER, " 430102 19900101123 4 ", NAME, OTHER_NAME, PHONE, "138-1234 5678"],
+)
+def test_search_finds_a_case_by_id_number_name_or_phone_without_a_url(
     county: County, case: ReconsiderationCase, term: str
 ) -> None:
     only_name = receive(county, "湘司复〔2024〕8号", applicant_name=OTHER_NAME)
@@ -134,6 +137,31 @@ def test_search_finds_a_case_by_id_number_or_name_without_a_url(
     export = client.get(reverse("reconsideration_export") + "?" + urls[-1].split("?", 1)[1])
     assert export.status_code == 200
     assert not any(term.strip() in str(e.after) for e in AuditEntry.objects.all())
+
+
+def test_the_indexes_of_cases_stored_before_them_are_filled_by_the_migration(
+    case: ReconsiderationCase,
+) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("fazhi.reconsideration.migrations.0005_applicant_search_indexes")
+    ReconsiderationCase.objects.update(
+        applicant_index="", applicant_name_index="", applicant_phone_index=""
+    )
+    migration.reindex(apps, None)
+    case.refresh_from_db()
+    fresh = ReconsiderationCase(
+        applicant_name=NAME, applicant_id_number=ID_NUMBER, applicant_phone=PHONE
+    )
+    fresh.set_search_indexes()
+    assert fresh.applicant_index and fresh.applicant_name_index and fresh.applicant_phone_index
+    assert (case.applicant_index, case.applicant_name_index, case.applicant_phone_index) == (
+        fresh.applicant_index,
+        fresh.applicant_name_index,
+        fresh.applicant_phone_index,
+    )
 
 
 def test_a_partial_name_does_not_find_the_applicant(

@@ -42,6 +42,7 @@ class DueOut(Schema):
     start: str
     days: int
     counting: str
+    backward: bool
     due: str
     extended_due: str | None
     warnings: list[str]
@@ -66,6 +67,7 @@ def deadline(request: HttpRequest, rule: str, start: str) -> DueOut:
         start=start_date.isoformat(),
         days=row.days,
         counting=row.counting,
+        backward=row.backward,
         due=result.due.due.isoformat(),
         extended_due=result.extended.due.isoformat() if result.extended else None,
         warnings=warnings,

@@ -69,7 +69,10 @@ VERBS: dict[str, str] = {
     "enable": "启用",
     "password_reset": "重置密码",
     "password_change": "修改本人密码",
+    "return": "退回起草",
 }
+#: codes whose first part names no app or model: their whole Chinese name
+WHOLE_CODES: dict[str, str] = {"personal_data.view": "查看未脱敏的个人信息"}
 OBJECT_VERBS: dict[str, str] = {"receive": "登记收到的", "reply": "答复"}
 
 #: names of before/after keys that are not model fields (written by services that record a
@@ -174,7 +177,7 @@ def _workflow_labels_cached() -> dict[str, str]:
 
 def action_label(code: str) -> str:
     """The Chinese name of an audit action code (the code itself if nothing explains it)."""
-    known = _workflow_labels_cached().get(code)
+    known = WHOLE_CODES.get(code) or _workflow_labels_cached().get(code)
     if known:
         return known
     prefix, _, verb = code.partition(".")

@@ -54,6 +54,12 @@ def blind_index(value: str) -> str:
     return hmac.new(settings.FIELD_ENCRYPTION_KEY, normal.encode("utf-8"), "sm3").hexdigest()
 
 
+def phone_digits(value: str) -> str:
+    """A phone number as it is indexed: separators (spaces, hyphens, brackets, +) dropped, so
+    ``0731-8888 1234`` and ``073188881234`` find the same row."""
+    return "".join(ch for ch in value if ch.isdigit())
+
+
 class EncryptedTextField(models.TextField[str, str]):
     """A text field stored encrypted; Python code sees plain text. Not searchable or sortable."""
 

@@ -90,7 +90,7 @@ class Due:
             return None
         years = "、".join(f"{y}年" for y in self.uncovered_years)
         return (
-            f"警告：{years}的节假日安排尚未录入（chinese-calendar 仅覆盖 "
+            f"警告：{years}的节假日安排尚未录入（内置节假日数据仅覆盖 "
             f"{PACKAGE_FIRST_YEAR}–{PACKAGE_LAST_YEAR} 年），该年份按周一至周五为工作日临时推算，"
             "结果可能不准确；请系统管理员在“节假日维护”中录入国务院办公厅公布的安排。"
         )
@@ -141,6 +141,32 @@ def add_days(
         rolled_from=rolled_from,
         uncovered_years=tuple(sorted(seen)),
     )
+
+
+def count_back(
+    end: dt.date, n: int, counting: Counting | str, *, calendar: CalendarData = PACKAGE_ONLY
+) -> Due:
+    """The last day that is ``n`` statutory days before ``end`` (``end`` itself not counted),
+    for a period counted back from an event, e.g. 举行听证的五日前 (行政复议法第51条).
+
+    ``working``: the n-th working day before ``end``. ``natural``: ``end - n`` calendar days,
+    not moved (an act due *before* a day may be done on a rest day). ``Due.start`` is ``end``.
+    """
+    if n < 0:
+        raise ValueError("期限天数不能为负数")
+    counting = Counting(counting)
+    seen: set[int] = set()
+    if counting is Counting.WORKING:
+        day, remaining = end, n
+        while remaining > 0:
+            day -= dt.timedelta(days=1)
+            if not year_covered(day.year, calendar) and day not in calendar.days:
+                seen.add(day.year)
+            if is_workday(day, calendar):
+                remaining -= 1
+    else:
+        day = end - dt.timedelta(days=n)
+    return Due(start=end, days=n, counting=counting, due=day, uncovered_years=tuple(sorted(seen)))
 
 
 Pause = tuple[dt.date, dt.date | None]

@@ -34,6 +34,11 @@ class DeadlineRule(models.Model):
     counting = models.CharField("计算方式", max_length=10, choices=CountingChoices.choices)
     start_event = models.CharField("起算事件", max_length=100)
     extension_days = models.PositiveIntegerField("可延长天数", null=True, blank=True)
+    backward = models.BooleanField(
+        "向前推算",
+        default=False,
+        help_text="期限自起算事件向前推算（如行政复议法第五十一条“举行听证的五日前”通知）",
+    )
     note = models.TextField("说明", blank=True)
     fixture_version = models.CharField("数据版本", max_length=20, blank=True)
     locally_modified = models.BooleanField("本地已修改", default=False)

@@ -42,7 +42,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
 from fazhi.core.audit import field_label
-from fazhi.core.crypto import blind_index
+from fazhi.core.crypto import blind_index, phone_digits
 from fazhi.core.paging import BoundedPaginator
 from fazhi.core.register_forms import (
     Deadline,
@@ -323,9 +323,10 @@ class Register(Generic[M]):
             query = Q()
             for name in self.search_fields:
                 query |= Q(**{f"{name}__icontains": term})
-            digest = blind_index(term)
+            # The term as typed, and its digits alone for a phone typed with separators.
+            digests = sorted({blind_index(term), blind_index(phone_digits(term))} - {""})
             for name in self.blind_search_fields:
-                query |= Q(**{name: digest})
+                query |= Q(**{f"{name}__in": digests})
             qs = qs.filter(query)
         return qs
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from fazhi.core.audit import BrokenLink, ChainFields, verify_chain
-from fazhi.core.deadlines import CalendarData, Counting, Due, add_days, year_covered
+from fazhi.core.deadlines import CalendarData, Counting, Due, add_days, count_back, year_covered
 from fazhi.core.models import (
     AuditEntry,
     AuditHead,
@@ -99,6 +99,10 @@ def compute_due(
     day was moved past a holiday, the extension starts from the moved date.
     """
     cal = calendar if calendar is not None else calendar_data()
+    if rule.backward:  # counted back from the event (第51条 听证通知): no extension
+        return RuleDue(
+            rule=rule, due=count_back(start, rule.days, rule.counting, calendar=cal), extended=None
+        )
     due = add_days(start, rule.days, Counting(rule.counting), calendar=cal)
     extended = None
     if rule.extension_days:

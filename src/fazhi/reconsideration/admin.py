@@ -45,6 +45,8 @@ class ReconsiderationCaseAdmin(ReadOnlyAdmin):
         "applicant_id_number",
         "applicant_phone",
         "applicant_index",
+        "applicant_name_index",
+        "applicant_phone_index",
         "late_reason",
     )
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core.crypto import EncryptedTextField
+from fazhi.core.crypto import EncryptedTextField, blind_index, phone_digits
 from fazhi.core.models import TimelineEvent
 from fazhi.core.value_groups import value_group
 from fazhi.orgs.models import OrgUnit
@@ -205,8 +205,16 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
     applicant_name = EncryptedTextField("申请人", blank=True)
     applicant_id_number = EncryptedTextField("申请人证件号码", blank=True)
     applicant_phone = EncryptedTextField("申请人联系电话", blank=True)
+    # Keyed digests (core.crypto.blind_index) for exact-match search of the encrypted fields
+    # (issue 13 item 19): a full name, ID number or phone finds the case, none is stored plain.
     applicant_index = models.CharField(
-        "申请人检索码", max_length=64, blank=True, db_index=True, editable=False
+        "申请人证件号码检索码", max_length=64, blank=True, db_index=True, editable=False
+    )
+    applicant_name_index = models.CharField(
+        "申请人姓名检索码", max_length=64, blank=True, db_index=True, editable=False
+    )
+    applicant_phone_index = models.CharField(
+        "申请人电话检索码", max_length=64, blank=True, db_index=True, editable=False
     )
     received_on = models.DateField("收到申请日期", db_index=True)
     channel = models.CharField(
@@ -304,6 +312,12 @@ class ReconsiderationCase(UnitSlots, RespondentSlots):
 
     def __str__(self) -> str:
         return self.number
+
+    def set_search_indexes(self) -> None:
+        """Refresh the blind indexes from the applicant's name, ID number and phone."""
+        self.applicant_index = blind_index(self.applicant_id_number)
+        self.applicant_name_index = blind_index(self.applicant_name)
+        self.applicant_phone_index = blind_index(phone_digits(self.applicant_phone))
 
     def get_absolute_url(self) -> str:
         return reverse("reconsideration_detail", args=[self.pk])

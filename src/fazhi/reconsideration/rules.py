@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fazhi.core.deadlines import CalendarData, Counting, add_days, add_days_paused, is_workday
+from fazhi.core.deadlines import CalendarData, Counting, add_days, add_days_paused, count_back
 from fazhi.core.selectors import UnknownRule, calendar_data, province_code_of, rules_for_province
 from fazhi.orgs.models import OrgUnit
 from fazhi.reconsideration.models import (
@@ -114,13 +114,7 @@ class Rules:
         days, the n-th working day counted back from ``day`` (``day`` itself not counted)."""
         if day is None:
             return None
-        n, counting = period
-        if counting != "working":
-            return day - dt.timedelta(days=n)
-        while n:
-            day -= dt.timedelta(days=1)
-            n -= is_workday(day, self.calendar)
-        return day
+        return count_back(day, period[0], period[1], calendar=self.calendar).due
 
 
 def derive_deadlines(

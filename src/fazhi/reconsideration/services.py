@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fazhi.core.audit import snapshot
-from fazhi.core.crypto import blind_index
 from fazhi.core.deadlines import add_days
 from fazhi.core.services import record_write
 from fazhi.core.workflow import check_date
@@ -135,7 +134,6 @@ def case_receive(
         applicant_name=applicant_name.strip(),
         applicant_id_number=applicant_id_number.strip(),
         applicant_phone=applicant_phone.strip(),
-        applicant_index=blind_index(applicant_id_number or applicant_name),
         received_on=received_on,
         channel=channel,
         act_category=act_category,
@@ -145,6 +143,7 @@ def case_receive(
         forwarded_on=forwarded_on,
         status=Status.REVIEWING,
     )
+    case.set_search_indexes()
     derive_deadlines(case, [], Rules.for_unit(unit))
     case.full_clean(exclude=["unit", "respondent"])
     case.save()
@@ -399,7 +398,7 @@ def case_update(
             setattr(case, name, data[name])
     if case.respondent is not None:
         case.respondent_name = case.respondent.name
-    case.applicant_index = blind_index(case.applicant_id_number or case.applicant_name)
+    case.set_search_indexes()
     recalc(case)  # the 申请期限 and 转送期限 follow the edited dates (第20、32条)
     case.full_clean(exclude=["unit", "respondent"])
     case.save()

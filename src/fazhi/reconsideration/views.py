@@ -117,7 +117,7 @@ class CaseRegister(Register[ReconsiderationCase]):
     search_fields = ("number", "respondent_name", "matter")
     # The applicant is found by the full name or ID number (exact match of the keyed digest
     # that services.case_receive stores); the term is posted, never put in the URL.
-    blind_search_fields = ("applicant_index",)
+    blind_search_fields = ("applicant_index", "applicant_name_index", "applicant_phone_index")
     search_placeholder = "案号、被申请人、申请事项，或申请人完整姓名、证件号码"
     handler_unmasked = ("applicant_name",)
     detail_fields = (

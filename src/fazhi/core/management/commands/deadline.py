@@ -55,6 +55,7 @@ class Command(FazhiCommand):
                     "start_event": rule.start_event,
                     "days": rule.days,
                     "counting": rule.counting,
+                    "backward": rule.backward,
                     "due": result.due.due.isoformat(),
                     "rolled_from": result.due.rolled_from.isoformat()
                     if result.due.rolled_from
@@ -67,14 +68,20 @@ class Command(FazhiCommand):
             )
             return
         due = result.due
-        lines = [
-            f"规则：{rule.code} {rule.name}",
-            f"依据：{rule.basis}",
-            f"起算：{start.isoformat()}（{rule.start_event}；起算日不计入）",
-            f"期限：{rule.days}个{due.counting.label}",
-            f"届满：{due.due.isoformat()}（{cn_weekday(due.due)}）"
-            + (f"（{due.rolled_from.isoformat()}为休息日，顺延）" if due.rolled_from else ""),
-        ]
+        lines = [f"规则：{rule.code} {rule.name}", f"依据：{rule.basis}"]
+        if rule.backward:
+            lines += [
+                f"推算：自{start.isoformat()}向前推算（{rule.start_event}；该日不计入）",
+                f"期限：{rule.days}个{due.counting.label}",
+                f"最迟：{due.due.isoformat()}（{cn_weekday(due.due)}）",
+            ]
+        else:
+            lines += [
+                f"起算：{start.isoformat()}（{rule.start_event}；起算日不计入）",
+                f"期限：{rule.days}个{due.counting.label}",
+                f"届满：{due.due.isoformat()}（{cn_weekday(due.due)}）"
+                + (f"（{due.rolled_from.isoformat()}为休息日，顺延）" if due.rolled_from else ""),
+            ]
         if result.extended:
             lines.append(
                 f"延长：经批准可延长{rule.extension_days}个{due.counting.label}，最迟 "
