@@ -220,3 +220,57 @@ def test_bad_cells_in_a_multi_row_case_are_reported_not_crashing(county: County)
         "第3行【立案日期】无法识别的日期“不详”，请使用 2024-03-05、2024/3/5 或 2024年3月5日 格式",
         "第3行【开庭日期】无法识别的日期“某日”，请使用 2024-03-05、2024/3/5 或 2024年3月5日 格式",
     ]
+
+
+@pytest.mark.django_db
+def test_statutory_dates_give_the_defence_and_appeal_deadlines(county: County) -> None:
+    """收到起诉状副本 → 答辩举证期限 (第67条), 裁判文书送达 → 上诉期限 (第85条), as on the
+    case page; a late defence is noted on the timeline (第34条)."""
+    rows = [
+        line(
+            "（2025）湘0199行初21号",
+            收到起诉状副本日期="2025-02-12",
+            提交答辩状和证据日期="2025-03-03",
+            裁判日期="2025-05-08",
+            裁判结果="败诉：撤销或部分撤销",
+            裁判文书送达日期="2025-05-12",
+        ),
+        line("（2025）湘0199行初22号", 收到起诉状副本日期="2025-02-14"),
+    ]
+    result = run(county, rows)
+    assert result.ok, [str(e) for e in result.errors]
+    done = LitigationCase.objects.get(number="（2025）湘0199行初21号")
+    assert (done.complaint_received_on, done.defence_due) == (D(2025, 2, 12), D(2025, 2, 27))
+    assert done.defence_filed_on == D(2025, 3, 3)
+    assert (done.served_on, done.document, done.appeal_due) == (
+        D(2025, 5, 12),
+        "judgment",
+        D(2025, 5, 27),
+    )
+    assert "视为没有相应证据" in " ".join(done.events.values_list("note", flat=True))
+    pending = LitigationCase.objects.get(number="（2025）湘0199行初22号")
+    assert pending.defence_due == D(2025, 3, 3)  # 2/14 + 15 = 3/1 (Sat), moved to Mon 3/3
+
+
+@pytest.mark.django_db
+def test_statutory_dates_that_the_steps_refuse_are_row_errors(county: County) -> None:
+    before = counts()
+    rows = [
+        line("二审", 审级="二审", 收到起诉状副本日期="2025-02-12"),
+        line("早于立案", 收到起诉状副本日期="2025-02-01"),
+        line("无副本", 提交答辩状和证据日期="2025-03-01"),
+        line(
+            "送达早于裁判",
+            裁判日期="2025-05-08",
+            裁判结果="原告撤诉",
+            裁判文书送达日期="2025-05-01",
+        ),
+    ]
+    result = run(county, rows)
+    assert [str(e) for e in result.errors] == [
+        "第2行【收到起诉状副本日期】起诉状副本在一审程序中发送被告，二审、再审案件不填写",
+        "第3行【收到起诉状副本日期】不能早于立案日期（2025年2月10日）",
+        "第4行【提交答辩状和证据日期】请先登记收到起诉状副本的日期（答辩举证期限从该日起算）",
+        "第5行【裁判文书送达日期】不能早于裁判日期（2025年5月8日）",
+    ]
+    assert counts() == before

@@ -95,6 +95,16 @@ def test_suspension_past_the_limit_is_flagged_with_a_prompt_to_terminate(county:
     assert not ReconsiderationCase.objects.overdue(D("2024-05-21")).exists()
 
 
+def test_the_overdue_list_shows_the_case_as_suspended_with_its_days(county: County) -> None:
+    from django.urls import reverse
+
+    case = suspended(county, "1")
+    page = county.client("clerk_a").get(reverse("reconsideration_list") + "?overdue=1&status=")
+    text = page.content.decode()
+    assert case.number in text
+    assert "中止（已中止62日）" in text
+
+
 def test_case_page_shows_the_days_suspended_and_the_prompt(county: County) -> None:
     case = suspended(county, "4")
     text = county.client("clerk_a").get(case.get_absolute_url()).content.decode()

@@ -70,6 +70,13 @@ SPEC = Spec(
         ),
         Column("关联复议案号", "reconsideration", help="经复议的案件，填写系统中已有的复议案号"),
         Column("立案日期", "filed_on", Kind.DATE, required=True),
+        Column(
+            "收到起诉状副本日期",
+            "complaint_received_on",
+            Kind.DATE,
+            help="一审案件填写：答辩举证期限自该日起15日（行政诉讼法第六十七条）",
+        ),
+        Column("提交答辩状和证据日期", "defence_filed_on", Kind.DATE),
         Column("开庭日期", "held_on", Kind.DATE, help="一行一次开庭；未开庭的案件留空（一行）"),
         Column("负责人是否出庭", "head_appeared", Kind.BOOL, help="填写了开庭日期的必填"),
         Column("出庭负责人姓名", "head_name", max_length=40),
@@ -87,6 +94,12 @@ SPEC = Spec(
         Column("裁判日期", "judged_on", Kind.DATE),
         Column("裁判结果", "result", Kind.CHOICE, choices=_choices(Result), aliases=RESULT_ALIASES),
         Column("裁判说明", "result_note"),
+        Column(
+            "裁判文书送达日期",
+            "served_on",
+            Kind.DATE,
+            help="一审判决15日、裁定10日内可上诉（第八十五条），上诉期限自该日起算",
+        ),
         Column("是否败诉", "is_loss", Kind.BOOL, importable=False, help="导出时计算"),
     ),
     notes=(
@@ -96,7 +109,9 @@ SPEC = Spec(
         "3. 负责人出庭的，填写出庭负责人职务和类别（正职、副职、其他分管负责人）；"
         "未出庭的，填写未出庭理由。",
         "4. 裁判日期和裁判结果同时填写；败诉与否按裁判结果计算。",
-        "5. 导入时全部行校验通过才写入；任何一行有错误，整个文件都不导入。",
+        "5. 一审案件填写收到起诉状副本日期的，系统计算答辩举证期限；填写裁判文书送达日期的，"
+        "计算上诉期限。",
+        "6. 导入时全部行校验通过才写入；任何一行有错误，整个文件都不导入。",
     ),
 )
 H = SPEC.header_of
@@ -107,9 +122,12 @@ CASE_KEYS = (
     "act_category",
     "reconsideration",
     "filed_on",
+    "complaint_received_on",
+    "defence_filed_on",
     "judged_on",
     "result",
     "result_note",
+    "served_on",
 )
 HEARING_KEYS = (
     "head_appeared",
@@ -275,7 +293,16 @@ def _register(actor: Actor, case: _Case) -> None:
         cause=v.get("cause", ""),
         act_category=v.get("act_category", "other"),
         reconsideration=case.link,
+        complaint_received_on=v.get("complaint_received_on"),
     )
+
+
+def _defence(actor: Actor, case: _Case) -> None:
+    services.defence_file(actor=actor, case=case.it, filed_on=case.values["defence_filed_on"])
+
+
+def _service(actor: Actor, case: _Case) -> None:
+    services.service_record(actor=actor, case=case.it, served_on=case.values["served_on"])
 
 
 def _hearing(actor: Actor, case: _Case, row: Row) -> None:
@@ -313,14 +340,27 @@ HEARING_FIELDS = {
 
 def _steps(actor: Actor, case: _Case) -> list[Step]:
     v, n = case.values, case.first
-    fields = {"date": H("filed_on"), "unit": H("unit")}
+    fields = {
+        "date": H("filed_on"),
+        "unit": H("unit"),
+        "complaint_received_on": H("complaint_received_on"),
+    }
     steps = [Step(n, H("filed_on"), partial(_register, actor, case), v["filed_on"], fields)]
+    if "defence_filed_on" in v:
+        run = partial(_defence, actor, case)
+        fields = {"date": H("defence_filed_on")}
+        steps.append(Step(n, H("defence_filed_on"), run, v["defence_filed_on"], fields))
     for row in sorted(case.hearings, key=lambda r: (r.get("held_on"), r.number)):
         run = partial(_hearing, actor, case, row)
         steps.append(Step(row.number, H("held_on"), run, row.get("held_on"), HEARING_FIELDS))
     if "judged_on" in v:
         fields = {"date": H("judged_on"), "result": H("result")}
         steps.append(Step(n, H("judged_on"), partial(_close, actor, case), v["judged_on"], fields))
+    if "served_on" in v:
+        fields = {"date": H("served_on"), "document": H("served_on")}
+        steps.append(
+            Step(n, H("served_on"), partial(_service, actor, case), v["served_on"], fields)
+        )
     return steps
 
 

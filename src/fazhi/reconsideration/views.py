@@ -101,7 +101,8 @@ class CaseRegister(Register[ReconsiderationCase]):
         Column("respondent_display", "被申请人"),
         Column("act_category", "行政行为类别"),
         Column("received_on", "收到日期"),
-        Column("status", "状态", css="nowrap"),
+        # 中止 with the days suspended (item 5 of issue 13), from the stored suspended_since
+        Column("status", "状态", value=lambda c: c.status_label, css="nowrap"),
         Column("current_due", "当前期限", value=_due_cell, css="date"),
         Column("outcome", "结案方式"),
     )
