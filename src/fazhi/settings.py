@@ -56,6 +56,16 @@ def _field_key() -> bytes:
 
 
 FIELD_ENCRYPTION_KEY = _field_key()
+
+# Deployment profile: "development" (default: the demo on a laptop, plain HTTP) or "production"
+# (a server behind HTTPS: secure cookies, HSTS, SSL redirect, the OpenAPI page behind login;
+# `fazhi check --deploy` is clean). Individual FAZHI_* security variables override the profile.
+PROFILE = env_str("FAZHI_PROFILE", "development")
+if PROFILE not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"环境变量 FAZHI_PROFILE 的值 {PROFILE!r} 无效（应为 development 或 production）"
+    )
+PRODUCTION = PROFILE == "production"
 DEBUG = env_bool("FAZHI_DEBUG", False)
 ALLOWED_HOSTS = env_list("FAZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
