@@ -96,7 +96,10 @@ def ensure_seeded(scale: str, volume: int, seed: int) -> dict[str, Any]:
     info["migrate_s"] = round(time.perf_counter() - started, 1)
     if not OrgUnit.objects.filter(code=ROOT_CODES[scale]).exists():
         started = time.perf_counter()
-        result = seed_scale(scale, seed=seed, years=1, volume=volume)
+        # A fixed "today" (31 January after YEAR): the full year YEAR and one month after it,
+        # whatever the date of the run, so runs on different days measure the same data.
+        today = dt.date(YEAR + 1, 1, 31)
+        result = seed_scale(scale, seed=seed, years=1, volume=volume, today=today)
         info["seed_s"] = round(time.perf_counter() - started, 1)
         info["seeded_now"] = True
         info["filled"] = dict(result.filled)
