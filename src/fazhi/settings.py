@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (传输与安全响应头, below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +172,45 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# 传输与安全响应头 (docs/SECURITY.md). The production profile (HTTPS in front of the server) turns
+# on HSTS, the HTTP→HTTPS redirect and Secure cookies; development (the demo over plain HTTP on
+# 127.0.0.1) leaves them off. Each FAZHI_* variable below overrides the profile's default.
+SECURE_HSTS_SECONDS = env_int("FAZHI_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FAZHI_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# ``preload`` asks browsers' built-in lists to force HTTPS for the whole registrable domain
+# (e.g. every *.example.gov.cn), an irrevocable decision for the domain's owner, and useless on an
+# intranet name. Off by default, so Django's W021 ("preload not set") is silenced while it is off.
+SECURE_HSTS_PRELOAD = env_bool("FAZHI_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("FAZHI_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("FAZHI_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it (forms carry the token)
+CSRF_TRUSTED_ORIGINS = env_list("FAZHI_CSRF_TRUSTED_ORIGINS", [])
+# Behind a reverse proxy that terminates TLS and sets (overwrites) X-Forwarded-Proto: trust it.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FAZHI_BEHIND_TLS_PROXY", False) else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# No inline script, no inline style, nothing framed: every script and style sheet is a file
+# under /static/. django-csp 4 (csp.middleware.CSPMiddleware above).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # 行政应诉: open a 败诉剖析 for the 依法治办 after every N losses in a government's subtree.
 FAZHI_LOSS_REVIEW_EVERY = env_int("FAZHI_LOSS_REVIEW_EVERY", 5, minimum=1)
