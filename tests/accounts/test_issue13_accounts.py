@@ -73,7 +73,7 @@ def test_password_change_errors_are_chinese_and_name_the_field(county: County) -
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password1": "ab1", "new_password2": "ab1"},
     ).content.decode()
-    assert "密码太短，至少需要 8 个字符" in short
+    assert "密码太短，至少需要 10 个字符" in short
     common = client.post(
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"},

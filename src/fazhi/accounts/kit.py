@@ -14,6 +14,9 @@ KIT = declare(
         order=ORDER,
         url_prefix="accounts/",
         urls="fazhi.accounts.urls",
-        nav=(NavEntry("账号管理", "/accounts/users/", Cap.MANAGE_UNITS, order=81),),
+        nav=(
+            NavEntry("账号管理", "/accounts/users/", Cap.MANAGE_UNITS, order=81),
+            NavEntry("接口令牌", "/accounts/tokens/", Cap.MANAGE_ROLES, order=93),
+        ),
     )
 )

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from fazhi.accounts.models import AccountProfile
+from fazhi.accounts.models import AccountProfile, ApiToken
 from fazhi.orgs.models import Membership
 from fazhi.orgs.roles import Cap, Role
 from fazhi.orgs.scoping import Actor
@@ -87,3 +88,34 @@ def home_unit(user: User) -> str:
     """The name of the unit the account was opened for ("" if none is recorded)."""
     profile = getattr(user, "account_profile", None)
     return profile.unit.name if isinstance(profile, AccountProfile) else ""
+
+
+def tokens_for(user: User, actor: Actor | None) -> QuerySet[ApiToken]:
+    """The API tokens ``user`` may see on the tokens page: their own (of any of their 岗位),
+    and — acting as a 安全管理员 (:attr:`Cap.MANAGE_ROLES`) — every token of a membership in
+    the actor's subtree. Newest first, membership, unit and account loaded."""
+    mine = Q(membership__user=user)
+    if actor is not None and actor.can(Cap.MANAGE_ROLES):
+        mine |= Q(membership__unit__path__startswith=actor.unit.path)
+    return (
+        ApiToken.objects.filter(mine)
+        .select_related("membership__unit", "membership__user")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def token_for(user: User, actor: Actor | None, pk: int) -> ApiToken:
+    """One token ``user`` may revoke: their own; else PermissionDenied (403) unless acting as a
+    安全管理员, then Http404 unless its membership's unit is in the actor's subtree (never
+    reveals that it exists)."""
+    if not 0 < pk < 2**63:
+        raise Http404("接口令牌不存在或不在您的管辖范围内")
+    own = ApiToken.objects.filter(pk=pk, membership__user=user).first()
+    if own is not None:
+        return own
+    if actor is None or not actor.can(Cap.MANAGE_ROLES):
+        raise PermissionDenied("只有令牌的持有人或安全管理员可以吊销接口令牌")
+    token = tokens_for(user, actor).filter(pk=pk).first()
+    if token is None:
+        raise Http404("接口令牌不存在或不在您的管辖范围内")
+    return token

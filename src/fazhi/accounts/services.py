@@ -1,17 +1,26 @@
 """Accounts: opening, disabling and resetting login accounts, one's own password change, and
-API tokens. Each write is audited (never a password, only how it was set)."""
+API tokens (issue, revoke). Each write is audited (never a password, only how it was set).
+
+Passwords follow the 密码策略 of :mod:`fazhi.accounts.passwords`: the settings' validators
+(not on the command line), a history of hashes, and a temporary password — one the
+系统管理员 set when opening the account from the UI or resetting it — that must be changed at
+the next login."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from fazhi.accounts import passwords
 from fazhi.accounts.models import AccountProfile, ApiToken
 from fazhi.core.services import audit_append, record_write
 from fazhi.orgs.models import Membership, OrgUnit
@@ -23,16 +32,12 @@ def token_digest(raw: str) -> str:
     return hashlib.new("sm3", raw.encode()).hexdigest()
 
 
-#: letters and digits that cannot be mistaken for one another when read aloud or copied
-PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-TEMP_PASSWORD_LENGTH = 12
-
-
-def temporary_password() -> str:
-    """A random temporary password (letters and digits, both present), shown once."""
+def temporary_password(user: User | None = None) -> str:
+    """A random temporary password that passes the policy (for ``user``, when given: not
+    containing its name, not one of its recent passwords), shown once."""
     while True:
-        raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(TEMP_PASSWORD_LENGTH))
-        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
+        raw = passwords.temporary_password()
+        if not password_problems(raw, user):
             return raw
 
 
@@ -44,6 +49,8 @@ PASSWORD_MESSAGES = {
     "password_entirely_numeric": "密码不能全是数字",
     "password_too_similar": "密码与用户名或姓名过于相似",
 }
+# (the platform's own validators — password_too_simple, password_contains_name,
+# password_reused — raise their messages in Chinese already)
 
 
 def password_problems(password: str, user: User | None = None) -> list[str]:
@@ -80,6 +87,9 @@ def _account_actor(user: User) -> Actor:
     profile = AccountProfile.objects.filter(user=user).select_related("unit").first()
     unit = profile.unit if profile else OrgUnit(code="", name="全系统", path="/")
     return Actor(unit=unit, role="", user=user)
+
+
+account_actor = _account_actor  # public name (the tokens page, for an owner without a 岗位)
 
 
 def _audit_user(actor: Actor, action: str, user: User, before: Any, after: Any) -> None:
@@ -149,6 +159,9 @@ def user_create(
         require_unit_in_scope(unit, actor)
     _check_password(actor, password, model(username=username, last_name=full_name))
     user = model.objects.create_user(username=username, password=password, last_name=full_name)
+    # opened from the UI: a temporary password, to be changed at the first login; the command
+    # line (and the demo and test accounts it makes) chooses the account's own password
+    passwords.password_set(user, temporary=not actor.is_command_line)
     after: dict[str, Any] = {"username": username, "full_name": full_name}
     if unit is not None:
         AccountProfile.objects.create(user=user, unit=unit, created_by=actor.name)
@@ -186,15 +199,17 @@ def user_password_reset(*, actor: Actor, user: User, password: str = "") -> str:
     """The 系统管理员 gives an account a temporary password: ``password`` as typed (checked by
     the validators) or, when empty, a generated one. Returns it, to be shown once; only its
     hash is stored and the audit entry says how it was set, never the password. The account's
-    open sessions end. Not one's own, nor a 安全管理员's or 审计管理员's (三员分立)."""
+    open sessions end, and it must change the password at its next login (not when the
+    command line resets it). Not one's own, nor a 安全管理员's or 审计管理员's (三员分立)."""
     _require_manages(actor, user)
     _require_not_protected(actor, user, "重置")
     generated = not password
-    password = password or temporary_password()
+    password = password or temporary_password(user)
     _check_password(actor, password, user)
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
     locked.set_password(password)
     locked.save(update_fields=["password"])
+    passwords.password_set(locked, temporary=not actor.is_command_line)
     how = "系统生成临时密码" if generated else "管理员设定临时密码"
     _audit_user(actor, "user.password_reset", locked, None, {"method": how})
     return password
@@ -205,7 +220,9 @@ def user_password_change(
     *, user: User, old_password: str, new_password: str, actor: Actor | None = None
 ) -> User:
     """An account changes its own password: the old one must match and the new one pass the
-    settings' validators. Audited as the account itself (``actor``: its current 岗位, if any)."""
+    settings' validators (including the history: not one of the last FAZHI_PASSWORD_HISTORY).
+    Clears a temporary or expired password's forced change. Audited as the account itself
+    (``actor``: its current 岗位, if any)."""
     if not user.check_password(old_password):
         raise ValidationError({"old_password": "原密码不正确，请重新输入"})
     if old_password == new_password:
@@ -215,6 +232,7 @@ def user_password_change(
         raise ValidationError({"new_password1": problems})
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    passwords.password_set(user, temporary=False)
     acting = actor if actor is not None and actor.user == user else _account_actor(user)
     _audit_user(acting, "user.password_change", user, None, {"method": "本人修改"})
     return user
@@ -224,20 +242,61 @@ def user_password_change(
 def token_create(*, actor: Actor, membership: Membership, name: str) -> tuple[ApiToken, str]:
     """Issue an API token for a membership (安全管理员, in scope). Returns (row, raw token).
 
-    The raw token is shown once; only its SM3 digest is kept.
+    The raw token is shown once; only its SM3 digest is kept. It expires FAZHI_TOKEN_DAYS
+    days from now (never when the setting is 0).
     """
     actor.require(Cap.MANAGE_ROLES)
     require_unit_in_scope(membership.unit, actor)
     raw = "fz_" + secrets.token_urlsafe(32)
+    days = int(settings.FAZHI_TOKEN_DAYS)
+    expires_at = timezone.now() + dt.timedelta(days=days) if days > 0 else None
     token = ApiToken.objects.create(
-        membership=membership, name=name, prefix=raw[:8], digest=token_digest(raw)
+        membership=membership,
+        name=name,
+        prefix=raw[:8],
+        digest=token_digest(raw),
+        expires_at=expires_at,
     )
+    after = {"membership": membership.pk, "name": name, "prefix": token.prefix}
     record_write(
         actor=actor,
         action="token.create",
         obj=token,
         before=None,
-        after={"membership": membership.pk, "name": name, "prefix": token.prefix},
+        after=after | {"expires_at": expires_at.isoformat() if expires_at else "永不过期"},
         summary=f"签发接口令牌 {name}",
     )
     return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """吊销 an API token: by its owner (the account of its membership) or by the 安全管理员
+    of a subtree holding the membership's unit (or the command line). It stops working at once;
+    the row stays (listed as 已吊销). Audited as ``token.revoke``. PermissionDenied for anyone
+    else; ValidationError if it is already revoked."""
+    locked = (
+        ApiToken.objects.select_for_update()
+        .select_related("membership__unit", "membership__user")
+        .get(pk=token.pk)
+    )
+    owner = actor.user is not None and locked.membership.user_id == actor.user.pk
+    if not owner:
+        actor.require(Cap.MANAGE_ROLES)
+        require_unit_in_scope(locked.membership.unit, actor)
+    if locked.revoked:
+        raise ValidationError(f"接口令牌“{locked.name}”（{locked.prefix}…）已经吊销")
+    locked.revoked = True
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor.name
+    locked.save(update_fields=["revoked", "revoked_at", "revoked_by"])
+    record_write(
+        actor=actor,
+        action="token.revoke",
+        obj=locked,
+        before={"revoked": False},
+        after={"revoked": True, "name": locked.name, "prefix": locked.prefix},
+        summary=f"吊销接口令牌 {locked.name}（{'本人' if owner else '安全管理员'}）",
+    )
+    token.revoked, token.revoked_at, token.revoked_by = True, locked.revoked_at, actor.name
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.accounts import views
+from fazhi.accounts import token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     ),
     path("users/<int:pk>/enable/", views.account_set_active, {"active": True}, name="user_enable"),
     path("users/<int:pk>/password/", views.account_password_reset, name="user_password_reset"),
+    path("tokens/", token_views.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]

@@ -23,6 +23,7 @@ from fazhi.accounts.forms import (
     PasswordResetForm,
     validator_help,
 )
+from fazhi.accounts.password_middleware import change_reason, safe_next
 from fazhi.core.registers import actor_of
 from fazhi.core.views import text_param
 from fazhi.orgs.http import actor_on, memberships_on
@@ -87,8 +88,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改，下次登录请使用新密码")
-            return redirect("core:home")
+            return redirect(safe_next(request))
     context = {"form": form, "title": "修改密码", "rules": validator_help()}
+    context["forced"] = change_reason(request)  # 密码策略 (accounts/password_middleware.py)
     return render(request, "accounts/password_change.html", context)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
 from fazhi.orgs.http import actor_on, as_actor_request
@@ -31,6 +32,8 @@ class TokenAuth(HttpBearer):
         )
         if row is None:
             return None
+        if row.is_expired():  # FAZHI_TOKEN_DAYS (accounts/README.md 接口令牌)
+            raise AuthenticationError(message="令牌已过期，请联系安全管理员重新签发")
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         as_actor_request(request).actor = Actor.for_membership(row.membership)
         return row
@@ -43,6 +46,11 @@ class ActorSessionAuth(SessionAuth):
         user = super().authenticate(request, key)
         if user is None or actor_on(request) is None:
             return None
+        from fazhi.accounts.password_middleware import change_reason
+
+        reason = change_reason(request)  # 密码策略: a temporary or expired password
+        if reason:
+            raise AuthorizationError(message=reason)
         return user
 
 
