@@ -30,13 +30,18 @@ def test_second_admin_role_is_refused(county: County, held: Role, wanted: Role) 
 
 
 @pytest.mark.django_db
-def test_admin_role_may_combine_with_business_roles_only_after_revocation(county: County) -> None:
+def test_admin_role_never_combines_with_business_roles(county: County) -> None:
+    """Issue 14: an administrator holds no business role; after revocation the account may
+    take the other kind (history kept), and then no administrator role."""
     secadmin = county.actor("secadmin")
     user = user_create(actor=Actor.command_line(), username="y", full_name="某", password="p")
     granted = membership_grant(actor=secadmin, user=user, unit=county.root, role=Role.AUDITOR)
-    membership_grant(actor=secadmin, user=user, unit=county.dept, role=Role.CLERK)  # allowed
-    membership_revoke(actor=secadmin, membership=granted)
-    membership_grant(actor=secadmin, user=user, unit=county.root, role=Role.SYSADMIN)
+    with pytest.raises(ValidationError, match="三员分立"):
+        membership_grant(actor=secadmin, user=user, unit=county.dept, role=Role.CLERK)
+    membership_revoke(actor=secadmin, membership=granted)  # the persona auditor still covers
+    membership_grant(actor=secadmin, user=user, unit=county.dept, role=Role.CLERK)
+    with pytest.raises(ValidationError, match="三员分立"):
+        membership_grant(actor=secadmin, user=user, unit=county.root, role=Role.SYSADMIN)
 
 
 @pytest.mark.django_db

@@ -17,8 +17,19 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导"
 
 
-#: 三员分立: no account may hold two of these roles (in any units).
+#: 三员分立: no account may hold two of these roles (in any units), and an account that holds
+#: one of them holds no business role (GB/T 22239-2019 8.1.4.2 访问控制: 管理用户的权限分离).
 SEPARATED_ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+#: The roles that do the government's work (填报、审核、统筹、阅看): never on an administrator.
+BUSINESS_ROLES: frozenset[str] = frozenset(Role) - SEPARATED_ADMIN_ROLES
+
+
+def roles_clash(held: str, wanted: str) -> bool:
+    """Whether an account holding ``held`` (an active membership, in any unit) may not also be
+    given ``wanted`` in another unit or as another role (三员分立): an administrator holds
+    exactly one membership, so a clash is any pair with an administrator role in it; business
+    roles combine freely (a clerk of one unit may review in another)."""
+    return held in SEPARATED_ADMIN_ROLES or wanted in SEPARATED_ADMIN_ROLES
 
 
 class Cap(StrEnum):

@@ -11,8 +11,9 @@ from django.db import transaction
 from fazhi.core.audit import snapshot
 from fazhi.core.services import record_write
 from fazhi.orgs.models import PATH_SEP, Membership, OrgUnit
-from fazhi.orgs.roles import SEPARATED_ADMIN_ROLES, Cap, Role
+from fazhi.orgs.roles import Cap, Role
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
+from fazhi.orgs.selectors import SELF_ROLES_REFUSED, revoke_problem, separation_problem
 from fazhi.orgs.slots import slots_refresh
 
 if TYPE_CHECKING:
@@ -142,29 +143,21 @@ def orgunit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit
 def membership_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> Membership:
     """Give ``user`` a role in ``unit`` (安全管理员, in scope), enforcing 三员分立.
 
-    No account may hold two of 系统管理员 / 安全管理员 / 审计管理员 (in any units).
+    An administrator account (系统管理员 / 安全管理员 / 审计管理员) holds that one
+    membership and nothing else; a business account is never given an administrator role
+    (:func:`fazhi.orgs.selectors.separation_problem`; the database's triggers refuse the same
+    rows written any other way). Nobody grants a role to their own account.
     """
     actor.require(Cap.MANAGE_ROLES)
     require_unit_in_scope(unit, actor)
     role = Role(role)
     if actor.user is not None and actor.user.pk == user.pk:
-        raise PermissionDenied("不能给自己授予角色")
+        raise PermissionDenied(SELF_ROLES_REFUSED)
     # Lock the user row so concurrent grants to the same user are serialised.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    if role in SEPARATED_ADMIN_ROLES:
-        clash = (
-            Membership.objects.filter(user=user, is_active=True, role__in=SEPARATED_ADMIN_ROLES)
-            .exclude(role=role, unit=unit)
-            .first()
-        )
-        if clash is not None:
-            raise ValidationError(
-                {
-                    "role": f"三员分立：该账号已在“{clash.unit.display_name}”担任"
-                    f"“{clash.get_role_display()}”，一个账号只能担任系统管理员、"
-                    f"安全管理员、审计管理员中的一个岗位，不能再担任“{role.label}”"
-                }
-            )
+    problem = separation_problem(user=user, unit=unit, role=role)
+    if problem:
+        raise ValidationError({"role": problem})
     before = None
     membership, created = Membership.objects.get_or_create(
         user=user, unit=unit, role=role, defaults={"is_active": True}
@@ -196,9 +189,27 @@ def membership_grant(*, actor: Actor, user: User, unit: OrgUnit, role: str) -> M
 
 @transaction.atomic
 def membership_revoke(*, actor: Actor, membership: Membership) -> Membership:
-    """Deactivate a membership (安全管理员, in scope). History is kept."""
+    """Deactivate a membership (安全管理员, in scope). History is kept.
+
+    Not one's own (PermissionDenied), and not the last 审计管理员 covering a unit
+    (ValidationError, :func:`fazhi.orgs.selectors.revoke_problem`): grant the successor first.
+    """
     actor.require(Cap.MANAGE_ROLES)
     require_unit_in_scope(membership.unit, actor)
+    if actor.user is not None and actor.user.pk == membership.user_id:
+        raise PermissionDenied(SELF_ROLES_REFUSED)
+    if membership.role == Role.AUDITOR:
+        # Serialise revocations of the auditors covering this unit (two 安全管理员 revoking
+        # the last two at once would each see the other's still active).
+        chain = [*membership.unit.ancestor_ids, membership.unit_id]
+        list(
+            Membership.objects.select_for_update()
+            .filter(role=Role.AUDITOR, unit_id__in=chain, is_active=True)
+            .values_list("pk", flat=True)
+        )
+    problem = revoke_problem(membership)
+    if problem:
+        raise ValidationError(problem)
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
     membership.is_active = False
     record_write(

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 from fazhi.core.audit import mask_value
 from fazhi.core.registers import Action, Column, Filter, Register, actor_of
 from fazhi.orgs import services
-from fazhi.orgs.forms import MembershipGrantForm, UnitAdminForm, UnitContactForm
+from fazhi.orgs.forms import (
+    AccountPickForm,
+    MembershipGrantForm,
+    UnitAdminForm,
+    UnitContactForm,
+)
 from fazhi.orgs.models import (
     Membership,
     MembershipQuerySet,
@@ -27,7 +32,14 @@ from fazhi.orgs.models import (
 )
 from fazhi.orgs.roles import Cap, Role
 from fazhi.orgs.scoping import Actor, get_visible_or_404
-from fazhi.orgs.selectors import grantable_users, units_for
+from fazhi.orgs.selectors import (
+    SELF_ROLES_REFUSED,
+    grantable_roles,
+    grantable_users,
+    held_memberships,
+    revoke_problem,
+    units_for,
+)
 
 
 def yes_no(value: bool) -> str:
@@ -134,12 +146,14 @@ class MembershipRegister(Register[Membership]):
     def detail_actions(self, actor: Actor, obj: Membership) -> list[Action]:
         if not obj.is_active:
             return []
+        own = actor.user is not None and actor.user.pk == obj.user_id
         return [
             Action(
                 "撤销岗位",
                 reverse("membership_revoke", args=[obj.pk]),
                 post=True,
                 confirm=f"确定撤销 {obj.user.username} 在{obj}的岗位吗？",
+                disabled=SELF_ROLES_REFUSED if own else revoke_problem(obj),
             )
         ]
 
@@ -147,14 +161,36 @@ class MembershipRegister(Register[Membership]):
 memberships = MembershipRegister()
 
 
+def _chosen_account(request: HttpRequest, users: Any) -> tuple[Any, str]:
+    """The account picked in step 1 (``?user=``) or posted, and an error if it is not one the
+    actor may give roles to (another subtree's, or their own)."""
+    raw = request.POST.get("user") or request.GET.get("user") or ""
+    if not raw:
+        return None, ""
+    account = users.filter(pk=raw).first() if raw.isdigit() and len(raw) < 12 else None
+    if account is None:
+        return None, "该账号不能由您授予岗位（不在您的管辖范围内，或是您本人的账号）"
+    return account, ""
+
+
 @login_required
 def membership_grant_view(request: HttpRequest) -> HttpResponse:
+    """授予岗位 in two steps: the account, then the unit and one of the roles 三员分立 leaves
+    for it (the others are not offered; the page says why)."""
     actor = actor_of(request)
     actor.require(Cap.MANAGE_ROLES)
+    users = grantable_users(actor)
+    account, refused = _chosen_account(request, users)
+    roles, reason = grantable_roles(account) if account is not None else (None, "")
     form = MembershipGrantForm(
-        request.POST or None, units=units_for(actor), users=grantable_users(actor)
+        request.POST or None,
+        units=units_for(actor),
+        users=users,
+        roles=roles,
+        reason=reason,
+        initial={"user": account},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and account is not None and form.is_valid():
         try:
             services.membership_grant(actor=actor, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
@@ -162,7 +198,16 @@ def membership_grant_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已授予岗位")
             return redirect("memberships_list")
-    return render(request, "orgs/membership_grant.html", {"form": form, "title": "授予岗位"})
+    context = {
+        "title": "授予岗位",
+        "form": form,
+        "pick": AccountPickForm(users=users, initial={"user": account}),
+        "account": account,
+        "held": held_memberships(account) if account is not None else [],
+        "reason": reason,
+        "refused": refused,
+    }
+    return render(request, "orgs/membership_grant.html", context)
 
 
 @require_POST
@@ -171,6 +216,10 @@ def membership_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     actor.require(Cap.MANAGE_ROLES)
     membership = get_visible_or_404(Membership.objects.select_related("user", "unit"), actor, pk=pk)
-    services.membership_revoke(actor=actor, membership=membership)
+    try:
+        services.membership_revoke(actor=actor, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("memberships_detail", pk=membership.pk)
     messages.success(request, f"已撤销：{membership.user.username} {membership}")
     return redirect("memberships_list")
