@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "fazhi.core",
+    "axes",  # 登录失败锁定 (身份鉴别, below)
+    "django_otp",  # 管理员双因素 (身份鉴别, below)
+    "django_otp.plugins.otp_totp",
     *discover_apps(PACKAGE_DIR),
     *env_list("FAZHI_EXTRA_APPS", []),
 ]
@@ -95,11 +99,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() (身份鉴别, below)
     "fazhi.orgs.middleware.ActorMiddleware",
     # 密码策略: a temporary or expired password must be changed before anything else
     "fazhi.accounts.password_middleware.PasswordPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fazhi.accounts.middleware.IdleTimeoutMiddleware",  # 空闲超时 (身份鉴别, below)
+    "fazhi.accounts.middleware.AdminTotpMiddleware",  # 管理员双因素 (身份鉴别, below)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # 登录失败锁定: last, turns a lockout into its page
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -182,6 +190,47 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env_int("FAZHI_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# 身份鉴别：登录失败锁定、空闲超时、管理员双因素 (GB/T 22239-2019 8.1.4.1; accounts/README.md
+# “登录安全”). Lockout: django-axes, counting with fazhi.accounts.lockout's window rule —
+# FAZHI_LOCKOUT_ATTEMPTS failed logins for one user name (existing or not), or
+# FAZHI_LOCKOUT_ADDRESS_ATTEMPTS from one source address, within FAZHI_LOCKOUT_WINDOW_MINUTES lock
+# that name / that address for FAZHI_LOCKOUT_MINUTES (then unlocked by itself; `fazhi unlock`
+# unlocks early). Raise the address limit where many users share one NAT address.
+FAZHI_LOCKOUT_ATTEMPTS = env_int("FAZHI_LOCKOUT_ATTEMPTS", 5, minimum=1)
+FAZHI_LOCKOUT_ADDRESS_ATTEMPTS = env_int(
+    "FAZHI_LOCKOUT_ADDRESS_ATTEMPTS", FAZHI_LOCKOUT_ATTEMPTS, minimum=1
+)
+FAZHI_LOCKOUT_WINDOW_MINUTES = env_int("FAZHI_LOCKOUT_WINDOW_MINUTES", 15, minimum=1)
+FAZHI_LOCKOUT_MINUTES = env_int("FAZHI_LOCKOUT_MINUTES", 30, minimum=1)
+AUTHENTICATION_BACKENDS = [
+    "fazhi.accounts.lockout.LockoutBackend",  # axes' check first: a locked name/address fails
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "fazhi.accounts.lockout.WindowLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_FAILURE_LIMIT = FAZHI_LOCKOUT_ATTEMPTS  # the handler applies each parameter's own limit
+AXES_COOLOFF_TIME = dt.timedelta(minutes=FAZHI_LOCKOUT_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # tries while locked do not prolong it
+AXES_RESET_ON_SUCCESS = False  # the handler forgets the name's failures (not the address's)
+AXES_LOCKOUT_CALLABLE = "fazhi.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "fazhi.accounts.lockout.client_address"  # FAZHI_TRUSTED_PROXIES
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts are in the audit chain
+AXES_ENABLE_ADMIN = False  # unlocking is `fazhi unlock` (audited), not a row deleted in /admin/
+AXES_VERBOSE = False
+# Idle sessions: signed out after FAZHI_IDLE_MINUTES without a request, and FAZHI_SESSION_SECONDS
+# after signing in however active (fazhi.accounts.middleware.IdleTimeoutMiddleware).
+FAZHI_IDLE_MINUTES = env_int("FAZHI_IDLE_MINUTES", 30, minimum=1)
+# TOTP second factor for 系统管理员/安全管理员/审计管理员 (django-otp): "off"; "optional" (an
+# administrator who bound an authenticator enters its code after the password; the production
+# default: a first deployment cannot lock its administrators out); "required" (every
+# administrator binds one at the first login and enters a code at every login).
+FAZHI_ADMIN_TOTP = env_str("FAZHI_ADMIN_TOTP", "optional" if PRODUCTION else "off")
+if FAZHI_ADMIN_TOTP not in {"off", "optional", "required"}:
+    raise ImproperlyConfigured(
+        f"环境变量 FAZHI_ADMIN_TOTP 的值 {FAZHI_ADMIN_TOTP!r} 无效（应为 off、optional 或 required）"
+    )
+OTP_TOTP_ISSUER = "法治政府建设综合管理平台"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

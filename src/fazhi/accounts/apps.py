@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "fazhi.accounts"
     verbose_name = "账号与令牌"
+
+    def ready(self) -> None:
+        from fazhi.accounts import lockout, middleware  # noqa: F401  (signal receivers)

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts import selectors, services
+from fazhi.accounts.views_totp import SecondFactorLoginMixin
 from fazhi.accounts.forms import (
     AccountCreateForm,
     OwnPasswordForm,
@@ -33,7 +34,7 @@ from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import units_for
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(SecondFactorLoginMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 

@@ -72,7 +72,14 @@ VERBS: dict[str, str] = {
     "return": "退回起草",
 }
 #: codes whose first part names no app or model: their whole Chinese name
-WHOLE_CODES: dict[str, str] = {"personal_data.view": "查看未脱敏的个人信息"}
+WHOLE_CODES: dict[str, str] = {
+    "personal_data.view": "查看未脱敏的个人信息",
+    # 身份鉴别 (accounts/lockout.py, accounts/totp.py)
+    "account.lockout": "登录失败锁定",
+    "account.unlock": "解除登录锁定",
+    "account.totp_enrol": "绑定身份验证器",
+    "account.totp_reset": "解除身份验证器绑定",
+}
 OBJECT_VERBS: dict[str, str] = {"receive": "登记收到的", "reply": "答复"}
 
 #: names of before/after keys that are not model fields (written by services that record a
@@ -106,6 +113,8 @@ KEY_LABELS: dict[str, str] = {
     "files": "附件数",
     "today": "检查日期",
     "parts_changed": "修改的部分",
+    "address": "来源地址",
+    "minutes": "锁定分钟数",
 }
 
 EMPTY: tuple[Any, ...] = (None, "", [], {})
