@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fazhi.accounts import token_views, views
+from fazhi.accounts import token_views, views, views_totp
 
 app_name = "accounts"
 urlpatterns = [

@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fazhi.accounts import selectors, services
-from fazhi.accounts.views_totp import SecondFactorLoginMixin
 from fazhi.accounts.forms import (
     AccountCreateForm,
     OwnPasswordForm,
@@ -25,6 +24,7 @@ from fazhi.accounts.forms import (
     validator_help,
 )
 from fazhi.accounts.password_middleware import change_reason, safe_next
+from fazhi.accounts.views_totp import SecondFactorLoginMixin
 from fazhi.core.registers import actor_of
 from fazhi.core.views import text_param
 from fazhi.orgs.http import actor_on, memberships_on
