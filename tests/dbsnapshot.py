@@ -24,6 +24,8 @@ Works on SQLite and PostgreSQL alike:
   PostgreSQL the driver's Python values round-trip through the same column types;
 - foreign keys: Django creates them ``DEFERRABLE INITIALLY DEFERRED`` on both, so the order in
   which tables are restored does not matter inside the transaction;
+- append-only tables: the audit table's triggers refuse DELETE, so :meth:`Snapshot.restore`
+  drops and re-creates them around its writes, in its transaction;
 - ids: the rows keep their ids. On PostgreSQL the rolled-back build already advanced every
   sequence past them (sequences are not transactional); on SQLite an explicit id moves the
   ``AUTOINCREMENT`` counter. New rows written by a test therefore never collide.
@@ -34,6 +36,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -42,6 +45,8 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from time_machine import escape_hatch
+
+from fazhi.core import audit_guard
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -81,9 +86,14 @@ class Snapshot(Generic[T]):
             return all(_bag(_read(cursor, t.name).rows) == _bag(t.rows) for t in self.before)
 
     def restore(self) -> T:
-        """Write the changed tables back (call inside a transaction that will be rolled back)."""
+        """Write the changed tables back (call inside a transaction that will be rolled back).
+
+        The audit table refuses DELETE (append-only triggers, fazhi/core/audit_guard.py): its
+        triggers are suspended for the restore, inside the same transaction."""
         qn = connection.ops.quote_name
-        with transaction.atomic(), connection.cursor() as cursor:
+        guarded = any(table.name == audit_guard.TABLE for table in self.tables)
+        unguard = audit_guard.suspended(connection) if guarded else nullcontext()
+        with transaction.atomic(), unguard, connection.cursor() as cursor:
             for table in self.tables:
                 cursor.execute(f"DELETE FROM {qn(table.name)}")
                 if table.rows:

@@ -58,6 +58,34 @@ def _field_key() -> bytes:
 
 FIELD_ENCRYPTION_KEY = _field_key()
 
+# 安全审计：审计链密钥. The audit chain is HMAC-SM3 keyed with this 256-bit key, held outside the
+# database like the field key: FAZHI_AUDIT_KEY (64 hex digits) or the key file var/audit_key
+# (created 0600). Whoever edits the database without it cannot recompute a valid chain. Back the
+# file up apart from the database; losing it makes the existing chain unverifiable.
+# FAZHI_TRUSTED_PROXIES: addresses (or networks) of reverse proxies whose X-Forwarded-For is
+# believed for the audit log's 来源地址; default none (REMOTE_ADDR is the source).
+
+
+def _audit_key() -> bytes:
+    configured = env_str("FAZHI_AUDIT_KEY", "")
+    if not configured:
+        key_file = DATA_DIR / "audit_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+            key_file.chmod(0o600)
+        configured = key_file.read_text(encoding="utf-8").strip()
+    try:
+        key = bytes.fromhex(configured)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured("FAZHI_AUDIT_KEY 必须是 64 位十六进制数（256 位审计链密钥）")
+    return key
+
+
+AUDIT_CHAIN_KEY = _audit_key()
+FAZHI_TRUSTED_PROXIES = env_list("FAZHI_TRUSTED_PROXIES", [])
+
 # Deployment profile: "development" (default: the demo on a laptop, plain HTTP) or "production"
 # (a server behind HTTPS: secure cookies, HSTS, SSL redirect, the OpenAPI page behind login;
 # `fazhi check --deploy` is clean). Individual FAZHI_* security variables override the profile.
@@ -92,6 +120,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fazhi.core.request_context.SourceAddressMiddleware",  # 来源地址 for the audit log
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (传输与安全响应头, below)
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,9 +1,10 @@
-"""Pure helpers for the audit log: personal-data masking, snapshots and SM3 chain hashing."""
+"""Pure helpers for the audit log: personal-data masking, snapshots, the keyed (HMAC-SM3) hash
+chain and anchors of its head."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -175,6 +176,7 @@ class ChainFields:
     before: Any
     after: Any
     prev_hash: str
+    source_ip: str = ""
 
 
 def canonical(fields: ChainFields) -> bytes:
@@ -183,9 +185,19 @@ def canonical(fields: ChainFields) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def chain_hash(fields: ChainFields) -> str:
-    """SM3 over the canonical JSON of the entry, which includes the previous hash."""
-    return hashlib.new("sm3", canonical(fields)).hexdigest()
+def chain_key() -> bytes:
+    """The audit chain's key (``settings.AUDIT_CHAIN_KEY``: FAZHI_AUDIT_KEY or var/audit_key)."""
+    from django.conf import settings
+
+    key = settings.AUDIT_CHAIN_KEY
+    assert isinstance(key, bytes) and key
+    return key
+
+
+def chain_hash(fields: ChainFields, key: bytes | None = None) -> str:
+    """HMAC-SM3, keyed with the chain key, over the canonical JSON of the entry (which includes
+    the previous hash). Without the key nobody can recompute a chain that verifies."""
+    return hmac.new(key or chain_key(), canonical(fields), "sm3").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -194,8 +206,11 @@ class BrokenLink:
     reason: str
 
 
-def verify_chain(entries: Iterable[tuple[ChainFields, str]]) -> tuple[int, BrokenLink | None]:
+def verify_chain(
+    entries: Iterable[tuple[ChainFields, str]], key: bytes | None = None
+) -> tuple[int, BrokenLink | None]:
     """Check entries in sequence order; returns (entries checked, first broken link or None)."""
+    key = key or chain_key()
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     for fields, stored_hash in entries:
         checked += 1
@@ -205,7 +220,89 @@ def verify_chain(entries: Iterable[tuple[ChainFields, str]]) -> tuple[int, Broke
             )
         if fields.prev_hash != expected_prev:
             return checked, BrokenLink(fields.seq, "前一条哈希不匹配（前一条被修改或删除）")
-        if chain_hash(fields) != stored_hash:
-            return checked, BrokenLink(fields.seq, "内容与哈希不符（该条被修改）")
+        if not hmac.compare_digest(chain_hash(fields, key), stored_hash):
+            return checked, BrokenLink(
+                fields.seq, "内容与哈希不符（该条被修改，或哈希不是用本系统的审计链密钥计算的）"
+            )
         expected_prev, expected_seq = stored_hash, fields.seq + 1
     return checked, None
+
+
+# --- anchors: the head written down elsewhere -------------------------------------------------
+
+ANCHOR_KIND = "fazhi-audit-anchor"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain head at a moment: the last entry's sequence number, hash and time, the moment
+    the anchor was taken, and an HMAC-SM3 of those under the chain key (so an anchor file cannot
+    be made up without the key)."""
+
+    seq: int
+    hash: str
+    at: str
+    taken_at: str
+    mac: str = ""
+
+    def payload(self) -> bytes:
+        data = {"kind": ANCHOR_KIND, "seq": self.seq, "hash": self.hash, "at": self.at}
+        data["taken_at"] = self.taken_at
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+    def signed(self, key: bytes | None = None) -> Anchor:
+        mac = hmac.new(key or chain_key(), self.payload(), "sm3").hexdigest()
+        return Anchor(self.seq, self.hash, self.at, self.taken_at, mac)
+
+    def mac_ok(self, key: bytes | None = None) -> bool:
+        return hmac.compare_digest(self.signed(key).mac, self.mac)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": ANCHOR_KIND, **self.__dict__}
+
+
+class AnchorFormatError(ValueError):
+    """The anchor file is not an anchor written by ``fazhi audit anchor``."""
+
+
+def anchor_from_json(data: Any) -> Anchor:
+    """Read an anchor written by :meth:`Anchor.to_json`; refuse anything else in Chinese."""
+    if not isinstance(data, dict) or data.get("kind") != ANCHOR_KIND:
+        raise AnchorFormatError("不是 fazhi audit anchor 生成的锚点文件")
+    try:
+        anchor = Anchor(
+            seq=int(data["seq"]),
+            hash=str(data["hash"]),
+            at=str(data["at"]),
+            taken_at=str(data["taken_at"]),
+            mac=str(data["mac"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnchorFormatError(f"锚点文件缺少或有错误的字段：{exc}") from exc
+    if anchor.seq < 0:
+        raise AnchorFormatError("锚点文件的序号 seq 不能为负数")
+    return anchor
+
+
+def check_anchor(
+    anchor: Anchor, stored_hash: str | None, chain_length: int, key: bytes | None = None
+) -> BrokenLink | None:
+    """Compare an anchor with the chain: ``stored_hash`` is the hash the database holds for the
+    anchor's entry (None if it has no such entry), ``chain_length`` the number of entries that
+    verify. Detects a made-up anchor, truncation, and a rewritten chain (even one recomputed
+    with the key, since the anchored hash was kept elsewhere)."""
+    if not anchor.mac_ok(key):
+        return BrokenLink(
+            anchor.seq, "锚点文件的校验码不符（锚点文件被修改，或不是用本系统的密钥生成的）"
+        )
+    if chain_length < anchor.seq or stored_hash is None:
+        return BrokenLink(
+            anchor.seq,
+            f"审计日志只到第 {chain_length} 条，短于锚点记录的第 {anchor.seq} 条"
+            "（其后的记录被删除）",
+        )
+    if anchor.seq and not hmac.compare_digest(stored_hash, anchor.hash):
+        return BrokenLink(
+            anchor.seq, "该条的哈希与锚点记录的不同（该条或之前的记录被改写并重新计算）"
+        )
+    return None

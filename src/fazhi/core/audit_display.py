@@ -74,6 +74,10 @@ VERBS: dict[str, str] = {
 #: codes whose first part names no app or model: their whole Chinese name
 WHOLE_CODES: dict[str, str] = {
     "personal_data.view": "查看未脱敏的个人信息",
+    # the audit chain itself (core/audit_rekey.py, `fazhi audit anchor|export`)
+    "audit.rekey": "审计日志·启用审计链密钥",
+    "audit.anchor": "审计日志·输出链头锚点",
+    "audit.export": "审计日志·导出归档",
     # 身份鉴别 (accounts/lockout.py, accounts/totp.py)
     "account.lockout": "登录失败锁定",
     "account.unlock": "解除登录锁定",

@@ -94,7 +94,10 @@ class CalendarDay(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One append-only, hash-chained audit record (SM3). Never updated or deleted.
+    """One append-only audit record, chained by HMAC-SM3 under a key held outside the database.
+
+    Never updated or deleted: ``save()``/``delete()`` refuse, and database triggers refuse
+    UPDATE and DELETE (migration 0005, :mod:`fazhi.core.audit_guard`).
 
     Scoped by the acting unit's path: an 审计管理员 reads the entries of their subtree
     (command-line entries made for the whole system are visible at the top of the tree).
@@ -125,6 +128,9 @@ class AuditEntry(models.Model):
     object_repr = models.CharField("对象", max_length=200, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
+    source_ip = models.CharField(
+        "来源地址", max_length=45, blank=True, default="", help_text="命令行操作无来源地址"
+    )
     prev_hash = models.CharField("前一条哈希", max_length=64)
     hash = models.CharField("哈希", max_length=64)
 

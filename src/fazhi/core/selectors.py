@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from fazhi.core.audit import BrokenLink, ChainFields, verify_chain
+from fazhi.core.audit import (
+    GENESIS_HASH,
+    Anchor,
+    BrokenLink,
+    ChainFields,
+    check_anchor,
+    verify_chain,
+)
 from fazhi.core.deadlines import CalendarData, Counting, Due, add_days, count_back, year_covered
 from fazhi.core.models import (
     AuditEntry,
@@ -130,17 +137,25 @@ def _chain_rows() -> Iterator[tuple[ChainFields, str]]:
                 before=e.before,
                 after=e.after,
                 prev_hash=e.prev_hash,
+                source_ip=e.source_ip,
             ),
             e.hash,
         )
 
 
-def audit_verify() -> tuple[int, BrokenLink | None]:
+def audit_verify(anchor: Anchor | None = None) -> tuple[int, BrokenLink | None]:
     """Verify the whole audit chain: (entries checked, first broken link or None).
 
-    Also compares the last entry with the chain head, so deleting the newest entries is caught.
+    Each entry's HMAC-SM3 under the chain key and its link to the previous one are checked, so
+    a row rewritten with a recomputed hash (plain SM3, or any key but the real one) is caught.
+    Also compares the last entry with the chain head, so deleting the newest entries is caught,
+    and, given an ``anchor`` kept elsewhere (``fazhi audit anchor``), that the chain still holds
+    the anchored entry with the anchored hash (truncation, or a chain recomputed with the key).
     """
     checked, broken = verify_chain(_chain_rows())
+    if broken is None and anchor is not None:
+        stored = AuditEntry.objects.filter(seq=anchor.seq).values_list("hash", flat=True).first()
+        broken = check_anchor(anchor, stored if anchor.seq else GENESIS_HASH, checked)
     head = AuditHead.objects.filter(id=1).first()
     if broken is not None:
         return checked, broken
@@ -171,3 +186,29 @@ def audit_entries(
     if unit_code:
         qs = qs.filter(unit_code=unit_code)
     return qs.order_by("-seq")
+
+
+def audit_anchor_now() -> Anchor:
+    """The chain head as an anchor signed with the chain key (for ``fazhi audit anchor``)."""
+    from django.utils import timezone
+
+    last = AuditEntry.objects.order_by("-seq").only("seq", "hash", "at").first()
+    taken = timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds")
+    if last is None:
+        return Anchor(seq=0, hash=GENESIS_HASH, at="", taken_at=taken).signed()
+    at = last.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return Anchor(seq=last.seq, hash=last.hash, at=at, taken_at=taken).signed()
+
+
+def audit_archive(
+    since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> models.QuerySet[AuditEntry]:
+    """Every entry with ``since <= at < until`` (either bound optional), oldest first: the
+    archive export of the whole log (the command line's, not scoped). Personal data stays
+    masked as stored."""
+    qs = AuditEntry.objects.all()
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("seq")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from fazhi.core.audit import ChainFields, chain_hash, field_changes, mask_personal, mask_text
 from fazhi.core.models import AuditEntry, AuditHead, CalendarDay, CalendarYear, DeadlineRule
+from fazhi.core.request_context import current_source_ip, normalise_ip
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor
 
@@ -36,8 +37,11 @@ def audit_append(
     object_repr: str = "",
     before: Any = None,
     after: Any = None,
+    ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the SM3 hash chain; personal data in before/after is masked.
+    """Append one entry to the keyed (HMAC-SM3) hash chain; personal data in before/after is
+    masked. The source address is ``ip`` if given (e.g. a login-failure handler that knows it),
+    else the current request's client address (:mod:`fazhi.core.request_context`), else none.
 
     Serialised by a row lock on the chain head, so concurrent writers cannot fork the chain.
     """
@@ -60,6 +64,7 @@ def audit_append(
         before=mask_personal(before),
         after=mask_personal(after),
         prev_hash=head.last_hash,
+        source_ip=normalise_ip(ip) if ip else current_source_ip(),
     )
     digest = chain_hash(fields)
     entry = AuditEntry.objects.create(hash=digest, **dict(fields.__dict__))
