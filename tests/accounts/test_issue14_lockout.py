@@ -58,9 +58,7 @@ def test_five_failures_lock_the_account_even_with_the_right_password(
     assert signed_in(attempt("clerk_b", PASSWORD, addr="10.0.0.2"))  # others are not locked
 
 
-def test_unknown_account_and_wrong_password_get_the_same_pages(
-    county: County, clock: Any
-) -> None:
+def test_unknown_account_and_wrong_password_get_the_same_pages(county: County, clock: Any) -> None:
     known = [attempt("clerk_a", addr="10.0.0.1") for _ in range(6)]
     unknown = [attempt("no_such_user", addr="10.0.0.2") for _ in range(6)]
     for a, b in zip(known, unknown, strict=True):
