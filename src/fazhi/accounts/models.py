@@ -78,7 +78,7 @@ class AccountProfile(models.Model):
 class PasswordHistory(models.Model):
     """One password an account has had: its hash (never the password), when it was set and
     whether it was a temporary one (set by the 系统管理员 when opening the account from the UI
-    or resetting it). The newest row is the current password: its age drives expiry
+    or resetting it). The newest row (highest id) is the current password: its age drives expiry
     (FAZHI_PASSWORD_MAX_AGE_DAYS) and ``temporary`` the forced change at the next login; the
     newest FAZHI_PASSWORD_HISTORY rows may not be chosen again (:mod:`fazhi.accounts.passwords`).
     """
@@ -96,7 +96,6 @@ class PasswordHistory(models.Model):
     class Meta:
         verbose_name = "历史密码"
         verbose_name_plural = "历史密码"
-        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_pwhist_user_idx")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -122,10 +122,11 @@ def history_length() -> int:
 
 
 def recent_hashes(user: User, count: int) -> list[str]:
-    """The hashes of the account's ``count`` newest passwords, newest first."""
+    """The hashes of the account's ``count`` newest passwords, newest first (rows in the order
+    they were written: a clock set back does not reorder them)."""
     if count <= 0 or user.pk is None:
         return []
-    rows = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-pk")
+    rows = PasswordHistory.objects.filter(user=user).order_by("-pk")
     return list(rows.values_list("password", flat=True)[:count])
 
 
@@ -157,7 +158,7 @@ def record_password(user: User, *, temporary: bool = False) -> PasswordHistory:
     changed at the next login. Older rows beyond the history length are deleted."""
     row = PasswordHistory.objects.create(user=user, password=user.password, temporary=temporary)
     keep = max(history_length(), 1)
-    old = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-pk")[keep:]
+    old = PasswordHistory.objects.filter(user=user).order_by("-pk")[keep:]
     stale = list(old.values_list("pk", flat=True))
     if stale:
         PasswordHistory.objects.filter(pk__in=stale).delete()
@@ -168,7 +169,7 @@ def password_set(user: User, *, temporary: bool) -> None:
     """After the services saved a new password: make sure the newest history row is it (the
     validator's ``password_changed`` hook usually wrote it already; ``create_user`` does not
     call the hook) and mark whether it is temporary."""
-    newest = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-pk").first()
+    newest = PasswordHistory.objects.filter(user=user).order_by("-pk").first()
     if newest is None or newest.password != user.password:
         record_password(user, temporary=temporary)
     elif newest.temporary != temporary:
@@ -203,7 +204,7 @@ class PasswordState:
 
 def password_state(user: User) -> PasswordState:
     """The account's :class:`PasswordState`, from its newest history row."""
-    newest = PasswordHistory.objects.filter(user=user).order_by("-created_at", "-pk").first()
+    newest = PasswordHistory.objects.filter(user=user).order_by("-pk").first()
     if newest is None:
         return PasswordState(changed_at=user.date_joined, temporary=False)
     return PasswordState(changed_at=newest.created_at, temporary=newest.temporary)

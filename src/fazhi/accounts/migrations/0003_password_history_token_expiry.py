@@ -82,7 +82,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '历史密码',
                 'verbose_name_plural': '历史密码',
-                'indexes': [models.Index(fields=['user', '-created_at'], name='accounts_pwhist_user_idx')],
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
