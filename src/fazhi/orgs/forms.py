@@ -47,7 +47,7 @@ class AccountPickForm(forms.Form):
     )
 
     def __init__(self, *args: Any, users: QuerySet[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
         user_field.queryset = users
@@ -60,7 +60,9 @@ class MembershipGrantForm(forms.Form):
     is refused with ``reason``, which names what the account already holds."""
 
     user = UserChoiceField(label="账号", queryset=get_user_model().objects.none())
-    unit = forms.ModelChoiceField(label="单位", queryset=OrgUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=OrgUnit.objects.none(), empty_label="请选择单位"
+    )
     role = forms.ChoiceField(label="角色", choices=Role.choices)
 
     def __init__(
@@ -72,7 +74,7 @@ class MembershipGrantForm(forms.Form):
         reason: str = "",
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
         user_field.queryset = users

@@ -137,7 +137,7 @@ def revoke_problem(membership: Membership) -> str:
     if active.filter(unit_id__in=chain).exclude(pk=membership.pk).exists():
         return ""
     return (
-        f"不能撤销：{membership.user.get_username()}是“{membership.unit.display_name}”及其"
-        "下级单位唯一的审计管理员，撤销后这些单位将无人审计。请先在该单位或其上级单位授予"
-        "另一名审计管理员，再撤销本岗位"
+        f"不能撤销：账号 {membership.user.get_username()} 是“{membership.unit.display_name}”"
+        "及其下级单位唯一的审计管理员，撤销后这些单位将无人审计。请先在该单位或其上级单位"
+        "授予另一名审计管理员，再撤销本岗位"
     )
