@@ -47,7 +47,8 @@ class AccountPickForm(forms.Form):
     )
 
     def __init__(self, *args: Any, users: QuerySet[Any], **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
         user_field.queryset = users
@@ -74,7 +75,8 @@ class MembershipGrantForm(forms.Form):
         reason: str = "",
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
         user_field.queryset = users

@@ -21,7 +21,7 @@ class Role(models.TextChoices):
 #: one of them holds no business role (GB/T 22239-2019 8.1.4.2 访问控制: 管理用户的权限分离).
 SEPARATED_ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 #: The roles that do the government's work (填报、审核、统筹、阅看): never on an administrator.
-BUSINESS_ROLES: frozenset[str] = frozenset(Role) - SEPARATED_ADMIN_ROLES
+BUSINESS_ROLES: frozenset[str] = frozenset(str(r) for r in Role) - SEPARATED_ADMIN_ROLES
 
 
 def roles_clash(held: str, wanted: str) -> bool:
