@@ -263,7 +263,7 @@ def token_create(*, actor: Actor, membership: Membership, name: str) -> tuple[Ap
         action="token.create",
         obj=token,
         before=None,
-        after=after | {"expires_at": expires_at.isoformat() if expires_at else "永不过期"},
+        after=after | {"expires_at": expires_at.isoformat() if expires_at else None},
         summary=f"签发接口令牌 {name}",
     )
     return token, raw
