@@ -105,9 +105,9 @@ def is_locked(*, username: str | None, address: str | None, now: dt.datetime) ->
     for field, value, limit in checks:
         if not value:
             continue
-        rows = AccessFailureLog.objects.filter(
-            **{field: value}, attempt_time__gt=_horizon(now), attempt_time__lte=now
-        )
+        # no upper bound: the row just written is stamped by the database's clock
+        # (``auto_now_add``), a moment after the request's ``now``
+        rows = AccessFailureLog.objects.filter(**{field: value}, attempt_time__gt=_horizon(now))
         times = sorted(rows.values_list("attempt_time", flat=True))
         if _window_locked(times, now, limit):
             return True

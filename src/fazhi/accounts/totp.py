@@ -85,7 +85,7 @@ def secret_text(device: TOTPDevice) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The ``otpauth://`` URL as an inline SVG QR code, made on the server (no network)."""
-    code = segno.make(device.config_url, error="m")
+    code = segno.make(device.config_url, error="l")  # shown on a screen: no damage to recover
     return str(code.svg_inline(scale=4, dark="#000", light="#fff", title="身份验证器二维码"))
 
 
