@@ -181,7 +181,7 @@ def _append_record(entry_model: Any, count: int, prev: str, key: bytes, brk: Bre
     else:
         note = (
             f"原 SM3 哈希链在第 {brk.seq} 条断裂（{brk.reason}），经确认按现状保留，"
-            "已改为带密钥的 HMAC-SM3 哈希链；该条及之前的记录升级前未能证明完整"
+            "已改为带密钥的 HMAC-SM3 哈希链；原链自该条起未能证明完整"
         )
     row = entry_model(
         seq=count + 1,
