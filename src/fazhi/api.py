@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Router
 from fazhi.core.api import router as core_router
 from fazhi.core.api_auth import ActorSessionAuth, TokenAuth
 from fazhi.core.kit import AppKit, kits, resolve
+from fazhi.core.security_events import audit_denied
 
 api = NinjaAPI(
     title="法治政府建设综合管理平台 API",
@@ -36,6 +37,7 @@ for _kit in kits():
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    audit_denied(request, exc)  # 安全事件审计: API refusals too
     return api.create_response(request, {"detail": str(exc) or "无权限"}, status=403)
 
 

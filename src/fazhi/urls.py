@@ -12,3 +12,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "fazhi.core.security_events.permission_denied"  # 403 refusals are audited

@@ -26,6 +26,7 @@ from fazhi.accounts.forms import (
 from fazhi.accounts.password_middleware import change_reason, safe_next
 from fazhi.accounts.views_totp import SecondFactorLoginMixin
 from fazhi.core.registers import actor_of
+from fazhi.core.security_events import audit_switch
 from fazhi.core.views import text_param
 from fazhi.orgs.http import actor_on, memberships_on
 from fazhi.orgs.middleware import SESSION_KEY
@@ -51,6 +52,7 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
     mine = {m.pk: m for m in memberships_on(request)}
     if wanted.isdigit() and int(wanted) in mine:
         request.session[SESSION_KEY] = int(wanted)
+        audit_switch(actor=actor_on(request), to=mine[int(wanted)])
         messages.success(request, f"已切换到：{mine[int(wanted)]}")
     else:
         messages.error(request, "无法切换到该岗位")

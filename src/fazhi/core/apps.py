@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
         from fazhi.core.signals import sync_rules_after_migrate
 
         post_migrate.connect(sync_rules_after_migrate, sender=self)
+
+        from fazhi.core import security_events
+
+        security_events.connect()  # 安全事件审计: login, logout, failed login

@@ -70,6 +70,10 @@ VERBS: dict[str, str] = {
     "password_reset": "重置密码",
     "password_change": "修改本人密码",
     "return": "退回起草",
+    # 安全事件审计 (core/security_events.py)
+    "export": "导出表格",
+    "download": "下载",
+    "docx_download": "下载文档",
 }
 #: codes whose first part names no app or model: their whole Chinese name
 WHOLE_CODES: dict[str, str] = {
@@ -78,6 +82,12 @@ WHOLE_CODES: dict[str, str] = {
     "audit.rekey": "审计日志·启用审计链密钥",
     "audit.anchor": "审计日志·输出链头锚点",
     "audit.export": "审计日志·导出归档",
+    # 安全事件审计 (core/security_events.py)
+    "account.login": "登录",
+    "account.logout": "退出登录",
+    "account.login_failed": "登录失败",
+    "membership.switch": "切换岗位",
+    "access.denied": "拒绝访问（无权限）",
     # 身份鉴别 (accounts/lockout.py, accounts/totp.py)
     "account.lockout": "登录失败锁定",
     "account.unlock": "解除登录锁定",
@@ -117,6 +127,11 @@ KEY_LABELS: dict[str, str] = {
     "files": "附件数",
     "today": "检查日期",
     "parts_changed": "修改的部分",
+    # 安全事件审计 (core/security_events.py)
+    "file": "文件",
+    "path": "网址",
+    "http_method": "请求方式",
+    "reason": "原因",
     "address": "来源地址",
     "minutes": "锁定分钟数",
 }

@@ -63,6 +63,7 @@ from fazhi.core.register_parts import (
     year_filter,
 )
 from fazhi.core.search_terms import TOKEN_PARAM, recalled_term, redirect_query
+from fazhi.core.security_events import audit_download, export_action
 from fazhi.core.selectors import history_of
 from fazhi.core.services import audit_append, object_type_of
 from fazhi.orgs.http import actor_on
@@ -489,13 +490,16 @@ class Register(Generic[M]):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         actor = actor_of(request)
         actor.require(self.view_cap)
-        content = self.export_xlsx(self.filtered(actor, request.GET, self.search_term(request)))
+        rows = self.filtered(actor, request.GET, self.search_term(request))
+        content, count = self.export_xlsx(rows), rows.count()
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         period = self.export_period(request.GET)
         name = f"{self.title.removesuffix('案件')}台账-{period}.xlsx"  # 行政复议台账-2025.xlsx
+        action = export_action(self.model)  # 安全事件审计: <app>.export, file and row count
+        audit_download(actor=actor, action=action, target=self.model, filename=name, count=count)
         response["Content-Disposition"] = (
             f'attachment; filename="{self.key}-{period}.xlsx"; '
             f"filename*=UTF-8''{urllib.parse.quote(name)}"

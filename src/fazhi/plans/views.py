@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fazhi.core.paging import BoundedPaginator, query_int
 from fazhi.core.registers import actor_of
+from fazhi.core.security_events import audit_download
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404, unit_in_scope, visible_to
 from fazhi.plans import excel, importing, selectors, services
@@ -269,6 +270,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = Evidence.objects.filter(pk=pk, report_id__in=reports).first()
     if evidence is None:
         raise Http404("材料不存在或不在您的管辖范围内")
+    audit_download(  # 安全事件审计: which evidence row, not its uploaded name
+        actor=actor, action=EVIDENCE_ACTION, target=evidence, label=str(evidence.report)
+    )
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
     )
@@ -292,6 +296,8 @@ def reminders(request: HttpRequest) -> HttpResponse:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_ACTION = "plan.export"
+EVIDENCE_ACTION = "plan.evidence_download"
 EXPORTS = {
     "matrix": (excel.matrix_workbook, "任务分工矩阵"),
     "reports": (excel.reports_workbook, "进展报告"),
@@ -306,8 +312,10 @@ def plan_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in EXPORTS:
         raise Http404("没有这种导出")
     build, label = EXPORTS[kind]
-    name = quote(f"{plan.year}-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    filename = f"{plan.year}-{label}-{timezone.localdate():%Y%m%d}.xlsx"
+    name = quote(filename)
     response = HttpResponse(build(actor=actor, plan=plan), content_type=XLSX)
+    audit_download(actor=actor, action=EXPORT_ACTION, target=plan, filename=filename)
     response["Content-Disposition"] = (
         f"attachment; filename=\"plan-{plan.pk}-{kind}.xlsx\"; filename*=UTF-8''{name}"
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.core.registers import actor_of
+from fazhi.core.security_events import audit_download
 from fazhi.core.selectors import history_of
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
@@ -337,6 +338,9 @@ def report_act(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(report.get_absolute_url())
 
 
+DOCX_ACTION = "report.docx_download"
+
+
 def docx_response(report: AnnualReport, *, public: bool = False) -> HttpResponse:
     data = render_docx(selectors.document_for(report, public=public))
     response = HttpResponse(
@@ -350,8 +354,12 @@ def docx_response(report: AnnualReport, *, public: bool = False) -> HttpResponse
 
 @login_required
 def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    actor_of(request).require(Cap.VIEW_RECORDS)
-    return docx_response(_report_or_404(request, pk))
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    report = _report_or_404(request, pk)
+    response = docx_response(report)
+    audit_download(actor=actor, action=DOCX_ACTION, target=report, filename=f"{report.title}.docx")
+    return response
 
 
 @login_required

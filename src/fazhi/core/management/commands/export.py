@@ -10,6 +10,7 @@ from django.core.management.base import CommandParser
 from fazhi.core.command import FazhiCommand, UsageError
 from fazhi.core.dates import MAX_YEAR, MIN_YEAR
 from fazhi.core.excel import excel_register, excel_registers
+from fazhi.core.security_events import audit_download, export_action
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import unit_by_code
 
@@ -43,10 +44,15 @@ class Command(FazhiCommand):
         year = options["year"]
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
             raise UsageError(f"年度超出范围（{MIN_YEAR}–{MAX_YEAR}）：{year}")
-        qs = register.export_queryset(Actor.command_line(unit), year)
+        actor = Actor.command_line(unit)
+        qs = register.export_queryset(actor, year)
         out.write_bytes(register.export_xlsx(qs))
+        count = qs.count()
+        # 安全事件审计: the command line's exports too (templates hold no data)
+        action = export_action(qs.model)
+        audit_download(actor=actor, action=action, target=qs.model, filename=out.name, count=count)
         period = f"{year}年" if year is not None else "全部年度"
         self.stdout.write(
-            f"已导出{register.title}{register.noun} {qs.count()} {register.measure}"
+            f"已导出{register.title}{register.noun} {count} {register.measure}"
             f"（{unit.name}，{period}）：{out}"
         )
