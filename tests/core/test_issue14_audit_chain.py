@@ -324,7 +324,8 @@ def test_source_address_recorded_from_remote_addr(county: County) -> None:
     forged = ChainFields(**{**fields.__dict__, "source_ip": "192.0.2.45"})
     assert chain_hash(forged) != stored
     page = county.client("auditor").get("/audit/").content.decode()
-    assert "<th>来源地址</th>" in page and "192.0.2.44" in page
+    assert "<th>操作人<br>来源地址</th>" in page
+    assert '<small class="ip muted" title="来源地址">192.0.2.44</small>' in page
 
 
 @pytest.mark.django_db
