@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与令牌"
 
     def ready(self) -> None:
-        from fazhi.accounts import lockout, middleware  # noqa: F401  (signal receivers)
+        from fazhi.accounts import lockout, middleware, password_middleware  # noqa: F401  (signal receivers)

@@ -9,8 +9,8 @@ not affected (it was issued to a 岗位, not typed by the person), while the bro
 authenticator (:class:`fazhi.core.api_auth.ActorSessionAuth`) refuses with the same 403 —
 so a made-up ``Authorization`` header does not let a session past the change.
 
-The account's state is read once per password (kept in the session under the password's
-session hash: changing the password or a reset reads it again), so ordinary requests cost no
+The account's state is read at login and then once per password (kept in the session under
+the password's session hash: changing the password or a reset reads it again), so pages cost no
 query.
 """
 
@@ -23,6 +23,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -53,6 +55,13 @@ def session_password_state(request: HttpRequest, user: User) -> PasswordState:
     changed_at = state.changed_at.isoformat() if state.changed_at else ""
     request.session[SESSION_KEY] = [fingerprint, changed_at, state.temporary]
     return state
+
+
+@receiver(user_logged_in)
+def _read_at_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Read the state while signing in, so that the first page costs no query."""
+    if request is not None and hasattr(request, "session") and isinstance(user, User):
+        session_password_state(request, user)
 
 
 def change_reason(request: HttpRequest) -> str:
