@@ -130,9 +130,12 @@ def test_after_a_reset_the_account_must_change_its_password(county: County) -> N
         {"old_password": temporary, "new_password1": temporary, "new_password2": temporary},
     )
     assert refused.status_code == 200
+    detail = f"/accounts/users/{clerk.pk}/"
+    assert "临时密码，须在下次登录时修改" in admin.get(detail).content.decode()
     change(client, temporary)
     assert client.get("/").status_code == 200
     assert signed_in("clerk_a", NEW).get("/").status_code == 200
+    assert "临时密码" not in admin.get(detail).content.decode()
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ from fazhi.accounts.forms import (
     validator_help,
 )
 from fazhi.accounts.password_middleware import change_reason, safe_next
+from fazhi.accounts.passwords import password_state
 from fazhi.accounts.views_totp import SecondFactorLoginMixin
 from fazhi.core.registers import actor_of
 from fazhi.core.security_events import audit_switch
@@ -162,6 +163,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "home_unit": selectors.home_unit(account),
         "protected": selectors.holds_protected_role(account),
         "is_self": actor.user is not None and actor.user.pk == account.pk,
+        "password_state": password_state(account),  # 密码策略
     }
     return render(request, "accounts/user_detail.html", context)
 
