@@ -173,6 +173,16 @@ def _chosen_account(request: HttpRequest, users: Any) -> tuple[Any, str]:
     return account, ""
 
 
+def _grant_context(users: Any, *, account: Any, **context: Any) -> dict[str, Any]:
+    return {
+        "title": "授予岗位",
+        "pick": AccountPickForm(users=users, initial={"user": account}),
+        "account": account,
+        "held": held_memberships(account) if account is not None else [],
+        **context,
+    }
+
+
 @login_required
 def membership_grant_view(request: HttpRequest) -> HttpResponse:
     """授予岗位 in two steps: the account, then the unit and one of the roles 三员分立 leaves
@@ -198,16 +208,8 @@ def membership_grant_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "已授予岗位")
             return redirect("memberships_list")
-    context = {
-        "title": "授予岗位",
-        "form": form,
-        "pick": AccountPickForm(users=users, initial={"user": account}),
-        "account": account,
-        "held": held_memberships(account) if account is not None else [],
-        "reason": reason,
-        "refused": refused,
-    }
-    return render(request, "orgs/membership_grant.html", context)
+    context = {"form": form, "reason": reason, "refused": refused, "account": account}
+    return render(request, "orgs/membership_grant.html", _grant_context(users, **context))
 
 
 @require_POST
