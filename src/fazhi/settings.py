@@ -121,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "fazhi.core.request_context.SourceAddressMiddleware",  # 来源地址 for the audit log
+    "fazhi.core.input_guard.QueryGuardMiddleware",  # NUL in a query string: 400, not 500
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (传输与安全响应头, below)
     "django.contrib.sessions.middleware.SessionMiddleware",
