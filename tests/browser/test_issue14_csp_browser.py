@@ -2,8 +2,9 @@
 style) the key pages of the demo county load without a single violation, and what their
 scripts do still works: the confirmation before an irreversible step, the 岗位 switcher, the
 dashboard's sortable table, the report editor's 插入 button and its list of prompts (a script
-that was inline before), the admin site, and the public portal. Pages are screenshot at 1366
-and 1024 px (``FAZHI_SCREENSHOTS``) to see that the styles moved into app.css still apply.
+that was inline before), the admin site, the API's Swagger page and the public portal. Pages
+are screenshot at 1366 and 1024 px (``FAZHI_SCREENSHOTS``) to see that the styles moved into
+app.css still apply.
 
 Violations are caught twice: as Chromium's console message ("Refused to execute inline script
 …", "Refused to apply inline style …") and as the page's ``securitypolicyviolation`` events."""
@@ -115,6 +116,17 @@ def test_the_detector_sees_an_inline_script_refused(browser: Any, live_server: A
     # inline script violates …"
     assert re.search(r"(Refused to execute|Executing) inline script", found), found
     assert re.search(r"(Refused to apply|Applying) inline style", found), found
+
+
+def test_the_api_docs_page_keeps_to_the_policy(browser: Any, live_server: Any) -> None:
+    """django-ninja's bundled Swagger UI (/api/v1/docs; open in development): its settings are a
+    JSON data block, not a script, and it renders and expands an operation without a violation."""
+    w = watched(browser, live_server)
+    w.visit("/api/v1/docs")
+    w.page.wait_for_selector(".swagger-ui .info")
+    w.page.locator(".opblock-summary").first.click()
+    w.page.wait_for_selector(".opblock-body")
+    assert w.violations() == []
 
 
 def test_key_pages_keep_to_the_policy_and_their_scripts_work(
