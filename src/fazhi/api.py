@@ -6,9 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as ParamsInvalid
 
 from fazhi.core.api import router as core_router
 from fazhi.core.api_auth import ActorSessionAuth, TokenAuth
+from fazhi.core.api_docs import docs_access
+from fazhi.core.api_errors import ERROR_TEXT, BodyInvalid, validation_detail
 from fazhi.core.kit import AppKit, kits, resolve
 from fazhi.core.security_events import audit_denied
 
@@ -17,6 +21,7 @@ api = NinjaAPI(
     version="1",
     auth=[TokenAuth(), ActorSessionAuth()],
     urls_namespace="api",
+    docs_decorator=docs_access,  # /api/v1/docs and openapi.json: login in production
 )
 
 
@@ -49,3 +54,27 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
+# API hardening (issue 14): every error is {"detail": …} in Chinese, naming the field.
+@api.exception_handler(ParamsInvalid)
+def _params_invalid(request: HttpRequest, exc: ParamsInvalid) -> HttpResponse:
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(BodyInvalid)
+def _body_invalid(request: HttpRequest, exc: BodyInvalid) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    text = ERROR_TEXT[401] if exc.message == "Unauthorized" else exc.message
+    return api.create_response(request, {"detail": text}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    english = {"Cannot parse request body": ERROR_TEXT[400]}  # ninja's own texts
+    text = english.get(exc.message, exc.message)
+    return api.create_response(request, {"detail": text}, status=exc.status_code)

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # API 文档页（/api/v1/docs）用 django-ninja 自带的静态文件，不走 CDN
     "fazhi.core",
     "axes",  # 登录失败锁定 (身份鉴别, below)
     "django_otp",  # 管理员双因素 (身份鉴别, below)

@@ -124,9 +124,12 @@ def test_the_openapi_schema_lists_the_generated_operations() -> None:
         if url.startswith("/api/v1/counsel/")
         for op in item.values()
     }
+    # One operation per step, each with the body its form declares (issue 14).
     assert operations == {
         "counsels_list",
         "counsels_get",
         "counsels_create",
-        "counsels_transition",
+        "counsels_transition_terminate",
+        "counsels_transition_renew",
+        "counsels_transition_expire",
     }

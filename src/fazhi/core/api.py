@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import Field
 
 from fazhi.core.api_auth import actor_of
+from fazhi.core.api_errors import responses
 from fazhi.core.dates import parse_cn_date
 from fazhi.core.selectors import UnknownRule, compute_due, province_code_of, rule_for
 
@@ -22,7 +24,7 @@ class MeOut(Schema):
     role_label: str
 
 
-@router.get("/me", response=MeOut, summary="当前身份")
+@router.get("/me", summary="当前身份", **responses({200: MeOut}, 401, 403))
 def me(request: HttpRequest) -> MeOut:
     actor = actor_of(request)
     return MeOut(
@@ -48,14 +50,30 @@ class DueOut(Schema):
     warnings: list[str]
 
 
-@router.get("/deadline", response=DueOut, summary="计算法定期限届满日")
-def deadline(request: HttpRequest, rule: str, start: str) -> DueOut:
+class DeadlineQuery(Schema):
+    rule: str = Field(
+        min_length=1, max_length=64, description="期限规则编码，如 reconsideration.review"
+    )
+    start: str = Field(
+        min_length=1,
+        max_length=32,
+        description="起算日：2025-09-26、2025年9月26日等（年份 1949–2100）",
+    )
+
+
+@router.get(
+    "/deadline",
+    summary="计算法定期限届满日",
+    **responses({200: DueOut}, 401, 403, 404, 422),
+)
+def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> DueOut:
     actor = actor_of(request)
+    rule = query.rule
     try:
-        start_date = parse_cn_date(start)
+        start_date = parse_cn_date(query.start)
         row = rule_for(rule, province=province_code_of(actor.unit))
     except ValueError as exc:
-        raise HttpError(422, str(exc)) from None
+        raise HttpError(422, f"查询参数 start：{exc}") from None
     except UnknownRule:
         raise HttpError(404, f"未知的期限规则：{rule}") from None
     result = compute_due(row, start_date)

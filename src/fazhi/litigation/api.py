@@ -8,14 +8,16 @@ service decides. Personal data is masked. Errors are Chinese (see ``fazhi.api``)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema
+from ninja import Query, Router, Schema
 from ninja import Status as Reply
+from pydantic import Field
 
 from fazhi.core.api_auth import actor_of
+from fazhi.core.api_errors import RecordId, body_doc, merge_extra, responses
 from fazhi.core.api_kit import (
     DeadlineOut,
     EventOut,
@@ -23,8 +25,11 @@ from fazhi.core.api_kit import (
     TransitionOut,
     common_detail,
     register_routes,
+    run_step,
+    step_body,
 )
 from fazhi.core.audit import mask_text, mask_value
+from fazhi.core.dates import MAX_YEAR, MIN_YEAR
 from fazhi.litigation.models import JudicialSuggestion, LitigationCase
 from fazhi.litigation.views import cases, suggestions
 from fazhi.orgs.scoping import Actor
@@ -184,24 +189,42 @@ register_routes(
 )
 
 
+HEARING_BODY = step_body(cases, "add_hearing")
+_HEARING_DOC = responses({201: LitigationCaseDetailOut}, 400, 401, 403, 404, 422)
+
+
 @router.post(
-    "/cases/{case_id}/hearings", response={201: LitigationCaseDetailOut}, summary="登记开庭"
+    "/cases/{case_id}/hearings",
+    response=_HEARING_DOC["response"],
+    summary="登记开庭",
+    openapi_extra=merge_extra(_HEARING_DOC["openapi_extra"], body_doc(HEARING_BODY)),
 )
-def add_hearing(
-    request: HttpRequest, case_id: int, payload: Body[dict[str, Any]]
-) -> Reply[LitigationCaseDetailOut]:
+def add_hearing(request: HttpRequest, case_id: RecordId) -> Reply[LitigationCaseDetailOut]:
     """字段：held_on、head_appeared（true/false）、head_name、head_post、head_category
     （principal/deputy/other_in_charge）、absence_reason（未出庭时必填）、staff_appeared。"""
-    actor = actor_of(request)
-    cases.perform(actor, cases.get_object(actor, case_id), "add_hearing", payload)
-    return Reply(201, LitigationCaseDetailOut.of(cases.get_object(actor, case_id), actor))
+    actor, case = run_step(request, cases, case_id, "add_hearing", HEARING_BODY)
+    return Reply(201, LitigationCaseDetailOut.of(case, actor))
 
 
-@router.get("/suggestions", response=list[SuggestionOut], summary="司法建议列表")
+class SuggestionFilters(Schema):
+    state: Literal["pending", "overdue", "replied"] | None = Field(
+        None, description="pending 待答复、overdue 逾期未答复、replied 已答复"
+    )
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="收到年度")
+    unit: str | None = Field(None, max_length=64, description="单位编码：收到单位在该单位及下级")
+    q: str | None = Field(None, max_length=100, description="检索：发出法院、建议内容")
+
+
+@router.get(
+    "/suggestions",
+    summary="司法建议列表",
+    **responses({200: list[SuggestionOut]}, 401, 403, 422),
+)
 def list_suggestions(
-    request: HttpRequest, state: str | None = None, year: int | None = None
+    request: HttpRequest, filters: Query[SuggestionFilters]
 ) -> list[SuggestionOut]:
-    """state：pending 待答复、overdue 逾期未答复、replied 已答复；year 收到年度。"""
+    """最多 500 条，按列表页的顺序。"""
     actor = actor_of(request)
     actor.require(suggestions.view_cap)
-    return [SuggestionOut.of(s) for s in suggestions.filtered(actor, request.GET)[:500]]
+    params = {k: str(v) for k, v in filters.model_dump(exclude_none=True).items()}
+    return [SuggestionOut.of(s) for s in suggestions.filtered(actor, params)[:500]]

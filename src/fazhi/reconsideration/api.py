@@ -219,6 +219,8 @@ register_routes(
             "forwarded_on（作出处罚决定的机关收到申请日期，第三十二条）。"
         ),
         transitions_summary="办理：状态变更、意见书制发与整改情况报送",
+        # 延长天数: the form caps it by the province's rule (第六十二条: 30日); never past a year.
+        bounds={"days": (1, 365)},
         filter_doc={
             "overdue": "1 已逾期，0 未逾期（在办案件）",
             "unit": "单位编码：承办机构或被申请人在该单位及下级",
