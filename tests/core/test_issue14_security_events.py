@@ -141,6 +141,32 @@ def test_a_disabled_account_and_a_personal_number_typed_as_name(county: County) 
     assert "430121199001011234" not in dumped(entry) and PASSWORD not in dumped(entry)
 
 
+def test_a_locked_account_is_recorded_as_locked(county: County, settings: Any) -> None:
+    user = county.users["clerk_a"]
+    for _ in range(settings.FAZHI_LOCKOUT_ATTEMPTS):
+        login(user.username, WRONG)
+    login(user.username, PASSWORD)  # the right password, refused while locked
+    assert last("account.login_failed").after == {
+        "username": user.username,
+        "note": "账号或来源地址已被锁定",
+    }
+    assert not entries("account.login")
+
+
+def test_why_a_login_failed() -> None:
+    from types import SimpleNamespace
+
+    from fazhi.core.security_events import failure_note
+
+    active, disabled = SimpleNamespace(is_active=True), SimpleNamespace(is_active=False)
+    assert failure_note(active, None) == "密码错误"
+    assert failure_note(disabled, None) == "账号已停用"
+    second = SimpleNamespace(fazhi_second_factor_failed=True)
+    assert failure_note(active, second) == "动态验证码错误"  # type: ignore[arg-type]
+    locked = SimpleNamespace(axes_locked_out=True, fazhi_second_factor_failed=True)
+    assert failure_note(active, locked) == "账号或来源地址已被锁定"  # type: ignore[arg-type]
+
+
 def test_an_administrator_without_a_post_logs_in_under_its_unit(county: County) -> None:
     from fazhi.accounts.services import user_create
     from fazhi.orgs.scoping import Actor

@@ -8,8 +8,9 @@ user, event type and outcome; the source address is added by the request-context
 - Login, logout and failed login come from Django's auth signals, connected in
   :meth:`fazhi.core.apps.CoreConfig.ready` (:func:`connect`).
 - A failed login records the username **as typed** (usernames are account names, not personal
-  data; ID and mobile numbers typed in are masked like everywhere in the log) and whether the
-  account exists, never the password. The person trying sees the same message either way:
+  data; ID and mobile numbers typed in are masked like everywhere in the log), whether the
+  account exists and why it failed (:func:`failure_note`), never the password or a code. The
+  person trying sees the same message either way:
   the record is written after the fact and changes nothing in the response.
 - An event without a signed-in actor is recorded for a :class:`Visitor`: the account's unit
   when the account exists (its 审计管理员 reads it), else the whole system (the top one does).
@@ -153,9 +154,14 @@ def typed_username(credentials: Any) -> str:
     return str(raw or "").replace("\x00", "").strip()[:USERNAME_LIMIT]
 
 
-def _failure_note(user: Any, request: HttpRequest | None) -> str:
+def failure_note(user: Any, request: HttpRequest | None) -> str:
+    """Why a login of an existing account failed, as far as the request tells: locked (django-axes
+    marks the request), a wrong second-factor code (the TOTP step marks it), disabled, else a
+    wrong password."""
     if getattr(request, "axes_locked_out", False):
         return "账号或来源地址已被锁定"
+    if getattr(request, "fazhi_second_factor_failed", False):
+        return "动态验证码错误"
     if not user.is_active:
         return "账号已停用"
     return "密码错误"
@@ -179,7 +185,7 @@ def on_login_failed(
             after={"username": username, "note": "账号不存在"},
         )
         return
-    after = {"username": username, "note": _failure_note(user, request)}
+    after = {"username": username, "note": failure_note(user, request)}
     _audit_account(Visitor(unit=account_unit(user), role=""), LOGIN_FAILED_ACTION, user, after)
 
 
