@@ -3,7 +3,7 @@ every app's kit (``api_prefix`` + ``api``), in kit order."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
@@ -78,3 +78,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     english = {"Cannot parse request body": ERROR_TEXT[400]}  # ninja's own texts
     text = english.get(exc.message, exc.message)
     return api.create_response(request, {"detail": text}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "请求体过大"}, status=400)

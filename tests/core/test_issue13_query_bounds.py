@@ -126,3 +126,36 @@ def test_pages_of_one_plan_or_metric_neither(demo_county: SeedResult) -> None:
     client = Client()
     client.force_login(membership.user)
     assert _failures(client, urls) == []
+
+
+# --- the API (issue 14 item 5) ---------------------------------------------------------------
+def api_list_urls() -> list[str]:
+    """Every GET operation of /api/v1/ without a path parameter (from its OpenAPI schema)."""
+    from fazhi.api import api
+
+    paths = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]
+    return sorted(p for p, item in paths.items() if "get" in item and "{" not in p)
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "clerk_a"])
+def test_no_api_operation_answers_500_to_numbers_out_of_range(county: County, persona: str) -> None:
+    """The same names and values as for the pages: each operation answers 200 (a name it does
+    not read is ignored), 400 (NUL) or 422 with a Chinese message naming the parameter."""
+    client = county.client(persona)
+    client.raise_request_exception = False
+    urls = api_list_urls()
+    assert "/api/v1/reconsideration/cases" in urls and len(urls) >= 8
+    failures = []
+    for url in urls:
+        for value in BAD_VALUES:
+            for params in (dict.fromkeys(NAMES, value), {"year": value}, {"limit": value}):
+                response = client.get(url, params)
+                status = response.status_code
+                if status >= 500 or status not in {200, 400, 404, 422}:
+                    failures.append(f"{url} {sorted(params)[:2]}={value!r}: {status}")
+                elif status == 422:
+                    first = response.json()["detail"]
+                    first = first if isinstance(first, str) else first[0]
+                    if "查询参数" not in first:
+                        failures.append(f"{url} {value!r}: {first}")
+    assert failures == []

@@ -3,7 +3,9 @@
 Every error response of ``/api/v1/`` is :class:`ErrorOut` — ``{"detail": "…"}`` or
 ``{"detail": ["…", "…"]}`` — with these status codes (:data:`ERROR_TEXT`):
 
-* 400 — the request body is not JSON, or not a JSON object;
+* 400 — the request body is not a JSON object or is larger than Django's
+  ``DATA_UPLOAD_MAX_MEMORY_SIZE``, or a query parameter holds a NUL character
+  (``core.input_guard``): possible for every operation, so always declared;
 * 401 — no valid API token and no signed-in session;
 * 403 — the caller's role may not do this (audited as ``access.denied``);
 * 404 — no such record, or not in the caller's subtree (never says which);
@@ -35,12 +37,16 @@ from ninja.params import functions as param
 #: (``DEFAULT_AUTO_FIELD``), so a larger one is a 422 and never reaches the database.
 MAX_ID = 2**63 - 1
 
+#: The pattern of a free text that reaches the database as it is: no NUL character, which
+#: PostgreSQL cannot hold (a 422, not a 500).
+NO_NUL = r"^[^\x00]*$"
+
 #: A record id in a path (1 … :data:`MAX_ID`).
 RecordId = Annotated[int, param.Path(ge=1, le=MAX_ID, description=f"记录 id（1–{MAX_ID}）")]
 
 #: Documented error codes and their meaning (the OpenAPI description of each).
 ERROR_TEXT: dict[int, str] = {
-    400: "请求体不是合法的 JSON 对象",
+    400: "请求无法处理：请求体不是 JSON 对象或过大，或网址参数含有不允许的控制字符（NUL）",
     401: "未登录，或接口令牌无效、已过期、已吊销",
     403: "当前岗位无权进行此操作",
     404: "记录不存在或不在您的管辖范围内",
@@ -48,6 +54,9 @@ ERROR_TEXT: dict[int, str] = {
 }
 
 OK_TEXT = {200: "成功", 201: "已登记"}
+
+#: The names the API's views give their ninja-parsed body parameter.
+_BODY_PARAMS = frozenset({"payload", "data"})
 
 #: Where a parameter is, as named in a message.
 _PLACES = {"query": "查询参数", "path": "路径参数", "body": "请求体字段", "header": "请求头"}
@@ -61,10 +70,12 @@ class ErrorOut(Schema):
 
 def responses(ok: Mapping[int, Any], *codes: int) -> dict[str, Any]:
     """The ``response`` and ``openapi_extra`` arguments of a route: ``ok`` (status → schema)
-    and :class:`ErrorOut` for each of ``codes``, described in Chinese."""
+    and :class:`ErrorOut` for each of ``codes`` and for 400 and 401 (which every operation can
+    answer), described in Chinese."""
     unknown = set(codes) - set(ERROR_TEXT)
     if unknown:
         raise ValueError(f"未说明的错误码：{sorted(unknown)}")
+    codes = tuple(sorted({400, 401, *codes}))
     response: dict[int, Any] = {**ok, **dict.fromkeys(codes, ErrorOut)}
     described = {code: {"description": OK_TEXT.get(code, "成功")} for code in ok}
     described |= {code: {"description": ERROR_TEXT[code]} for code in codes}
@@ -104,7 +115,9 @@ def error_text(error: Mapping[str, Any]) -> str:
         "bool_parsing": "应为 true 或 false",
         "bool_type": "应为 true 或 false",
         "string_type": "应为文本",
-        "string_pattern_mismatch": "格式不正确",
+        "string_pattern_mismatch": (
+            "不能含有控制字符（NUL）" if ctx.get("pattern") == NO_NUL else "格式不正确"
+        ),
         "date_parsing": "应为 YYYY-MM-DD 格式的日期",
         "date_from_datetime_parsing": "应为 YYYY-MM-DD 格式的日期",
         "date_from_datetime_inexact": "应为 YYYY-MM-DD 格式的日期",
@@ -130,25 +143,30 @@ def error_text(error: Mapping[str, Any]) -> str:
 def error_messages(
     errors: Iterable[Mapping[str, Any]], labels: Mapping[str, str] | None = None
 ) -> list[str]:
-    """One Chinese message per error, naming the field: its label (``labels``, for body
-    fields) and its name, or where the parameter is and its name."""
+    """One Chinese message per invalid field, naming it: its label (``labels``, for body
+    fields) and its name, or where the parameter is and its name. A field that fails every
+    member of a union (a choice or ``null``, say) gets the first member's message only."""
     found: list[str] = []
+    seen: set[tuple[str, str]] = set()
     for error in errors:
         loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
         place = loc[0] if loc and loc[0] in _PLACES else "body"
         names = loc[1:] if loc and loc[0] in _PLACES else loc
-        # ninja adds the parameter model's name (payload, params) before a body field.
-        name = names[-1] if names else ""
+        if place == "body" and len(names) > 1 and names[0] in _BODY_PARAMS:
+            names = names[1:]  # ninja puts the body parameter's name first
+        name = names[0] if names else ""
+        if (place, name) in seen:
+            continue
+        seen.add((place, name))
         label = (labels or {}).get(name, "")
         text = error_text(error)
-        if not name or (place == "body" and len(names) == 1 and name in {"payload", "data"}):
+        if not name or name in _BODY_PARAMS:
             message = f"请求体：{text}"
         elif label:
             message = f"{label}：{text}（{_PLACES[place]} {name}）"
         else:
             message = f"{_PLACES[place]} {name}：{text}"
-        if message not in found:
-            found.append(message)
+        found.append(message)
     return found
 
 

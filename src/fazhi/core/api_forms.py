@@ -34,7 +34,7 @@ from django import forms
 from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
 from fazhi.core import validators as v
-from fazhi.core.api_errors import MAX_ID
+from fazhi.core.api_errors import MAX_ID, NO_NUL
 from fazhi.core.register_forms import (
     CONFIRM_DATES,
     CONFIRM_LABEL,
@@ -75,7 +75,8 @@ def _field_type(name: str, field: forms.Field, bounds: Mapping[str, tuple[int, i
         key = field.to_field_name
         if key and field.queryset is not None:
             column = field.queryset.model._meta.get_field(key)
-            return str, {"max_length": getattr(column, "max_length", None) or LINE_MAX_LENGTH}
+            longest = getattr(column, "max_length", None) or LINE_MAX_LENGTH
+            return str, {"max_length": longest, "pattern": NO_NUL}
         return int, {"ge": 1, "le": MAX_ID}
     if isinstance(field, forms.TypedChoiceField) and set(_choice_values(field)) <= YES_NO:
         return bool, {}

@@ -10,7 +10,7 @@ from ninja.params import functions as param
 from pydantic import ConfigDict, Field
 
 from fazhi.core.api_auth import actor_of
-from fazhi.core.api_errors import responses
+from fazhi.core.api_errors import NO_NUL, responses
 from fazhi.core.audit import mask_value
 from fazhi.orgs import services
 from fazhi.orgs.models import OrgUnit, UnitKind
@@ -51,7 +51,9 @@ def _length(name: str) -> int:
 
 
 #: A unit code in a path (the column's length).
-UnitCode = Annotated[str, param.Path(max_length=_length("code"), description="单位编码")]
+UnitCode = Annotated[
+    str, param.Path(max_length=_length("code"), pattern=NO_NUL, description="单位编码")
+]
 
 
 class UnitContactIn(Schema):
@@ -59,9 +61,13 @@ class UnitContactIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    contact_person: str | None = Field(None, title="联系人", max_length=_length("contact_person"))
-    contact_phone: str | None = Field(None, title="联系电话", max_length=_length("contact_phone"))
-    address: str | None = Field(None, title="地址", max_length=_length("address"))
+    contact_person: str | None = Field(
+        None, title="联系人", max_length=_length("contact_person"), pattern=NO_NUL
+    )
+    contact_phone: str | None = Field(
+        None, title="联系电话", max_length=_length("contact_phone"), pattern=NO_NUL
+    )
+    address: str | None = Field(None, title="地址", max_length=_length("address"), pattern=NO_NUL)
 
 
 class UnitFilters(Schema):
