@@ -327,3 +327,44 @@ def test_a_hearing_checks_the_caller_before_the_body(
         f"/litigation/cases/{case.pk}/hearings", {"held_on": "2024-13-01"}
     )
     assert response.status_code == status, response.content
+
+
+def _step_paths(app: str) -> list[str]:
+    from fazhi.api import api
+
+    paths = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]
+    prefix = f"/api/v1/{app}/cases/{{case_id}}/"
+    return sorted(p.removeprefix("/api/v1") for p in paths if p.startswith(prefix))
+
+
+def test_every_step_operation_refuses_outsiders_and_readers_whatever_the_body(
+    county: County,
+) -> None:
+    """The role × subtree matrix over every step operation of both registers: another
+    township's 填报 gets 404, the unit's 领导 403, its own 填报 a field-by-field 422 (or the
+    state's 422) — for the same stray body."""
+    ids = {
+        "reconsideration": receive(county).pk,
+        "litigation": lit.case_register(
+            actor=Actor.command_line(),
+            unit=county.town_a,
+            number="（2024）湘0101行初8号",
+            court="湘江县人民法院",
+            filed_on=dt.date(2024, 6, 1),
+        ).pk,
+    }
+    expected = {"clerk_b": 404, "leader_a": 403, "auditor": 403, "clerk_a": 422}
+    callers = {persona: Api(county, persona) for persona in expected}
+    seen = 0
+    for app, case_id in ids.items():
+        for path in _step_paths(app):
+            if path.endswith("{case_id}"):
+                continue
+            seen += 1
+            url = path.replace("{case_id}", str(case_id))
+            for persona, status in expected.items():
+                if persona == "clerk_a" and url.endswith("/letter_reply"):
+                    status = 403  # no 意见书 waits for its reply: the step is not its to take
+                response = callers[persona].post(url, {"stray": "x" * 10})
+                assert response.status_code == status, (persona, url, response.content)
+    assert seen >= 25  # 19 复议 steps, 6 应诉 steps and 登记开庭
