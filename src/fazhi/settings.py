@@ -259,7 +259,8 @@ FAZHI_IDLE_MINUTES = env_int("FAZHI_IDLE_MINUTES", 30, minimum=1)
 FAZHI_ADMIN_TOTP = env_str("FAZHI_ADMIN_TOTP", "optional" if PRODUCTION else "off")
 if FAZHI_ADMIN_TOTP not in {"off", "optional", "required"}:
     raise ImproperlyConfigured(
-        f"环境变量 FAZHI_ADMIN_TOTP 的值 {FAZHI_ADMIN_TOTP!r} 无效（应为 off、optional 或 required）"
+        f"环境变量 FAZHI_ADMIN_TOTP 的值 {FAZHI_ADMIN_TOTP!r} 无效"
+        "（应为 off、optional 或 required）"
     )
 OTP_TOTP_ISSUER = "法治政府建设综合管理平台"
 
