@@ -47,7 +47,10 @@ YEAR = 31_536_000
 def _env(data_dir: Path, **variables: str) -> dict[str, str]:
     """This environment without any FAZHI_* variable or DATABASE_URL, plus ``variables``."""
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("FAZHI_") and k != "DATABASE_URL"
+        k: v
+        for k, v in os.environ.items()
+        # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process (async.E001)
+        if not k.startswith("FAZHI_") and k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return env | {"FAZHI_DATA_DIR": str(data_dir), "PYTHONIOENCODING": "utf-8", **variables}
 

@@ -70,6 +70,7 @@ NAV = [
     ("节假日安排", "/calendar/", None),  # “节假日维护” for the top 系统管理员 (item 25)
     ("岗位授权", "/orgs/memberships/", Cap.MANAGE_ROLES),
     ("审计日志", "/audit/", Cap.READ_AUDIT),
+    ("接口令牌", "/accounts/tokens/", Cap.MANAGE_ROLES),  # issue 14: revocation
 ]
 
 
@@ -183,10 +184,11 @@ def test_navigation_is_the_same_as_before_the_kits() -> None:
 @pytest.mark.parametrize(
     ("persona", "hidden"),
     [
-        ("clerk_a", {"岗位授权", "审计日志", "账号管理"}),
+        ("clerk_a", {"岗位授权", "接口令牌", "审计日志", "账号管理"}),
         (
             "auditor",
-            {label for label, _, cap in NAV if cap == Cap.VIEW_RECORDS} | {"岗位授权", "账号管理"},
+            {label for label, _, cap in NAV if cap == Cap.VIEW_RECORDS}
+            | {"岗位授权", "接口令牌", "账号管理"},
         ),
     ],
 )
