@@ -328,6 +328,10 @@ FAZHI_EVIDENCE_MAX_MB = env_int("FAZHI_EVIDENCE_MAX_MB", 20, minimum=1)
 # Register list pages: rows per page.
 FAZHI_PAGE_SIZE = env_int("FAZHI_PAGE_SIZE", 20, minimum=1)
 
+# Excel imports (issue 15, docs/EXCEL.md): records written per short transaction; the SQLite
+# write lock is released between batches, a failure undoes the earlier batches.
+FAZHI_IMPORT_BATCH = env_int("FAZHI_IMPORT_BATCH", 500, minimum=1)
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,

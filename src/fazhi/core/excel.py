@@ -8,9 +8,11 @@ column header, Chinese reason) — reading never stops at the first error. :func
 writes rows (or an empty template) with a 填写说明 sheet and drop-downs for choice columns.
 
 An import is planned by the register as groups of :class:`Step`\\ s (one group per record,
-each step one service call); :func:`execute` replays every step in date order inside one
-transaction, turns a service's ``ValidationError`` into a row error naming the column, and
-rolls the whole file back if anything failed (or on a dry run).
+each step one service call); :func:`execute` replays every step in date order in batches of
+short transactions (``FAZHI_IMPORT_BATCH`` records each), turns a service's ``ValidationError``
+into a row error naming the column, and leaves nothing of the file if anything failed: the
+failing batch is rolled back and the batches committed before it are undone in one final
+transaction (or, on a dry run, one transaction is rolled back). See docs/EXCEL.md.
 
 Implausible input (:mod:`fazhi.core.validators`): a ``…_id_number`` or ``…_phone`` column is
 checked like the forms check it (an error); a received / intake date before 2000 or more than a
@@ -24,14 +26,18 @@ import datetime as dt
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -603,18 +609,146 @@ def _ordered(groups: Sequence[Sequence[Step]]) -> list[tuple[int, Step]]:
     return [(index, step) for _, index, step in keyed]
 
 
+#: Groups (records) per write batch when ``FAZHI_IMPORT_BATCH`` is not set.
+DEFAULT_BATCH = 500
+
+Progress = Callable[[int, int], None]
+
+#: Models never removed by the compensation: the audit chain (append-only, it records the
+#: import and its undoing) and the derived monthly facts (recomputed by the deletes' signals).
+_KEPT_LABELS = frozenset(
+    {"core.AuditEntry", "core.AuditHead", "metrics.MetricFact", "metrics.MetricFactState"}
+)
+
+
+def batch_size() -> int:
+    """Records written per transaction by an import (``FAZHI_IMPORT_BATCH``, default 500)."""
+    return max(1, int(getattr(settings, "FAZHI_IMPORT_BATCH", DEFAULT_BATCH)))
+
+
+@dataclass
+class _Written:
+    """What the committed batches of an import wrote, to undo it if a later batch fails: the
+    rows created (model → primary keys, in creation order) and the values of pre-existing rows
+    before the import first saved them."""
+
+    created: dict[type[models.Model], list[Any]] = field(default_factory=dict)
+    seen: set[tuple[type[models.Model], Any]] = field(default_factory=set)
+    before: dict[tuple[type[models.Model], Any], dict[str, Any]] = field(default_factory=dict)
+
+
+_WRITTEN: ContextVar[_Written | None] = ContextVar("fazhi_import_written", default=None)
+
+
+def _track_before(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    written = _WRITTEN.get()
+    if written is None or kwargs.get("raw") or instance.pk is None:
+        return
+    key = (sender, instance.pk)
+    if key in written.seen or sender._meta.label in _KEPT_LABELS:
+        return
+    written.seen.add(key)
+    row = sender._base_manager.filter(pk=instance.pk).values(
+        *(f.attname for f in sender._meta.concrete_fields)
+    )
+    found = list(row)
+    if found:
+        written.before[key] = found[0]
+
+
+def _track_created(
+    sender: type[models.Model], instance: models.Model, created: bool = False, **kwargs: Any
+) -> None:
+    written = _WRITTEN.get()
+    if written is None or not created or kwargs.get("raw"):
+        return
+    if sender._meta.label in _KEPT_LABELS:
+        return
+    written.seen.add((sender, instance.pk))
+    written.created.setdefault(sender, []).append(instance.pk)
+
+
+pre_save.connect(_track_before, dispatch_uid="fazhi.core.excel.track_before")
+post_save.connect(_track_created, dispatch_uid="fazhi.core.excel.track_created")
+
+
+def _compensate(written: _Written, actor: Actor | None, count: int) -> None:
+    """Undo the committed batches of a failed import in one transaction: delete the rows they
+    created (newest model first; cascades follow), put back the rows they changed, and audit
+    the undoing. The facts follow through the deletes' signals, refreshed once."""
+    from fazhi.core.services import audit_append, audit_deferred
+    from fazhi.metrics.facts import facts_deferred, facts_kept
+    from fazhi.orgs.scoping import Actor as ActorClass
+
+    with transaction.atomic(), facts_deferred(), audit_deferred():
+        for model in reversed(list(written.created)):
+            pks = written.created[model]
+            for start in range(0, len(pks), 500):
+                model._base_manager.filter(pk__in=pks[start : start + 500]).delete()
+        for (model, pk), values in written.before.items():
+            with facts_kept(model, [pk]):  # an update sends no signal
+                model._base_manager.filter(pk=pk).update(**values)
+        audit_append(
+            actor=actor or ActorClass.command_line(),
+            action="import.compensate",
+            object_type="core.import",
+            object_repr="Excel导入失败，已撤回先前批次写入的数据",
+            after={"records": count, "models": sorted(m._meta.label for m in written.created)},
+        )
+
+
+def _batches(ordered: list[tuple[int, Step]], size: int) -> list[list[tuple[int, Step]]]:
+    """Consecutive runs of steps touching at most ``size`` groups each."""
+    found: list[list[tuple[int, Step]]] = []
+    current: list[tuple[int, Step]] = []
+    groups: set[int] = set()
+    for index, step in ordered:
+        if index not in groups and len(groups) >= size:
+            found.append(current)
+            current, groups = [], set()
+        groups.add(index)
+        current.append((index, step))
+    if current:
+        found.append(current)
+    return found
+
+
 def execute(
-    spec: Spec, groups: Sequence[Sequence[Step]], *, dry_run: bool, detail: str = ""
+    spec: Spec,
+    groups: Sequence[Sequence[Step]],
+    *,
+    dry_run: bool,
+    detail: str = "",
+    progress: Progress | None = None,
+    actor: Actor | None = None,
+    batch: int | None = None,
 ) -> ImportResult:
-    """Run every group's steps in one transaction; all-or-nothing.
+    """Run every group's steps in date order; all-or-nothing for the file.
 
     A failing step records its row errors and skips the rest of its group; the other groups
-    still run so that every error is reported. Any error, or ``dry_run``, rolls back everything.
+    still run so that every error is reported. The writes go in batches of ``batch`` groups
+    (default :func:`batch_size`), each its own short transaction, so that other users can write
+    between batches (the SQLite write lock is released). Inside a batch the deadline rules and
+    calendar are read once (for the whole import), the monthly facts are refreshed once for the
+    keys it touched and the audit entries are chained under one lock.
+
+    If a step fails, its batch and every later step run in one transaction that is rolled back
+    (the same errors are reported as before), then the batches committed earlier are undone in
+    one final transaction (:func:`_compensate`). ``dry_run`` runs everything in one transaction
+    that is rolled back. ``progress(done, total)`` is called after each committed batch with the
+    groups (records) whose steps have all run.
     """
+    from fazhi.core.selectors import rules_cache
+
+    ordered = _ordered(groups)
+    last: dict[int, int] = {}
+    for position, (index, _) in enumerate(ordered):
+        last[index] = position
     errors: list[RowError] = []
     failed: set[int] = set()
-    with transaction.atomic():
-        for index, step in _ordered(groups):
+
+    def run(steps: Sequence[tuple[int, Step]]) -> None:
+        for index, step in steps:
             if index in failed:
                 continue
             try:
@@ -623,11 +757,42 @@ def execute(
             except (ValidationError, PermissionDenied) as exc:
                 failed.add(index)
                 errors.extend(errors_from(exc, step, spec))
-        if errors or dry_run:
-            transaction.set_rollback(True)
+
+    batches = [ordered] if dry_run else _batches(ordered, batch or batch_size())
+    written = _Written()
+    token = _WRITTEN.set(None if dry_run else written)
+    done = 0
+    try:
+        with rules_cache():
+            for number, steps in enumerate(batches):
+                with transaction.atomic(), _deferred():
+                    run(steps)
+                    if errors or dry_run:
+                        for rest in batches[number + 1 :]:
+                            run(rest)
+                        transaction.set_rollback(True)
+                if errors or dry_run:
+                    break
+                done += len(steps)
+                if progress is not None:
+                    progress(sum(1 for p in last.values() if p < done), len(groups))
+    finally:
+        _WRITTEN.reset(token)
+    if errors and done and (written.created or written.before):  # earlier batches committed
+        _compensate(written, actor, len(groups))
     if errors:
         return ImportResult(0, sort_errors(spec, errors), dry_run)
     return ImportResult(len(groups), [], dry_run, detail)
+
+
+@contextmanager
+def _deferred() -> Iterator[None]:
+    """One batch: the facts refreshed once and the audit chained once at its end."""
+    from fazhi.core.services import audit_deferred
+    from fazhi.metrics.facts import facts_deferred
+
+    with facts_deferred(), audit_deferred():
+        yield
 
 
 def run_import(
@@ -638,18 +803,23 @@ def run_import(
     rows: Sequence[Row],
     dry_run: bool,
     detail: str = "",
+    progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Finish an import whose rows were checked with ``errors`` found.
 
-    No errors: :func:`execute` the groups (for real unless ``dry_run``). Otherwise nothing is
-    written, but the groups (built for clean rows only) are still tried in a rolled-back
-    transaction so that the services' objections are reported in the same pass.
+    No errors: :func:`execute` the groups (for real unless ``dry_run``; in batches, calling
+    ``progress(done, total)`` after each). Otherwise nothing is written, but the groups (built
+    for clean rows only) are still tried in a rolled-back transaction so that the services'
+    objections are reported in the same pass.
     """
     warnings = date_warnings(spec, rows, timezone.localdate())
     if not errors and not rows:
         errors = [RowError(0, "", "文件中没有数据行")]
     if not errors:
-        result = execute(spec, groups, dry_run=dry_run, detail=detail)
+        result = execute(
+            spec, groups, dry_run=dry_run, detail=detail, progress=progress, actor=actor
+        )
         result.warnings = warnings
         return result
     numbers = {row.number for row in rows}
@@ -663,7 +833,13 @@ def run_import(
 # --- registry ------------------------------------------------------------------------------
 class Importer(Protocol):
     def __call__(
-        self, data: bytes, *, actor: Actor, unit: OrgUnit, dry_run: bool = False
+        self,
+        data: bytes,
+        *,
+        actor: Actor,
+        unit: OrgUnit,
+        dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> ImportResult: ...
 
 

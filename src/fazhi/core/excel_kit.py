@@ -13,6 +13,7 @@ from django.db import models
 from fazhi.core.excel import (
     ExcelRegister,
     ImportResult,
+    Progress,
     Spec,
     Step,
     UnitMatcher,
@@ -55,7 +56,12 @@ def register_excel(
     other_keys, first = dict(fields or {}), spec.template_columns[0].header
 
     def import_xlsx(
-        data: bytes, *, actor: Actor, unit: OrgUnit, dry_run: bool = False
+        data: bytes,
+        *,
+        actor: Actor,
+        unit: OrgUnit,
+        dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> ImportResult:
         actor.require(Cap.EDIT_RECORDS)
         require_unit_in_scope(unit, actor)
@@ -66,7 +72,15 @@ def register_excel(
             for row in sheet.rows
             if row.number not in bad
         ]
-        return run_import(spec, groups, sheet.errors, rows=sheet.rows, dry_run=dry_run)
+        return run_import(
+            spec,
+            groups,
+            sheet.errors,
+            rows=sheet.rows,
+            dry_run=dry_run,
+            progress=progress,
+            actor=actor,
+        )
 
     def export_queryset(actor: Actor, year: int | None = None) -> models.QuerySet[Any]:
         qs = register.queryset(actor)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -33,8 +36,54 @@ class UnknownRule(LookupError):
     """No deadline rule with that code."""
 
 
+# --- rules and calendar read once per scope (issue 15) --------------------------------------
+#: The active scope's memo (None: no scope, every call reads the database). A scope is one
+#: transition (:meth:`fazhi.core.workflow.Workflow.run`) or one import: never longer than a
+#: request or a job, so a rule or holiday edited in the admin applies to the next one; the
+#: services that edit rules or the calendar also empty it (:func:`rules_cache_clear`).
+_RULES_MEMO: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
+    "fazhi_rules_memo", default=None
+)
+T = TypeVar("T")
+
+
+@contextmanager
+def rules_cache() -> Iterator[None]:
+    """Read the deadline rules, the calendar and units' province codes at most once inside.
+
+    Nested scopes share the outermost one's memo."""
+    if _RULES_MEMO.get() is not None:
+        yield
+        return
+    token = _RULES_MEMO.set({})
+    try:
+        yield
+    finally:
+        _RULES_MEMO.reset(token)
+
+
+def rules_cache_clear() -> None:
+    """Forget what the active scope read (a rule or calendar day was just written)."""
+    memo = _RULES_MEMO.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _memo(key: tuple[Any, ...], read: Callable[[], T]) -> T:
+    memo = _RULES_MEMO.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def calendar_data() -> CalendarData:
     """The administrator's holiday overrides, as data for :mod:`fazhi.core.deadlines`."""
+    return _memo(("calendar",), _calendar_data)
+
+
+def _calendar_data() -> CalendarData:
     days = dict(CalendarDay.objects.values_list("date", "is_workday"))
     years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
     return CalendarData(days=days, complete_years=years)
@@ -46,6 +95,10 @@ def province_code_of(unit: OrgUnit | None) -> str:
         return ""
     if unit.province_code:
         return unit.province_code
+    return _memo(("province", unit.pk, unit.path), lambda: _province_code_above(unit))
+
+
+def _province_code_above(unit: OrgUnit) -> str:
     codes = dict(
         OrgUnit.objects.filter(pk__in=unit.ancestor_ids).values_list("depth", "province_code")
     )
@@ -56,7 +109,13 @@ def province_code_of(unit: OrgUnit | None) -> str:
 
 
 def rule_for(code: str, *, province: str = "") -> DeadlineRule:
-    """The rule ``code`` for a province (its own row if any, else the national one)."""
+    """The rule ``code`` for a province (its own row if any, else the national one); inside
+    :func:`rules_cache`, taken from the province's rules read once."""
+    if _RULES_MEMO.get() is not None:
+        found = next((r for r in rules_for_province(province) if r.code == code), None)
+        if found is None:
+            raise UnknownRule(code)
+        return found
     rows = {r.region: r for r in DeadlineRule.objects.filter(code=code, region__in={"", province})}
     rule = rows.get(province) or rows.get("")
     if rule is None:
@@ -66,6 +125,10 @@ def rule_for(code: str, *, province: str = "") -> DeadlineRule:
 
 def rules_for_province(province: str) -> list[DeadlineRule]:
     """One rule per code: the province's own row where it has one, else the national rule."""
+    return list(_memo(("rules", province), lambda: _rules_for_province(province)))
+
+
+def _rules_for_province(province: str) -> list[DeadlineRule]:
     chosen: dict[str, DeadlineRule] = {}
     for rule in DeadlineRule.objects.filter(region__in={"", province}).order_by("code"):
         if rule.code not in chosen or rule.region:

@@ -6,8 +6,12 @@ without a business record) inside its transaction, so each write leaves an audit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,7 @@ from django.utils import timezone
 from fazhi.core.audit import ChainFields, chain_hash, field_changes, mask_personal, mask_text
 from fazhi.core.models import AuditEntry, AuditHead, CalendarDay, CalendarYear, DeadlineRule
 from fazhi.core.request_context import current_source_ip, normalise_ip
+from fazhi.core.selectors import rules_cache_clear
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor
 
@@ -44,12 +49,41 @@ def audit_append(
     else the current request's client address (:mod:`fazhi.core.request_context`), else none.
 
     Serialised by a row lock on the chain head, so concurrent writers cannot fork the chain.
+    Inside :func:`audit_deferred` the entry is queued (unsaved, its time set) and written with
+    the others under one lock when the scope ends.
     """
-    head = AuditHead.objects.select_for_update().filter(id=1).first()
-    if head is None:
-        head = AuditHead.objects.create(id=1, last_seq=0, last_hash="0" * 64)
-    fields = ChainFields(
-        seq=head.last_seq + 1,
+    fields = _pending(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        after=after,
+        ip=ip,
+    )
+    queue = _AUDIT_QUEUE.get()
+    if queue is not None:
+        entry = AuditEntry(hash="", **dict(fields.__dict__))
+        queue.append(entry)
+        return entry
+    return _chain([fields])[0]
+
+
+def _pending(
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    ip: str | None = None,
+) -> ChainFields:
+    """An entry's fields, masked and timed; ``seq`` and ``prev_hash`` are set when chained."""
+    return ChainFields(
+        seq=0,
         at=timezone.now().astimezone(dt.UTC),
         actor_id=actor.user.pk if actor.user else None,
         actor_name=actor.name,
@@ -63,13 +97,76 @@ def audit_append(
         object_repr=mask_personal(object_repr)[:200],
         before=mask_personal(before),
         after=mask_personal(after),
-        prev_hash=head.last_hash,
+        prev_hash="",
         source_ip=normalise_ip(ip) if ip else current_source_ip(),
     )
-    digest = chain_hash(fields)
-    entry = AuditEntry.objects.create(hash=digest, **dict(fields.__dict__))
-    AuditHead.objects.filter(id=1).update(last_seq=fields.seq, last_hash=digest)
-    return entry
+
+
+#: Bulk audit (issue 15): one head lock and one INSERT per batch, never held across batches.
+AUDIT_BATCH = 1000
+
+
+def _chain(pending: Sequence[ChainFields]) -> list[AuditEntry]:
+    """Chain ``pending`` after the head under one row lock, insert them, move the head."""
+    if not pending:
+        return []
+    head = AuditHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        head = AuditHead.objects.create(id=1, last_seq=0, last_hash="0" * 64)
+    seq, prev = head.last_seq, head.last_hash
+    entries = []
+    for item in pending:
+        seq += 1
+        fields = dataclasses.replace(item, seq=seq, prev_hash=prev)
+        prev = chain_hash(fields)
+        entries.append(AuditEntry(hash=prev, **dict(fields.__dict__)))
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        AuditEntry.objects.bulk_create(entries, batch_size=AUDIT_BATCH)
+    AuditHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev)
+    return entries
+
+
+@transaction.atomic(savepoint=False)
+def audit_append_many(items: Iterable[Mapping[str, Any]]) -> list[AuditEntry]:
+    """Append several entries (each the keyword arguments of :func:`audit_append`) under one
+    lock of the chain head: the chain is the same as if they had been appended one by one."""
+    return _chain([_pending(**item) for item in items])
+
+
+_AUDIT_QUEUE: ContextVar[list[AuditEntry] | None] = ContextVar("fazhi_audit_queue", default=None)
+
+
+@contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Queue every :func:`audit_append` inside and write them in one go at the end (an import's
+    batch): one head lock, one ``INSERT``. Must run inside the writes' transaction; on an
+    exception nothing is written (the transaction rolls back anyway). The queued entries are
+    returned unsaved (time set, no ``seq``/``hash``) and saved in place at the end."""
+    if _AUDIT_QUEUE.get() is not None:
+        yield
+        return
+    queue: list[AuditEntry] = []
+    token = _AUDIT_QUEUE.set(queue)
+    try:
+        yield
+    finally:
+        _AUDIT_QUEUE.reset(token)
+    if not transaction.get_connection().needs_rollback:  # else everything is rolled back
+        _flush_audit(queue)
+
+
+def _flush_audit(queue: list[AuditEntry]) -> None:
+    names = [f.name for f in dataclasses.fields(ChainFields)]
+    pending = [ChainFields(**{n: getattr(e, n) for n in names}) for e in queue]
+    for entry, saved in zip(queue, _chain(pending), strict=True):
+        entry.pk, entry.seq, entry.prev_hash, entry.hash = (
+            saved.pk,
+            saved.seq,
+            saved.prev_hash,
+            saved.hash,
+        )
 
 
 @transaction.atomic(savepoint=False)
@@ -154,6 +251,7 @@ def deadline_rules_sync(*, actor: Actor | None = None, path: Path | None = None)
     Returns the number of rows created or updated. Idempotent. A rule defined twice (in two
     files, or twice in one) raises :class:`RuleFixtureError` naming the rule and the files.
     """
+    rules_cache_clear()
     changed = 0
     for item, version in _rule_items(deadline_rule_fixtures() if path is None else [path]):
         key = {"code": item["code"], "region": item.get("region", "")}
@@ -183,6 +281,7 @@ def deadline_rules_sync(*, actor: Actor | None = None, path: Path | None = None)
 @transaction.atomic
 def calendar_day_set(*, actor: Actor, date: dt.date, is_workday: bool, name: str) -> CalendarDay:
     """Record a holiday or 调休 working day override (系统管理员)."""
+    rules_cache_clear()
     actor.require(Cap.MANAGE_UNITS)
     actor.require_top()
     day, _ = CalendarDay.objects.update_or_create(
@@ -202,6 +301,7 @@ def calendar_day_set(*, actor: Actor, date: dt.date, is_workday: bool, name: str
 @transaction.atomic
 def calendar_year_set(*, actor: Actor, year: int, source: str, complete: bool) -> CalendarYear:
     """Declare whether a year's schedule is completely entered (系统管理员)."""
+    rules_cache_clear()
     actor.require(Cap.MANAGE_UNITS)
     actor.require_top()
     row, _ = CalendarYear.objects.update_or_create(

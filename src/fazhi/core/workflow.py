@@ -16,6 +16,9 @@ register and in this order:
 7. the timeline event (the register's :class:`fazhi.core.models.TimelineEvent` subclass), the
    record history and the audit entry (:func:`fazhi.core.services.record_write`).
 
+The deadline rules and the calendar are read at most once per run (:func:`fazhi.core.selectors.
+rules_cache`; an import keeps one scope for the whole file).
+
 Status changes happen only here (and in a register's services for the row's creation). The
 bulk path of the city/province demo seeder uses :meth:`Workflow.advance`, which enforces the
 same source → target table without writing anything.
@@ -33,6 +36,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from fazhi.core.audit import snapshot
+from fazhi.core.selectors import rules_cache
 from fazhi.core.services import record_write
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor
@@ -192,7 +196,7 @@ class Workflow(Generic[M]):
         """Carry out transition ``name`` on ``obj`` with the form's ``data`` (see module doc).
 
         Returns the saved record, or the change's ``result`` when it names one."""
-        with transaction.atomic():
+        with transaction.atomic(), rules_cache():
             return self._run(self[name], actor, obj, data)
 
     def _run(self, t: Transition, actor: Actor, obj: M, data: dict[str, Any]) -> Any:

@@ -364,7 +364,14 @@ def _steps(actor: Actor, case: _Case) -> list[Step]:
     return steps
 
 
-def import_xlsx(data: bytes, *, actor: Actor, unit: OrgUnit, dry_run: bool = False) -> ImportResult:
+def import_xlsx(
+    data: bytes,
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    dry_run: bool = False,
+    progress: excel.Progress | None = None,
+) -> ImportResult:
     """Import an .xlsx of cases whose 被告 is ``unit`` or below it, all or nothing.
 
     Rows are grouped into cases and checked first (format, consistency of a case's rows,
@@ -385,7 +392,16 @@ def import_xlsx(data: bytes, *, actor: Actor, unit: OrgUnit, dry_run: bool = Fal
     hearings = sum(len(case.hearings) for case in cases)
     groups = [_steps(actor, case) for case in cases]
     detail = f"，开庭记录 {hearings} 次"
-    return excel.run_import(SPEC, groups, errors, rows=sheet.rows, dry_run=dry_run, detail=detail)
+    return excel.run_import(
+        SPEC,
+        groups,
+        errors,
+        rows=sheet.rows,
+        dry_run=dry_run,
+        detail=detail,
+        progress=progress,
+        actor=actor,
+    )
 
 
 REGISTER = excel.ExcelRegister(

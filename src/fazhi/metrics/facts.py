@@ -588,7 +588,11 @@ def facts_after_bulk(model: type[models.Model], rows: Iterable[models.Model]) ->
 
 
 def _keys_changed(
-    watch: _Watch, before: Mapping[Any, Mapping[str, Any]], after: Mapping[Any, Mapping[str, Any]]
+    watch: _Watch,
+    before: Mapping[Any, Mapping[str, Any]],
+    after: Mapping[Any, Mapping[str, Any]],
+    *,
+    bulk: bool = False,
 ) -> dict[MetricDefinition, set[tuple[int, dt.date]]]:
     dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
     # a pointed row counts as changed when a written row started or stopped pointing to it
@@ -598,7 +602,7 @@ def _keys_changed(
         old, new = before.get(pk), after.get(pk)
         for d, paths in watch.definitions:
             if old is not None and new is not None:
-                if linked and _unchanged_link(before, after):
+                if linked and not bulk and _unchanged_link(before, after):
                     continue
                 if not linked and all(old[p] == new[p] for p in paths):
                     continue
@@ -623,10 +627,87 @@ def watchable(sender: type[models.Model]) -> bool:
     return bool(declared(sender)) and getattr(sender, "scope_path_field", None) is not None
 
 
+# --- deferred: one refresh per batch (issue 15) ----------------------------------------------
+@dataclass
+class _Batch:
+    """The writes of a :func:`facts_deferred` scope: per model, the watches (read once), the
+    first snapshot of every row that existed before its first write in the scope, and every
+    written primary key."""
+
+    watches: dict[type[models.Model], list[_Watch]]
+    before: dict[tuple[type[models.Model], int], dict[Any, dict[Any, dict[str, Any]]]]
+    written: dict[type[models.Model], set[Any]]
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("fazhi_facts_batch", default=None)
+
+
+@contextmanager
+def facts_deferred() -> Iterator[None]:
+    """Refresh the facts once at the end for every (definition, unit, month) key the writes
+    inside touched, instead of after each write (an import's batch)::
+
+        with transaction.atomic(), facts_deferred():
+            ...  # many saves and deletes of register rows
+
+    Must run inside the writes' transaction. The result equals a full rebuild: a row written
+    several times counts with its state before its first write and its state at the end; a row
+    created inside has no earlier state. Nested scopes join the outermost one. Deleting inside a
+    scope works too (the row's first snapshot is kept; it is gone at the end)."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    batch = _Batch({}, {}, defaultdict(set))
+    token = _BATCH.set(batch)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if not transaction.get_connection().needs_rollback:  # else everything is rolled back
+        _flush(batch)
+
+
+def _batch_watches(batch: _Batch, sender: type[models.Model]) -> list[_Watch]:
+    if sender not in batch.watches:
+        batch.watches[sender] = _watched(sender)
+    return batch.watches[sender]
+
+
+def _deferred_before(batch: _Batch, sender: type[models.Model], instance: models.Model) -> None:
+    pk = instance.pk
+    if pk is None or pk in batch.written[sender]:
+        return  # created inside the scope, or its state before the scope is already kept
+    batch.written[sender].add(pk)
+    for index, watch in enumerate(_batch_watches(batch, sender)):
+        batch.before.setdefault((sender, index), {})[pk] = _snapshot(watch, pk)
+
+
+def _flush(batch: _Batch) -> None:
+    dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    for sender, pks in batch.written.items():
+        keys = sorted(pks)
+        for index, watch in enumerate(_batch_watches(batch, sender)):
+            kept = batch.before.get((sender, index), {})
+            for start in range(0, len(keys), BATCH):
+                chunk = keys[start : start + BATCH]
+                old: dict[Any, dict[str, Any]] = {}
+                for pk in chunk:
+                    old.update(kept.get(pk, {}))
+                new = _bulk_snapshot(watch, chunk)
+                for d, changed in _keys_changed(watch, old, new, bulk=True).items():
+                    dirty[d] |= changed
+    if dirty:
+        _refresh(dirty)
+
+
 def before_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     """``pre_save`` / ``pre_delete`` of a :func:`watchable` model (connected per model, so that
     other models keep Django's fast deletes)."""
     if kwargs.get("raw") or not watchable(sender):
+        return
+    batch = _BATCH.get()
+    if batch is not None:
+        _deferred_before(batch, sender, instance)
         return
     watches = _watched(sender)
     setattr(instance, "_fz_facts", [(w, _snapshot(w, instance.pk)) for w in watches])  # noqa: B010
@@ -634,6 +715,11 @@ def before_write(sender: type[models.Model], instance: models.Model, **kwargs: A
 
 def after_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw") or not watchable(sender):
+        return
+    batch = _BATCH.get()
+    if batch is not None:
+        if instance.pk is not None:
+            batch.written[sender].add(instance.pk)
         return
     pending = instance.__dict__.pop("_fz_facts", None)
     if not pending:

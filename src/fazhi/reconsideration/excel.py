@@ -453,7 +453,14 @@ def _steps(actor: Actor, unit: OrgUnit, row: Row) -> list[Step]:
     return steps
 
 
-def import_xlsx(data: bytes, *, actor: Actor, unit: OrgUnit, dry_run: bool = False) -> ImportResult:
+def import_xlsx(
+    data: bytes,
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    dry_run: bool = False,
+    progress: excel.Progress | None = None,
+) -> ImportResult:
     """Import an .xlsx of cases handled by ``unit`` (the 复议机构), all or nothing.
 
     Every row is checked first (format, 受理情况 vs the dates filled, duplicate 案号 in the
@@ -469,7 +476,15 @@ def import_xlsx(data: bytes, *, actor: Actor, unit: OrgUnit, dry_run: bool = Fal
         errors += _check_state(row) + _check_pairs(row)
     bad = {error.row for error in errors}
     groups = [_steps(actor, unit, row) for row in sheet.rows if row.number not in bad]
-    return excel.run_import(SPEC, groups, errors, rows=sheet.rows, dry_run=dry_run)
+    return excel.run_import(
+        SPEC,
+        groups,
+        errors,
+        rows=sheet.rows,
+        dry_run=dry_run,
+        progress=progress,
+        actor=actor,
+    )
 
 
 REGISTER = excel.ExcelRegister(
