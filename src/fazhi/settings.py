@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "axes",  # 登录失败锁定 (身份鉴别, below)
     "django_otp",  # 管理员双因素 (身份鉴别, below)
     "django_otp.plugins.otp_totp",
+    "django_tasks",  # 后台任务 (below)
+    "django_tasks_db",
     *discover_apps(PACKAGE_DIR),
     *env_list("FAZHI_EXTRA_APPS", []),
 ]
@@ -185,7 +187,12 @@ def _databases() -> dict[str, dict[str, Any]]:
             "PASSWORD": url.password,
             "HOST": url.host,
             "PORT": url.port,
-            "CONN_MAX_AGE": env_int("FAZHI_DB_CONN_MAX_AGE", 0, minimum=0),
+            # Persistent connections (issue 15, read speed): FAZHI_DB_CONN_MAX_AGE seconds,
+            # default 60 in production (0 = a connection per request, the development
+            # default), each checked before reuse (CONN_HEALTH_CHECKS) so a restarted
+            # database costs no failed request.
+            "CONN_MAX_AGE": env_int("FAZHI_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 
@@ -199,6 +206,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # one of its last FAZHI_PASSWORD_HISTORY (5) passwords. FAZHI_PASSWORD_MAX_AGE_DAYS: a password
 # expires after that many days (0 = never, the default; 90 when the policy asks for expiry).
 # FAZHI_TOKEN_DAYS: an API token expires that many days after it is issued (0 = never).
+# 后台任务 (issue 15; fazhi/jobs/README.md): Excel imports run as background jobs of the
+# django-tasks backport, with a progress page. FAZHI_TASKS_BACKEND: "database" (the default: the
+# jobs wait in the database and `fazhi jobs_worker` runs them; `fazhi serve` starts one, no extra
+# server), "rq" (Redis at FAZHI_REDIS_URL, default redis://127.0.0.1:6379/0; the same command runs
+# an RQ worker; for several app servers) or "immediate" (inside the request; the test suite).
+# FAZHI_JOB_STALE_SECONDS: a running job without a heartbeat for that long lost its worker and is
+# marked failed (with 重试); FAZHI_JOB_HEARTBEAT_SECONDS: how often a running job reports.
+FAZHI_TASKS_BACKEND = env_str("FAZHI_TASKS_BACKEND", "database")
+FAZHI_REDIS_URL = env_str("FAZHI_REDIS_URL", "redis://127.0.0.1:6379/0")
+FAZHI_JOB_STALE_SECONDS = env_int("FAZHI_JOB_STALE_SECONDS", 300, minimum=10)
+FAZHI_JOB_HEARTBEAT_SECONDS = env_int("FAZHI_JOB_HEARTBEAT_SECONDS", 5, minimum=1)
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "rq": "django_tasks_rq.backend.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if FAZHI_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"FAZHI_TASKS_BACKEND 应为 {'、'.join(_TASK_BACKENDS)} 之一，不能是“{FAZHI_TASKS_BACKEND}”"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[FAZHI_TASKS_BACKEND]}}
+RQ_QUEUES = {"default": {"URL": FAZHI_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if FAZHI_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+
 FAZHI_PASSWORD_MIN_LENGTH = env_int("FAZHI_PASSWORD_MIN_LENGTH", 10, minimum=8)
 FAZHI_PASSWORD_HISTORY = env_int("FAZHI_PASSWORD_HISTORY", 5, minimum=0)
 FAZHI_PASSWORD_MAX_AGE_DAYS = env_int("FAZHI_PASSWORD_MAX_AGE_DAYS", 0, minimum=0)

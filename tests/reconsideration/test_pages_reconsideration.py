@@ -162,7 +162,10 @@ def test_list_filters_and_search(county: County) -> None:
     assert numbers("q=F-4") == {accepted.number}
     assert numbers("status=nonsense&year=abc&unit=nope") == set()
     form = page(client, "/reconsideration/cases/")
-    assert f'<option value="{county.town_a.code}" >' in form and '<option value="2024" >' in form
+    assert '<option value="2024" >' in form
+    # The unit filter is a type-ahead picker (issue 15), not an option per unit.
+    assert 'name="unit"' in form and 'data-search-url="/orgs/units/search/"' in form
+    assert f'<option value="{county.town_a.code}" >' not in form
 
 
 @pytest.mark.django_db
@@ -635,10 +638,10 @@ def test_unit_choices_in_tree_order_without_external_parties(county: County) -> 
     assert court.code not in {v for v, _, _ in options(letter, "recipient")}
     edit = page(client, f"/reconsideration/cases/{case.pk}/edit/")
     assert "湘江县人民法院" not in edit
-    # The list's unit filter lists the whole subtree in tree order (a court's cases too).
-    everyone = list(OrgUnit.objects.order_by("path", "sort_order"))
-    listed = options(page(client, "/reconsideration/cases/"), "unit")
-    assert [(v, lbl) for v, lbl, _ in listed[1:]] == [(u.code, u.name) for u in everyone]
+    # The list's unit picker (issue 15) finds the whole subtree (a court's cases too).
+    everyone = {(u.code, u.name) for u in OrgUnit.objects.all()}
+    found = client.get("/orgs/units/search/", {"limit": 50}).json()["results"]
+    assert {(u["code"], u["name"]) for u in found} == everyone
 
 
 @pytest.mark.django_db

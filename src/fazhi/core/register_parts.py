@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from fazhi.core.audit import mask_value
@@ -87,6 +87,11 @@ class Filter:
     choices: Choices | Callable[[Actor], Choices] = field(default_factory=tuple)
     apply: Callable[[Any, str], Any] | None = None
     param_type: type = str  # the API's query parameter type (int for a 年度)
+    #: A picker instead of a select box (the unit filter, issue 15): the URL name of the
+    #: type-ahead endpoint, and ``resolve(actor, typed)`` → ``(value, label)`` in the actor's
+    #: scope, or ``None`` for a value that names nothing there.
+    search_url: str = ""
+    resolve: Callable[[Actor, str], tuple[str, str] | None] | None = None
 
     def options(self, actor: Actor) -> Choices:
         return self.choices(actor) if callable(self.choices) else self.choices
@@ -119,15 +124,36 @@ def year_filter(name: str, label: str, date_field: str, *, years: int = 10) -> F
     return Filter(name, label, choices=choices, apply=apply, param_type=int)
 
 
+def resolve_unit(actor: Actor, typed: str) -> tuple[str, str] | None:
+    """The unit of the actor's subtree that ``typed`` names — its code, its full name or its
+    short name (in that order; the first in tree order if a name is shared) — as
+    ``(code, full name)``; ``None`` if none does. One query."""
+    typed = typed.strip()
+    if not typed or len(typed) > 100:
+        return None
+    rank = Case(
+        When(code=typed, then=Value(0)),
+        When(name=typed, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    found = (
+        units_for(actor)
+        .filter(Q(code=typed) | Q(name=typed) | Q(short_name=typed))
+        .order_by(rank, "path")
+        .values_list("code", "name")
+        .first()
+    )
+    return (found[0], found[1]) if found else None
+
+
 def unit_filter(name: str, label: str, *path_fields: str) -> Filter:
     """A 单位 filter: rows whose unit (any of ``path_fields``) is in the chosen unit's subtree.
 
-    The choices are the units the actor sees, in tree order, by full name; the value is the
-    unit code.
+    The value is the unit code (a name or short name typed without JavaScript is resolved to
+    it in the actor's subtree by :func:`resolve_unit`). The screen offers a type-ahead picker
+    served by ``orgs_unit_search`` instead of a select box of every unit (6,700 at province).
     """
-
-    def choices(actor: Actor) -> Choices:
-        return list(units_for(actor).order_by("path", "sort_order").values_list("code", "name"))
 
     def apply(qs: models.QuerySet[Any], value: str) -> models.QuerySet[Any]:
         unit_path = OrgUnit.objects.filter(code=value).values_list("path", flat=True).first()
@@ -138,7 +164,7 @@ def unit_filter(name: str, label: str, *path_fields: str) -> Filter:
             query |= Q(**{f"{f}__startswith": unit_path})
         return qs.filter(query)
 
-    return Filter(name, label, choices=choices, apply=apply)
+    return Filter(name, label, apply=apply, search_url="orgs_unit_search", resolve=resolve_unit)
 
 
 @dataclass(frozen=True)

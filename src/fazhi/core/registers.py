@@ -317,6 +317,9 @@ class Register(Generic[M]):
         qs = self.queryset(actor)
         for flt in self.filters:
             value = (params.get(flt.name) or "").strip()
+            if value and flt.resolve is not None:  # a picker: a code or a name, in scope
+                found = flt.resolve(actor, value)
+                qs, value = (qs, found[0]) if found else (qs.none(), "")
             if value:
                 qs = flt.filter(qs, value)
         term = (params.get("q") or "" if term is None else term).strip()
@@ -382,7 +385,7 @@ class Register(Generic[M]):
         page = BoundedPaginator(qs, settings.FAZHI_PAGE_SIZE).get_page(request.GET.get("page"))
         columns = list(self.list_columns(actor))
         rows = [(obj, [_list_cell(c, obj) for c in columns]) for obj in page.object_list]
-        filters = [(f, request.GET.get(f.name, ""), f.options(actor)) for f in self.filters]
+        filters = [_filter_state(f, actor, request.GET.get(f.name, "")) for f in self.filters]
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -541,6 +544,20 @@ class Register(Generic[M]):
             step_view = wrap(self.step_view)
             patterns.append(path(f"{at}/<int:pk>/<slug:name>/", step_view, name=f"{key}_step"))
         return patterns
+
+
+def _filter_state(flt: Filter, actor: Actor, current: str) -> tuple[Filter, str, Any, str, str]:
+    """A list filter as the template shows it: ``(filter, current value, options, chosen,
+    notice)``. A picker (``search_url``) has no options; ``chosen`` is the name of the unit its
+    value names, ``notice`` a message in Chinese when it names no unit in the actor's subtree."""
+    if flt.resolve is None:
+        return flt, current, flt.options(actor), "", ""
+    typed = current.strip()
+    found = flt.resolve(actor, typed) if typed else None
+    if typed and found is None:
+        notice = f"未找到单位“{typed[:40]}”：请输入本辖区单位的编码、全称或简称。"
+        return flt, typed, (), "", notice
+    return flt, typed, (), found[1] if found else "", ""
 
 
 def audit_unmasked_view(actor: Actor, obj: models.Model, names: frozenset[str]) -> None:

@@ -30,6 +30,29 @@ def units_for(actor: Actor) -> OrgUnitQuerySet:
     return visible_to(OrgUnit.objects.select_related("parent"), actor)
 
 
+#: The most units one type-ahead answer lists (``?limit=``; the picker asks for 20).
+UNIT_SEARCH_MAX = 50
+
+
+def unit_search(actor: Actor, term: str, limit: int = 20) -> list[dict[str, str]]:
+    """Units of the actor's subtree whose code, name or short name contains ``term`` (all of
+    them, from the top, for an empty term), higher levels first, at most ``limit`` (capped at
+    :data:`UNIT_SEARCH_MAX`): code, full name, short name and the parent's name — no contact
+    or other personal data. One query whatever the size of the tree."""
+    limit = max(1, min(limit, UNIT_SEARCH_MAX))
+    qs = units_for(actor).filter(is_active=True)
+    term = term.strip()[:100]
+    if term:
+        qs = qs.filter(
+            Q(code__icontains=term) | Q(name__icontains=term) | Q(short_name__icontains=term)
+        )
+    rows = qs.order_by("depth", "path").values_list("code", "name", "short_name", "parent__name")
+    return [
+        {"code": code, "name": name, "short_name": short, "parent": parent or ""}
+        for code, name, short, parent in rows[:limit]
+    ]
+
+
 def unit_by_code(code: str) -> OrgUnit | None:
     return OrgUnit.objects.filter(code=code).first()
 

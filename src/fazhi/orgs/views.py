@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core.audit import mask_value
 from fazhi.core.registers import Action, Column, Filter, Register, actor_of
@@ -38,6 +38,7 @@ from fazhi.orgs.selectors import (
     grantable_users,
     held_memberships,
     revoke_problem,
+    unit_search,
     units_for,
 )
 
@@ -225,3 +226,17 @@ def membership_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("memberships_detail", pk=membership.pk)
     messages.success(request, f"已撤销：{membership.user.username} {membership}")
     return redirect("memberships_list")
+
+
+@require_GET
+@login_required
+def unit_search_view(request: HttpRequest) -> JsonResponse:
+    """The unit picker's type-ahead (``?q=&limit=``): units of the actor's subtree only."""
+    actor = actor_of(request)
+    actor.require(Cap.VIEW_RECORDS)
+    try:
+        limit = int(request.GET.get("limit") or 20)
+    except ValueError:
+        limit = 20
+    results = unit_search(actor, request.GET.get("q") or "", limit)
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
