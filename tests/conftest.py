@@ -30,6 +30,13 @@ def _fast_password_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings: Any) -> None:
+    """Background jobs (fazhi/jobs) run inside the request unless a test picks a real backend
+    (tests/jobs/ runs them through the database backend's worker and through Redis)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_through_the_audit_triggers() -> Iterator[None]:
     """Transactional tests end with a flush (DELETE FROM / TRUNCATE of every table), which the

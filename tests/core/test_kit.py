@@ -45,6 +45,7 @@ APPS = [
     "plans",
     "reports",
     "portal",
+    "jobs",
     "demo",
 ]
 DOMAIN = ("reconsideration", "litigation", "plans", "reports", "metrics", "portal", "demo")
@@ -66,6 +67,7 @@ NAV = [
     ("年度报告", "/reports/", Cap.VIEW_RECORDS),
     ("单位信息", "/orgs/units/", Cap.VIEW_RECORDS),
     ("账号管理", "/accounts/users/", Cap.MANAGE_UNITS),  # issue 13 item 15
+    ("后台任务", "/jobs/", Cap.VIEW_RECORDS),  # issue 15: imports run as background jobs
     ("期限计算", "/deadlines/", None),
     ("节假日安排", "/calendar/", None),  # “节假日维护” for the top 系统管理员 (item 25)
     ("岗位授权", "/orgs/memberships/", Cap.MANAGE_ROLES),

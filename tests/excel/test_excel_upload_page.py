@@ -14,6 +14,7 @@ from tests.excel.helpers import counts, xlsx
 from tests.personas import County
 
 from fazhi.core import import_views
+from fazhi.jobs.models import Job
 from fazhi.litigation.models import LitigationCase
 from fazhi.reconsideration.models import ReconsiderationCase
 
@@ -99,14 +100,16 @@ def test_validate_then_confirm(county: County, settings: Any) -> None:
     token = stored.stem
     response = client.post(URL, {"confirm": "1", "token": token})
     assert response.status_code == 302
-    assert response["Location"] == "/reconsideration/cases/"
+    job = Job.objects.get()  # 确认导入 runs as a background job (immediate backend in tests)
+    assert response["Location"] == f"/jobs/{job.pk}/"
     assert ReconsiderationCase.objects.filter(number__startswith="网").count() == 2
     case = ReconsiderationCase.objects.get(number="网1")
     assert case.unit == county.dept
     assert {e.actor_name for e in case.events.all()} == {"司法填"}  # audited as the user
     assert pending_files(settings) == []
-    follow = client.get(URL)
-    assert "导入完成：新增 2 件" in follow.content.decode()
+    follow = client.get(response["Location"]).content.decode()
+    assert "导入完成：新增 2 件" in follow
+    assert 'href="/reconsideration/cases/"' in follow
     # The same token cannot be used twice.
     again = client.post(URL, {"confirm": "1", "token": token}).content.decode()
     assert "已失效" in again
@@ -141,9 +144,11 @@ def test_confirm_rechecks(county: County, settings: Any) -> None:
     [stored] = pending_files(settings)
     import_xlsx(xlsx(GOOD[:1]), actor=Actor.command_line(county.dept), unit=county.dept)
     before = counts()
-    page = client.post(URL, {"confirm": "1", "token": stored.stem}).content.decode()
-    assert "“网1”已在系统中登记" in page
-    assert counts() == before
+    page = client.post(URL, {"confirm": "1", "token": stored.stem}, follow=True)
+    assert "“网1”已在系统中登记" in page.content.decode()
+    after = counts()
+    assert after.pop("AuditEntry") == before.pop("AuditEntry") + 1  # the job's submission
+    assert after == before
 
 
 @pytest.mark.django_db

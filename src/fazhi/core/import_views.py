@@ -1,4 +1,5 @@
 """Upload page for register imports: 先校验 (dry run) → 确认导入; nothing is saved before that.
+确认导入 queues the import as a background job (fazhi/jobs) and shows its progress page.
 
 The uploaded bytes wait in ``DATA_DIR/imports/<token>.xlsx`` between the two steps; the
 session remembers which token belongs to which register. The importing unit is the actor's.
@@ -13,15 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 
-from fazhi.core.excel import XLSX_TYPE, ExcelRegister, ImportResult, excel_register
+from fazhi.core.excel import XLSX_TYPE, ExcelRegister, excel_register
 from fazhi.core.registers import actor_of
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor
@@ -102,25 +102,18 @@ def _pending(request: HttpRequest, key: str) -> tuple[str, bytes] | None:
     return str(pending.get("name", "")), path.read_bytes()
 
 
-def _done_url(reg: ExcelRegister) -> str:
-    try:
-        return reverse(f"{reg.key}_list")
-    except NoReverseMatch:
-        return reverse("core:register_import", args=[reg.key])
+def _confirm(request: HttpRequest, reg: ExcelRegister, actor: Actor) -> dict[str, Any] | str:
+    """Queue the validated file's import as a background job (后台任务, fazhi/jobs); returns
+    the job's progress page to redirect to, or the page context of a problem."""
+    from fazhi.jobs.services import import_job_submit
 
-
-def _confirm(request: HttpRequest, reg: ExcelRegister, actor: Actor) -> dict[str, Any] | None:
-    """Import the validated file for real; None on success (the caller redirects)."""
     pending = _pending(request, reg.key)
     if pending is None:
         return {"problem": "待导入的文件已失效，请重新选择文件并校验"}
     name, data = pending
-    result: ImportResult = reg.import_xlsx(data, actor=actor, unit=actor.unit)
-    if result.ok:
-        _forget(request, reg.key)
-        messages.success(request, f"{name}：{result.summary()}")
-        return None
-    return {"result": result, "filename": name}
+    job = import_job_submit(actor=actor, register=reg, data=data, file_name=name)
+    _forget(request, reg.key)
+    return reverse("jobs:detail", args=[job.pk])
 
 
 @login_required
@@ -137,8 +130,8 @@ def import_view(request: HttpRequest, register: str) -> HttpResponse:
     context: dict[str, Any] = {"reg": reg, "unit": actor.unit, "title": f"导入{reg.title}台账"}
     if request.method == "POST" and "confirm" in request.POST:
         outcome = _confirm(request, reg, actor)
-        if outcome is None:
-            return redirect(_done_url(reg))
+        if isinstance(outcome, str):
+            return redirect(outcome)
         context.update(outcome)
     elif request.method == "POST":
         context.update(_validate(request, reg, actor))

@@ -1,0 +1,295 @@
+"""Writes of 后台任务: submit a job, run it (in the worker), mark dead workers' jobs failed, retry.
+
+A job's progress is kept in memory while it runs and written by a small reporter thread on its
+own database connection (:class:`Reporter`): the import runs inside its own transaction(s), and
+a progress row written through that transaction would be invisible until it commits (and rolled
+back with it). The same thread is the job's heartbeat; a running job whose heartbeat is older
+than ``FAZHI_JOB_STALE_SECONDS`` lost its worker (killed, machine restarted) and
+:func:`jobs_sweep_stale` marks it failed. Nothing of its file was written: an import writes a
+file all or nothing, and a killed process's open transaction is rolled back by the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import logging
+import threading
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
+
+from fazhi.core.excel import ExcelRegister, ImportResult, RowError, excel_register
+from fazhi.core.services import audit_append
+from fazhi.jobs.models import Job, Kind, State
+from fazhi.orgs.roles import Cap
+from fazhi.orgs.scoping import Actor
+
+logger = logging.getLogger(__name__)
+
+STORAGE_FOLDER = "jobs"
+PHASE_READ = "读取文件"
+PHASE_IMPORT = "校验并写入（全部通过才保存）"
+
+
+def _immediate() -> bool:
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from fazhi.jobs.tasks import run_job
+
+    return isinstance(run_job.get_backend(), ImmediateBackend)
+
+
+def _enqueue(job: Job) -> None:
+    """Hand the job to the configured django-tasks backend (the immediate backend runs it now)."""
+    from fazhi.jobs.tasks import run_job
+
+    result = run_job.enqueue(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+
+def import_job_submit(*, actor: Actor, register: ExcelRegister, data: bytes, file_name: str) -> Job:
+    """Store the uploaded file under ``jobs/`` (Django's storage API) and queue its import as
+    ``actor`` into ``actor.unit``; returns the job (already finished with the immediate
+    backend)."""
+    actor.require(Cap.EDIT_RECORDS)
+    if actor.user is None or actor.membership is None:
+        raise PermissionDenied("后台任务只能由登录用户提交")
+    stored = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=Kind.IMPORT,
+            register=register.key,
+            title=f"导入{register.title}台账",
+            created_by=actor.user,
+            membership=actor.membership,
+            unit=actor.unit,
+            file_name=file_name[:255],
+            file_path=stored,
+            message="排队等待后台进程",
+        )
+        audit_append(
+            actor=actor,
+            action="jobs.submit",
+            object_type="jobs.job",
+            object_id=str(job.pk),
+            object_repr=job.title,
+            after={"文件": job.file_name, "台账": register.key},
+        )
+    _enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+class Reporter:
+    """A running job's progress, flushed with its heartbeat every ``FAZHI_JOB_HEARTBEAT_SECONDS``
+    by a thread with its own database connection; :meth:`__call__` is the import's
+    ``progress(done, total)`` callback."""
+
+    def __init__(self, job_id: int, *, threaded: bool = True) -> None:
+        self.job_id = job_id
+        self.threaded = threaded
+        self.done = 0
+        self.total = 0
+        self.message = ""
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"job-{job_id}", daemon=True)
+
+    def __call__(self, done: int, total: int) -> None:
+        with self._lock:
+            self.done, self.total = done, total
+            self.message = f"{PHASE_IMPORT}：{done}/{total} 行"
+
+    def phase(self, message: str, done: int, total: int) -> None:
+        with self._lock:
+            self.message, self.done, self.total = message, done, total
+
+    def __enter__(self) -> Reporter:
+        if self.threaded:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.threaded:
+            self._stop.set()
+            self._thread.join()
+
+    def flush(self) -> None:
+        with self._lock:
+            values = {"done": self.done, "total": self.total, "message": self.message[:200]}
+        Job.objects.filter(pk=self.job_id, state=State.RUNNING).update(
+            heartbeat_at=timezone.now(), **values
+        )
+
+    def _loop(self) -> None:
+        interval = settings.FAZHI_JOB_HEARTBEAT_SECONDS
+        try:
+            while not self._stop.wait(min(interval, 1.0) if not self.total else interval):
+                try:
+                    self.flush()
+                except DatabaseError:  # e.g. SQLite busy past its timeout: try next beat
+                    logger.warning("后台任务 %s 的进度未能写入，稍后重试", self.job_id)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+
+def _result_json(result: ImportResult) -> dict[str, Any]:
+    def rows(items: list[RowError]) -> list[dict[str, Any]]:
+        return [{"row": e.row, "column": e.column, "reason": e.reason} for e in items]
+
+    return {
+        "ok": result.ok,
+        "summary": result.summary(),
+        "created": result.created,
+        "errors": rows(result.errors),
+        "warnings": rows(result.warnings),
+    }
+
+
+def _accepts_progress(function: Any) -> bool:
+    try:
+        return "progress" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _claim(job_id: int) -> bool:
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Job.objects.filter(pk=job_id, state=State.QUEUED).update(
+            state=State.RUNNING, started_at=now, heartbeat_at=now, message=PHASE_READ
+        )
+        if claimed:
+            job = Job.objects.get(pk=job_id)
+            job.attempts += 1
+            job.save(update_fields=["attempts"])
+    return bool(claimed)
+
+
+def _finish(job_id: int, state: State, message: str, result: dict[str, Any]) -> None:
+    values: dict[str, Any] = {"state": state, "message": message[:200], "result": result}
+    values["finished_at"] = timezone.now()
+    if state == State.DONE:
+        job = Job.objects.get(pk=job_id)
+        values["done"] = values["total"] = max(job.total, 1)
+    Job.objects.filter(pk=job_id, state=State.RUNNING).update(**values)
+
+
+def _actor_of(job: Job) -> Actor:
+    membership = job.membership
+    if membership is None or not membership.is_active or not membership.unit.is_active:
+        raise PermissionDenied("提交任务的岗位已停用，任务未执行")
+    if membership.user_id != job.created_by_id or not membership.user.is_active:
+        raise PermissionDenied("提交任务的账号已停用，任务未执行")
+    return Actor.for_membership(membership)
+
+
+def job_run(*, job_id: int) -> str:
+    """Run one queued job (called by the worker through :func:`fazhi.jobs.tasks.run_job`).
+
+    A job that is not queued (already run, or retried elsewhere) is left alone. Every outcome
+    is written on the row; an unexpected exception marks the job failed and is logged.
+    """
+    if not _claim(job_id):
+        return "已跳过：任务不在排队状态"
+    job = Job.objects.select_related("membership__user", "membership__unit").get(pk=job_id)
+    # Run inside the request (the immediate backend: tests, no worker): nobody polls, and a
+    # second connection could not see the caller's uncommitted rows anyway.
+    with Reporter(job_id, threaded=not _immediate()) as reporter:
+        try:
+            outcome = _run_import(job, reporter)
+        except (PermissionDenied, ValidationError) as exc:
+            message = "；".join(getattr(exc, "messages", None) or [str(exc) or "无权限"])
+            outcome = (State.FAILED, message, {"ok": False, "summary": message, "errors": []})
+        except Exception as exc:  # any failure is the job's outcome, not a crash
+            logger.exception("后台任务 %s 出错", job_id)
+            message = f"任务出错（{type(exc).__name__}）：{exc}"
+            outcome = (State.FAILED, message, {"ok": False, "summary": message, "errors": []})
+    state, message, result = outcome
+    _finish(job_id, state, message, result)
+    if state == State.DONE and job.file_path:
+        default_storage.delete(job.file_path)
+    return message
+
+
+def _run_import(job: Job, reporter: Reporter) -> tuple[State, str, dict[str, Any]]:
+    actor = _actor_of(job)
+    register = excel_register(job.register)
+    reporter.phase(PHASE_READ, 0, 3)
+    with default_storage.open(job.file_path, "rb") as handle:
+        data = handle.read()
+    reporter.phase(PHASE_IMPORT, 1, 3)
+    kwargs: dict[str, Any] = {}
+    if _accepts_progress(register.import_xlsx):
+        kwargs["progress"] = reporter
+    result = register.import_xlsx(data, actor=actor, unit=actor.unit, **kwargs)
+    reporter.phase("完成", 3, 3)
+    state = State.DONE if result.ok else State.FAILED
+    return state, result.summary(), _result_json(result)
+
+
+def stale_before(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) - dt.timedelta(seconds=settings.FAZHI_JOB_STALE_SECONDS)
+
+
+def jobs_sweep_stale(*, now: dt.datetime | None = None) -> int:
+    """Mark failed every running job whose worker stopped reporting (its heartbeat is older
+    than ``FAZHI_JOB_STALE_SECONDS``); returns how many. Safe to run from any process."""
+    message = "后台进程中断，本次未写入任何数据；可点击“重试”重新执行"
+    stale = Job.objects.filter(state=State.RUNNING, heartbeat_at__lt=stale_before(now))
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    return Job.objects.filter(pk__in=ids, state=State.RUNNING).update(
+        state=State.FAILED,
+        message=message,
+        finished_at=timezone.now(),
+        result={"ok": False, "summary": message, "errors": [], "interrupted": True},
+    )
+
+
+def can_retry(job: Job) -> bool:
+    """A failed job is retried only when it failed without row errors (interrupted, or an
+    error of the system) and its file is still stored."""
+    if job.state != State.FAILED or job.result.get("errors"):
+        return False
+    return bool(job.file_path) and default_storage.exists(job.file_path)
+
+
+def job_retry(*, actor: Actor, job: Job) -> Job:
+    """Queue ``job`` again (its submitter only, who must still be able to edit records)."""
+    actor.require(Cap.EDIT_RECORDS)
+    if actor.user is None or job.created_by_id != actor.user.pk:
+        raise PermissionDenied("只有提交任务的本人可以重试")
+    if not can_retry(job):
+        raise ValidationError("该任务不能重试：只有因后台中断或系统错误而失败的任务可以重试")
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, state=State.FAILED).update(
+            state=State.QUEUED,
+            done=0,
+            total=0,
+            message="排队等待后台进程（重试）",
+            result={},
+            started_at=None,
+            finished_at=None,
+            heartbeat_at=None,
+        )
+        if not updated:
+            raise ValidationError("该任务已在执行，请刷新页面")
+        audit_append(
+            actor=actor,
+            action="jobs.retry",
+            object_type="jobs.job",
+            object_id=str(job.pk),
+            object_repr=job.title,
+        )
+    _enqueue(job)
+    job.refresh_from_db()
+    return job
