@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "fazhi.core.request_context.SourceAddressMiddleware",  # 来源地址 for the audit log
     "fazhi.core.input_guard.QueryGuardMiddleware",  # NUL in a query string: 400, not 500
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (生产部署, below)
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (传输与安全响应头, below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -306,6 +307,86 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# 生产部署 (issue 15; docs/DEPLOY.md). `fazhi serve` runs gunicorn with FAZHI_WEB_WORKERS worker
+# processes (0, the default: 2 × CPU + 1, at most 8) of FAZHI_WEB_THREADS threads (4) each; a
+# request running longer than FAZHI_WEB_TIMEOUT seconds (120) restarts its worker. Static files:
+# whitenoise serves STATIC_ROOT (filled by `fazhi collectstatic`, which serve runs at start)
+# compressed, with hashed names cached for a year and other files FAZHI_STATIC_MAX_AGE seconds
+# (3600). Uploaded and generated files go through Django's storage API: FAZHI_STORAGE=filesystem
+# (MEDIA_ROOT, the default) or s3 (S3-compatible object storage such as MinIO through
+# django-storages; needs boto3 and FAZHI_S3_BUCKET, FAZHI_S3_ENDPOINT_URL, FAZHI_S3_ACCESS_KEY,
+# FAZHI_S3_SECRET_KEY; optional FAZHI_S3_REGION (us-east-1), FAZHI_S3_PREFIX (""),
+# FAZHI_S3_VERIFY (on)). Cache: per process unless FAZHI_CACHE_URL names a shared Redis
+# (redis://host:6379/1), which several app servers need. Sessions are in the database.
+FAZHI_WEB_WORKERS = env_int("FAZHI_WEB_WORKERS", 0, minimum=0)
+FAZHI_WEB_THREADS = env_int("FAZHI_WEB_THREADS", 4, minimum=1)
+FAZHI_WEB_TIMEOUT = env_int("FAZHI_WEB_TIMEOUT", 120, minimum=10)
+FAZHI_STATIC_MAX_AGE = env_int("FAZHI_STATIC_MAX_AGE", 3600, minimum=0)
+WHITENOISE_MAX_AGE = FAZHI_STATIC_MAX_AGE
+WHITENOISE_KEEP_ONLY_HASHED_FILES = False  # templates may name a file the manifest lacks
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # no Access-Control-Allow-Origin: * on the intranet
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
+FAZHI_STORAGE = env_str("FAZHI_STORAGE", "filesystem")
+
+
+def _default_storage() -> dict[str, Any]:
+    if FAZHI_STORAGE == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if FAZHI_STORAGE != "s3":
+        raise ImproperlyConfigured(
+            f"环境变量 FAZHI_STORAGE 的值 {FAZHI_STORAGE!r} 无效（应为 filesystem 或 s3）"
+        )
+    import importlib.util
+
+    if importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "FAZHI_STORAGE=s3 需要 boto3：请安装（见 docs/DEPLOY.md “对象存储”）"
+        )
+    missing = [
+        name
+        for name in ("FAZHI_S3_BUCKET", "FAZHI_S3_ENDPOINT_URL")
+        if not env_str(name, "")
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"FAZHI_STORAGE=s3 时必须设置环境变量 {'、'.join(missing)}")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("FAZHI_S3_BUCKET", ""),
+            "endpoint_url": env_str("FAZHI_S3_ENDPOINT_URL", ""),
+            "access_key": env_str("FAZHI_S3_ACCESS_KEY", ""),
+            "secret_key": env_str("FAZHI_S3_SECRET_KEY", ""),
+            "region_name": env_str("FAZHI_S3_REGION", "us-east-1"),
+            "location": env_str("FAZHI_S3_PREFIX", ""),
+            "verify": env_bool("FAZHI_S3_VERIFY", True),
+            "addressing_style": "path",  # MinIO and most intranet S3 servers
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,  # never a public URL: downloads go through the views
+        },
+    }
+
+
+STORAGES: dict[str, Any] = {
+    "default": _default_storage(),
+    "staticfiles": {"BACKEND": "fazhi.ops.staticfiles.StaticFilesStorage"},
+}
+
+
+def _caches() -> dict[str, Any]:
+    url = env_str("FAZHI_CACHE_URL", "")
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"环境变量 FAZHI_CACHE_URL 的值 {url!r} 无效（应为 redis://主机:端口/库号）"
+        )
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
+CACHES = _caches()
 
 # 传输与安全响应头 (docs/SECURITY.md). The production profile (HTTPS in front of the server) turns
 # on HSTS, the HTTP→HTTPS redirect and Secure cookies; development (the demo over plain HTTP on

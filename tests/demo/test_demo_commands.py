@@ -119,8 +119,8 @@ def test_demo_migrates_then_serves_with_static_files(monkeypatch: pytest.MonkeyP
     text = run("demo", "--port", "8123")
     assert "演示系统已启动：http://127.0.0.1:8123" in text
     assert "sysadmin" in text
-    assert [c[0] for c in calls] == [("migrate",), ("runserver", "127.0.0.1:8123")]
-    assert calls[1][1] == {"use_reloader": False, "insecure_serving": True}
+    assert [c[0] for c in calls] == [("migrate",), ("serve",)]
+    assert calls[1][1] == {"bind": "127.0.0.1:8123"}  # gunicorn + the job worker
 
 
 def test_demo_rejects_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:

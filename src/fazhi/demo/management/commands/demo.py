@@ -1,5 +1,5 @@
 """`fazhi demo [--port 8000] [--no-serve] [--today YYYY-MM-DD]`: migrate, load the demo county
-(the last full year and the current year up to today), serve locally."""
+(the last full year and the current year up to today), serve locally with `fazhi serve`."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ class Command(FazhiCommand):
             return
         self.stdout.write(f"演示系统已启动：http://{HOST}:{port}（按 Ctrl+C 停止）")
         self.stdout.write(f"公开的年度报告（无需登录）：http://{HOST}:{port}/portal/reports/")
-        # --insecure: serve static files with DEBUG off (the demo runs with production settings).
-        call_command("runserver", f"{HOST}:{port}", use_reloader=False, insecure_serving=True)
+        # The production server (gunicorn, whitenoise for static files) and the job worker.
+        call_command("serve", bind=f"{HOST}:{port}")
 
     def _load(self, today: dt.date | None) -> str:
         """Seed the county into an empty database; describe what is there otherwise."""

@@ -1,0 +1,1 @@
+"""Operating the platform: the production server (`fazhi serve`), backup and restore."""
