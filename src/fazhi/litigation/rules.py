@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from fazhi.core.deadlines import CalendarData, Counting, add_days
-from fazhi.core.selectors import calendar_data, province_code_of, rule_for
+from fazhi.core.selectors import UnknownRule, calendar_data, province_code_of, rules_for_province
 from fazhi.litigation.models import Document, LitigationCase
 from fazhi.orgs.models import OrgUnit
 
@@ -44,11 +44,14 @@ class Rules:
 
     @classmethod
     def for_unit(cls, unit: OrgUnit) -> Rules:
-        province = province_code_of(unit)
+        """The rules of ``unit``'s province (its own rows, else the national ones): one query,
+        none inside :func:`fazhi.core.selectors.rules_cache` once read."""
+        rows = {r.code: r for r in rules_for_province(province_code_of(unit))}
 
         def get(code: str) -> tuple[int, str]:
-            rule = rule_for(code, province=province)
-            return rule.days, rule.counting
+            if code not in rows:
+                raise UnknownRule(code)
+            return rows[code].days, rows[code].counting
 
         return cls(
             defence=get(DEFENCE),
