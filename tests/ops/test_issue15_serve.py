@@ -138,6 +138,10 @@ def test_serve_logs_in_serves_pages_and_static_then_stops(
                 assert "max-age=315360000" in static.headers["Cache-Control"]
                 assert static.headers["Content-Encoding"] == "gzip"
                 assert static.headers.get("Access-Control-Allow-Origin") is None
+            children = subprocess.run(
+                ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True, check=False
+            ).stdout.split()
+            assert len(children) == 2  # gunicorn's master and the job worker
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -151,7 +155,10 @@ def test_serve_logs_in_serves_pages_and_static_then_stops(
     assert "服务已停止" in text
     assert '"GET /accounts/login/ HTTP/1.1" 200' in text  # the access log, on stdout
     assert "next=" not in text  # without query strings
-    children = subprocess.run(
+    assert "后台任务进程已启动" in text
+    for pid in children:  # serve stopped its children: gunicorn (and its workers), the worker
+        assert not Path(f"/proc/{pid}").exists(), f"process {pid} outlived fazhi serve"
+    left = subprocess.run(
         ["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True, check=False
     )
-    assert children.stdout.strip() == "", "no gunicorn process outlives serve"
+    assert left.stdout.strip() == "", "no gunicorn process outlives serve"

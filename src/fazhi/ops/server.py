@@ -87,10 +87,9 @@ def gunicorn_argv(config: ServeConfig) -> list[str]:
     ]
 
 
-# 后台任务进程（接入点）: the jobs app names the command that runs its worker as
-# ``fazhi.jobs.WORKER_COMMAND`` (arguments after `fazhi`, e.g. ["jobs", "worker"]). Without the
-# jobs app, serve runs the web server alone and says so.
-WORKER_MODULE = "fazhi.jobs"
+# 后台任务进程: the jobs app's worker (`fazhi jobs_worker`, fazhi/jobs/worker.py), run and
+# restarted by the supervisor below. Without the jobs app, serve runs the web server alone.
+WORKER_MODULE = "fazhi.jobs.worker"
 
 
 def worker_argv() -> list[str] | None:
@@ -99,10 +98,8 @@ def worker_argv() -> list[str] | None:
         module = importlib.import_module(WORKER_MODULE)
     except ImportError:
         return None
-    command = getattr(module, "WORKER_COMMAND", None)
-    if not command:
-        return None
-    return [sys.executable, "-m", "fazhi.cli", *[str(part) for part in command]]
+    command = getattr(module, "worker_command", None)
+    return list(command()) if callable(command) else None
 
 
 class Supervisor:
