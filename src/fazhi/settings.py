@@ -201,12 +201,6 @@ def _databases() -> dict[str, dict[str, Any]]:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# 密码策略与接口令牌 (issue 14; GB/T 22239-2019 level 3 身份鉴别; accounts/passwords.py and
-# accounts/README.md): at least FAZHI_PASSWORD_MIN_LENGTH (10) characters with three of the four
-# character classes, or a passphrase of 16+ characters and 3+ words; not the account's name; not
-# one of its last FAZHI_PASSWORD_HISTORY (5) passwords. FAZHI_PASSWORD_MAX_AGE_DAYS: a password
-# expires after that many days (0 = never, the default; 90 when the policy asks for expiry).
-# FAZHI_TOKEN_DAYS: an API token expires that many days after it is issued (0 = never).
 # 后台任务 (issue 15; fazhi/jobs/README.md): Excel imports run as background jobs of the
 # django-tasks backport, with a progress page. FAZHI_TASKS_BACKEND: "database" (the default: the
 # jobs wait in the database and `fazhi jobs_worker` runs them; `fazhi serve` starts one, no extra
@@ -214,10 +208,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # an RQ worker; for several app servers) or "immediate" (inside the request; the test suite).
 # FAZHI_JOB_STALE_SECONDS: a running job without a heartbeat for that long lost its worker and is
 # marked failed (with 重试); FAZHI_JOB_HEARTBEAT_SECONDS: how often a running job reports.
+# FAZHI_JOB_BATCH_PAUSE_MS: on SQLite a job pauses this long after each committed batch so that
+# the users waiting for the write lock get it (SQLite's busy handler polls every 100 ms at most).
 FAZHI_TASKS_BACKEND = env_str("FAZHI_TASKS_BACKEND", "database")
 FAZHI_REDIS_URL = env_str("FAZHI_REDIS_URL", "redis://127.0.0.1:6379/0")
 FAZHI_JOB_STALE_SECONDS = env_int("FAZHI_JOB_STALE_SECONDS", 300, minimum=10)
 FAZHI_JOB_HEARTBEAT_SECONDS = env_int("FAZHI_JOB_HEARTBEAT_SECONDS", 5, minimum=1)
+FAZHI_JOB_BATCH_PAUSE_MS = env_int("FAZHI_JOB_BATCH_PAUSE_MS", 150, minimum=0)
 _TASK_BACKENDS = {
     "database": "django_tasks_db.backend.DatabaseBackend",
     "rq": "django_tasks_rq.backend.RQBackend",
@@ -232,6 +229,12 @@ RQ_QUEUES = {"default": {"URL": FAZHI_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 if FAZHI_TASKS_BACKEND == "rq":
     INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
 
+# 密码策略与接口令牌 (issue 14; GB/T 22239-2019 level 3 身份鉴别; accounts/passwords.py and
+# accounts/README.md): at least FAZHI_PASSWORD_MIN_LENGTH (10) characters with three of the four
+# character classes, or a passphrase of 16+ characters and 3+ words; not the account's name; not
+# one of its last FAZHI_PASSWORD_HISTORY (5) passwords. FAZHI_PASSWORD_MAX_AGE_DAYS: a password
+# expires after that many days (0 = never, the default; 90 when the policy asks for expiry).
+# FAZHI_TOKEN_DAYS: an API token expires that many days after it is issued (0 = never).
 FAZHI_PASSWORD_MIN_LENGTH = env_int("FAZHI_PASSWORD_MIN_LENGTH", 10, minimum=8)
 FAZHI_PASSWORD_HISTORY = env_int("FAZHI_PASSWORD_HISTORY", 5, minimum=0)
 FAZHI_PASSWORD_MAX_AGE_DAYS = env_int("FAZHI_PASSWORD_MAX_AGE_DAYS", 0, minimum=0)

@@ -15,6 +15,7 @@ import datetime as dt
 import inspect
 import logging
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -103,9 +104,16 @@ class Reporter:
         self._thread = threading.Thread(target=self._loop, name=f"job-{job_id}", daemon=True)
 
     def __call__(self, done: int, total: int) -> None:
+        """Called after each committed batch: note the progress, and on SQLite pause so that
+        the writers waiting for the lock (a login, a save) get it before the next batch — its
+        busy handler polls every 100 ms at most, and a writer that begins again at once would
+        win every time."""
         with self._lock:
             self.done, self.total = done, total
-            self.message = f"{PHASE_IMPORT}：{done}/{total} 行"
+            self.message = f"{PHASE_IMPORT}：{done}/{total} 件"
+        pause = settings.FAZHI_JOB_BATCH_PAUSE_MS
+        if self.threaded and pause and connections["default"].vendor == "sqlite" and done < total:
+            time.sleep(pause / 1000)
 
     def phase(self, message: str, done: int, total: int) -> None:
         with self._lock:

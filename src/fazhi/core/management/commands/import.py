@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,19 @@ class Command(FazhiCommand):
         parser.add_argument("--unit", required=True, help="导入单位编码（复议：复议机构）")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
 
+    _shown = False
+
+    def _progress(self, done: int, total: int) -> None:
+        """Progress on a terminal: one line updated in place; otherwise plain lines."""
+        percent = done * 100 // total if total else 100
+        line = f"导入进度：{done}/{total} 件（{percent}%）"
+        if self.stdout.isatty():
+            self.stdout.write(f"\r{line}", ending="")
+            self.stdout.flush()
+        else:
+            self.stdout.write(line)
+        self._shown = True
+
     def handle(self, *args: Any, **options: Any) -> None:
         register = excel_register(options["register"])
         unit = unit_by_code(options["unit"])
@@ -32,12 +46,18 @@ class Command(FazhiCommand):
             raise UsageError(f"只能导入 .xlsx 文件：{path}")
         if not path.is_file():
             raise UsageError(f"找不到文件：{path}")
+        kwargs: dict[str, Any] = {}
+        if "progress" in inspect.signature(register.import_xlsx).parameters:
+            kwargs["progress"] = self._progress
         result = register.import_xlsx(
             path.read_bytes(),
             actor=Actor.command_line(unit),
             unit=unit,
             dry_run=options["dry_run"],
+            **kwargs,
         )
+        if self._shown and self.stdout.isatty():
+            self.stdout.write("")  # end the line updated in place
         if result.errors:
             self.stderr.write("\n".join(str(error) for error in result.errors))
             raise UsageError(result.summary())
