@@ -34,7 +34,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -231,13 +231,48 @@ def fact_rows(
         month__lte=months[1],
         **{f"unit_d{unit.depth}": unit.pk},
     )
-    names = ["definition_id", *([group] if group else [])]
     found: dict[Any, dict[int, tuple[Any, Any]]] = defaultdict(dict)
-    for row in qs.values(*names).annotate(n=Sum("num"), d=Sum("den")).order_by():
-        key: Any = TOTAL if group is None else row[group]
-        if by == MONTH:
-            key = row["month"].month
-        found[key][row["definition_id"]] = (row["n"], row["d"])
+    grouped = qs.values("definition_id", *([group] if group else [])).annotate(
+        n=Sum("num"), d=Sum("den")
+    )
+    # Plain tuples, no dict per row (issue 15: a breakdown reads thousands of these rows).
+    if group is None:
+        for definition_id, num, den in grouped.order_by().values_list("definition_id", "n", "d"):
+            found[TOTAL][definition_id] = (num, den)
+        return found
+    for definition_id, key, num, den in grouped.order_by().values_list(
+        "definition_id", group, "n", "d"
+    ):
+        found[key.month if by == MONTH else key][definition_id] = (num, den)
+    return found
+
+
+def child_fact_rows(
+    definitions: Sequence[MetricDefinition],
+    units: Sequence[OrgUnit],
+    months: tuple[dt.date, dt.date],
+) -> dict[int, dict[Any, dict[int, tuple[Any, Any]]]]:
+    """:func:`fact_rows` by child for several units of one depth (e.g. every city, hence every
+    county) in one ``GROUP BY``: {unit id: {child id or None: {definition pk: (num, den)}}}."""
+    found: dict[int, dict[Any, dict[int, tuple[Any, Any]]]] = {
+        u.pk: defaultdict(dict) for u in units
+    }
+    if not definitions or not units:
+        return found
+    (depth,) = {u.depth for u in units}
+    parent, child = f"unit_d{depth}", f"unit_d{depth + 1}"
+    qs = MetricFact.objects.filter(
+        definition_id__in=[d.pk for d in definitions],
+        rollup=depth + 1 <= ROLLUP_DEPTH,
+        month__gte=months[0],
+        month__lte=months[1],
+        **{f"{parent}__in": [u.pk for u in units]},
+    )
+    grouped = qs.values("definition_id", parent, child).annotate(n=Sum("num"), d=Sum("den"))
+    for definition_id, unit_id, key, num, den in grouped.order_by().values_list(
+        "definition_id", parent, child, "n", "d"
+    ):
+        found[unit_id][key][definition_id] = (num, den)
     return found
 
 
@@ -387,12 +422,49 @@ class Mismatch:
 def facts_check() -> tuple[int, list[Mismatch]]:
     """Compare every stored fact row of the built definitions with a recomputation from the
     registers (nothing is written). Returns (rows compared, mismatches)."""
+    found: list[Mismatch] = []
+    compared = facts_check_stream(found.append)
+    found.sort(key=lambda m: (m.definition.pk, m.rollup, m.unit_id, m.month))
+    return compared, found
+
+
+_SLOTS = tuple(f"unit_d{depth}" for depth in range(MAX_DEPTH))
+
+
+def facts_check_stream(report: Callable[[Mismatch], None]) -> int:
+    """:func:`facts_check` one (source, unit field, period field) group of definitions at a
+    time — the group's recomputed rows, then its stored rows read in chunks — calling
+    ``report`` for each mismatch; returns the rows compared. Memory is bounded by the largest
+    group, not by every fact row at once (``fazhi metric_facts --check``, issue 15)."""
     built = {d.pk: d for d in MetricDefinition.objects.filter(fact_state__isnull=False)}
     chosen = [d for d in built.values() if eligible(d)]
-    expected: dict[tuple[int, bool, int, dt.date], tuple[Any, ...]] = {}
+    compared = 0
     for members in _by_group(chosen).values():
-        for fact in _computed(members, None, None):
-            expected[(fact.definition_id, False, fact.unit_id, fact.month)] = _row(fact)
+        expected = _expected(members)
+        stored = (
+            MetricFact.objects.filter(definition_id__in=[d.pk for d in members])
+            .order_by()
+            .values_list("definition_id", "rollup", "unit_id", "month", "num", "den", *_SLOTS)
+        )
+        for definition, rollup, unit, month, num, den, *slots in stored.iterator(BATCH):
+            key = (definition, rollup, unit, month)
+            row = (Decimal(num), int(den), *slots)
+            want = expected.pop(key, None)
+            compared += 1
+            if row != want:
+                report(Mismatch(built[definition], unit, month, rollup, row, want))
+        for (definition, rollup, unit, month), want in expected.items():
+            report(Mismatch(built[definition], unit, month, rollup, None, want))
+    return compared
+
+
+def _expected(
+    members: Sequence[MetricDefinition],
+) -> dict[tuple[int, bool, int, dt.date], tuple[Any, ...]]:
+    """The fact rows (leaf and rollup) that ``members``' registers give."""
+    expected: dict[tuple[int, bool, int, dt.date], tuple[Any, ...]] = {}
+    for fact in _computed(members, None, None):
+        expected[(fact.definition_id, False, fact.unit_id, fact.month)] = _row(fact)
     paths = _unit_paths({unit for _, _, unit, _ in expected})
     sums: dict[tuple[int, bool, int, dt.date], list[Any]] = {}
     for (definition, _, unit, month), (num, den, *_) in expected.items():
@@ -403,16 +475,7 @@ def facts_check() -> tuple[int, list[Mismatch]]:
     root_paths = _unit_paths({unit for _, _, unit, _ in sums})
     for key, (num, den) in sums.items():
         expected[key] = (Decimal(num), den, *slots_of(root_paths[key[2]]))
-    stored = {
-        (f.definition_id, f.rollup, f.unit_id, f.month): _row(f)
-        for f in MetricFact.objects.filter(definition_id__in=[d.pk for d in chosen])
-    }
-    mismatches = [
-        Mismatch(built[key[0]], key[2], key[3], key[1], stored.get(key), expected.get(key))
-        for key in sorted(set(stored) | set(expected), key=lambda k: (k[0], k[1], k[2], k[3]))
-        if stored.get(key) != expected.get(key)
-    ]
-    return len(stored), mismatches
+    return expected
 
 
 def _row(fact: MetricFact) -> tuple[Any, ...]:

@@ -1,9 +1,11 @@
 """`fazhi metric_facts [--check | --rebuild]`: the metric engine's monthly facts.
 
 ``--check`` (the default) recomputes every fact row from the registers and lists the rows that
-differ, exiting with status 3 if any do (nothing is written). ``--rebuild`` recomputes them all
-and marks every eligible definition built. Facts are kept on every write through the platform;
-these are for operators after a restore or a direct database edit (see fazhi.metrics.facts).
+differ, exiting with status 3 if any do (nothing is written); it streams one group of
+definitions at a time, so memory is bounded by the largest group (issue 15). ``--rebuild``
+recomputes them all and marks every eligible definition built. Facts are kept on every write
+through the platform; these are for operators after a restore or a direct database edit (see
+fazhi.metrics.facts).
 """
 
 from __future__ import annotations
@@ -46,23 +48,32 @@ class Command(FazhiCommand):
             self.stdout.write(f"已重建月度汇总：{rows} 行（不含县级汇总行），用时 {seconds:.1f} 秒")
             return
         self.stdout.write("正在与登记簿逐行核对月度汇总……")
-        compared, mismatches = facts.facts_check()
+        shown: list[facts.Mismatch] = []
+        count = 0
+
+        def report(mismatch: facts.Mismatch) -> None:  # streamed: only the first few are kept
+            nonlocal count
+            count += 1
+            if len(shown) < SHOWN:
+                shown.append(mismatch)
+
+        compared = facts.facts_check_stream(report)
         seconds = time.perf_counter() - started
-        if not mismatches:
+        if not count:
             self.stdout.write(f"月度汇总与登记簿一致：核对 {compared} 行，用时 {seconds:.1f} 秒")
             return
-        lines = [f"月度汇总与登记簿不一致：{len(mismatches)} 行（核对 {compared} 行）"]
-        for m in mismatches[:SHOWN]:
+        lines = [f"月度汇总与登记簿不一致：{count} 行（核对 {compared} 行）"]
+        for m in shown:
             kind = "县级汇总" if m.rollup else "本单位"
             lines.append(
                 f"  {m.definition.code}（{m.definition.version_label}） 单位 {m.unit_id} "
                 f"{m.month:%Y-%m} {kind}：现存 {_pair(m.stored)}，应为 {_pair(m.expected)}"
             )
-        if len(mismatches) > SHOWN:
-            lines.append(f"  ……另有 {len(mismatches) - SHOWN} 行")
+        if count > SHOWN:
+            lines.append(f"  ……另有 {count - SHOWN} 行")
         self.stdout.write("\n".join(lines))
         raise CommandError(
-            f"月度汇总与登记簿不一致（{len(mismatches)} 行），请运行 fazhi metric_facts --rebuild",
+            f"月度汇总与登记簿不一致（{count} 行），请运行 fazhi metric_facts --rebuild",
             returncode=3,
         )
 
