@@ -14,7 +14,7 @@
 3. **Load**: one asyncio client (standard library only: HTTP/1.1 with keep-alive over asyncio
    streams, cookies, CSRF). Users log in one after the other over ``--ramp`` seconds (each once:
    GET the login page, POST with the csrf token), then browse until the end: a page every
-   ``--think`` seconds (uniform) — the dashboard, a register list page, a case page — and
+   ``--think`` seconds (uniform, default 5–15) — the dashboard, a register list page, a case page — and
    every ``--save-every`` seconds a case edit: GET the edit form, POST it back with one text
    field changed (through the services: audit, facts), follow the redirect to the case page.
    ``--duration`` seconds are measured once the last user has logged in.
@@ -561,6 +561,25 @@ def cpu_times() -> tuple[float, float]:
     return (sum(values) - idle, sum(values))
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds used by the processes of process group ``pgid`` (the server and its
+    workers, including workers that exited: their time is in the master's cutime/cstime)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt
+        # cmajflt utime stime cutime cstime
+        if int(fields[2]) == pgid:
+            total += float(fields[11]) + float(fields[12])
+            if int(stat.parent.name) == pgid:
+                total += float(fields[13]) + float(fields[14])
+    return total / tick
+
+
 def busiest_processes(count: int = 8) -> list[str]:
     try:
         out = subprocess.run(
@@ -630,6 +649,7 @@ async def drive(
     users = [User(a, args, stats) for a in accounts]
     load: list[tuple[float, tuple[float, float, float]]] = []
     logged_in: asyncio.Queue[bool] = asyncio.Queue()
+    server_cpu: list[float] = []
 
     async def sample_load() -> None:
         while stats.running():
@@ -644,9 +664,10 @@ async def drive(
         stats.started = time.monotonic()
         stats.ended = stats.started + args.duration
         say(f"登录完成（{stats.started - now:.0f} 秒，失败 {failed}），开始计时")
-        cpu_before = cpu_times()
+        cpu_before, server_before = cpu_times(), group_cpu_seconds(args.server_pgid)
         await asyncio.sleep(args.duration)
-        cpu_after = cpu_times()
+        cpu_after, server_after = cpu_times(), group_cpu_seconds(args.server_pgid)
+        server_cpu.append(server_after - server_before)
         return (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1])
 
     sampler = asyncio.create_task(sample_load())
@@ -658,6 +679,7 @@ async def drive(
     return {
         "login_phase_s": round(stats.started - now, 1),
         "cpu_busy_percent": round(100 * busy / total, 1) if total else None,
+        "server_cpu_s": round(server_cpu[0], 1) if server_cpu else None,
         "loadavg_samples": load,
         "saves": sum(u.saves for u in users),
     }
@@ -678,7 +700,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--duration", type=float, default=300, help="measured seconds")
     parser.add_argument("--ramp", type=float, default=30, help="seconds over which users log in")
-    parser.add_argument("--think", type=pair, default=(2.0, 8.0), help="seconds between pages")
+    parser.add_argument("--think", type=pair, default=(5.0, 15.0), help="seconds between pages")
     parser.add_argument("--save-every", type=pair, default=(10.0, 20.0), help="seconds")
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
     parser.add_argument("--port", type=int, default=18620)
@@ -702,6 +724,7 @@ def main() -> None:
     say(f"负载（1/5/15 分钟）：{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
     proc, argv = start_server(args.db, data_dir, args.pg_url, args.port, args.workers, log)
     say(f"服务器：{' '.join(Path(argv[0]).name if i == 0 else a for i, a in enumerate(argv))}")
+    args.server_pgid = proc.pid
     stats = Stats()
     rusage = resource.getrusage(resource.RUSAGE_SELF)
     started = time.time()
@@ -741,6 +764,10 @@ def main() -> None:
         **extra,
         "requests": total,
         "requests_per_s": round(total / args.duration, 1),
+        # the server's CPU per request: what a quiet machine of this many cores could serve
+        "server_cpu_ms_per_request": round(1000 * extra["server_cpu_s"] / total, 1)
+        if total and extra.get("server_cpu_s")
+        else None,
         "errors": sum(stats.errors.values()),
         "error_kinds": dict(stats.errors),
         "ramp_errors": dict(stats.ramp_errors),
@@ -791,7 +818,8 @@ def report(r: dict[str, Any]) -> None:
     lb, la = r["loadavg_before"], r["loadavg_after"]
     say(f"负载 前 {lb[0]:.2f}/{lb[1]:.2f}/{lb[2]:.2f}  后 {la[0]:.2f}/{la[1]:.2f}/{la[2]:.2f}；"
         f"计时期间 CPU 忙 {r['cpu_busy_percent']}%（{r['machine']['cpus']} 核），"
-        f"客户端 CPU {r['client_cpu_s']} 秒")  # fmt: skip
+        f"客户端 CPU {r['client_cpu_s']} 秒；服务器 CPU {r['server_cpu_s']} 秒，"
+        f"每请求 {r['server_cpu_ms_per_request']} 毫秒")  # fmt: skip
     say(
         "目标："
         + "，".join(f"{k} {'达到' if v else '未达到'}" for k, v in r["targets_met"].items())
