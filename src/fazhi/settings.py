@@ -328,6 +328,10 @@ FAZHI_WEB_TIMEOUT = env_int("FAZHI_WEB_TIMEOUT", 120, minimum=10)
 FAZHI_STATIC_MAX_AGE = env_int("FAZHI_STATIC_MAX_AGE", 3600, minimum=0)
 WHITENOISE_MAX_AGE = FAZHI_STATIC_MAX_AGE
 WHITENOISE_KEEP_ONLY_HASHED_FILES = False  # templates may name a file the manifest lacks
+# Pages link the hashed names (app.3a35b033f128.css, cached for a year) only where
+# FAZHI_STATIC_HASHED is on: `fazhi serve` turns it on for its gunicorn processes (after its
+# collectstatic). Off elsewhere (tests, runserver): plain names, whatever var/static holds.
+FAZHI_STATIC_HASHED = env_bool("FAZHI_STATIC_HASHED", False)
 WHITENOISE_ALLOW_ALL_ORIGINS = False  # no Access-Control-Allow-Origin: * on the intranet
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
 FAZHI_STORAGE = env_str("FAZHI_STORAGE", "filesystem")
@@ -436,6 +440,10 @@ FAZHI_LOSS_REVIEW_EVERY = env_int("FAZHI_LOSS_REVIEW_EVERY", 5, minimum=1)
 # Metric engine: read whole months from the monthly facts (the metrics app's facts.py). Off:
 # the registers only (same figures, slower at province scale); the facts are still kept.
 FAZHI_METRIC_FACTS = env_bool("FAZHI_METRIC_FACTS", True)
+
+# Dashboard charts (issue 15, Apache ECharts): a bar chart over more than twice this many units
+# shows the N highest and N lowest first, the rest behind “显示全部 … 个单位”.
+FAZHI_DASHBOARD_CHART_TOP_N = env_int("FAZHI_DASHBOARD_CHART_TOP_N", 10, minimum=1)
 
 # 工作计划: yellow light this many days before a task's due date; evidence file size limit.
 FAZHI_PLAN_WARN_DAYS = env_int("FAZHI_PLAN_WARN_DAYS", 3, minimum=0)

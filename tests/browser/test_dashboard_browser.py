@@ -1,5 +1,5 @@
 """End-to-end: the 领导驾驶舱 for a county coordinator and a township clerk — each sees only
-their subtree, the sub-unit table sorts by a clicked column, the SVG charts render, and a figure
+their subtree, the sub-unit table sorts by a clicked column, the ECharts charts draw, and a figure
 leads to its records.
 
 The clock is frozen (``time_machine``, ticking) at a fixed day, so the default year (the latest
@@ -69,6 +69,31 @@ def sort_by(page: Any, column: str) -> None:
     page.click(f"#breakdown thead th >> text={column}")
 
 
+#: The values each series of a drawn ECharts chart shows, by series name ("-": None).
+DRAWN = """id => {
+  const el = document.getElementById("chart-" + id);
+  const option = window.echarts.getInstanceByDom(el).getOption();
+  const values = {};
+  option.series.forEach((s) => {
+    values[s.name] = s.data.map((d) => (d && typeof d === "object" ? d.value : d))
+      .map((v) => (v === "-" ? null : v));
+  });
+  return values;
+}"""
+
+
+def drawn(page: Any, chart: str) -> dict[str, list[float | None]]:
+    page.wait_for_selector(f"#chart-{chart}[data-ready=true] canvas")
+    values: dict[str, list[float | None]] = page.evaluate(DRAWN, chart)
+    return values
+
+
+def labels(page: Any, chart: str) -> list[str]:
+    script = "id => window.echarts.getInstanceByDom(document.getElementById('chart-' + id))"
+    names: list[str] = page.evaluate(script + ".getOption().yAxis[0].data", chart)
+    return names
+
+
 def test_county_dashboard_sorts_and_draws_charts(page: Any, county: County) -> None:
     some_records(county)
     login(page, "coordinator")
@@ -92,24 +117,20 @@ def test_county_dashboard_sorts_and_draws_charts(page: Any, county: County) -> N
         sort_by(page, "纠错率")
         assert row_names(page)[0] == "白沙镇人民政府"  # 100.0%; the others are "—"
 
-    # The bar chart: one bar per sub-unit, lengths in proportion (黄金乡 5 : 白沙镇 4).
-    bars = page.locator("svg#bars rect.bar")
-    assert bars.count() == 3
-    widths = [bars.nth(i).bounding_box()["width"] for i in range(3)]
-    assert widths[1] == pytest.approx(widths[0] * 5 / 4, rel=0.02)
-    assert widths[1] > widths[2] > 0
-    assert page.locator("svg#bars > title").text_content() == "湘江县各下级单位收案数（2025年）"
-    # The line chart: a point for each month so far (January to June).
-    assert page.locator("svg#trend circle.point").count() == 6
-    assert page.locator("svg#trend polyline.trend").count() == 1
-    assert page.locator("svg#trend > title").text_content() == "湘江县2025年各月收案数"
+    # The bar chart (ECharts): one bar per sub-unit, highest first (黄金乡 5, 白沙镇 4, 司法局 1).
+    assert drawn(page, "bars") == {"收案数（件）": [5, 4, 1]}
+    assert labels(page, "bars") == ["黄金乡人民政府", "白沙镇人民政府", "湘江县司法局"]
+    assert page.locator("#bars-table caption").text_content() == "湘江县各下级单位收案数（2025年）"
+    # The line chart: this year's points for each month so far (January to June), and last year.
+    assert drawn(page, "trend")["2025年"] == [0, 2, 1, 5, 2, 0] + [None] * 6
+    assert page.locator("#trend-table caption").text_content() == "湘江县2025年各月收案数"
 
     # Another metric for the charts.
     page.select_option("select[name=metric]", "reconsideration.correction_rate")
     with page.expect_navigation():
         page.click("#dashboard-filters button[type=submit]")
-    assert page.locator("svg#bars > title").text_content() == "湘江县各下级单位纠错率（2025年）"
-    assert page.locator("svg#bars rect.bar").count() == 1
+    assert page.locator("#bars-table caption").text_content() == "湘江县各下级单位纠错率（2025年）"
+    assert drawn(page, "bars") == {"纠错率（%）": [100, 0, 0]}  # "—" as an empty bar
 
     # A figure leads to its records.
     with page.expect_navigation():
@@ -128,7 +149,7 @@ def test_township_dashboard_shows_only_its_subtree(page: Any, county: County) ->
     assert row_names(page) == ["白沙镇综合行政执法办", "白沙镇人民政府本级"]
     card = page.locator("#kpi-reconsideration\\.received .kpi-value")
     assert card.inner_text() == "4件"
-    assert page.locator("svg#bars rect.bar").count() == 1
-    assert page.locator("svg#trend circle.point").count() == 6
+    assert len(drawn(page, "bars")["收案数（件）"]) == 1
+    assert drawn(page, "trend")["2025年"][:6] == [0, 2, 1, 0, 1, 0]
     response = page.goto("/metrics/dashboard/?unit=430199102")
     assert response is not None and response.status == 404

@@ -1,10 +1,9 @@
-"""领导驾驶舱: scoped to the actor's subtree, bounded queries, and the server-side SVG charts."""
+"""领导驾驶舱: scoped to the actor's subtree, bounded queries, and the charts' containers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -17,15 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from tests.metrics.builders import closed, lawsuit, recon, save_recon
 from tests.personas import County
 
-from fazhi.metrics import charts
-from fazhi.metrics.charts import Datum, bar_chart, line_chart, nice_scale
 from fazhi.metrics.dashboard import Comparison, comparison_periods
 from fazhi.orgs.models import OrgUnit, UnitKind, UnitLevel
 from fazhi.orgs.scoping import Actor
 from fazhi.orgs.services import orgunit_create
 
 D = dt.date
-SVG = "{http://www.w3.org/2000/svg}"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = D(2025, 6, 20)
 URL = "/metrics/dashboard/"
@@ -93,7 +89,7 @@ def test_county_coordinator_sees_every_child_unit(county: County, today: dt.date
     # each child's cell links to that child's records; the child's name to its own dashboard
     assert "drill/?unit=430199101&amp;period=2024&amp;part=numerator" in html
     assert 'href="?unit=430199101&amp;year=2024&amp;metric=reconsideration.received"' in html
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart bars"' in html
+    assert 'class="echart echart-bar" id="chart-bars" data-chart="' in html
     assert "湘江县各下级单位收案数（2024年）" in html and "湘江县2024年各月收案数" in html
     assert 'href="/metrics/dashboard/" aria-current="page"' in html  # the navigation entry
 
@@ -220,93 +216,7 @@ def test_comparison_text() -> None:
     assert comparison_periods(1949, TODAY)[1] is None
 
 
-# --- charts (pure) -----------------------------------------------------------------------------
-def parse(svg: str) -> ET.Element:
-    root = ET.fromstring(svg)
-    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
-    return root
-
-
-def titles(root: ET.Element) -> list[str]:
-    return [t.text or "" for t in root.iter(f"{SVG}title")]
-
-
-def test_bars_are_proportional_to_the_values() -> None:
-    data = [
-        Datum("甲", Decimal(10), "10件", "/a?x=1&y=2"),
-        Datum("乙", Decimal(5), "5件"),
-        Datum("丙", Decimal(0), "0件"),
-        Datum("丁", None, "—"),
-    ]
-    root = parse(bar_chart(data, title="各单位收案数"))
-    assert titles(root)[0] == "各单位收案数"
-    rects = {r.get("data-value"): float(r.get("width", "")) for r in root.iter(f"{SVG}rect")}
-    assert set(rects) == {"10", "5", "0"}  # no bar for "—"
-    assert rects["10"] == pytest.approx(2 * rects["5"]) and rects["0"] == 0
-    assert rects["10"] == pytest.approx(charts.WIDTH - charts.BAR_LABEL_W - charts.BAR_VALUE_W)
-    assert "甲：10件" in titles(root) and "丁：—" in titles(root)
-    links = [a.get("href") for a in root.iter(f"{SVG}a")]
-    assert links == ["/a?x=1&y=2"]
-    ticks = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "tick"]
-    assert ticks == ["0", "2", "4", "6", "8", "10"]
-
-
-def test_labels_and_titles_are_escaped() -> None:
-    nasty = '<script>alert("x")</script>&'
-    svg = bar_chart([Datum(nasty, Decimal(1), "1件", full_label=nasty)], title=nasty)
-    assert "<script>" not in svg
-    root = parse(svg)  # well-formed XML
-    assert titles(root)[0] == nasty and f"{nasty}：1件" in titles(root)
-    line = line_chart([Datum(nasty, Decimal(2), "2件")], title=nasty)
-    assert "<script>" not in line and titles(parse(line))[0] == nasty
-
-
-@pytest.mark.parametrize("data", [[], [Datum("甲", None, "—"), Datum("乙", None, "—")]])
-def test_empty_data_says_so(data: list[Datum]) -> None:
-    for build in (bar_chart, line_chart):
-        root = parse(build(data, title="标题"))
-        assert titles(root) == ["标题"]
-        texts = [t.text for t in root.iter(f"{SVG}text")]
-        assert texts == [charts.EMPTY_TEXT]
-        assert not list(root.iter(f"{SVG}rect")) and not list(root.iter(f"{SVG}circle"))
-
-
-def test_line_breaks_at_missing_values_and_scales_points() -> None:
-    values = [Decimal(4), Decimal(2), None, Decimal(0), Decimal(1)]
-    data = [
-        Datum(f"{i + 1}月", v, f"{v}件" if v is not None else "—") for i, v in enumerate(values)
-    ]
-    root = parse(line_chart(data, title="各月"))
-    assert len(list(root.iter(f"{SVG}polyline"))) == 2
-    ys = {c.get("data-value"): float(c.get("cy", "")) for c in root.iter(f"{SVG}circle")}
-    assert set(ys) == {"4", "2", "0", "1"}
-    bottom, top = ys["0"], ys["4"]  # the axis runs 0..4
-    assert ys["2"] == pytest.approx((bottom + top) / 2)
-    assert "1月：4件" in titles(root)
-
-
-def test_percentages_use_a_decimal_axis_and_long_labels_are_cut() -> None:
-    data = [Datum("白沙镇综合行政执法办公室", Decimal("66.7"), "66.7%")]
-    root = parse(bar_chart(data, title="纠错率"))
-    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "label"]
-    assert labels == ["白沙镇综合行政执…"]
-    assert "白沙镇综合行政执法办公室：66.7%" in titles(root)
-
-
-@pytest.mark.parametrize(
-    ("maximum", "integer", "expected"),
-    [
-        (0, True, (1, 1)),
-        (7, True, (8, 2)),
-        (45, False, (50, 10)),
-        (66.7, False, (80, 20)),
-        (100, False, (100, 20)),
-        (0.3, False, (0.3, 0.1)),
-        (2.5, True, (3, 1)),
-    ],
-)
-def test_nice_scale(maximum: float, integer: bool, expected: tuple[float, float]) -> None:
-    assert nice_scale(maximum, integer=integer) == pytest.approx(expected)
+# The charts' own tests (ranking, top and bottom N, the JSON and tables): test_issue15_charts.py
 
 
 def test_comparison_arrows() -> None:

@@ -3,7 +3,8 @@ year before, the same figures for each direct sub-unit (a sortable table and a b
 chosen metric) and by month (a table and a line chart). Every figure links to its records.
 
 All figures come from :mod:`fazhi.metrics.selectors` (scoped, a constant number of queries
-however many sub-units there are); the charts are server-side SVG (:mod:`fazhi.metrics.charts`).
+however many sub-units there are); the charts are Apache ECharts drawn from the figures
+:mod:`fazhi.metrics.charts` puts in the page, each with its table.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -240,7 +242,7 @@ def _figures(
         "total": make_row("合计", "", breakdown.total, columns),
         "months": months,
         "chart": chart,
-        **_charts(unit, year, today, rows, trend, chart),
+        **_charts(actor, unit, year, today, rows, trend, chart),
     }
 
 
@@ -267,6 +269,7 @@ def _future(period: Period, today: dt.date) -> bool:
 
 
 def _charts(
+    actor: Actor,
     unit: OrgUnit,
     year: int,
     today: dt.date,
@@ -274,17 +277,30 @@ def _charts(
     trend: list[tuple[Period, list[MetricValue]]],
     chart: MetricDefinition | None,
 ) -> dict[str, Any]:
+    """The bar chart of the chosen metric by sub-unit (the top and bottom
+    ``FAZHI_DASHBOARD_CHART_TOP_N`` first) and its line by month, this year against the year
+    before (one more query for the year before's months)."""
     if chart is None:
-        return {"bar_svg": "", "line_svg": ""}
+        return {"bar_chart": None, "line_chart": None}
+    measure = f"{chart.name}（{chart.display_unit}）" if chart.display_unit else chart.name
     bars = [bar_datum(row, chart.code) for row in rows]
-    points = [month_datum(p, values, chart.code, today) for p, values in trend]
+    lines = [(f"{year}年", [month_datum(p, values, chart.code, today) for p, values in trend])]
+    if year - 1 >= MIN_YEAR:
+        before = selectors.metric_trend(actor=actor, unit=unit, year=year - 1, codes=[chart.code])
+        lines.append((f"{year - 1}年", [month_datum(p, v, chart.code, today) for p, v in before]))
     return {
-        "bar_svg": charts.bar_chart(
-            bars, title=f"{unit.display_name}各下级单位{chart.name}（{year}年）", chart_id="bars"
+        "bar_chart": charts.bar_chart(
+            bars,
+            title=f"{unit.display_name}各下级单位{chart.name}（{year}年）",
+            chart_id="bars",
+            series=measure,
+            limit=settings.FAZHI_DASHBOARD_CHART_TOP_N,
         ),
-        "line_svg": charts.line_chart(
-            points, title=f"{unit.display_name}{year}年各月{chart.name}", chart_id="trend"
+        "line_chart": charts.line_chart(
+            lines, title=f"{unit.display_name}{year}年各月{chart.name}", chart_id="trend"
         ),
+        "bar_caption": f"{measure}，各下级单位含其下级单位，从高到低排列；点击条形查看记录。",
+        "line_caption": f"{measure}按月，与上年各月比较；点击数据点查看记录。",
     }
 
 
