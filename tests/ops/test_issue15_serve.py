@@ -16,6 +16,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.personas import PASSWORD
@@ -162,3 +163,19 @@ def test_serve_logs_in_serves_pages_and_static_then_stops(
         ["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True, check=False
     )
     assert left.stdout.strip() == "", "no gunicorn process outlives serve"
+
+
+@pytest.mark.django_db
+def test_pages_link_hashed_static_names_only_under_serve(settings: Any, tmp_path: Path) -> None:
+    """A collected manifest (left by `make demo` in var/static) must not change the names that
+    tests and runserver link; the processes `fazhi serve` starts link the hashed names."""
+    from django.core.management import call_command
+    from django.templatetags.static import static
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("collectstatic", interactive=False, verbosity=0)
+    settings.FAZHI_STATIC_HASHED = False
+    assert static("fazhi/app.css") == "/static/fazhi/app.css"
+    settings.FAZHI_STATIC_HASHED = True
+    assert re.fullmatch(r"/static/fazhi/app\.[0-9a-f]{12}\.css", static("fazhi/app.css"))
+    assert static("fazhi/not-collected.css") == "/static/fazhi/not-collected.css"

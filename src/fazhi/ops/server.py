@@ -136,7 +136,9 @@ class Supervisor:
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
         }
         try:
-            self.web = subprocess.Popen(self.web_argv)
+            # the server links the hashed static names that serve's collectstatic just wrote
+            env = {"FAZHI_STATIC_HASHED": "true", **os.environ}
+            self.web = subprocess.Popen(self.web_argv, env=env)
             self._start_worker()
             while not self.stopping:
                 if self.web.poll() is not None:

@@ -1,8 +1,10 @@
-"""Static files for whitenoise: compressed copies and hashed names once `fazhi collectstatic`
-has run (`fazhi serve` runs it at start); plain names before that (tests, a fresh checkout)."""
+"""Static files for whitenoise: `fazhi collectstatic` (run by `fazhi serve` at start) writes
+compressed copies and hashed names; pages link the hashed names in the processes `fazhi serve`
+starts (FAZHI_STATIC_HASHED), plain names elsewhere (tests, runserver, a fresh checkout)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -13,7 +15,7 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[
     manifest_strict = False
 
     def stored_name(self, name: str) -> str:
-        if not self.hashed_files:
+        if not settings.FAZHI_STATIC_HASHED or not self.hashed_files:
             return name
         try:
             return str(super().stored_name(name))
