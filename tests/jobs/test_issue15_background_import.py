@@ -204,3 +204,33 @@ def test_a_killed_worker_leaves_nothing_and_the_retry_imports_the_file(
     assert _state(job) == State.DONE and job.attempts == 2
     assert _imported() == ROWS
     assert "导入完成：新增 300 件" in clerk.get(f"/jobs/{job.pk}/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_after_committed_batches_has_them_undone(
+    county: County, database_backend: None, start_worker: Any, settings: Any
+) -> None:
+    """Batches of 50 records each commit (short transactions); killed in the third batch, the
+    worker leaves two batches written — the job's journal names them, and the sweep that marks
+    the job failed undoes them (audited), before 重试 imports the whole file again."""
+    job = _submit(county)
+    worker, marker = start_worker(stop_after=120, batch=50)
+    _wait(marker.exists, "导入写到第 120 行")
+    worker.kill()
+    worker.wait(timeout=30)
+    assert _imported() == 100  # two batches committed before the kill
+    job.refresh_from_db()
+    assert len(job.journal["created"]["reconsideration.ReconsiderationCase"]) == 100
+    later = timezone.now() + dt.timedelta(seconds=settings.FAZHI_JOB_STALE_SECONDS + 1)
+    assert jobs_sweep_stale(now=later) == 1
+    assert _imported() == 0  # nothing half-written
+    assert _state(job) == State.FAILED and job.journal == {}
+    from fazhi.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="import.compensate").count() == 1
+    assert jobs_sweep_stale(now=later) == 0  # once
+    assert county.client("dept_clerk").post(f"/jobs/{job.pk}/retry/").status_code == 302
+    retry, _ = start_worker(args=("--batch",), batch=50)
+    assert retry.wait(timeout=300) == 0
+    assert _state(job) == State.DONE and job.journal == {}
+    assert _imported() == ROWS

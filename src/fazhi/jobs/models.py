@@ -52,6 +52,9 @@ class Job(models.Model):
     total = models.PositiveIntegerField("总数", default=0)
     message = models.CharField("进度说明", max_length=200, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
+    #: What the import's committed batches wrote (model label → primary keys created, and the
+    #: earlier values of rows it changed), so that a sweep can undo them if the worker dies.
+    journal = models.JSONField("已提交批次的写入记录", default=dict, blank=True)
     file_name = models.CharField("文件名", max_length=255, blank=True)
     file_path = models.CharField("存储位置", max_length=255, blank=True)
     task_id = models.CharField("队列任务号", max_length=64, blank=True)

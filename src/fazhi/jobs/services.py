@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import json
 import logging
 import threading
 import time
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder as Encoder
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
+from fazhi.core import excel as excel_engine
 from fazhi.core.excel import ExcelRegister, ImportResult, RowError, excel_register
 from fazhi.core.services import audit_append
 from fazhi.jobs.models import Job, Kind, State
@@ -111,6 +115,8 @@ class Reporter:
         with self._lock:
             self.done, self.total = done, total
             self.message = f"{PHASE_IMPORT}：{done}/{total} 件"
+        if self.threaded:
+            _journal_write(self.job_id)
         pause = settings.FAZHI_JOB_BATCH_PAUSE_MS
         if self.threaded and pause and connections["default"].vendor == "sqlite" and done < total:
             time.sleep(pause / 1000)
@@ -148,6 +154,39 @@ class Reporter:
             connections.close_all()  # this thread's own connection
 
 
+def _journal_write(job_id: int) -> None:
+    """Record on the job what the import's committed batches wrote so far (called between
+    batches), so that :func:`jobs_sweep_stale` can undo it if this process dies before the
+    import ends. The import engine keeps the same record to undo them itself on a row error."""
+    written = excel_engine._WRITTEN.get()
+    if written is None:
+        return
+    journal = {
+        "created": {model._meta.label: pks for model, pks in written.created.items()},
+        "before": [
+            [model._meta.label, pk, values] for (model, pk), values in written.before.items()
+        ],
+    }
+    Job.objects.filter(pk=job_id).update(journal=json.loads(json.dumps(journal, cls=Encoder)))
+
+
+def _journal_undo(job: Job) -> None:
+    """Undo what a dead worker's committed batches wrote (:func:`_journal_write`), in one
+    transaction, audited (``import.compensate``) like the engine's own undoing."""
+    journal = job.journal or {}
+    written = excel_engine._Written()
+    for label, pks in journal.get("created", {}).items():
+        written.created[apps.get_model(label)] = list(pks)
+    for label, pk, values in journal.get("before", []):
+        written.before[(apps.get_model(label), pk)] = values
+    if not (written.created or written.before):
+        return
+    actor = Actor.command_line(job.unit)
+    if job.membership is not None:
+        actor = Actor.for_membership(job.membership)
+    excel_engine._compensate(written, actor, job.total)
+
+
 def _result_json(result: ImportResult) -> dict[str, Any]:
     def rows(items: list[RowError]) -> list[dict[str, Any]]:
         return [{"row": e.row, "column": e.column, "reason": e.reason} for e in items]
@@ -183,6 +222,7 @@ def _claim(job_id: int) -> bool:
 
 def _finish(job_id: int, state: State, message: str, result: dict[str, Any]) -> None:
     values: dict[str, Any] = {"state": state, "message": message[:200], "result": result}
+    values["journal"] = {}  # the import ended: it kept or undid its batches itself
     values["finished_at"] = timezone.now()
     if state == State.DONE:
         job = Job.objects.get(pk=job_id)
@@ -252,15 +292,21 @@ def jobs_sweep_stale(*, now: dt.datetime | None = None) -> int:
     than ``FAZHI_JOB_STALE_SECONDS``); returns how many. Safe to run from any process."""
     message = "后台进程中断，本次未写入任何数据；可点击“重试”重新执行"
     stale = Job.objects.filter(state=State.RUNNING, heartbeat_at__lt=stale_before(now))
-    ids = list(stale.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    return Job.objects.filter(pk__in=ids, state=State.RUNNING).update(
-        state=State.FAILED,
-        message=message,
-        finished_at=timezone.now(),
-        result={"ok": False, "summary": message, "errors": [], "interrupted": True},
-    )
+    count = 0
+    for job in stale.select_related("unit", "membership__unit", "membership__user"):
+        with transaction.atomic():
+            # Claim it first: of two sweeps at once, one undoes the batches.
+            claimed = Job.objects.filter(pk=job.pk, state=State.RUNNING).update(
+                state=State.FAILED,
+                message=message,
+                finished_at=timezone.now(),
+                result={"ok": False, "summary": message, "errors": [], "interrupted": True},
+                journal={},
+            )
+            if claimed:
+                _journal_undo(job)
+                count += 1
+    return count
 
 
 def can_retry(job: Job) -> bool:
