@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,15 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL = "postgres://postgres@127.0.0.1:5432/j3_issue15_backup"
-PG_NAME = "j3_issue15_backup"
+# The PostgreSQL server of DATABASE_URL when the suite runs on PostgreSQL, else the local one; the
+# test owns (creates, then drops) a database of its own there.
+_SERVER = urllib.parse.urlsplit(
+    os.environ["DATABASE_URL"]
+    if os.environ.get("DATABASE_URL", "").startswith("postgres")
+    else "postgres://postgres@127.0.0.1:5432/postgres"
+)
+PG_NAME = f"fazhi_issue15_backup_{os.getpid()}"
+PG_URL = urllib.parse.urlunsplit(_SERVER._replace(path=f"/{PG_NAME}"))
 
 SEED = """
 import django; django.setup()
@@ -149,27 +157,34 @@ def test_backup_wipe_restore_on_sqlite(tmp_path: Path, migrated_data_dir: Path) 
     _round_trip(_env(data), data, lambda: None, tmp_path)
 
 
+def _psql_argv() -> tuple[list[str], dict[str, str]]:
+    argv = ["psql", "-h", _SERVER.hostname or "127.0.0.1", "-p", str(_SERVER.port or 5432)]
+    argv += ["-U", urllib.parse.unquote(_SERVER.username or "postgres"), "-d", "postgres"]
+    env = dict(os.environ)
+    if _SERVER.password:
+        env["PGPASSWORD"] = urllib.parse.unquote(_SERVER.password)
+    return argv, env
+
+
 def _postgres_ready() -> str:
     for tool in ("pg_dump", "pg_restore", "psql"):
         if shutil.which(tool) is None:
             return f"{tool} 不在本机（PostgreSQL 客户端未安装）"
+    argv, env = _psql_argv()
     done = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "select 1"],
+        [*argv, "-Atc", "select 1"],
+        env=env,
         capture_output=True,
         text=True,
         timeout=20,
         check=False,
     )
-    return "" if done.returncode == 0 else f"PostgreSQL 127.0.0.1:5432 不可用：{done.stderr}"
+    return "" if done.returncode == 0 else f"PostgreSQL {_SERVER.hostname} 不可用：{done.stderr}"
 
 
 def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
-        capture_output=True,
-        timeout=60,
-        check=True,
-    )
+    argv, env = _psql_argv()
+    subprocess.run([*argv, "-q", "-c", sql], env=env, capture_output=True, timeout=60, check=True)
 
 
 @pytest.fixture
