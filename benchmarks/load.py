@@ -14,9 +14,10 @@
 3. **Load**: one asyncio client (standard library only: HTTP/1.1 with keep-alive over asyncio
    streams, cookies, CSRF). Users log in one after the other over ``--ramp`` seconds (each once:
    GET the login page, POST with the csrf token), then browse until the end: a page every
-   ``--think`` seconds (uniform, default 5–15) — the dashboard, a register list page, a case page — and
-   every ``--save-every`` seconds a case edit: GET the edit form, POST it back with one text
-   field changed (through the services: audit, facts), follow the redirect to the case page.
+   ``--think`` seconds (uniform, default 5–15) — the dashboard, a register list page, a case
+   page — and every ``--save-every`` seconds a case edit: GET the edit form, POST it back with
+   one text field changed (through the services: audit, facts), follow the redirect to the case
+   page.
    ``--duration`` seconds are measured once the last user has logged in.
 4. **Report**: per request kind count, p50/p95/p99/max (client side, connect included) and
    the server's own time from gunicorn's access log; errors (any unexpected status, a page
@@ -212,7 +213,12 @@ class Client:
         self.reader = self.writer = None
 
     async def request(
-        self, method: str, path: str, form: list[tuple[str, str]] | None = None, referer: str = ""
+        self,
+        method: str,
+        path: str,
+        form: list[tuple[str, str]] | None = None,
+        referer: str = "",
+        timeout: float | None = None,
     ) -> Response:
         body = urllib.parse.urlencode(form or []).encode() if method == "POST" else b""
         lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Accept: text/html"]
@@ -227,7 +233,7 @@ class Client:
                 f"Referer: {origin}{referer or path}",
             ]
         raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-        return await asyncio.wait_for(self._send(raw), self.timeout)
+        return await asyncio.wait_for(self._send(raw), timeout or self.timeout)
 
     async def _send(self, raw: bytes) -> Response:
         for attempt in (1, 2):
@@ -422,8 +428,10 @@ class User:
         referer: str = "",
     ) -> Response | None:
         start = time.monotonic()
+        # logging in hashes the password (PBKDF2, on purpose slow): its own, longer timeout
+        timeout = self.args.login_timeout if path.startswith("/accounts/login/") else None
         try:
-            response = await self.client.request(method, path, form, referer)
+            response = await self.client.request(method, path, form, referer, timeout)
         except TimeoutError:
             await self.client.close()
             self.stats.error(kind, "超时", time.monotonic(), path)
@@ -699,7 +707,8 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--duration", type=float, default=300, help="measured seconds")
-    parser.add_argument("--ramp", type=float, default=30, help="seconds over which users log in")
+    parser.add_argument("--ramp", type=float, default=100, help="seconds over which users log in")
+    parser.add_argument("--login-timeout", type=float, default=120.0, help="seconds")
     parser.add_argument("--think", type=pair, default=(5.0, 15.0), help="seconds between pages")
     parser.add_argument("--save-every", type=pair, default=(10.0, 20.0), help="seconds")
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
