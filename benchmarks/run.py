@@ -233,7 +233,12 @@ class Subject:
 
 
 def engine_figures(subject: Subject, repeat: int) -> dict[str, Any]:
-    from fazhi.metrics.selectors import metric_breakdown, metric_trend, metric_values
+    from fazhi.metrics.selectors import (
+        metric_breakdown,
+        metric_breakdowns,
+        metric_trend,
+        metric_values,
+    )
 
     actor, period = subject.actor, subject.period
     cases: dict[str, Callable[[], Any]] = {
@@ -247,6 +252,9 @@ def engine_figures(subject: Subject, repeat: int) -> dict[str, Any]:
         "every_county_breakdown": lambda: [
             metric_breakdown(actor=actor, unit=city, period=period) for city in subject.cities
         ],
+        "every_county_breakdowns": lambda: metric_breakdowns(
+            actor=actor, units=subject.cities, period=period
+        ),
         "every_county_loop_of_metric_values": lambda: [
             metric_values(actor=actor, unit=county, period=period) for county in subject.counties
         ],
@@ -323,7 +331,7 @@ SLOTS = [f"{p}_d{i}" for p in ("unit", "resp") for i in range(5)]
 
 def export_csv(folder: Path) -> dict[str, Any]:
     """Every source model's rows (the columns the definitions use) to CSV; returns timings."""
-    from fazhi.metrics.engine import source_model
+    from fazhi.metrics.engine import source_model, value_terms
     from fazhi.metrics.selectors import definitions_for_year
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -331,8 +339,8 @@ def export_csv(folder: Path) -> dict[str, Any]:
     for d in definitions_for_year(YEAR):
         cols = columns.setdefault(d.source, set())
         cols.add(d.period_field)
-        if d.value_field:
-            cols.add(d.value_field)
+        if d.value_field:  # a field, or a difference of fields ("handling_days - …")
+            cols |= {path for _, path in value_terms(d.value_field)}
         for spec in (d.base_filter, d.numerator_filter, d.denominator_filter):
             cols |= _filter_fields(spec or {})
     out: dict[str, Any] = {}

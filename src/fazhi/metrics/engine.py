@@ -36,6 +36,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -271,7 +272,11 @@ def _decimal(value: Any) -> Decimal:
 # --- results -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MetricValue:
-    """One metric for one unit's subtree and one period, with its provenance and drill links."""
+    """One metric for one unit's subtree and one period, with its provenance and drill links.
+
+    The drill links (``numerator_url``, ``denominator_url``: the records behind the figure)
+    are built when first read, not for every value of a breakdown (issue 15: "every county"
+    spent most of its time formatting links nobody displayed)."""
 
     definition: MetricDefinition
     unit: OrgUnit
@@ -279,8 +284,41 @@ class MetricValue:
     value: Decimal | None
     numerator: int | Decimal
     denominator: int | None
-    numerator_url: str = ""
-    denominator_url: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        definition: MetricDefinition,
+        unit: OrgUnit,
+        period: Period,
+        figures: Figures,
+    ) -> MetricValue:
+        """The value of ``figures``, built without the frozen dataclass's per-field
+        ``object.__setattr__`` (a breakdown builds thousands; equal to the constructor's)."""
+        value = cls.__new__(cls)
+        value.__dict__.update(
+            definition=definition,
+            unit=unit,
+            period=period,
+            value=figures.value,
+            numerator=figures.numerator,
+            denominator=figures.denominator,
+        )
+        return value
+
+    @cached_property
+    def numerator_url(self) -> str:
+        from fazhi.metrics.selectors import drill_url
+
+        return drill_url(self.definition, self.unit, self.period, NUMERATOR)
+
+    @cached_property
+    def denominator_url(self) -> str:
+        from fazhi.metrics.selectors import drill_url
+
+        if not has_part(self.definition, DENOMINATOR):
+            return ""
+        return drill_url(self.definition, self.unit, self.period, DENOMINATOR)
 
     @property
     def code(self) -> str:

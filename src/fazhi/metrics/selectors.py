@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractMonth
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from fazhi.metrics import engine, facts
-from fazhi.metrics.engine import DENOMINATOR, NUMERATOR, MetricValue
+from fazhi.metrics.engine import MetricValue
 from fazhi.metrics.models import MetricDefinition, MetricFactState
 from fazhi.metrics.periods import Period
 from fazhi.orgs.models import OrgUnit
@@ -210,20 +210,7 @@ def _empty(definition: MetricDefinition) -> engine.Figures:
 def _value(
     definition: MetricDefinition, unit: OrgUnit, period: Period, figures: engine.Figures
 ) -> MetricValue:
-    return MetricValue(
-        definition=definition,
-        unit=unit,
-        period=period,
-        value=figures.value,
-        numerator=figures.numerator,
-        denominator=figures.denominator,
-        numerator_url=drill_url(definition, unit, period, NUMERATOR),
-        denominator_url=(
-            drill_url(definition, unit, period, DENOMINATOR)
-            if engine.has_part(definition, DENOMINATOR)
-            else ""
-        ),
-    )
+    return MetricValue.of(definition, unit, period, figures)
 
 
 def metric_value(*, actor: Actor, unit: OrgUnit, period: Period, code: str) -> MetricValue:
@@ -341,21 +328,91 @@ def _aggregates(members: Sequence[MetricDefinition], period: Period) -> dict[str
 
 
 def metric_breakdown(
-    *, actor: Actor, unit: OrgUnit, period: Period, codes: Sequence[str] | None = None
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    period: Period,
+    codes: Sequence[str] | None = None,
+    definitions: Sequence[MetricDefinition] | None = None,
 ) -> Breakdown:
     """:func:`metric_values` for ``unit`` and for each of its children: whole months from one
     ``GROUP BY`` over the monthly facts, other days from one ``GROUP BY`` per (source model,
     unit field) over the rows' tree slots — the number of queries does not depend on the number
     of children. Raises PermissionDenied out of scope."""
     require_unit_in_scope(unit, actor)
-    definitions = definitions_for_year(period.year, codes)
+    if definitions is None:
+        definitions = definitions_for_year(period.year, codes)
     per_child = _figures(actor, unit, period, definitions, facts.CHILD)
     kids = children_of(actor, unit)
     extra_ids = {k for k in per_child if k is not None} - {c.pk for c in kids}
     kids += list(OrgUnit.objects.filter(pk__in=extra_ids).order_by("path"))
+    return _assemble(unit, period, definitions, per_child, kids)
+
+
+def metric_breakdowns(
+    *,
+    actor: Actor,
+    units: Sequence[OrgUnit],
+    period: Period,
+    codes: Sequence[str] | None = None,
+) -> list[Breakdown]:
+    """:func:`metric_breakdown` of each of ``units`` (e.g. every city: "every county"), the
+    same figures in a constant number of queries: the definitions, one ``GROUP BY`` over the
+    monthly facts for all the units, their children and any extra child — when the units have
+    one depth and the period is whole months of facts; otherwise one breakdown per unit."""
+    for unit in units:
+        require_unit_in_scope(unit, actor)
+    definitions = definitions_for_year(period.year, codes)
+    months, edges = facts.split(period)
+    fast = (
+        months is not None
+        and not edges
+        and len({u.depth for u in units}) == 1
+        and all(facts.usable(d, u, facts.CHILD) for d in definitions for u in units[:1])
+    )
+    if not fast or months is None:
+        return [
+            metric_breakdown(actor=actor, unit=u, period=period, definitions=definitions)
+            for u in units
+        ]
+    rows = facts.child_fact_rows(definitions, units, months)
+    ident = {d.pk: d for d in definitions}
+    kids_of: dict[int, list[OrgUnit]] = {u.pk: [] for u in units}
+    kids = OrgUnit.objects.filter(parent_id__in=list(kids_of), is_active=True)
+    for kid in visible_to(kids, actor).order_by("sort_order", "path"):
+        kids_of[kid.parent_id].append(kid)  # type: ignore[index]
+    wanted = {k for found in rows.values() for k in found if k is not None}
+    extra = wanted - {k.pk for listed in kids_of.values() for k in listed}
+    extras = list(OrgUnit.objects.filter(pk__in=extra).order_by("path")) if extra else []
+    result = []
+    for unit in units:
+        per_child = {
+            key: {
+                id(ident[pk]): _from_sums(ident[pk], _plain(num), den)
+                for pk, (num, den) in sums.items()
+            }
+            for key, sums in rows[unit.pk].items()
+        }
+        listed = kids_of[unit.pk] + [e for e in extras if e.pk in per_child]
+        result.append(_assemble(unit, period, definitions, per_child, listed))
+    return result
+
+
+def _assemble(
+    unit: OrgUnit,
+    period: Period,
+    definitions: Sequence[MetricDefinition],
+    per_child: Mapping[Any, Mapping[int, engine.Figures]],
+    kids: Sequence[OrgUnit],
+) -> Breakdown:
+    """The :class:`Breakdown` of ``unit`` from its children's figures (built once per value)."""
+
+    empty = [(id(d), d, _empty(d)) for d in definitions]  # once, not once per value
+
+    make = MetricValue.of
 
     def values_for(figures: Mapping[int, engine.Figures], target: OrgUnit) -> list[MetricValue]:
-        return [_value(d, target, period, figures.get(id(d), _empty(d))) for d in definitions]
+        return [make(d, target, period, figures.get(key) or none) for key, d, none in empty]
 
     total: dict[int, engine.Figures] = {}
     for d in definitions:  # counts and sums are additive: the subtree is the sum of its parts
