@@ -107,10 +107,13 @@ def _shown_field(model: type[models.Model], name: str) -> models.Field[Any, Any]
     return field
 
 
-def display_value(field: models.Field[Any, Any], value: Any) -> Any:
+def display_value(
+    field: models.Field[Any, Any], value: Any, instance: models.Model | None = None
+) -> Any:
     """A snapshot value as a user reads it: choice labels, 是/否, unit names, local times.
 
-    Foreign keys are looked up (one query each), so call this only for changed fields.
+    Foreign keys are looked up (one query each), so call this only for changed fields; none
+    when ``instance`` already holds that related row (issue 15: fewer queries per write).
     """
     if value is None or value == "":
         return value
@@ -119,6 +122,12 @@ def display_value(field: models.Field[Any, Any], value: Any) -> Any:
     if isinstance(field, models.BooleanField):
         return "是" if value else "否"
     if isinstance(field, models.ForeignKey) and isinstance(value, int):
+        if (
+            instance is not None
+            and getattr(instance, field.attname, None) == value
+            and field.is_cached(instance)
+        ):
+            return str(field.get_cached_value(instance))
         target = field.related_model
         assert isinstance(target, type)
         related = target._default_manager.filter(pk=value).first()
@@ -132,7 +141,10 @@ def display_value(field: models.Field[Any, Any], value: Any) -> Any:
 
 
 def field_changes(
-    model: type[models.Model], before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    model: type[models.Model],
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    instance: models.Model | None = None,
 ) -> list[dict[str, Any]]:
     """The user-visible fields that differ between two snapshots, as users read them, masked.
 
@@ -151,7 +163,7 @@ def field_changes(
                 "field": name,
                 "label": field_label(model, name),
                 "old": mask_personal(display_value(field, old), name),
-                "new": mask_personal(display_value(field, new), name),
+                "new": mask_personal(display_value(field, new, instance), name),
             }
         )
     return changes

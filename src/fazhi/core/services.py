@@ -200,7 +200,7 @@ def record_write(
         unit_name=actor.unit.name,
         action=action,
         summary=mask_text(summary)[:200],
-        changes=field_changes(type(obj), before, after),
+        changes=field_changes(type(obj), before, after, obj),
     )
     return entry
 

@@ -202,6 +202,7 @@ class Workflow(Generic[M]):
     def _run(self, t: Transition, actor: Actor, obj: M, data: dict[str, Any]) -> Any:
         self._authorize(actor, obj, t)
         fresh = self.model._default_manager.select_for_update().get(pk=obj.pk)
+        _reuse_related(obj, fresh)
         reason = self.blocker(fresh, t.name)
         if reason:
             raise ValidationError(reason)
@@ -245,6 +246,18 @@ def _values(obj: models.Model) -> dict[str, Any]:
         for f in obj._meta.concrete_fields
         if not f.primary_key and not getattr(f, "auto_now", False)
     }
+
+
+def _reuse_related(source: models.Model, target: models.Model) -> None:
+    """Give the freshly locked row the related rows (units) the caller's instance already
+    holds, where it points to the same ones: no query per foreign key read afterwards."""
+    for f in source._meta.concrete_fields:
+        if (
+            isinstance(f, models.ForeignKey)
+            and f.is_cached(source)
+            and getattr(source, f.attname) == getattr(target, f.attname)
+        ):
+            f.set_cached_value(target, f.get_cached_value(source))
 
 
 def _auto_now(obj: models.Model) -> list[str]:

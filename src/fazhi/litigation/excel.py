@@ -376,9 +376,11 @@ def import_xlsx(
 
     Rows are grouped into cases and checked first (format, consistency of a case's rows,
     hearings vs judgment, 案号 already registered, 关联复议案号 found); then each case is
-    registered, its hearings added and its judgment recorded through the services in one
-    transaction. Any error, or ``dry_run``, leaves the database unchanged. Raises
-    PermissionDenied unless the actor may edit records of ``unit``.
+    registered, its hearings added and its judgment recorded through the services in short
+    batches (:func:`fazhi.core.excel.execute`; ``progress(done, total)`` after each). Any
+    error, or ``dry_run``, leaves the database unchanged (a failing batch rolls back and the
+    earlier ones are undone). Raises PermissionDenied unless the actor may edit records of
+    ``unit``.
     """
     actor.require(Cap.EDIT_RECORDS)
     require_unit_in_scope(unit, actor)

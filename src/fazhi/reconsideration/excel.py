@@ -465,8 +465,10 @@ def import_xlsx(
 
     Every row is checked first (format, 受理情况 vs the dates filled, duplicate 案号 in the
     file or already registered for ``unit``); then every case is replayed through the
-    services in one transaction. Any error, or ``dry_run``, leaves the database unchanged.
-    Raises PermissionDenied unless the actor may edit records of ``unit``.
+    services in short batches (:func:`fazhi.core.excel.execute`; ``progress(done, total)``
+    after each). Any error, or ``dry_run``, leaves the database unchanged (a failing batch
+    rolls back and the earlier ones are undone). Raises PermissionDenied unless the actor may
+    edit records of ``unit``.
     """
     actor.require(Cap.EDIT_RECORDS)
     require_unit_in_scope(unit, actor)
