@@ -14,6 +14,10 @@ from fazhi.orgs.scoping import Actor
 from fazhi.orgs.selectors import unit_by_code
 
 
+def _plain(text: str) -> str:
+    return text
+
+
 class Command(FazhiCommand):
     help = "从 Excel 导入台账：全部行校验通过才写入，否则逐行列出错误（退出码 2）"
 
@@ -26,14 +30,15 @@ class Command(FazhiCommand):
     _shown = False
 
     def _progress(self, done: int, total: int) -> None:
-        """Progress on a terminal: one line updated in place; otherwise plain lines."""
+        """Progress on standard error (standard output keeps the result alone): on a terminal
+        one line updated in place; otherwise plain lines."""
         percent = done * 100 // total if total else 100
         line = f"导入进度：{done}/{total} 件（{percent}%）"
-        if self.stdout.isatty():
-            self.stdout.write(f"\r{line}", ending="")
-            self.stdout.flush()
+        if self.stderr.isatty():
+            self.stderr.write(f"\r{line}", style_func=_plain, ending="")
+            self.stderr.flush()
         else:
-            self.stdout.write(line)
+            self.stderr.write(line, style_func=_plain)  # not in the error colour
         self._shown = True
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,8 +61,8 @@ class Command(FazhiCommand):
             dry_run=options["dry_run"],
             **kwargs,
         )
-        if self._shown and self.stdout.isatty():
-            self.stdout.write("")  # end the line updated in place
+        if self._shown and self.stderr.isatty():
+            self.stderr.write("")  # end the line updated in place
         if result.errors:
             self.stderr.write("\n".join(str(error) for error in result.errors))
             raise UsageError(result.summary())
