@@ -48,7 +48,8 @@ def test_import_and_dry_run(county: County, tmp_path: Path) -> None:
     assert out.strip() == "校验通过：可新增 2 件（尚未写入）"
     assert not ReconsiderationCase.objects.exists()
     out, _ = run("import", "reconsideration", path, "--unit", county.dept.code)
-    assert out.strip() == "导入完成：新增 2 件"
+    # progress lines after each batch (issue 15), then the summary
+    assert out.strip().splitlines()[-1] == "导入完成：新增 2 件"
     assert ReconsiderationCase.objects.count() == 2
 
 
