@@ -107,6 +107,7 @@ def test_bar_chart_json_and_table() -> None:
         "display": "24件",
         "url": "",
         "group": "top",
+        "rank": 1,
     }
     assert [i["group"] for i in spec["items"]].count("rest") == 5
     linked = next(i for i in spec["items"] if i["label"] == "单位3")
@@ -121,6 +122,7 @@ def test_small_bar_chart_is_one_series() -> None:
     spec = json.loads(bar_chart(data(2, None, 5), title="t", series="纠错率（%）").data)
     assert not spec["folded"] and [i["group"] for i in spec["items"]] == ["all"] * 3
     assert [i["value"] for i in spec["items"]] == [5.0, 2.0, None]
+    assert [i["rank"] for i in spec["items"]] == [1, 2, None]
 
 
 def test_line_chart_json_and_table() -> None:

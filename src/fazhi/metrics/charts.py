@@ -155,7 +155,10 @@ def bar_chart(
     spec = {
         "kind": "bar",
         "title": title,
-        "items": [d.as_json(group) for group, d in grouped],
+        "items": [
+            {**d.as_json(group), "rank": None if d.value is None else place}
+            for place, (group, d) in enumerate(grouped, start=1)
+        ],
         "names": names,
         "folded": split.folded,
         "limit": limit,

@@ -85,9 +85,7 @@
           const item = p.data && p.data.item;
           if (!item) return "";
           const lines = [`${spec.names.all}：${item.display}`];
-          if (item.value !== null) {
-            lines.push(`第${spec.items.indexOf(item) + 1}名（共${spec.total}个单位）`);
-          }
+          if (item.rank) lines.push(`第${item.rank}名（共${spec.total}个单位）`);
           return tip(item.name, lines, item.url);
         },
       },
