@@ -17,7 +17,7 @@ from tests.excel.helpers import TODAY, counts, xlsx
 from tests.personas import County
 
 from fazhi.core import selectors
-from fazhi.core.models import AuditEntry, DeadlineRule
+from fazhi.core.models import AuditEntry, CalendarYear, DeadlineRule
 from fazhi.core.selectors import audit_verify, rules_cache
 from fazhi.core.services import audit_append, audit_append_many, audit_deferred
 from fazhi.litigation import services as lit
@@ -199,19 +199,26 @@ def test_batched_import_reports_progress_and_matches_a_rebuild(
 @pytest.mark.django_db
 def test_a_late_batch_failing_leaves_nothing_of_the_file(county: County, settings: Any) -> None:
     settings.FAZHI_IMPORT_BATCH = 2
+    # a job's own progress row, saved by the callback: not part of the file, never undone
+    job = CalendarYear.objects.create(year=2031, source="0", complete=False)
     before = counts()
     seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        job.source = str(done)
+        job.save()
+
     rows = [*GOOD, _row("B-6", "2025-06-02", 结案日期="2025-06-01", 结案方式="维持")]
     result = import_xlsx(
-        xlsx(rows),
-        actor=Actor.command_line(county.dept),
-        unit=county.dept,
-        progress=lambda done, total: seen.append((done, total)),
+        xlsx(rows), actor=Actor.command_line(county.dept), unit=county.dept, progress=progress
     )
     assert [str(e) for e in result.errors] == [
         "第7行【结案日期】不能早于受理（中止、恢复）日期（2025年6月2日）"
     ]
     assert seen and seen[-1][0] < 6  # earlier batches were written (and reported) …
+    job.refresh_from_db()
+    assert job.source == str(seen[-1][0])
     after = counts()
     # … and undone: no case, event or history row of the file is left
     assert {k: v for k, v in after.items() if k != "AuditEntry"} == {

@@ -774,8 +774,12 @@ def execute(
                 if errors or dry_run:
                     break
                 done += len(steps)
-                if progress is not None:
-                    progress(sum(1 for p in last.values() if p < done), len(groups))
+                if progress is not None:  # its own writes (a job's progress) are not undone
+                    outside = _WRITTEN.set(None)
+                    try:
+                        progress(sum(1 for p in last.values() if p < done), len(groups))
+                    finally:
+                        _WRITTEN.reset(outside)
     finally:
         _WRITTEN.reset(token)
     if errors and done and (written.created or written.before):  # earlier batches committed
