@@ -44,4 +44,4 @@ check: lint typecheck
 	$(BIN)/fazhi makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules src/fazhi/static/vendor
