@@ -315,7 +315,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 # processes (0, the default: 2 × CPU + 1, at most 8) of FAZHI_WEB_THREADS threads (4) each; a
 # request running longer than FAZHI_WEB_TIMEOUT seconds (120) restarts its worker. Static files:
 # whitenoise serves STATIC_ROOT (filled by `fazhi collectstatic`, which serve runs at start)
-# compressed, with hashed names cached for a year and other files FAZHI_STATIC_MAX_AGE seconds
+# compressed, with hashed names cached for ten years and other files FAZHI_STATIC_MAX_AGE seconds
 # (3600). Uploaded and generated files go through Django's storage API: FAZHI_STORAGE=filesystem
 # (MEDIA_ROOT, the default) or s3 (S3-compatible object storage such as MinIO through
 # django-storages; needs boto3 and FAZHI_S3_BUCKET, FAZHI_S3_ENDPOINT_URL, FAZHI_S3_ACCESS_KEY,
@@ -328,7 +328,7 @@ FAZHI_WEB_TIMEOUT = env_int("FAZHI_WEB_TIMEOUT", 120, minimum=10)
 FAZHI_STATIC_MAX_AGE = env_int("FAZHI_STATIC_MAX_AGE", 3600, minimum=0)
 WHITENOISE_MAX_AGE = FAZHI_STATIC_MAX_AGE
 WHITENOISE_KEEP_ONLY_HASHED_FILES = False  # templates may name a file the manifest lacks
-# Pages link the hashed names (app.3a35b033f128.css, cached for a year) only where
+# Pages link the hashed names (app.3a35b033f128.css, cached "forever") only where
 # FAZHI_STATIC_HASHED is on: `fazhi serve` turns it on for its gunicorn processes (after its
 # collectstatic). Off elsewhere (tests, runserver): plain names, whatever var/static holds.
 FAZHI_STATIC_HASHED = env_bool("FAZHI_STATIC_HASHED", False)

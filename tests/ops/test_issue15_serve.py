@@ -1,5 +1,5 @@
 """`fazhi serve` for real: gunicorn on a free port against a temporary SQLite database; a
-persona logs in, gets a page and a hashed static file (cached for a year, compressed), the
+persona logs in, gets a page and a hashed static file (cached for good, compressed), the
 access log carries no query string, and SIGTERM stops the server and its children."""
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def test_serve_logs_in_serves_pages_and_static_then_stops(
             assert home.url.rstrip("/") == base  # signed in: the home page, not the login form
             html = home.read().decode()
             assert "退出" in html
-            # Static files: hashed names from the manifest, compressed, cached for a year.
+            # Static files: hashed names from the manifest, compressed, cached for good (immutable).
             css = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', html)
             assert css is not None, "the page links a hashed style sheet"
             request = urllib.request.Request(

@@ -9,7 +9,7 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
-    """Hashed names (cached for a year by whitenoise) for every file in the manifest; a file the
+    """Hashed names (cached "forever" by whitenoise) for every file in the manifest; a file the
     manifest lacks, or no manifest at all, keeps its plain name instead of failing the page."""
 
     manifest_strict = False
