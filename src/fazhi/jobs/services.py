@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder as Encoder
 from django.db import DatabaseError, connections, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from fazhi.core import excel as excel_engine
@@ -106,6 +107,9 @@ class Reporter:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"job-{job_id}", daemon=True)
+        self._ident = threading.get_ident()
+        self._uid = f"fazhi.jobs.reporter.{job_id}.{self._ident}"
+        self.written: Any = None
 
     def __call__(self, done: int, total: int) -> None:
         """Called after each committed batch: note the progress, and on SQLite pause so that
@@ -116,7 +120,7 @@ class Reporter:
             self.done, self.total = done, total
             self.message = f"{PHASE_IMPORT}：{done}/{total} 件"
         if self.threaded:
-            _journal_write(self.job_id)
+            _journal_write(self.job_id, self.written)
         pause = settings.FAZHI_JOB_BATCH_PAUSE_MS
         if self.threaded and pause and connections["default"].vendor == "sqlite" and done < total:
             time.sleep(pause / 1000)
@@ -128,12 +132,20 @@ class Reporter:
     def __enter__(self) -> Reporter:
         if self.threaded:
             self._thread.start()
+            post_save.connect(self._note_written, dispatch_uid=self._uid)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.threaded:
+            post_save.disconnect(dispatch_uid=self._uid)
             self._stop.set()
             self._thread.join()
+
+    def _note_written(self, **kwargs: Any) -> None:
+        """Keep the import engine's record of what its batches write (the same object for the
+        whole import, read at the first save of this thread) for :func:`_journal_write`."""
+        if self.written is None and threading.get_ident() == self._ident:
+            self.written = excel_engine._WRITTEN.get()
 
     def flush(self) -> None:
         with self._lock:
@@ -154,11 +166,11 @@ class Reporter:
             connections.close_all()  # this thread's own connection
 
 
-def _journal_write(job_id: int) -> None:
+def _journal_write(job_id: int, written: Any) -> None:
     """Record on the job what the import's committed batches wrote so far (called between
     batches), so that :func:`jobs_sweep_stale` can undo it if this process dies before the
-    import ends. The import engine keeps the same record to undo them itself on a row error."""
-    written = excel_engine._WRITTEN.get()
+    import ends. ``written`` is the import engine's own record (``core.excel._Written``), with
+    which it undoes them itself on a row error."""
     if written is None:
         return
     journal = {
