@@ -351,9 +351,7 @@ def _default_storage() -> dict[str, Any]:
             "FAZHI_STORAGE=s3 需要 boto3：请安装（见 docs/DEPLOY.md “对象存储”）"
         )
     missing = [
-        name
-        for name in ("FAZHI_S3_BUCKET", "FAZHI_S3_ENDPOINT_URL")
-        if not env_str(name, "")
+        name for name in ("FAZHI_S3_BUCKET", "FAZHI_S3_ENDPOINT_URL") if not env_str(name, "")
     ]
     if missing:
         raise ImproperlyConfigured(f"FAZHI_STORAGE=s3 时必须设置环境变量 {'、'.join(missing)}")
