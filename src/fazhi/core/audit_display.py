@@ -82,6 +82,8 @@ WHOLE_CODES: dict[str, str] = {
     "audit.rekey": "审计日志·启用审计链密钥",
     "audit.anchor": "审计日志·输出链头锚点",
     "audit.export": "审计日志·导出归档",
+    # Excel 导入失败后撤回已提交的批次 (core/excel.py, issue 15)
+    "import.compensate": "表格导入·撤回已写入的批次",
     # 安全事件审计 (core/security_events.py)
     "account.login": "登录",
     "account.logout": "退出登录",

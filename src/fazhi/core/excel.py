@@ -27,7 +27,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -621,6 +621,12 @@ _KEPT_LABELS = frozenset(
 )
 
 
+#: Context managers entered around each write batch of an import (and around the compensation)
+#: by other apps: the metrics app registers its deferred facts refresh (``facts_deferred``,
+#: in its ``AppConfig.ready``) so that core names no domain app.
+batch_scopes: list[Callable[[], AbstractContextManager[Any]]] = []
+
+
 def batch_size() -> int:
     """Records written per transaction by an import (``FAZHI_IMPORT_BATCH``, default 500)."""
     return max(1, int(getattr(settings, "FAZHI_IMPORT_BATCH", DEFAULT_BATCH)))
@@ -676,23 +682,23 @@ def _compensate(written: _Written, actor: Actor | None, count: int) -> None:
     """Undo the committed batches of a failed import in one transaction: delete the rows they
     created (newest model first; cascades follow), put back the rows they changed, and audit
     the undoing. The facts follow through the deletes' signals, refreshed once."""
-    from fazhi.core.services import audit_append, audit_deferred
-    from fazhi.metrics.facts import facts_deferred, facts_kept
+    from fazhi.core.services import audit_append
     from fazhi.orgs.scoping import Actor as ActorClass
 
-    with transaction.atomic(), facts_deferred(), audit_deferred():
+    with transaction.atomic(), _deferred():
         for model in reversed(list(written.created)):
             pks = written.created[model]
             for start in range(0, len(pks), 500):
                 model._base_manager.filter(pk__in=pks[start : start + 500]).delete()
-        for (model, pk), values in written.before.items():
-            with facts_kept(model, [pk]):  # an update sends no signal
-                model._base_manager.filter(pk=pk).update(**values)
+        for (model, _pk), values in written.before.items():
+            row = model(**values)  # saved (not updated) so that the signals see the change
+            row._state.adding = False
+            row.save(force_update=True)
         audit_append(
             actor=actor or ActorClass.command_line(),
             action="import.compensate",
             object_type="core.import",
-            object_repr="Excel导入失败，已撤回先前批次写入的数据",
+            object_repr="表格导入失败，已撤回先前批次写入的数据",
             after={"records": count, "models": sorted(m._meta.label for m in written.created)},
         )
 
@@ -791,11 +797,14 @@ def execute(
 
 @contextmanager
 def _deferred() -> Iterator[None]:
-    """One batch: the facts refreshed once and the audit chained once at its end."""
+    """One batch: the audit chained once at its end, and the other apps' scopes (the monthly
+    facts refreshed once: :data:`batch_scopes`)."""
     from fazhi.core.services import audit_deferred
-    from fazhi.metrics.facts import facts_deferred
 
-    with facts_deferred(), audit_deferred():
+    with ExitStack() as stack:
+        for scope in batch_scopes:
+            stack.enter_context(scope())
+        stack.enter_context(audit_deferred())
         yield
 
 

@@ -14,6 +14,7 @@ class MetricsConfig(AppConfig):
             pre_save,
         )
 
+        from fazhi.core import excel
         from fazhi.metrics import facts
         from fazhi.metrics.models import MetricDefinition
         from fazhi.metrics.signals import sync_definitions_after_migrate
@@ -30,6 +31,9 @@ class MetricsConfig(AppConfig):
                 pre_delete.connect(facts.before_write, sender=model, dispatch_uid=f"{uid}.pre_del")
                 post_delete.connect(facts.after_write, sender=model, dispatch_uid=f"{uid}.post_del")
         units_moved.connect(facts.on_units_moved, dispatch_uid="fazhi.metrics.facts.moved")
+        # An Excel import refreshes the facts once per batch (issue 15; core.excel).
+        if facts.facts_deferred not in excel.batch_scopes:
+            excel.batch_scopes.append(facts.facts_deferred)
         post_save.connect(
             facts.on_definition_change,
             sender=MetricDefinition,
