@@ -292,7 +292,8 @@ def units_to_pick(actor: Actor, selected: OrgUnit, levels: int = 2) -> list[OrgU
 def children_of(actor: Actor, unit: OrgUnit) -> list[OrgUnit]:
     """Direct sub-units of ``unit`` the actor may see (for drilling down the tree)."""
     qs = visible_to(OrgUnit.objects.filter(parent_id=unit.pk, is_active=True), actor)
-    return list(qs.order_by("sort_order", "path"))
+    # Not by path: paths are strings of ids, so "/1/1000/" sorts before "/1/999/".
+    return list(qs.order_by("sort_order", "id"))
 
 
 #: The aggregate row of an empty record set: every count and sum is NULL.
@@ -345,7 +346,7 @@ def metric_breakdown(
     per_child = _figures(actor, unit, period, definitions, facts.CHILD)
     kids = children_of(actor, unit)
     extra_ids = {k for k in per_child if k is not None} - {c.pk for c in kids}
-    kids += list(OrgUnit.objects.filter(pk__in=extra_ids).order_by("path"))
+    kids += list(OrgUnit.objects.filter(pk__in=extra_ids).order_by("id"))
     return _assemble(unit, period, definitions, per_child, kids)
 
 
@@ -379,11 +380,11 @@ def metric_breakdowns(
     ident = {d.pk: d for d in definitions}
     kids_of: dict[int, list[OrgUnit]] = {u.pk: [] for u in units}
     kids = OrgUnit.objects.filter(parent_id__in=list(kids_of), is_active=True)
-    for kid in visible_to(kids, actor).order_by("sort_order", "path"):
+    for kid in visible_to(kids, actor).order_by("sort_order", "id"):  # as children_of
         kids_of[kid.parent_id].append(kid)  # type: ignore[index]
     wanted = {k for found in rows.values() for k in found if k is not None}
     extra = wanted - {k.pk for listed in kids_of.values() for k in listed}
-    extras = list(OrgUnit.objects.filter(pk__in=extra).order_by("path")) if extra else []
+    extras = list(OrgUnit.objects.filter(pk__in=extra).order_by("id")) if extra else []
     result = []
     for unit in units:
         per_child = {
