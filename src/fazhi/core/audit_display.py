@@ -78,6 +78,10 @@ VERBS: dict[str, str] = {
 #: codes whose first part names no app or model: their whole Chinese name
 WHOLE_CODES: dict[str, str] = {
     "personal_data.view": "查看未脱敏的个人信息",
+    # 运维 (fazhi backup / restore) and 后台任务 (issue 15)
+    "ops.backup": "系统备份",
+    "ops.restore": "系统恢复",
+    "jobs.retry": "后台任务·重试",
     # the audit chain itself (core/audit_rekey.py, `fazhi audit anchor|export`)
     "audit.rekey": "审计日志·启用审计链密钥",
     "audit.anchor": "审计日志·输出链头锚点",
