@@ -288,6 +288,16 @@ AXES_VERBOSE = False
 # Idle sessions: signed out after FAZHI_IDLE_MINUTES without a request, and FAZHI_SESSION_SECONDS
 # after signing in however active (fazhi.accounts.middleware.IdleTimeoutMiddleware).
 FAZHI_IDLE_MINUTES = env_int("FAZHI_IDLE_MINUTES", 30, minimum=1)
+# The last-request time is written to the session only once it is FAZHI_IDLE_STAMP_SECONDS (60)
+# old — a session write per user per minute at most, not per request — so the idle limit holds
+# to that granularity; a stamp-only save that finds the database busy is retried later instead of
+# failing the page (fazhi/accounts/middleware.py). Less than the idle limit.
+FAZHI_IDLE_STAMP_SECONDS = env_int("FAZHI_IDLE_STAMP_SECONDS", 60, minimum=1)
+if FAZHI_IDLE_STAMP_SECONDS >= FAZHI_IDLE_MINUTES * 60:
+    raise ImproperlyConfigured(
+        f"环境变量 FAZHI_IDLE_STAMP_SECONDS（{FAZHI_IDLE_STAMP_SECONDS}）应小于空闲超时"
+        f"（FAZHI_IDLE_MINUTES = {FAZHI_IDLE_MINUTES} 分钟）"
+    )
 # TOTP second factor for 系统管理员/安全管理员/审计管理员 (django-otp): "off"; "optional" (an
 # administrator who bound an authenticator enters its code after the password; the production
 # default: a first deployment cannot lock its administrators out); "required" (every
@@ -321,7 +331,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 # django-storages; needs boto3 and FAZHI_S3_BUCKET, FAZHI_S3_ENDPOINT_URL, FAZHI_S3_ACCESS_KEY,
 # FAZHI_S3_SECRET_KEY; optional FAZHI_S3_REGION (us-east-1), FAZHI_S3_PREFIX (""),
 # FAZHI_S3_VERIFY (on)). Cache: per process unless FAZHI_CACHE_URL names a shared Redis
-# (redis://host:6379/1), which several app servers need. Sessions are in the database.
+# (redis://host:6379/1), which several app servers need. Sessions: see SESSION_ENGINE below.
 FAZHI_WEB_WORKERS = env_int("FAZHI_WEB_WORKERS", 0, minimum=0)
 FAZHI_WEB_THREADS = env_int("FAZHI_WEB_THREADS", 4, minimum=1)
 FAZHI_WEB_TIMEOUT = env_int("FAZHI_WEB_TIMEOUT", 120, minimum=10)
@@ -392,6 +402,18 @@ def _caches() -> dict[str, Any]:
 
 
 CACHES = _caches()
+
+# Sessions (docs/DEPLOY.md “多台应用服务器”): in the database by default; with FAZHI_CACHE_URL (a
+# Redis every app server shares) "cached_db" — read from the shared cache, written through to the
+# database, so a logout or a change on one server is seen by all and a Redis restart logs nobody
+# out. Never cached_db over the default local-memory cache: that cache is per process, and a
+# process would go on reading its own stale copy of a session that another process (another
+# gunicorn worker) changed or deleted at logout.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if env_str("FAZHI_CACHE_URL", "")
+    else "django.contrib.sessions.backends.db"
+)
 
 # 传输与安全响应头 (docs/SECURITY.md). The production profile (HTTPS in front of the server) turns
 # on HSTS, the HTTP→HTTPS redirect and Secure cookies; development (the demo over plain HTTP on

@@ -4,8 +4,17 @@
 ends after ``FAZHI_IDLE_MINUTES`` without a request, and ``SESSION_COOKIE_AGE``
 (``FAZHI_SESSION_SECONDS``, 8 h) after the login however active it is. Django alone cannot say
 the second: a session saved again gets a new expiry, so the login time is stored in the session
-(:func:`stamp_login`) and enforced here. The last-request time is written at most once a
-minute (no database write per request), so the idle limit holds to the minute.
+(:func:`stamp_login`) and enforced here.
+
+The last-request time (``fazhi_seen_at``) is rewritten only once it is
+``FAZHI_IDLE_STAMP_SECONDS`` (60) old: a session is written at most once a minute per user, not
+on every request, and the idle limit holds to that granularity (a session may end up to that
+much before ``FAZHI_IDLE_MINUTES`` after its very last request, never later). When nothing else
+in the session changed, the stamp is saved here, after the page, as a best effort: if the
+database is busy (SQLite's write lock held by an import, a lost row) the page is still served —
+the stamp waits at most ``STAMP_WAIT_MS`` for the lock (SQLite) and is retried on the next
+request — instead of Django's 400 “session interrupted” after the 20 s busy timeout. A session
+changed by the view (a login, a unit switch) is saved by Django's middleware as always.
 
 :class:`AdminTotpMiddleware`: with ``FAZHI_ADMIN_TOTP`` on, a session of an administrator who
 has bound an authenticator and was not verified with it (``request.user.is_verified()``) is
@@ -16,14 +25,18 @@ Requests with an API token (``Authorization: Bearer``) have no session and are n
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import DatabaseError, connection
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -35,8 +48,10 @@ from fazhi.orgs.http import memberships_on
 
 LOGIN_AT = "fazhi_login_at"
 SEEN_AT = "fazhi_seen_at"
-#: the last-request time is rewritten when it is older than this (seconds)
-SEEN_RESOLUTION = 60
+#: How long a stamp-only session save waits for SQLite's write lock (ms) before it gives up.
+STAMP_WAIT_MS = 2000
+
+logger = logging.getLogger(__name__)
 
 IDLE_MESSAGE = "长时间未操作，已自动退出，请重新登录"
 ABSOLUTE_MESSAGE = "本次登录已超过 {hours} 小时，已自动退出，请重新登录"
@@ -110,10 +125,50 @@ class IdleTimeoutMiddleware:
             return _sign_out(request, message)
         if not isinstance(session.get(LOGIN_AT), int | float):
             session[LOGIN_AT] = now  # a session older than this control: counts from now
-        seen_at = session.get(SEEN_AT)
-        if not isinstance(seen_at, int | float) or now - seen_at >= SEEN_RESOLUTION:
-            session[SEEN_AT] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if stamp_due(session, now) and request.user.is_authenticated:  # not signed out meanwhile
+            stamp_seen(session, now)
+        return response
+
+
+def stamp_due(session: Any, now: float) -> bool:
+    """Whether the last-request time is FAZHI_IDLE_STAMP_SECONDS old (or missing)."""
+    seen_at = session.get(SEEN_AT)
+    return (
+        not isinstance(seen_at, int | float) or now - seen_at >= settings.FAZHI_IDLE_STAMP_SECONDS
+    )
+
+
+def stamp_seen(session: Any, now: float) -> None:
+    """Record ``now`` as the last request. Alone in the session: saved here, and a busy database
+    only delays the stamp to a later request; with other changes: saved by Django as usual."""
+    changed_by_view = session.modified
+    session[SEEN_AT] = now
+    if changed_by_view or settings.SESSION_SAVE_EVERY_REQUEST or session.session_key is None:
+        return
+    try:
+        with _short_lock_wait():
+            session.save()
+    except (UpdateError, DatabaseError) as exc:
+        logger.warning("会话最近访问时间未能保存（将在下次请求时重试）：%s", exc)
+    session.modified = False  # saved, or left for a later request: not Django's 400
+
+
+@contextmanager
+def _short_lock_wait() -> Iterator[None]:
+    """On SQLite: wait at most STAMP_WAIT_MS for the write lock, then the usual timeout again."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        row = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {STAMP_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(row[0]) if row else 20000}")
 
 
 class AdminTotpMiddleware:
