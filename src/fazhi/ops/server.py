@@ -112,8 +112,12 @@ class Supervisor:
         *,
         say: Callable[[str], None],
         poll: float = 0.5,
+        keep_fds: tuple[int, ...] = (),
     ) -> None:
         self.web_argv = web
+        #: descriptors the children inherit: the run lock (fazhi/ops/runlock.py), so that it is
+        #: held for as long as any server process lives
+        self.keep_fds = keep_fds
         self.worker_argv = worker
         self.say = say
         self.poll = poll
@@ -128,7 +132,7 @@ class Supervisor:
     def _start_worker(self) -> None:
         if self.worker_argv is None:
             return
-        self.worker = subprocess.Popen(self.worker_argv)
+        self.worker = subprocess.Popen(self.worker_argv, pass_fds=self.keep_fds)
         self.worker_started = time.monotonic()
 
     def run(self) -> int:
@@ -138,7 +142,7 @@ class Supervisor:
         try:
             # the server links the hashed static names that serve's collectstatic just wrote
             env = {"FAZHI_STATIC_HASHED": "true", **os.environ}
-            self.web = subprocess.Popen(self.web_argv, env=env)
+            self.web = subprocess.Popen(self.web_argv, env=env, pass_fds=self.keep_fds)
             self._start_worker()
             while not self.stopping:
                 if self.web.poll() is not None:

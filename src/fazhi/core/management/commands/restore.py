@@ -1,6 +1,7 @@
-"""`fazhi restore FILE [--yes]`: replace the database, the uploaded files and the keys with a
-backup's (fazhi/ops/backup.py), then `fazhi migrate` and `fazhi audit verify`; audited.
-Stop the server first."""
+"""`fazhi restore FILE [--yes] [--force]`: replace the database, the uploaded files and the keys
+with a backup's (fazhi/ops/backup.py), then `fazhi migrate` and `fazhi audit verify`; audited.
+Refuses (exit code 2) while a `fazhi serve` of this data directory or database runs
+(fazhi/ops/runlock.py) unless ``--force``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 
 from fazhi.core.command import FazhiCommand, UsageError
@@ -21,6 +23,7 @@ from fazhi.ops.backup import (
     read_manifest,
     restore_backup,
 )
+from fazhi.ops.runlock import RunLock, ServerRunning, hold_for_restore
 from fazhi.orgs.scoping import Actor
 
 RESTORE_ACTION = "ops.restore"
@@ -43,6 +46,11 @@ class Command(FazhiCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE", help="fazhi backup 生成的 .tar.gz 文件")
         parser.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="即使检测到服务（fazhi serve）仍在运行也恢复（仅在确认服务已全部停止时使用）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -58,10 +66,18 @@ class Command(FazhiCommand):
             f"审计链第 {manifest.get('audit_head', {}).get('seq')} 条，"
             + ("含密钥。" if manifest.get("keys") else "不含密钥（沿用当前密钥）。")
         )
+        lock = self._lock(force=options["force"])  # before asking: a running server refuses
         if not options["yes"] and not self._confirmed():
             raise UsageError(
                 "未确认，未做任何更改。恢复会覆盖当前的数据库、文件和密钥；确认请加 --yes"
             )
+        try:  # the lock is held until the restored database is migrated and verified
+            self._restore(path, manifest)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _restore(self, path: Path, manifest: dict[str, Any]) -> None:
         try:
             done = restore_backup(path, manifest)
         except BackupError as exc:
@@ -87,6 +103,16 @@ class Command(FazhiCommand):
         if verified.returncode != 0:
             self.stderr.write("错误：恢复后审计链校验未通过，请核对备份文件与密钥。")
             sys.exit(1)
+
+    def _lock(self, *, force: bool) -> RunLock | None:
+        """The run lock for the restore; None when ``--force`` overrides a running server."""
+        try:
+            return hold_for_restore(settings.DATA_DIR)
+        except ServerRunning as exc:
+            if not force:
+                raise UsageError(str(exc)) from None
+            self.stderr.write(f"警告（--force）：{exc}")
+            return None
 
     def _confirmed(self) -> bool:
         if not sys.stdin.isatty():

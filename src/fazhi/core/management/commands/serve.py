@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 
 from fazhi.core.command import FazhiCommand, UsageError
+from fazhi.ops.runlock import ServerRunning, hold_for_serve
 from fazhi.ops.server import (
     ServeConfig,
     Supervisor,
@@ -54,6 +55,10 @@ class Command(FazhiCommand):
         if not options["no_collectstatic"]:
             self.stdout.write("正在收集静态文件……")
             call_command("collectstatic", interactive=False, verbosity=0)
+        try:  # shared with other servers; `fazhi restore` refuses while it is held
+            lock = hold_for_serve(settings.DATA_DIR, bind=bind)
+        except ServerRunning as exc:
+            raise UsageError(str(exc)) from None
         config = ServeConfig(bind, workers, threads, settings.FAZHI_WEB_TIMEOUT)
         worker = worker_argv()
         self.stdout.write(
@@ -61,7 +66,13 @@ class Command(FazhiCommand):
             + ("后台任务进程已启动。" if worker else "未安装后台任务应用，未启动后台任务进程。")
         )
         self.stdout.flush()
-        code = Supervisor(gunicorn_argv(config), worker, say=self._say).run()
+        try:
+            supervisor = Supervisor(
+                gunicorn_argv(config), worker, say=self._say, keep_fds=(lock.fd,)
+            )
+            code = supervisor.run()
+        finally:
+            lock.release()
         if code:
             self.stderr.write(f"错误：生产服务器异常退出（状态 {code}），请查看上方日志。")
             sys.exit(code)
