@@ -1,6 +1,10 @@
 """Read speed that users notice (issue 15 item 4), on a seeded province, in one run:
 
     .venv/bin/python benchmarks/read_speed.py [--db sqlite|postgres] [--volume N]
+        [--repeat 20] [--requests 20] [--seed 2024] [--output FILE]
+
+(PostgreSQL: the database ``<BENCH_DATABASE_URL>_province_v<N>``, created and seeded if
+missing; see benchmarks/README.md “Read speed”.)
 
 (a) the register list page (``/reconsideration/cases/``, ``/litigation/cases/``) as the
     province's 依法治办 coordinator: bytes, p50/p95 — and the unit picker's type-ahead;
