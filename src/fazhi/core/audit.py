@@ -36,6 +36,7 @@ PERSONAL_FIELDS = frozenset(
 )
 _ID_RE = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
 _MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_DIGITS_11 = re.compile(r"\d{11}")
 
 
 def mask_value(value: str) -> str:
@@ -51,14 +52,19 @@ def mask_value(value: str) -> str:
 
 def mask_text(text: str) -> str:
     """Mask ID-card and mobile numbers found anywhere in free text."""
+    if len(text) < 11 or _DIGITS_11.search(text) is None:  # both need 11 digits in a row
+        return text
     text = _ID_RE.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)[-4:], text)
     return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
 
 
 def mask_personal(data: Any, key: str = "") -> Any:
     """Deep-copy ``data`` with personal fields and ID/mobile patterns masked."""
-    if isinstance(data, Mapping):
-        return {k: mask_personal(v, str(k)) for k, v in data.items()}
+    if isinstance(data, Mapping):  # scalars other than text are kept as they are (fast path)
+        return {
+            k: v if v is None or isinstance(v, bool | int | float) else mask_personal(v, str(k))
+            for k, v in data.items()
+        }
     if isinstance(data, list | tuple):
         return [mask_personal(v, key) for v in data]
     if isinstance(data, str):
@@ -155,8 +161,10 @@ def field_changes(
     changes = []
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
         field = _shown_field(model, name)
-        if old == new or field is None:
+        if field is None:
             continue
         changes.append(
             {

@@ -18,6 +18,7 @@ falls back to Monday–Friday only for those days, so the caller can warn the us
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -68,8 +69,14 @@ def is_workday(day: dt.date, calendar: CalendarData = PACKAGE_ONLY) -> bool:
     if day in calendar.days:
         return calendar.days[day]
     if PACKAGE_FIRST_YEAR <= day.year <= PACKAGE_LAST_YEAR:
-        return bool(chinese_calendar.is_workday(day))
+        return _package_workday(day)
     return day.weekday() < 5
+
+
+@functools.lru_cache(maxsize=16_384)
+def _package_workday(day: dt.date) -> bool:
+    """The package's answer for a day (fixed for an installed version: cached)."""
+    return bool(chinese_calendar.is_workday(day))
 
 
 @dataclass(frozen=True)

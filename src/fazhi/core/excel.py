@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from fazhi.core import validators
+from fazhi.core import staging, validators
 from fazhi.core.dates import MAX_YEAR, MIN_YEAR, parse_cn_date
 from fazhi.core.kit import kits, resolve
 from fazhi.orgs.models import OrgUnit
@@ -609,6 +609,10 @@ def _ordered(groups: Sequence[Sequence[Step]]) -> list[tuple[int, Step]]:
     return [(index, step) for _, index, step in keyed]
 
 
+_CONFLICT = (
+    "写入时与其他用户同时登记的数据冲突（如相同的案号），本文件未写入任何数据；请核对后重新导入"
+)
+
 #: Groups (records) per write batch when ``FAZHI_IMPORT_BATCH`` is not set.
 DEFAULT_BATCH = 500
 
@@ -771,12 +775,15 @@ def execute(
     try:
         with rules_cache():
             for number, steps in enumerate(batches):
-                with transaction.atomic(), _deferred():
-                    run(steps)
-                    if errors or dry_run:
-                        for rest in batches[number + 1 :]:
-                            run(rest)
-                        transaction.set_rollback(True)
+                try:
+                    with transaction.atomic(), _deferred():
+                        run(steps)
+                        if errors or dry_run:
+                            for rest in batches[number + 1 :]:
+                                run(rest)
+                            transaction.set_rollback(True)
+                except IntegrityError:  # the batch's bulk INSERT met a row written meanwhile
+                    errors.append(RowError(0, "", _CONFLICT))
                 if errors or dry_run:
                     break
                 done += len(steps)
@@ -797,14 +804,16 @@ def execute(
 
 @contextmanager
 def _deferred() -> Iterator[None]:
-    """One batch: the audit chained once at its end, and the other apps' scopes (the monthly
-    facts refreshed once: :data:`batch_scopes`)."""
+    """One batch: new records written in bulk at its end (:mod:`fazhi.core.staging`), the
+    audit chained once, and the other apps' scopes (the monthly facts refreshed once:
+    :data:`batch_scopes`)."""
     from fazhi.core.services import audit_deferred
 
     with ExitStack() as stack:
         for scope in batch_scopes:
             stack.enter_context(scope())
         stack.enter_context(audit_deferred())
+        stack.enter_context(staging.staged())  # innermost: its rows reach the scopes above
         yield
 
 

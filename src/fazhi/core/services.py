@@ -179,9 +179,20 @@ def record_write(
     after: dict[str, Any] | None,
     summary: str = "",
 ) -> AuditEntry:
-    """Audit a write to ``obj`` and add a line to its history tab (both masked)."""
+    """Audit a write to ``obj`` and add a line to its history tab (both masked).
+
+    For a pending record of a staged scope (:mod:`fazhi.core.staging`) both are made when the
+    scope writes the record (it has no key yet); the entry returned then is a placeholder."""
+    from fazhi.core import staging
     from fazhi.core.models import RecordEvent
 
+    if staging.is_pending(obj):
+        at = timezone.now().astimezone(dt.UTC)
+        changes = field_changes(type(obj), before, after, obj)
+        staging.defer(
+            lambda: _record_staged(actor, action, obj, before, after, summary, at, changes)
+        )
+        return AuditEntry(action=action, object_type=object_type_of(obj), at=at)
     object_type = object_type_of(obj)
     entry = audit_append(
         actor=actor,
@@ -203,6 +214,51 @@ def record_write(
         changes=field_changes(type(obj), before, after, obj),
     )
     return entry
+
+
+def _with_key(data: dict[str, Any] | None, obj: models.Model) -> dict[str, Any] | None:
+    """A snapshot taken before the record had its key, with the key."""
+    if data is not None and data.get("id", 0) is None:
+        return {**data, "id": obj.pk}
+    return data
+
+
+def _record_staged(
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    summary: str,
+    at: dt.datetime,
+    changes: list[dict[str, Any]],
+) -> None:
+    """The audit entry and history line of a staged write, now that ``obj`` has its key: the
+    entry is queued to the chain (:func:`audit_deferred`), the line staged for one INSERT."""
+    from fazhi.core import staging
+    from fazhi.core.models import RecordEvent
+
+    object_type = object_type_of(obj)
+    audit_append(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        before=_with_key(before, obj),
+        after=_with_key(after, obj),
+    )
+    staging.create(
+        RecordEvent,
+        object_type=object_type,
+        object_id=str(obj.pk),
+        at=at,
+        actor_name=actor.name,
+        unit_name=actor.unit.name,
+        action=action,
+        summary=mask_text(summary)[:200],
+        changes=changes,
+    )
 
 
 def _version(text: str) -> tuple[int, ...]:

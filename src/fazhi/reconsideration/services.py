@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from fazhi.core import staging
 from fazhi.core.audit import snapshot
 from fazhi.core.deadlines import add_days
 from fazhi.core.services import record_write
@@ -70,9 +71,25 @@ def next_number(unit: OrgUnit, year: int) -> str:
     """A free 案号 of the form 〔2024〕第N号 for ``unit``."""
     taken = ReconsiderationCase.objects.filter(unit=unit, number__startswith=f"〔{year}〕").count()
     n = taken + 1
-    while ReconsiderationCase.objects.filter(unit=unit, number=f"〔{year}〕第{n}号").exists():
+    while _number_taken(unit, f"〔{year}〕第{n}号"):
         n += 1
     return f"〔{year}〕第{n}号"
+
+
+def _number_taken(unit: OrgUnit, number: str) -> bool:
+    """Whether ``number`` is registered for ``unit``. In an import's staged batch the unit's
+    numbers are read once and the batch's new cases join them (a number registered by someone
+    else meanwhile is refused by the unique constraint when the batch is written)."""
+    if staging.active() is None:
+        return ReconsiderationCase.objects.filter(unit=unit, number=number).exists()
+    return number in _numbers(unit)
+
+
+def _numbers(unit: OrgUnit) -> set[str]:
+    return staging.memo(
+        ("reconsideration.numbers", unit.pk),
+        lambda: set(ReconsiderationCase.objects.filter(unit=unit).values_list("number", flat=True)),
+    )
 
 
 # --- registration and transitions ----------------------------------------------------------
@@ -122,12 +139,13 @@ def case_receive(
     if respondent is None and not respondent_name.strip():
         raise ValidationError({"respondent_name": "请填写被申请人"})
     number = number.strip() or next_number(unit, received_on.year)
-    if ReconsiderationCase.objects.filter(unit=unit, number=number).exists():
+    if _number_taken(unit, number):
         raise ValidationError({"number": f"复议案号“{number}”已存在"})
     case = ReconsiderationCase(
         unit=unit,
         number=number,
-        authority=authority.strip() or authority_for(unit),
+        authority=authority.strip()
+        or staging.memo(("authority", unit.pk), lambda: authority_for(unit)),
         respondent=respondent,
         respondent_name=respondent.name if respondent else respondent_name.strip(),
         applicant_kind=applicant_kind,
@@ -146,10 +164,17 @@ def case_receive(
     case.set_search_indexes()
     derive_deadlines(case, [], Rules.for_unit(unit))
     case.full_clean(exclude=["unit", "respondent"])
-    case.save()
+    staging.save_new(case)  # in an import's staged scope: written in bulk at the batch end
+    if staging.active() is not None:
+        _numbers(unit).add(number)
     label = TRANSITION_LABELS["receive"]
-    CaseEvent.objects.create(
-        case=case, kind=label, on=received_on, actor_name=actor.name, note=intake_flags(case)
+    staging.create(
+        CaseEvent,
+        case=case,
+        kind=label,
+        on=received_on,
+        actor_name=actor.name,
+        note=intake_flags(case),
     )
     record_write(
         actor=actor,

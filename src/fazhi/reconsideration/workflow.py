@@ -21,6 +21,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fazhi.core import staging
 from fazhi.core.workflow import Change, Transition, Workflow, check_date
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
@@ -57,13 +58,22 @@ def authorize(actor: Actor, case: ReconsiderationCase) -> None:
     require_unit_in_scope(case.unit, actor)
 
 
+def pauses_of(case: ReconsiderationCase) -> list[Suspension]:
+    """The case's suspensions (from memory for an import's new case: :mod:`fazhi.core.staging`)."""
+    return staging.children(case, Suspension, "case", "suspensions")
+
+
+def _open_pause(case: ReconsiderationCase) -> Suspension | None:
+    return next((s for s in pauses_of(case) if s.resumed_on is None), None)
+
+
 def recalc(case: ReconsiderationCase) -> None:
-    derive_deadlines(case, list(case.suspensions.all()) if case.pk else [], rules_of(case))
+    derive_deadlines(case, pauses_of(case), rules_of(case))
 
 
 def _last_resumed(case: ReconsiderationCase) -> dt.date:
     assert case.accepted_on is not None
-    return max([case.accepted_on, *(s.resumed_on for s in case.suspensions.all() if s.resumed_on)])
+    return max([case.accepted_on, *(s.resumed_on for s in pauses_of(case) if s.resumed_on)])
 
 
 def _with(note: str, extra: str) -> str:
@@ -217,8 +227,13 @@ def suspend(
     if not ground:
         raise ValidationError({"ground": "请选择中止情形（第三十九条）"})
     limit_due = suspension_limit_due(ground, suspended_on, rules_of(case))
-    Suspension.objects.create(
-        case=case, ground=ground, suspended_on=suspended_on, note=note, limit_due=limit_due
+    staging.create(
+        Suspension,
+        case=case,
+        ground=ground,
+        suspended_on=suspended_on,
+        note=note,
+        limit_due=limit_due,
     )
     if limit_due is not None:
         note = _with(
@@ -232,17 +247,19 @@ def suspension_prompt(case: ReconsiderationCase, today: dt.date) -> str:
     """The prompt to 终止 of a case suspended past its limit (第41条(五)); "" otherwise."""
     if case.status != Status.SUSPENDED:
         return ""
-    pause = case.suspensions.filter(resumed_on__isnull=True).first()
+    pause = _open_pause(case)
     return suspension_limit_problem(pause, today) if pause is not None else ""
 
 
 def resume(
     case: ReconsiderationCase, *, actor: Actor, resumed_on: dt.date, note: str = ""
 ) -> Change:
-    pause = case.suspensions.filter(resumed_on__isnull=True).get()
+    pause = _open_pause(case)
+    if pause is None:
+        raise ValidationError("本案没有未恢复的中止记录")
     check_date(resumed_on, "恢复日期", not_before=pause.suspended_on, after_label="中止日期")
     pause.resumed_on = resumed_on
-    pause.save(update_fields=["resumed_on"])
+    staging.save(pause, update_fields=["resumed_on"])
     return Change(resumed_on, note)
 
 
@@ -323,7 +340,7 @@ def close(
         raise ValidationError(
             {"note": "驳回行政复议申请应当说明理由（第三十三条），请在结案说明中填写"}
         )
-    pauses = list(case.suspensions.all())
+    pauses = pauses_of(case)
     assert case.accepted_on is not None
     last = max(
         [
@@ -336,7 +353,7 @@ def close(
     for pause in pauses:
         if pause.resumed_on is None:
             pause.resumed_on = closed_on
-            pause.save(update_fields=["resumed_on"])
+            staging.save(pause, update_fields=["resumed_on"])
     case.closed_on = closed_on
     case.outcome = outcome
     case.outcome_note = note
