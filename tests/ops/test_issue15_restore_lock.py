@@ -20,6 +20,7 @@ from tests.ops.test_issue15_serve import _free_port, _wait_until_up
 from fazhi.ops.runlock import (
     INFO_NAME,
     LOCK_NAME,
+    PG_LOCK_KEY,
     ServerRunning,
     hold_for_restore,
     hold_for_serve,
@@ -118,3 +119,29 @@ def test_the_lock_between_servers_and_a_restore(tmp_path: Path) -> None:
     # a stale serve.pid (a server killed with SIGKILL) does not block: the lock decides
     assert (tmp_path / INFO_NAME).exists()
     hold_for_restore(tmp_path).release()
+
+
+@pytest.mark.django_db
+def test_a_server_on_another_host_is_seen_through_postgresql(tmp_path: Path) -> None:
+    """A `fazhi serve` elsewhere (own data directory, same database) holds the advisory lock."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite is one host's file (the flock above covers it)")
+    import psycopg
+
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        other.execute("SELECT pg_advisory_lock_shared(%s)", [PG_LOCK_KEY])
+        with pytest.raises(ServerRunning, match="数据库"):
+            hold_for_restore(tmp_path)  # this data directory has no server: the database has
+        assert not (tmp_path / INFO_NAME).exists()
+        other.execute("SELECT pg_advisory_unlock_all()")  # the other server stops
+        restore = hold_for_restore(tmp_path)
+        held = other.execute("SELECT pg_try_advisory_lock_shared(%s)", [PG_LOCK_KEY])
+        assert held.fetchone() == (False,)  # no server of the database starts during a restore
+        restore.release()
+        held = other.execute("SELECT pg_try_advisory_lock_shared(%s)", [PG_LOCK_KEY])
+        assert held.fetchone() == (True,)
+    finally:
+        other.close()

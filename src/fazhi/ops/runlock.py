@@ -11,10 +11,9 @@ processes would go on with their old keys, cached connections and half-replaced 
 - On PostgreSQL it also holds a shared session-level advisory lock (:data:`PG_LOCK_KEY`) on the
   database itself, so app servers on *other hosts* (their own data directories, one database)
   are seen too, as long as their supervisor's connection lives.
-- `fazhi restore` takes the file lock **exclusively** (without waiting) for the whole restore and
-  checks that it could take the advisory lock; either failing means a server is running, and it
-  refuses (exit code 2) unless ``--force``. A `fazhi serve` started during a restore refuses to
-  start.
+- `fazhi restore` takes both **exclusively** (without waiting) for the whole restore; either
+  failing means a server is running, and it refuses (exit code 2) unless ``--force``. A
+  `fazhi serve` started during a restore refuses to start.
 
 ``serve.pid`` beside the lock names the last server started (process id, address, database,
 time) for the message; it is information only: the locks decide.
@@ -156,5 +155,5 @@ def hold_for_restore(data_dir: Path) -> RunLock:
         if not _pg_try("pg_try_advisory_lock"):
             lock.release()
             raise ServerRunning(RUNNING_MESSAGE.format(where=f"数据库 {database_label()}"))
-        _pg_unlock()  # the restore recreates the schema; the file lock covers its duration
+        lock.advisory = True  # held while the restore runs: no server of this database starts
     return lock
