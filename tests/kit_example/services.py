@@ -13,6 +13,7 @@ from django.db import transaction
 from tests.kit_example.models import Counsel, CounselEvent, CounselKind, Status
 from tests.kit_example.workflow import COUNSELS
 
+from fazhi.core import staging
 from fazhi.core.audit import snapshot
 from fazhi.core.services import record_write
 from fazhi.core.workflow import today as _today
@@ -44,18 +45,27 @@ def counsel_register(
         raise ValidationError({"kind": "请选择类别"})
     if contract_end <= contract_start:
         raise ValidationError({"contract_end": "聘期届满日期应晚于聘期开始日期"})
-    if Counsel.objects.filter(unit=unit, name=name.strip(), status=Status.ACTIVE).exists():
+    # staging: inside an import's batch the new rows wait in memory and are written in bulk
+    # (core/staging.py); elsewhere these are a plain exists(), save() and create().
+    if staging.exists(Counsel, unit=unit, name=name.strip(), status=Status.ACTIVE):
         raise ValidationError({"name": f"{name.strip()}已是{unit.name}的在聘法律顾问"})
-    counsel = Counsel.objects.create(
-        unit=unit,
-        name=name.strip(),
-        firm=firm.strip(),
-        kind=kind,
-        contract_start=contract_start,
-        contract_end=contract_end,
+    counsel = staging.save_new(
+        Counsel(
+            unit=unit,
+            name=name.strip(),
+            firm=firm.strip(),
+            kind=kind,
+            contract_start=contract_start,
+            contract_end=contract_end,
+        )
     )
-    CounselEvent.objects.create(
-        counsel=counsel, kind="聘用", on=contract_start, actor_name=actor.name, note=counsel.firm
+    staging.create(
+        CounselEvent,
+        counsel=counsel,
+        kind="聘用",
+        on=contract_start,
+        actor_name=actor.name,
+        note=counsel.firm,
     )
     record_write(
         actor=actor,

@@ -128,6 +128,21 @@ def test_a_bad_file_writes_nothing_and_names_rows_and_columns(
     assert list(Counsel.objects.values_list("name", flat=True)) == ["王守仁"]
 
 
+def test_the_same_person_twice_in_one_file_is_refused(county: County, tmp_path: Path) -> None:
+    """Both rows land in one write batch, staged in memory (core/staging.py): the service's
+    check sees the first row although it is not in the database yet."""
+    path = tmp_path / "twice.xlsx"
+    path.write_bytes(xlsx([ROW, {**ROW, "聘期开始日期": "2025-02-01"}]))
+    err = StringIO()
+    with pytest.raises(CommandError):
+        args = ("import", "counsels", str(path), "--unit", county.town_a.code)
+        call_command(*args, stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"第3行【姓名】{ROW['姓名']}已是白沙镇人民政府的在聘法律顾问"
+    ]
+    assert not Counsel.objects.exists()
+
+
 def test_the_excel_register_api_is_scoped(county: County) -> None:
     register = excel_register("counsels")
     assert (register.key, register.title) == ("counsels", "法律顾问")

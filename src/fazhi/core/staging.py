@@ -121,6 +121,29 @@ def pending_of(model: type[M]) -> list[M]:
     return list(stage.pending.get(model, [])) if stage is not None else []  # type: ignore[arg-type]
 
 
+def exists(model: type[models.Model], **lookups: Any) -> bool:
+    """``model.objects.filter(**lookups).exists()``, the scope's pending rows included: a
+    uniqueness check in a creation service must see the rows of its own batch (exact field
+    lookups only; a foreign key may be given as the object or its key)."""
+    for row in pending_of(model):
+        if all(_matches(row, key, value) for key, value in lookups.items()):
+            return True
+    return model._default_manager.filter(**lookups).exists()
+
+
+def _matches(row: models.Model, key: str, value: Any) -> bool:
+    if "__" in key:
+        raise ValueError(f"staging.exists 只支持字段相等的条件：{key}")
+    f = row._meta.get_field(key)
+    if isinstance(f, models.ForeignKey):
+        if isinstance(value, models.Model):
+            if f.is_cached(row) and f.get_cached_value(row) is value:
+                return True
+            value = value.pk
+        return value is not None and getattr(row, f.attname) == value
+    return bool(getattr(row, key) == value)
+
+
 def save(obj: models.Model, *, update_fields: list[str] | None = None) -> None:
     """Save a changed row; a pending one is written with its final values at the end."""
     if is_pending(obj):
