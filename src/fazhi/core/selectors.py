@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models import F, Q, Subquery, Value
 
 from fazhi.core.audit import (
     GENESIS_HASH,
@@ -84,9 +85,27 @@ def calendar_data() -> CalendarData:
 
 
 def _calendar_data() -> CalendarData:
-    days = dict(CalendarDay.objects.values_list("date", "is_workday"))
-    years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
-    return CalendarData(days=days, complete_years=years)
+    """The overrides and the complete years in one query (a ``UNION ALL``)."""
+    days = CalendarDay.objects.order_by().values_list(
+        "date", "is_workday", Value(None, output_field=models.IntegerField())
+    )
+    years = (
+        CalendarYear.objects.filter(complete=True)
+        .order_by()
+        .values_list(
+            Value(None, output_field=models.DateField()),
+            Value(None, output_field=models.BooleanField()),
+            "year",
+        )
+    )
+    found: dict[dt.date, bool] = {}
+    complete: set[int] = set()
+    for date, is_workday, year in days.union(years, all=True):
+        if year is not None:
+            complete.add(year)
+        else:
+            found[date] = bool(is_workday)
+    return CalendarData(days=found, complete_years=frozenset(complete))
 
 
 def province_code_of(unit: OrgUnit | None) -> str:
@@ -95,7 +114,31 @@ def province_code_of(unit: OrgUnit | None) -> str:
         return ""
     if unit.province_code:
         return unit.province_code
+    memo = _RULES_MEMO.get()
+    if memo is not None and ("province", unit.pk, unit.path) not in memo:
+        _rules_of_unit(unit, memo)
     return _memo(("province", unit.pk, unit.path), lambda: _province_code_above(unit))
+
+
+def _rules_of_unit(unit: OrgUnit, memo: dict[tuple[Any, ...], Any]) -> None:
+    """Inside :func:`rules_cache`: the unit's province code and that province's rules in one
+    query (the rules annotated with the nearest ancestor's code), as the caller reads both."""
+    nearest = (
+        OrgUnit.objects.filter(pk__in=unit.ancestor_ids)
+        .exclude(province_code="")
+        .order_by("-depth")
+        .values("province_code")[:1]
+    )
+    rows = list(
+        DeadlineRule.objects.annotate(fz_province=Subquery(nearest))
+        .filter(Q(region="") | Q(region=F("fz_province")))
+        .order_by("code")
+    )
+    if not rows:
+        return  # no rule at all: the code is read on its own
+    province = rows[0].fz_province or ""
+    memo[("province", unit.pk, unit.path)] = province
+    memo.setdefault(("rules", province), _chosen(rows))
 
 
 def _province_code_above(unit: OrgUnit) -> str:
@@ -129,8 +172,13 @@ def rules_for_province(province: str) -> list[DeadlineRule]:
 
 
 def _rules_for_province(province: str) -> list[DeadlineRule]:
+    return _chosen(DeadlineRule.objects.filter(region__in={"", province}).order_by("code"))
+
+
+def _chosen(rules: Iterable[DeadlineRule]) -> list[DeadlineRule]:
+    """One rule per code (rules ordered by code): the province's own row over the national."""
     chosen: dict[str, DeadlineRule] = {}
-    for rule in DeadlineRule.objects.filter(region__in={"", province}).order_by("code"):
+    for rule in rules:
         if rule.code not in chosen or rule.region:
             chosen[rule.code] = rule
     return list(chosen.values())

@@ -11,9 +11,12 @@ gives the same figure as the registers alone (tested by the oracle tests).
 **Kept right on every write.** ``pre_save`` / ``pre_delete`` take a snapshot of the fields each
 definition reads (unit, period date, filter fields, value field) of the record — and of the
 records whose definitions read the saved one through a foreign key (a hearing's ``case__unit``);
-``post_save`` / ``post_delete`` take it again, and the (definition, unit, month) keys that
-changed are recomputed from the registers, in the same transaction. Recomputing (rather than
-adding deltas) is idempotent: a key is always exactly what the registers say. Bulk writers that
+``post_save`` / ``post_delete`` take it again, in the same transaction. Inside a transaction the
+snapshots are the rows' contributions to each key, and their difference is added to the fact
+rows (:mod:`fazhi.metrics.deltas`: a few queries, the same result as a rebuild); outside one, for
+writes whose signals overlap and for links to other rows, the (definition, unit, month) keys that
+changed are recomputed from the registers (idempotent: a key is then exactly what the registers
+say). Bulk writers that
 skip ``save()`` (the scale seeder) call :func:`facts_rebuild`; ``QuerySet.update`` on a source
 field would bypass this and must not be used (slots are refreshed by ``slots_refresh``, which
 moves the facts' slots too).
@@ -48,7 +51,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from fazhi.metrics import engine
+from fazhi.metrics import deltas, engine
 from fazhi.metrics.models import MetricDefinition, MetricFact, MetricFactState
 from fazhi.metrics.periods import Period
 from fazhi.orgs.models import OrgUnit
@@ -391,6 +394,7 @@ def facts_rebuild(definitions: Sequence[MetricDefinition] | None = None) -> int:
         definitions = list(MetricDefinition.objects.all())
     chosen = [d for d in definitions if eligible(d)]
     ids = [d.pk for d in chosen]
+    deltas.forget_watches()
     MetricFactState.objects.filter(definition_id__in=ids).delete()
     MetricFact.objects.filter(definition_id__in=ids).delete()
     written: dict[int, int] = defaultdict(int)
@@ -498,6 +502,7 @@ def facts_build_missing() -> int:
 
 def facts_forget(definition: MetricDefinition) -> None:
     """A definition changed: its facts no longer hold (the engine reads the registers)."""
+    deltas.forget_watches()
     MetricFactState.objects.filter(definition_id=definition.pk).delete()
     MetricFact.objects.filter(definition_id=definition.pk).delete()
 
@@ -772,8 +777,47 @@ def before_write(sender: type[models.Model], instance: models.Model, **kwargs: A
     if batch is not None:
         _deferred_before(batch, sender, instance)
         return
-    watches = _watched(sender)
-    setattr(instance, "_fz_facts", [(w, _snapshot(w, instance.pk)) for w in watches])  # noqa: B010
+    version = deltas.locked_version()
+    if version is None:  # outside a transaction: recompute the changed keys afterwards
+        watches = _watched(sender)
+        setattr(instance, "_fz_facts", [(w, _snapshot(w, instance.pk)) for w in watches])  # noqa: B010
+        return
+    pending = deltas.Pending(version)
+    fields = kwargs.get("update_fields")
+    for watch in deltas.watches_for(sender, version, lambda: _watched(sender)):
+        if deltas.relevant(watch, fields):
+            pending.entries.append((watch, _before(watch, instance.pk)))
+    deltas.opened(instance, pending)
+    setattr(instance, "_fz_facts", pending)  # noqa: B010
+
+
+def _before(watch: _Watch, pk: Any) -> Any:
+    """A watch's state before a single write: the row's contributions, or (a link to another
+    row) the snapshot whose changed keys are recomputed."""
+    if watch.pointer is not None:
+        return _snapshot(watch, pk)
+    if pk is None:
+        return deltas.Contributions({}, {})
+    return deltas.contributions(watch, _lookup(watch, pk))
+
+
+def _lookup(watch: _Watch, pk: Any) -> dict[str, Any]:
+    return {"pk": pk} if watch.via is None else {f"{watch.via}_id": pk}
+
+
+def _after(watch: _Watch, instance: models.Model, *, deleted: bool, created: bool) -> Any:
+    pk = instance.pk
+    if watch.pointer is None:
+        if pk is None or (deleted and watch.via is None) or (created and watch.via is not None):
+            return deltas.Contributions({}, {})  # gone, or too new for any row to point to it
+        return deltas.contributions(watch, _lookup(watch, pk))
+    if deleted:
+        return _snapshot(watch, pk)
+    target = getattr(instance, f"{watch.pointer}_id", None)  # the row it points to now
+    if target is None:
+        return {}
+    rows = watch.model._default_manager.filter(pk=target).values("pk", *watch.paths)
+    return {row["pk"]: row for row in rows}
 
 
 def after_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -785,12 +829,38 @@ def after_write(sender: type[models.Model], instance: models.Model, **kwargs: An
             batch.written[sender].add(instance.pk)
         return
     pending = instance.__dict__.pop("_fz_facts", None)
+    if isinstance(pending, deltas.Pending):
+        deleted = "created" not in kwargs
+        _after_single(instance, pending, deleted=deleted, created=bool(kwargs.get("created")))
+        return
     if not pending:
         return
     dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
     for watch, before in pending:
         for d, keys in _keys_changed(watch, before, _snapshot(watch, instance.pk)).items():
             dirty[d] |= keys
+    if dirty:
+        _refresh(dirty)
+
+
+def _after_single(
+    instance: models.Model, pending: deltas.Pending, *, deleted: bool, created: bool
+) -> None:
+    """A single write's change: added to the fact rows (:mod:`fazhi.metrics.deltas`), or its
+    keys recomputed (links to other rows; writes whose signals overlapped)."""
+    deltas.closed(instance)
+    dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    by_pk = {d.pk: d for watch, _ in pending.entries for d, _ in watch.definitions}
+    for watch, before in pending.entries:
+        after = _after(watch, instance, deleted=deleted, created=created)
+        if watch.pointer is not None:
+            for d, keys in _keys_changed(watch, before, after).items():
+                dirty[d] |= keys
+        elif pending.tainted:
+            for definition, unit, month in [*before.sums, *after.sums]:
+                dirty[by_pk[definition]].add((unit, month))
+        else:
+            deltas.apply(before, after, _root_of, slots_of)
     if dirty:
         _refresh(dirty)
 
