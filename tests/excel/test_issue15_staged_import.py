@@ -107,7 +107,13 @@ def _seen(case: ReconsiderationCase, prefix: str) -> dict[str, Any]:
 
 
 @pytest.mark.django_db
-def test_the_bulk_path_stores_what_the_one_by_one_path_stores(county: County) -> None:
+@pytest.mark.parametrize("batch", [500, 2])
+def test_the_bulk_path_stores_what_the_one_by_one_path_stores(
+    county: County, settings: Any, batch: int
+) -> None:
+    """In one batch, and in batches of two records (a record's later steps then run in a later
+    batch, on the saved row, while that batch stages new records of its own)."""
+    settings.FAZHI_IMPORT_BATCH = batch
     assert _import(county, "S").errors == []
     with _one_by_one():
         assert _import(county, "U").errors == []

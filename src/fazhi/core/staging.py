@@ -198,7 +198,8 @@ def flush(stage: Stage) -> None:
                 "数据库不支持批量插入后返回主键（需要 PostgreSQL 或 SQLite 3.35 以上）"
             )
         pending, stage.pending = stage.pending, {}
-        for model, rows in pending.items():
+        for model in _parents_first(list(pending)):
+            rows = pending[model]
             using = model._base_manager.db
             for row in rows:  # a row made before its parent had a key points to it by object
                 _link_parents(row)
@@ -211,6 +212,28 @@ def flush(stage: Stage) -> None:
         actions, stage.after_insert = stage.after_insert, []
         for action in actions:
             action()
+
+
+def _parents_first(found: list[type[models.Model]]) -> list[type[models.Model]]:
+    """The models in an order where each comes after the models it points to (a batch may
+    stage an event of an earlier batch's record before a new record of its own)."""
+    ordered: list[type[models.Model]] = []
+    left = list(found)
+    while left:
+        for model in left:
+            targets = {
+                f.related_model
+                for f in model._meta.concrete_fields
+                if isinstance(f, models.ForeignKey) and f.related_model is not model
+            }
+            if not targets & (set(left) - {model}):
+                ordered.append(model)
+                left.remove(model)
+                break
+        else:  # a cycle between pending tables: keep the order they were used in
+            ordered.extend(left)
+            break
+    return ordered
 
 
 def _link_parents(row: models.Model) -> None:
