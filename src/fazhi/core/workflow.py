@@ -245,7 +245,8 @@ class Workflow(Generic[M]):
             summary=summary,
         )
         if change.after is not None:
-            change.after()
+            if not (pending and staging.defer(change.after)):  # a pending record: once written
+                change.after()
         _copy_fields(fresh, obj)
         return change.result if change.result is not None else fresh
 
