@@ -215,6 +215,12 @@ FAZHI_REDIS_URL = env_str("FAZHI_REDIS_URL", "redis://127.0.0.1:6379/0")
 FAZHI_JOB_STALE_SECONDS = env_int("FAZHI_JOB_STALE_SECONDS", 300, minimum=10)
 FAZHI_JOB_HEARTBEAT_SECONDS = env_int("FAZHI_JOB_HEARTBEAT_SECONDS", 5, minimum=1)
 FAZHI_JOB_BATCH_PAUSE_MS = env_int("FAZHI_JOB_BATCH_PAUSE_MS", 150, minimum=0)
+# FAZHI_EXPORT_JOB_ROWS: a register's Excel export of more rows than this is written by a
+# background job (its result page offers the file); smaller ones download at once.
+# FAZHI_JOB_FILE_DAYS: a finished job's stored file (an export, a failed import's upload) is
+# deleted after this many days (`fazhi sweep_deadlines`, the worker's start, the job pages).
+FAZHI_EXPORT_JOB_ROWS = env_int("FAZHI_EXPORT_JOB_ROWS", 2000, minimum=0)
+FAZHI_JOB_FILE_DAYS = env_int("FAZHI_JOB_FILE_DAYS", 7, minimum=1)
 _TASK_BACKENDS = {
     "database": "django_tasks_db.backend.DatabaseBackend",
     "rq": "django_tasks_rq.backend.RQBackend",

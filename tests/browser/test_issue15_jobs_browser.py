@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.browser.chromium import chromium, login, new_page
 from tests.personas import County
 
-from fazhi.jobs.models import Job, Kind, State
+from fazhi.jobs.models import Job, State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def browser(live_server: Any) -> Iterator[tuple[Any, str]]:
 def _job(county: County, **fields: Any) -> Job:
     membership = county.memberships["dept_clerk"]
     values: dict[str, Any] = {
-        "kind": Kind.IMPORT,
+        "kind": "import",
         "register": "reconsideration",
         "title": "导入行政复议台账",
         "created_by": membership.user,

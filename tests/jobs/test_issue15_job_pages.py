@@ -20,7 +20,7 @@ from tests.excel.helpers import xlsx
 from tests.personas import PASSWORD, County
 
 from fazhi.core.excel import excel_register
-from fazhi.jobs.models import Job, Kind, State
+from fazhi.jobs.models import Job, State
 from fazhi.jobs.services import import_job_submit, jobs_sweep_stale
 from fazhi.litigation.models import LitigationCase
 from fazhi.orgs.models import Membership
@@ -40,7 +40,7 @@ def _job(county: County, persona: str = "clerk_a", **fields: Any) -> Job:
     membership = county.memberships[persona]
     stored = default_storage.save("jobs/test.xlsx", ContentFile(xlsx(ROWS)))
     values: dict[str, Any] = {
-        "kind": Kind.IMPORT,
+        "kind": "import",
         "register": "litigation",
         "title": "导入行政应诉台账",
         "created_by": membership.user,

@@ -36,7 +36,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, get_resolver, path, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
@@ -91,6 +91,7 @@ __all__ = [
     "display_value",
     "form_errors",
     "import_action",
+    "register_named",
     "transition_steps",
     "unit_filter",
     "year_filter",
@@ -114,6 +115,21 @@ def app_export_xlsx(module: str, qs: models.QuerySet[Any]) -> bytes | None:
         return None
     content: bytes = excel.export_xlsx(qs)
     return content
+
+
+#: register key → the register whose ``urls()`` are mounted (filled as the URLconf loads)
+_REGISTERS: dict[str, Register[Any]] = {}
+
+
+def register_named(key: str) -> Register[Any]:
+    """The mounted register whose URL names start with ``key`` (a background export finds
+    it again by the key stored on its job); LookupError if there is none."""
+    if key not in _REGISTERS:
+        get_resolver().url_patterns  # noqa: B018 — loading the URLconf mounts every register
+    try:
+        return _REGISTERS[key]
+    except KeyError:
+        raise LookupError(f"没有这个台账：{key}") from None
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -493,14 +509,20 @@ class Register(Generic[M]):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         actor = actor_of(request)
         actor.require(self.view_cap)
-        rows = self.filtered(actor, request.GET, self.search_term(request))
-        content, count = self.export_xlsx(rows), rows.count()
+        term = self.search_term(request)
+        rows = self.filtered(actor, request.GET, term)
+        count = rows.count()
+        if count > settings.FAZHI_EXPORT_JOB_ROWS:  # large: written by a background job
+            from fazhi.jobs.exports import export_job_page
+
+            return export_job_page(request, self, actor, count=count, term=term)
+        content = self.export_xlsx(rows)
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         period = self.export_period(request.GET)
-        name = f"{self.title.removesuffix('案件')}台账-{period}.xlsx"  # 行政复议台账-2025.xlsx
+        name = self.export_name(request.GET)  # 行政复议台账-2025.xlsx
         action = export_action(self.model)  # 安全事件审计: <app>.export, file and row count
         audit_download(actor=actor, action=action, target=self.model, filename=name, count=count)
         response["Content-Disposition"] = (
@@ -508,6 +530,10 @@ class Register(Generic[M]):
             f"filename*=UTF-8''{urllib.parse.quote(name)}"
         )
         return response
+
+    def export_name(self, params: Any) -> str:
+        """The export file's Chinese name, e.g. ``行政复议台账-2025.xlsx``."""
+        return f"{self.title.removesuffix('案件')}台账-{self.export_period(params)}.xlsx"
 
     def export_period(self, params: Any) -> str:
         """The export file name's period: the first 年度 filter set (``2025``), else the day's
@@ -530,6 +556,7 @@ class Register(Generic[M]):
         return buffer.getvalue()
 
     def urls(self) -> list[URLPattern]:
+        _REGISTERS[self.key] = self  # found again by its key (register_named)
         wrap, key, at = login_required, self.key, self.url_prefix or self.key
         patterns = [
             path(f"{at}/", wrap(self.list_view), name=f"{key}_list"),

@@ -15,10 +15,6 @@ from django.db import models
 from fazhi.orgs.models import Membership, OrgUnit
 
 
-class Kind(models.TextChoices):
-    IMPORT = "import", "Excel 导入"
-
-
 class State(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "进行中"
@@ -29,7 +25,8 @@ class State(models.TextChoices):
 class Job(models.Model):
     scope_path_field: ClassVar[str] = "unit__path"
 
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    #: a registered :class:`fazhi.jobs.kinds.JobKind` code (``import``, ``export``, …)
+    kind = models.CharField("类型", max_length=20)
     register = models.CharField("台账", max_length=40, blank=True)
     title = models.CharField("名称", max_length=200)
     created_by = models.ForeignKey(
@@ -51,6 +48,8 @@ class Job(models.Model):
     done = models.PositiveIntegerField("已完成", default=0)
     total = models.PositiveIntegerField("总数", default=0)
     message = models.CharField("进度说明", max_length=200, blank=True)
+    #: what the kind needs besides the stored file (an export's filters, a year, …)
+    params = models.JSONField("参数", default=dict, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
     #: What the import's committed batches wrote (model label → primary keys created, and the
     #: earlier values of rows it changed), so that a sweep can undo them if the worker dies.
@@ -72,6 +71,13 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.get_state_display()}）"
+
+    @property
+    def kind_label(self) -> str:
+        from fazhi.jobs.kinds import kinds
+
+        found = kinds().get(self.kind)
+        return found.label if found is not None else self.kind
 
     @property
     def finished(self) -> bool:

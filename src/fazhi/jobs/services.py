@@ -1,4 +1,5 @@
-"""Writes of 后台任务: submit a job, run it (in the worker), mark dead workers' jobs failed, retry.
+"""Writes of 后台任务: submit a job, run it (in the worker) with its kind's ``run``
+(:mod:`fazhi.jobs.kinds`), mark dead workers' jobs failed, retry, delete expired files.
 
 A job's progress is kept in memory while it runs and written by a small reporter thread on its
 own database connection (:class:`Reporter`): the import runs inside its own transaction(s), and
@@ -6,13 +7,14 @@ a progress row written through that transaction would be invisible until it comm
 back with it). The same thread is the job's heartbeat; a running job whose heartbeat is older
 than ``FAZHI_JOB_STALE_SECONDS`` lost its worker (killed, machine restarted) and
 :func:`jobs_sweep_stale` marks it failed. Nothing of its file was written: an import writes a
-file all or nothing, and a killed process's open transaction is rolled back by the database.
+file all or nothing (its committed batches are journaled and undone by the sweep), and a killed
+process's open transaction is rolled back by the database. A batch drafting keeps the units it
+drafted (one transaction each); an export had written nothing yet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import logging
 import threading
@@ -31,16 +33,20 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from fazhi.core import excel as excel_engine
-from fazhi.core.excel import ExcelRegister, ImportResult, RowError, excel_register
+from fazhi.core.excel import ExcelRegister
 from fazhi.core.services import audit_append
-from fazhi.jobs.models import Job, Kind, State
+from fazhi.jobs.kinds import Outcome, kind_of, kinds
+from fazhi.jobs.models import Job, State
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor
 
 logger = logging.getLogger(__name__)
 
 STORAGE_FOLDER = "jobs"
+IMPORT = "import"  # the kind code of an Excel import (fazhi/jobs/job_kinds.py)
+PHASE_START = "开始执行"
 PHASE_READ = "读取文件"
+INTERRUPTED = "后台进程中断，本次未写入任何数据；可点击“重试”重新执行"
 PHASE_IMPORT = "校验并写入（全部通过才保存）"
 
 
@@ -60,22 +66,39 @@ def _enqueue(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
-def import_job_submit(*, actor: Actor, register: ExcelRegister, data: bytes, file_name: str) -> Job:
-    """Store the uploaded file under ``jobs/`` (Django's storage API) and queue its import as
-    ``actor`` into ``actor.unit``; returns the job (already finished with the immediate
-    backend)."""
-    actor.require(Cap.EDIT_RECORDS)
+def job_submit(
+    *,
+    actor: Actor,
+    kind: str,
+    title: str,
+    register: str = "",
+    params: dict[str, Any] | None = None,
+    data: bytes | None = None,
+    file_name: str = "",
+    audit_after: dict[str, Any] | None = None,
+) -> Job:
+    """Queue a job of ``kind`` as ``actor`` (a signed-in 岗位, which must hold the kind's
+    capability) in ``actor.unit``: ``data`` (an uploaded file) is stored under ``jobs/``
+    through Django's storage API; the submission is audited (``jobs.submit``). Returns the job
+    (already finished with the immediate backend)."""
+    cap = kind_of(kind).cap
+    if cap is not None:
+        actor.require(cap)
     if actor.user is None or actor.membership is None:
         raise PermissionDenied("后台任务只能由登录用户提交")
-    stored = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(data))
+    stored = ""
+    if data is not None:
+        name = f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx"
+        stored = default_storage.save(name, ContentFile(data))
     with transaction.atomic():
         job = Job.objects.create(
-            kind=Kind.IMPORT,
-            register=register.key,
-            title=f"导入{register.title}台账",
+            kind=kind,
+            register=register,
+            title=title[:200],
             created_by=actor.user,
             membership=actor.membership,
             unit=actor.unit,
+            params=params or {},
             file_name=file_name[:255],
             file_path=stored,
             message="排队等待后台进程",
@@ -86,11 +109,27 @@ def import_job_submit(*, actor: Actor, register: ExcelRegister, data: bytes, fil
             object_type="jobs.job",
             object_id=str(job.pk),
             object_repr=job.title,
-            after={"文件": job.file_name, "台账": register.key},
+            after=audit_after,
         )
     _enqueue(job)
     job.refresh_from_db()
     return job
+
+
+def import_job_submit(*, actor: Actor, register: ExcelRegister, data: bytes, file_name: str) -> Job:
+    """Store the uploaded file under ``jobs/`` (Django's storage API) and queue its import as
+    ``actor`` into ``actor.unit``; returns the job (already finished with the immediate
+    backend)."""
+    actor.require(Cap.EDIT_RECORDS)
+    return job_submit(
+        actor=actor,
+        kind=IMPORT,
+        title=f"导入{register.title}台账",
+        register=register.key,
+        data=data,
+        file_name=file_name,
+        audit_after={"文件": file_name[:255], "台账": register.key},
+    )
 
 
 class Reporter:
@@ -126,8 +165,17 @@ class Reporter:
             time.sleep(pause / 1000)
 
     def phase(self, message: str, done: int, total: int) -> None:
+        """Note how far the job is (``done`` of ``total``; the progress bar)."""
         with self._lock:
             self.message, self.done, self.total = message, done, total
+
+    def committed(self, message: str, done: int, total: int) -> None:
+        """:meth:`phase` after a committed write (a unit's report): on SQLite pause as
+        :meth:`__call__` does, so that other users' writes get the lock between two."""
+        self.phase(message, done, total)
+        pause = settings.FAZHI_JOB_BATCH_PAUSE_MS
+        if self.threaded and pause and connections["default"].vendor == "sqlite" and done < total:
+            time.sleep(pause / 1000)
 
     def __enter__(self) -> Reporter:
         if self.threaded:
@@ -199,31 +247,11 @@ def _journal_undo(job: Job) -> None:
     excel_engine._compensate(written, actor, job.total)
 
 
-def _result_json(result: ImportResult) -> dict[str, Any]:
-    def rows(items: list[RowError]) -> list[dict[str, Any]]:
-        return [{"row": e.row, "column": e.column, "reason": e.reason} for e in items]
-
-    return {
-        "ok": result.ok,
-        "summary": result.summary(),
-        "created": result.created,
-        "errors": rows(result.errors),
-        "warnings": rows(result.warnings),
-    }
-
-
-def _accepts_progress(function: Any) -> bool:
-    try:
-        return "progress" in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def _claim(job_id: int) -> bool:
     now = timezone.now()
     with transaction.atomic():
         claimed = Job.objects.filter(pk=job_id, state=State.QUEUED).update(
-            state=State.RUNNING, started_at=now, heartbeat_at=now, message=PHASE_READ
+            state=State.RUNNING, started_at=now, heartbeat_at=now, message=PHASE_START
         )
         if claimed:
             job = Job.objects.get(pk=job_id)
@@ -232,17 +260,23 @@ def _claim(job_id: int) -> bool:
     return bool(claimed)
 
 
-def _finish(job_id: int, state: State, message: str, result: dict[str, Any]) -> None:
-    values: dict[str, Any] = {"state": state, "message": message[:200], "result": result}
+def _finish(job_id: int, outcome: Outcome, reporter: Reporter) -> bool:
+    """Write the outcome on the job (if it is still running: a sweep may have marked it failed
+    meanwhile); whether it was written."""
+    values: dict[str, Any] = {"state": outcome.state, "message": outcome.message[:200]}
+    values |= {"result": outcome.result, "finished_at": timezone.now()}
     values["journal"] = {}  # the import ended: it kept or undid its batches itself
-    values["finished_at"] = timezone.now()
-    if state == State.DONE:
-        job = Job.objects.get(pk=job_id)
-        values["done"] = values["total"] = max(job.total, 1)
-    Job.objects.filter(pk=job_id, state=State.RUNNING).update(**values)
+    if outcome.state == State.DONE:
+        values["done"] = values["total"] = max(reporter.total, 1)
+    else:
+        values["done"], values["total"] = reporter.done, reporter.total
+    if outcome.file_path:
+        values["file_path"] = outcome.file_path
+    return bool(Job.objects.filter(pk=job_id, state=State.RUNNING).update(**values))
 
 
-def _actor_of(job: Job) -> Actor:
+def actor_of_job(job: Job) -> Actor:
+    """The 岗位 the job runs as: its submitter's, still active (else PermissionDenied)."""
     membership = job.membership
     if membership is None or not membership.is_active or not membership.unit.is_active:
         raise PermissionDenied("提交任务的岗位已停用，任务未执行")
@@ -251,48 +285,42 @@ def _actor_of(job: Job) -> Actor:
     return Actor.for_membership(membership)
 
 
+def _failed(message: str) -> Outcome:
+    return Outcome(State.FAILED, message, {"ok": False, "summary": message, "errors": []})
+
+
 def job_run(*, job_id: int) -> str:
-    """Run one queued job (called by the worker through :func:`fazhi.jobs.tasks.run_job`).
+    """Run one queued job (called by the worker through :func:`fazhi.jobs.tasks.run_job`)
+    with its kind's ``run`` (:mod:`fazhi.jobs.kinds`).
 
     A job that is not queued (already run, or retried elsewhere) is left alone. Every outcome
-    is written on the row; an unexpected exception marks the job failed and is logged.
+    is written on the row; an unexpected exception marks the job failed and is logged. The
+    input file of a finished job is deleted; a kind's product file is kept for download.
     """
     if not _claim(job_id):
         return "已跳过：任务不在排队状态"
+    jobs_sweep_files()
     job = Job.objects.select_related("membership__user", "membership__unit").get(pk=job_id)
+    kind = kinds().get(job.kind)
     # Run inside the request (the immediate backend: tests, no worker): nobody polls, and a
     # second connection could not see the caller's uncommitted rows anyway.
     with Reporter(job_id, threaded=not _immediate()) as reporter:
         try:
-            outcome = _run_import(job, reporter)
+            if kind is None:
+                raise ValidationError(f"未知的任务类型：{job.kind}")
+            outcome = kind.run(job, reporter)
         except (PermissionDenied, ValidationError) as exc:
-            message = "；".join(getattr(exc, "messages", None) or [str(exc) or "无权限"])
-            outcome = (State.FAILED, message, {"ok": False, "summary": message, "errors": []})
+            outcome = _failed("；".join(getattr(exc, "messages", None) or [str(exc) or "无权限"]))
         except Exception as exc:  # any failure is the job's outcome, not a crash
             logger.exception("后台任务 %s 出错", job_id)
-            message = f"任务出错（{type(exc).__name__}）：{exc}"
-            outcome = (State.FAILED, message, {"ok": False, "summary": message, "errors": []})
-    state, message, result = outcome
-    _finish(job_id, state, message, result)
-    if state == State.DONE and job.file_path:
+            outcome = _failed(f"任务出错（{type(exc).__name__}）：{exc}")
+    written = _finish(job_id, outcome, reporter)
+    if outcome.file_path and not written:
+        default_storage.delete(outcome.file_path)  # swept meanwhile: nobody will fetch it
+    keep = kind is not None and kind.keep_file
+    if outcome.state == State.DONE and job.file_path and not keep:
         default_storage.delete(job.file_path)
-    return message
-
-
-def _run_import(job: Job, reporter: Reporter) -> tuple[State, str, dict[str, Any]]:
-    actor = _actor_of(job)
-    register = excel_register(job.register)
-    reporter.phase(PHASE_READ, 0, 3)
-    with default_storage.open(job.file_path, "rb") as handle:
-        data = handle.read()
-    reporter.phase(PHASE_IMPORT, 1, 3)
-    kwargs: dict[str, Any] = {}
-    if _accepts_progress(register.import_xlsx):
-        kwargs["progress"] = reporter
-    result = register.import_xlsx(data, actor=actor, unit=actor.unit, **kwargs)
-    reporter.phase("完成", 3, 3)
-    state = State.DONE if result.ok else State.FAILED
-    return state, result.summary(), _result_json(result)
+    return outcome.message
 
 
 def stale_before(now: dt.datetime | None = None) -> dt.datetime:
@@ -302,10 +330,11 @@ def stale_before(now: dt.datetime | None = None) -> dt.datetime:
 def jobs_sweep_stale(*, now: dt.datetime | None = None) -> int:
     """Mark failed every running job whose worker stopped reporting (its heartbeat is older
     than ``FAZHI_JOB_STALE_SECONDS``); returns how many. Safe to run from any process."""
-    message = "后台进程中断，本次未写入任何数据；可点击“重试”重新执行"
     stale = Job.objects.filter(state=State.RUNNING, heartbeat_at__lt=stale_before(now))
     count = 0
     for job in stale.select_related("unit", "membership__unit", "membership__user"):
+        kind = kinds().get(job.kind)
+        message = kind.interrupted if kind is not None else INTERRUPTED
         with transaction.atomic():
             # Claim it first: of two sweeps at once, one undoes the batches.
             claimed = Job.objects.filter(pk=job.pk, state=State.RUNNING).update(
@@ -323,15 +352,18 @@ def jobs_sweep_stale(*, now: dt.datetime | None = None) -> int:
 
 def can_retry(job: Job) -> bool:
     """A failed job is retried only when it failed without row errors (interrupted, or an
-    error of the system) and its file is still stored."""
+    error of the system) and what its kind needs is still there (an import's file)."""
     if job.state != State.FAILED or job.result.get("errors"):
         return False
-    return bool(job.file_path) and default_storage.exists(job.file_path)
+    kind = kinds().get(job.kind)
+    return kind is not None and (kind.retryable is None or kind.retryable(job))
 
 
 def job_retry(*, actor: Actor, job: Job) -> Job:
-    """Queue ``job`` again (its submitter only, who must still be able to edit records)."""
-    actor.require(Cap.EDIT_RECORDS)
+    """Queue ``job`` again (its submitter only, who must still hold the kind's capability)."""
+    cap = kind_of(job.kind).cap
+    if cap is not None:
+        actor.require(cap)
     if actor.user is None or job.created_by_id != actor.user.pk:
         raise PermissionDenied("只有提交任务的本人可以重试")
     if not can_retry(job):
@@ -359,3 +391,30 @@ def job_retry(*, actor: Actor, job: Job) -> Job:
     _enqueue(job)
     job.refresh_from_db()
     return job
+
+
+def file_expires(job: Job) -> dt.datetime | None:
+    """When a finished job's stored file is deleted (:func:`jobs_sweep_files`)."""
+    if job.finished_at is None or not job.file_path:
+        return None
+    return job.finished_at + dt.timedelta(days=settings.FAZHI_JOB_FILE_DAYS)
+
+
+def jobs_sweep_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the stored files (an export's workbook, a failed import's upload) of the jobs
+    that finished more than ``FAZHI_JOB_FILE_DAYS`` days ago; returns how many. The job rows
+    stay (their result pages say the file was deleted); idempotent."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.FAZHI_JOB_FILE_DAYS)
+    old = Job.objects.filter(finished_at__lt=cutoff).exclude(file_path="")
+    count = 0
+    for pk, path in old.values_list("pk", "file_path"):
+        default_storage.delete(path)
+        count += Job.objects.filter(pk=pk, file_path=path).update(file_path="")
+    return count
+
+
+def delete_stored_file(sender: type[Job], instance: Job, **kwargs: Any) -> None:
+    """``post_delete`` of a job: its stored file goes with it (once the deletion commits)."""
+    path = instance.file_path
+    if path:
+        transaction.on_commit(lambda: default_storage.delete(path))

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:job_id>/", views.job_detail, name="detail"),
     path("<int:job_id>/status/", views.job_status, name="status"),
     path("<int:job_id>/retry/", views.job_retry, name="retry"),
+    path("<int:job_id>/download/", views.job_download, name="download"),
 ]

@@ -1,6 +1,7 @@
 """Annual-report screens: list and start a draft, the report (preview with figure provenance,
 completeness check, deadlines, the workflow's next step), editing the five parts, the .docx,
-and the 依法治办's overview. Thin: reads through ``selectors``, writes through ``services``."""
+and the 依法治办's overview with its batch drafting (a background job). Thin: reads through
+``selectors``, writes through ``services``."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from fazhi.core.selectors import history_of
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, get_visible_or_404
-from fazhi.reports import rules, selectors, services, tokens
+from fazhi.reports import job_kinds, rules, selectors, services, tokens
 from fazhi.reports.docx import render_docx
 from fazhi.reports.html import html_blocks
 from fazhi.reports.models import PART_NUMBERS, STEPS, AnnualReport, ReportState
@@ -389,5 +390,29 @@ def report_overview(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "show": show,
         "today": today,
+        "undrafted": sum(1 for row, _ in rows if row.report is None),
+        "can_draft": actor.can(Cap.EDIT_RECORDS),
     }
     return render(request, "reports/overview.html", context)
+
+
+@login_required
+def report_drafts(request: HttpRequest) -> HttpResponse:
+    """为未起草的单位批量生成草稿: GET asks to confirm (the units listed), POST queues the
+    background job (``job_kinds.py``) and goes to its progress page."""
+    actor = actor_of(request)
+    actor.require(Cap.COORDINATE)
+    actor.require(Cap.EDIT_RECORDS)
+    today = timezone.localdate()
+    year = _year(request.POST.get("year") or request.GET.get("year"), today.year - 1)
+    if request.method == "POST":
+        name_units = request.POST.get("name_units") == "1"
+        try:
+            job = job_kinds.drafts_submit(actor=actor, year=year, name_units=name_units)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return HttpResponseRedirect(f"{reverse('reports:overview')}?year={year}")
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+    units = job_kinds.undrafted_units(actor, year)
+    context = {"title": f"批量起草{year}年度报告", "year": year, "units": units}
+    return render(request, "reports/drafts_confirm.html", context)

@@ -1,8 +1,10 @@
-"""`fazhi jobs_worker`: run background jobs (Excel imports) until stopped.
+"""`fazhi jobs_worker`: run background jobs (Excel imports and exports, batch drafting) until
+stopped.
 
 With ``FAZHI_TASKS_BACKEND=database`` (the default) it is django-tasks-db's worker reading the
 queue from the database; with ``rq`` an RQ worker on ``FAZHI_REDIS_URL``. First it marks failed
-the jobs whose worker died (stale heartbeat), so that their 重试 button appears.
+the jobs whose worker died (stale heartbeat), so that their 重试 button appears, and deletes the
+files of jobs finished more than ``FAZHI_JOB_FILE_DAYS`` days ago.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 
 from fazhi.core.command import FazhiCommand, UsageError
-from fazhi.jobs.services import jobs_sweep_stale
+from fazhi.jobs.services import jobs_sweep_files, jobs_sweep_stale
 
 
 class Command(FazhiCommand):
-    help = "运行后台任务进程（Excel 导入等）；数据库队列或 Redis（FAZHI_TASKS_BACKEND）"
+    help = (
+        "运行后台任务进程（Excel 导入、导出，批量起草报告）；"
+        "数据库队列或 Redis（FAZHI_TASKS_BACKEND）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="执行完排队的任务后退出")
@@ -31,6 +36,9 @@ class Command(FazhiCommand):
         swept = jobs_sweep_stale()
         if swept:
             self.stdout.write(f"已将 {swept} 个中断的后台任务标为失败（可重试）")
+        expired = jobs_sweep_files()
+        if expired:
+            self.stdout.write(f"已删除 {expired} 个超过保留期限的后台任务文件")
         backend = settings.FAZHI_TASKS_BACKEND
         if backend == "database":
             extra: dict[str, Any] = {"max_tasks": options["max_tasks"]}
