@@ -723,6 +723,24 @@ def _batches(ordered: list[tuple[int, Step]], size: int) -> list[list[tuple[int,
     return found
 
 
+def _record_batches(ordered: list[tuple[int, Step]], size: int) -> list[list[tuple[int, Step]]]:
+    """Batches of ``size`` whole groups, taken in the order of their first step, each batch's
+    steps in date order: every step of a record runs in the batch that creates it, so a new
+    record stays in memory until its batch is written (:mod:`fazhi.core.staging`)."""
+    first: dict[int, int] = {}
+    for position, (index, _) in enumerate(ordered):
+        first.setdefault(index, position)
+    batch_of = {
+        index: rank // size for rank, index in enumerate(sorted(first, key=first.__getitem__))
+    }
+    found: list[list[tuple[int, Step]]] = [
+        [] for _ in range(max(batch_of.values(), default=-1) + 1)
+    ]
+    for index, step in ordered:
+        found[batch_of[index]].append((index, step))
+    return found
+
+
 def execute(
     spec: Spec,
     groups: Sequence[Sequence[Step]],
@@ -732,6 +750,7 @@ def execute(
     progress: Progress | None = None,
     actor: Actor | None = None,
     batch: int | None = None,
+    whole_records: bool = True,
 ) -> ImportResult:
     """Run every group's steps in date order; all-or-nothing for the file.
 
@@ -747,13 +766,21 @@ def execute(
     one final transaction (:func:`_compensate`). ``dry_run`` runs everything in one transaction
     that is rolled back. ``progress(done, total)`` is called after each committed batch with the
     groups (records) whose steps have all run.
+
+    ``whole_records`` (the default) keeps each group's steps in one batch (batches of whole
+    records, in the order of their first date; steps in date order inside a batch), so that the
+    records are built in memory and written once (:mod:`fazhi.core.staging`). A register whose
+    steps depend on the other records' earlier steps in date order across the whole file (the
+    应诉 register's 败诉剖析 counts the losses before it) passes False: batches are then
+    consecutive runs of the file's steps in date order, and a record's later steps may fall in
+    a later batch.
     """
     from fazhi.core.selectors import rules_cache
 
     ordered = _ordered(groups)
-    last: dict[int, int] = {}
-    for position, (index, _) in enumerate(ordered):
-        last[index] = position
+    left: dict[int, int] = defaultdict(int)  # steps not yet committed, per group
+    for index, _ in ordered:
+        left[index] += 1
     errors: list[RowError] = []
     failed: set[int] = set()
 
@@ -768,7 +795,8 @@ def execute(
                 failed.add(index)
                 errors.extend(errors_from(exc, step, spec))
 
-    batches = [ordered] if dry_run else _batches(ordered, batch or batch_size())
+    split = _record_batches if whole_records else _batches
+    batches = [ordered] if dry_run else split(ordered, batch or batch_size())
     written = _Written()
     token = _WRITTEN.set(None if dry_run else written)
     done = 0
@@ -787,10 +815,12 @@ def execute(
                 if errors or dry_run:
                     break
                 done += len(steps)
+                for index, _ in steps:
+                    left[index] -= 1
                 if progress is not None:  # its own writes (a job's progress) are not undone
                     outside = _WRITTEN.set(None)
                     try:
-                        progress(sum(1 for p in last.values() if p < done), len(groups))
+                        progress(sum(1 for n in left.values() if n == 0), len(groups))
                     finally:
                         _WRITTEN.reset(outside)
     finally:
@@ -810,10 +840,13 @@ def _deferred() -> Iterator[None]:
     from fazhi.core.services import audit_deferred
 
     with ExitStack() as stack:
+        # Exited in reverse: the staged rows are written first (their signals reach the scopes
+        # above), then the facts (their lock), then the audit chain (its head lock) — the order
+        # in which a single transition takes the two locks, so the two never deadlock.
+        stack.enter_context(audit_deferred())
         for scope in batch_scopes:
             stack.enter_context(scope())
-        stack.enter_context(audit_deferred())
-        stack.enter_context(staging.staged())  # innermost: its rows reach the scopes above
+        stack.enter_context(staging.staged())
         yield
 
 
@@ -827,6 +860,7 @@ def run_import(
     detail: str = "",
     progress: Progress | None = None,
     actor: Actor | None = None,
+    whole_records: bool = True,
 ) -> ImportResult:
     """Finish an import whose rows were checked with ``errors`` found.
 
@@ -840,7 +874,13 @@ def run_import(
         errors = [RowError(0, "", "文件中没有数据行")]
     if not errors:
         result = execute(
-            spec, groups, dry_run=dry_run, detail=detail, progress=progress, actor=actor
+            spec,
+            groups,
+            dry_run=dry_run,
+            detail=detail,
+            progress=progress,
+            actor=actor,
+            whole_records=whole_records,
         )
         result.warnings = warnings
         return result

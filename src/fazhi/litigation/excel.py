@@ -403,6 +403,7 @@ def import_xlsx(
         detail=detail,
         progress=progress,
         actor=actor,
+        whole_records=False,  # 败诉剖析 counts the file's earlier losses in date order
     )
 
 

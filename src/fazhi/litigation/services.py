@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core.audit import snapshot
+from fazhi.core.selectors import rules_cache
 from fazhi.core.services import audit_append, record_write
 from fazhi.core.workflow import check_date
 from fazhi.litigation.losses import loss_review_threshold
@@ -58,6 +59,7 @@ def _event(actor: Actor, case: LitigationCase, kind: str, on: dt.date, note: str
 
 
 @transaction.atomic
+@rules_cache()  # the province's rules and calendar read once (issue 15: ≤ 15 queries)
 def case_register(
     *,
     actor: Actor,
