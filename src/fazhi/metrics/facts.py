@@ -751,13 +751,25 @@ def _deferred_before(batch: _Batch, sender: type[models.Model], instance: models
 
 
 def _flush(batch: _Batch) -> None:
+    """The batch's facts: the rows it created add their contributions to the fact rows
+    (:func:`fazhi.metrics.deltas.apply`, one read and one upsert per chunk, as a single write
+    does); the keys of rows that existed before, and of watches through links, are recomputed."""
     dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    exact = deltas.locked_version() is not None  # the facts state locked: nobody rebuilds now
     for sender, pks in batch.written.items():
         keys = sorted(pks)
         for index, watch in enumerate(_batch_watches(batch, sender)):
             kept = batch.before.get((sender, index), {})
-            for start in range(0, len(keys), BATCH):
-                chunk = keys[start : start + BATCH]
+            if exact and watch.pointer is None and watch.via is None:
+                created = [pk for pk in keys if pk not in kept]
+                for start in range(0, len(created), BATCH):
+                    after = deltas.contributions(watch, {"pk__in": created[start : start + BATCH]})
+                    deltas.apply(deltas.Contributions({}, {}), after, _root_of, slots_of)
+                keys_left = [pk for pk in keys if pk in kept]
+            else:
+                keys_left = keys
+            for start in range(0, len(keys_left), BATCH):
+                chunk = keys_left[start : start + BATCH]
                 old: dict[Any, dict[str, Any]] = {}
                 for pk in chunk:
                     old.update(kept.get(pk, {}))
