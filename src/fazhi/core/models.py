@@ -11,6 +11,23 @@ from django.db import models
 from fazhi.core.deadlines import Counting
 
 
+class BulkJSONField(models.JSONField):
+    """A JSONField inserted in bulk with plain ``VALUES`` on PostgreSQL.
+
+    Django 5.2 inserts a ``bulk_create`` through ``UNNEST`` of one array per column; psycopg then
+    quotes every element of a ``jsonb[]`` array in Python, about 0.3 ms per audit entry (issue
+    15, the import's audit and history rows). A placeholder per value keeps Django on the
+    ``VALUES`` path. Stored, read and migrated exactly like ``models.JSONField`` (it
+    deconstructs as one)."""
+
+    def get_placeholder(self, value: object, compiler: object, connection: object) -> str:
+        return "%s"
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
+
+
 class CountingChoices(models.TextChoices):
     WORKING = Counting.WORKING.value, "工作日"
     NATURAL = Counting.NATURAL.value, "自然日"
@@ -126,8 +143,8 @@ class AuditEntry(models.Model):
     object_type = models.CharField("对象类型", max_length=64, db_index=True)
     object_id = models.CharField("对象标识", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
+    before = BulkJSONField("修改前", null=True, blank=True)
+    after = BulkJSONField("修改后", null=True, blank=True)
     source_ip = models.CharField(
         "来源地址", max_length=45, blank=True, default="", help_text="命令行操作无来源地址"
     )
@@ -181,7 +198,7 @@ class RecordEvent(models.Model):
     unit_name = models.CharField("操作单位", max_length=100, blank=True)
     action = models.CharField("操作", max_length=64)
     summary = models.CharField("摘要", max_length=200, blank=True)
-    changes = models.JSONField("变更字段", default=list)
+    changes = BulkJSONField("变更字段", default=list)
 
     class Meta:
         verbose_name = "记录历史"

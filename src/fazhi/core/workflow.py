@@ -200,8 +200,10 @@ class Workflow(Generic[M]):
     def run(self, name: str, *, actor: Actor, obj: M, **data: Any) -> Any:
         """Carry out transition ``name`` on ``obj`` with the form's ``data`` (see module doc).
 
-        Returns the saved record, or the change's ``result`` when it names one."""
-        with transaction.atomic(), rules_cache():
+        Returns the saved record, or the change's ``result`` when it names one. A pending
+        record (:mod:`fazhi.core.staging`) is only changed in memory: no savepoint is needed
+        (the caller's own atomic block, the service's, undoes a refusal)."""
+        with transaction.atomic(savepoint=not staging.is_pending(obj)), rules_cache():
             return self._run(self[name], actor, obj, data)
 
     def _run(self, t: Transition, actor: Actor, obj: M, data: dict[str, Any]) -> Any:
