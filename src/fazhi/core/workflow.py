@@ -246,9 +246,9 @@ class Workflow(Generic[M]):
             after=snapshot(fresh),
             summary=summary,
         )
-        if change.after is not None:
-            if not (pending and staging.defer(change.after)):  # a pending record: once written
-                change.after()
+        # A pending record's after-action runs once the batch has written it.
+        if change.after is not None and not (pending and staging.defer(change.after)):
+            change.after()
         _copy_fields(fresh, obj)
         return change.result if change.result is not None else fresh
 
