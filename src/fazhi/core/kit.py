@@ -4,12 +4,14 @@ An app's ``fazhi/<app>/kit.py`` calls :func:`declare` with an :class:`AppKit` na
 ``"module:attribute"`` strings (so declaring imports nothing heavy), what it adds to the
 shared parts of the platform: its URLs and API router, navigation entries, home-page to-do
 tiles, the daily deadline sweep, Excel import/export registers, its metric definitions
-fixture, dashboard key figures and its demo seeders (county and city/province scale).
+fixture, dashboard key figures, the sentences it adds to the annual report draft and its demo
+seeders (county and city/province scale).
 
 The shared parts (``fazhi/urls.py``, ``fazhi/api.py``, the navigation, the home page, the
-Excel commands, ``fazhi sweep_deadlines``, ``fazhi seed``, the metric fixture loader and the
-dashboard) loop over :func:`kits`; ``core`` itself imports no domain app. Kits are discovered
-like ``admin.py`` modules (``autodiscover_modules("kit")``), in ``order`` and then app label.
+Excel commands, ``fazhi sweep_deadlines``, ``fazhi seed``, the metric fixture loader, the
+dashboard and the annual report drafter) loop over :func:`kits`; ``core`` itself imports no
+domain app. Kits are discovered like ``admin.py`` modules (``autodiscover_modules("kit")``),
+in ``order`` and then app label.
 
 The same ``kit.py`` files also decide which apps are installed: ``settings.py`` installs every
 package of ``fazhi`` that has one, ordered by its module constant ``ORDER`` (read without
@@ -20,6 +22,7 @@ agree.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +63,10 @@ class AppKit:
     * ``excel``: register key → path of its ``ExcelRegister`` (``fazhi import/export KEY``).
     * ``metric_fixture``: path, relative to the app's package, of metric definitions.
     * ``dashboard_metrics``: metric codes shown on the leader dashboard, in order.
+    * ``report_sentences``: path, relative to the app's package, of the JSON file of the
+      sentences (``figure_sentences``, optionally ``part3_figures`` and ``targets``) that the
+      annual report draft writes from the app's metrics (read with :func:`kit_json`; merged
+      after the reports app's own rules, in kit order).
     * ``demo_county``: ``(CountyContext) -> int`` county filler (writes through services).
     * ``demo_scale``: city/province bulk seeder (see the demo app's ``scale`` module).
     """
@@ -76,6 +83,7 @@ class AppKit:
     excel: dict[str, str] = field(default_factory=dict)
     metric_fixture: str = ""
     dashboard_metrics: tuple[str, ...] = ()
+    report_sentences: str = ""
     demo_county: str = ""
     demo_scale: str = ""
 
@@ -180,3 +188,24 @@ def hooks(name: str) -> list[tuple[AppKit, Callable[..., Any]]]:
         if target:
             found.append((kit, resolve(target)))
     return found
+
+
+def kit_json(kit: AppKit, relative: str) -> tuple[Path, dict[str, Any]]:
+    """``(path, data)`` of the JSON object in the file at ``relative`` to ``kit``'s package (a
+    data file a kit field names, e.g. ``report_sentences``). :class:`KitError` naming the app
+    and the file when it is missing, is not valid JSON or does not hold an object."""
+    path = kit.package_path() / relative
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KitError(f"应用 {kit.app} 的 kit 文件 {path} 不存在") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KitError(
+            f"应用 {kit.app} 的 kit 文件 {path} 不是有效的 JSON："
+            f"第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}"
+        ) from None
+    if not isinstance(data, dict):
+        raise KitError(f"应用 {kit.app} 的 kit 文件 {path} 应为一个 JSON 对象")
+    return path, data

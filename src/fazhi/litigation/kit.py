@@ -52,6 +52,7 @@ KIT = declare(
         sweep="fazhi.litigation.kit:sweep_deadlines",
         excel={"litigation": "fazhi.litigation.excel:REGISTER"},
         metric_fixture="fixtures/metrics.json",
+        report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=(
             "litigation.cases",
             "litigation.loss_rate",

@@ -31,6 +31,7 @@ KIT = declare(
         ),
         sweep="fazhi.plans.kit:sweep_deadlines",
         metric_fixture="fixtures/metrics.json",
+        report_sentences="fixtures/report_sentences.json",
         demo_county="fazhi.plans.demo_fillers:fill",
     )
 )

@@ -50,6 +50,7 @@ KIT = declare(
         sweep="fazhi.reconsideration.kit:sweep_deadlines",
         excel={"reconsideration": "fazhi.reconsideration.excel:REGISTER"},
         metric_fixture="fixtures/metrics.json",
+        report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=(
             "reconsideration.received",
             "reconsideration.closed",

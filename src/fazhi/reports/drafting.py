@@ -250,17 +250,44 @@ def _full_stop(text: str) -> str:
 
 
 def _sentence(spec: Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> str:
-    """A figure sentence from its clause groups; clauses whose figure has no value are left out;
-    empty when the ``when`` figure is zero or missing."""
+    """A figure sentence from its clause groups (clauses joined by "，", groups by "；");
+    clauses whose figure has no value are left out (see :func:`_clause`); empty when the
+    ``when`` figure is zero or missing."""
     lead = by_code.get(spec["when"])
     if lead is None or not lead.value:
         return str(spec.get("none", ""))
     groups: list[str] = []
     for clauses in spec["groups"]:
-        kept = [c for c in clauses if _has_values(c, by_code)]
+        kept = [text for c in clauses if (text := _clause(c, by_code))]
         if kept:
             groups.append("，".join(kept))
     return "；".join(groups) + "。" if groups else ""
+
+
+def _clause(clause: str | Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> str:
+    """A clause as written, or "" when it is left out. A text is kept when its figures have
+    values (:func:`_has_values`); an object is ``{"list": [items], "lead": "其中", "sep": "、"}``
+    (the items with values, after ``lead``, joined by ``sep``; left out when none has one, so
+    "其中规范性文件3件、会议纪要2件" drops the categories with none) or ``{"text": …}``, either
+    kept only when its ``"if": {"code", "op", "value"}`` holds (e.g. "均在规定时间内提出审核
+    意见" when the on-time rate is 100)."""
+    if isinstance(clause, str):
+        return clause if _has_values(clause, by_code) else ""
+    condition = clause.get("if")
+    if condition is not None:
+        figure = by_code.get(str(condition["code"]))
+        check = _OPS[str(condition["op"])]
+        if figure is None or figure.value is None:
+            return ""
+        if not check(figure.value, Decimal(str(condition["value"]))):
+            return ""
+    if "list" in clause:
+        items = [str(item) for item in clause["list"] if _has_values(str(item), by_code)]
+        if not items:
+            return ""
+        return str(clause.get("lead", "")) + str(clause.get("sep", "、")).join(items)
+    text = str(clause["text"])
+    return text if _has_values(text, by_code) else ""
 
 
 def _has_values(clause: str, by_code: Mapping[str, DraftFigure]) -> bool:
@@ -282,7 +309,7 @@ def _part1(
     for a in achievements(unit, year):
         done[a.chapter].append(a)
     sentences: dict[int, list[str]] = defaultdict(list)
-    for spec in rules.rules()["figure_sentences"]:
+    for spec in rules.figure_sentences():
         text = _sentence(spec, by_code)
         if text:
             sentences[int(spec["chapter"])].append(text)
@@ -334,7 +361,7 @@ def missed_targets(
     unit: OrgUnit, year: int, by_code: Mapping[str, DraftFigure]
 ) -> list[tuple[dict[str, Any], DraftFigure]]:
     """(target, figure) for each quantitative target of ``unit``'s plans of ``year`` that maps to
-    a metric (rules ``targets``) whose value missed it."""
+    a metric (:func:`fazhi.reports.rules.targets`) whose value missed it."""
     missed: list[tuple[dict[str, Any], DraftFigure]] = []
     seen: set[tuple[str, str]] = set()
     tasks = Task.objects.filter(plan__unit=unit, plan__year=year).values_list("text", "targets")
@@ -365,7 +392,7 @@ def _sentence_of(text: str, part: str) -> str:
 
 
 def _target_code(text: str) -> str | None:
-    for rule in rules.rules()["targets"]:
+    for rule in rules.targets():
         if all(k in text for k in rule["keywords"]):
             return str(rule["code"])
     return None
@@ -418,7 +445,7 @@ def _part3(
     template: Mapping[str, Any], by_code: Mapping[str, DraftFigure], names: Mapping[str, Any]
 ) -> str:
     lines = [template["part3"].format(**names)]
-    for spec in rules.rules()["part3_figures"]:
+    for spec in rules.part3_figures():
         lead = by_code.get(spec["when"])
         if lead is not None and lead.value and _has_values(spec["text"], by_code):
             lines.append(spec["text"])
