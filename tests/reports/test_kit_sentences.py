@@ -205,14 +205,15 @@ def test_every_shipped_sentence_names_a_defined_metric() -> None:
 def test_the_existing_registers_sentences_in_their_former_order() -> None:
     """What report_rules.json held before the sentences moved to the kits, in the same order."""
     assert json.loads(SHARED.read_text(encoding="utf-8"))["figure_sentences"] == []
-    whens = [s["when"] for s in rules.figure_sentences()]
-    assert whens[:4] == [
+    known = ("reconsideration.", "litigation.", "plans.")
+    theirs = [s for s in rules.figure_sentences() if s["when"].startswith(known)]
+    assert [s["when"] for s in theirs] == [
         "reconsideration.received",
         "reconsideration.respondent_cases",
         "litigation.cases",
         "plans.assignments_due",
     ]
-    assert [s["chapter"] for s in rules.figure_sentences()[:4]] == [7, 7, 7, 10]
+    assert [s["chapter"] for s in theirs] == [7, 7, 7, 10]
     assert [s["when"] for s in rules.part3_figures()] == ["litigation.cases"]
     assert {t["code"] for t in rules.targets()} >= {
         "litigation.head_rate_case",

@@ -53,6 +53,7 @@ KIT = declare(
         sweep="fazhi.legality.kit:sweep_deadlines",
         excel={"legality": "fazhi.legality.excel:REGISTER"},
         metric_fixture="fixtures/metrics.json",
+        report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=("legality.reviews", "legality.on_time_rate"),
         demo_county="fazhi.legality.demo:fill",
         demo_scale="fazhi.legality.demo:seed",
