@@ -6,6 +6,7 @@ demo county are built once and restored per test as plain rows (tests/dbsnapshot
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.dbsnapshot import Builder, Snapshot, capture, restore_or_build
+from tests.dbsnapshot import TEST_SETTINGS, Builder, Snapshot, capture, restore_or_build
 from tests.demo_county import build_demo_county, build_demo_structure
 from tests.personas import County, CountyIds, build_county, county_ids, load_county
 
@@ -27,14 +28,14 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     """Password hashing is deliberately slow; tests log in hundreds of times."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = copy.deepcopy(TEST_SETTINGS["PASSWORD_HASHERS"])
 
 
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings: Any) -> None:
     """Background jobs (fazhi/jobs) run inside the request unless a test picks a real backend
     (tests/jobs/ runs them through the database backend's worker and through Redis)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = copy.deepcopy(TEST_SETTINGS["TASKS"])
 
 
 @pytest.fixture(scope="session", autouse=True)

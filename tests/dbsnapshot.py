@@ -14,8 +14,10 @@ have started from the same state; :meth:`Snapshot.applies` checks that (else the
   never a travelling clock that ticks. The rows carry the capture's timestamps, as a build at
   the start of the test would;
 - the changed tables hold what they held before the build (no earlier fixture wrote to them);
-- the settings are those of the capture (every test has the fast password hasher, set by the
-  autouse fixture in conftest.py; :data:`TEST_SETTINGS` applies the same during a capture).
+- the settings are those of the capture (every test has the fast password hasher and runs
+  background jobs immediately, set by the autouse fixtures in conftest.py; :data:`TEST_SETTINGS`
+  applies the same during a capture). A lazy setting (django-axes' username field) is compared by
+  its value, evaluated or not.
 
 Works on SQLite and PostgreSQL alike:
 
@@ -44,6 +46,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from time_machine import escape_hatch
 
 from fazhi.core import audit_guard
@@ -53,9 +56,10 @@ K = TypeVar("K")
 #: What a snapshot depends on of the clock (see :func:`_clock`).
 Clock = tuple[str, Any] | None
 SKIPPED_TABLES = frozenset({"django_migrations"})
-#: The settings every test runs with (tests/conftest.py's autouse fixture).
+#: The settings every test runs with (tests/conftest.py's autouse fixtures).
 TEST_SETTINGS: dict[str, Any] = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
 }
 
 
@@ -177,7 +181,17 @@ def _clock() -> Clock:
 
 def _settings() -> tuple[tuple[str, str], ...]:
     names = sorted({name for name in dir(settings) if name.isupper()})
-    return tuple((name, repr(getattr(settings, name))) for name in names)
+    return tuple((name, _setting_repr(getattr(settings, name))) for name in names)
+
+
+def _setting_repr(value: Any) -> str:
+    """The setting's repr; a lazy object's by its value (its repr shows whether it was evaluated
+    yet, e.g. django-axes' AXES_USERNAME_FORM_FIELD after the first login)."""
+    if isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        return repr(value._wrapped)
+    return repr(value)
 
 
 def _read(cursor: Any, table: str) -> Table:
