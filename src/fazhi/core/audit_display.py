@@ -88,6 +88,9 @@ WHOLE_CODES: dict[str, str] = {
     "audit.export": "审计日志·导出归档",
     # Excel 导入失败后撤回已提交的批次 (core/excel.py, issue 15)
     "import.compensate": "表格导入·撤回已写入的批次",
+    # 备案审查 (filing_review): a citizen's 审查建议 from the portal; the catalogues' export
+    "filing_review.suggestion.submit": "备案审查·收到公众的审查建议",
+    "filing_review.catalogue_export": "备案审查·导出规范性文件目录",
     # 安全事件审计 (core/security_events.py)
     "account.login": "登录",
     "account.logout": "退出登录",

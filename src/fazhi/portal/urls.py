@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from fazhi.portal import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("reports/", views.report_list, name="reports"),
     path("reports/<int:pk>/", views.report_page, name="report"),
     path("reports/<int:pk>/docx/", views.report_docx, name="report_docx"),
+    # 规范性文件库 (filing_review app): /portal/library/, names portal:library(_document)
+    path("library/", include("fazhi.filing_review.public_urls")),
 ]
