@@ -24,7 +24,7 @@ from fazhi.reports.tokens import codes_in, render
 SHARED = Path(rules.__file__).parent / "fixtures" / "report_rules.json"
 
 
-def sentence(when: str, *groups: list[Any], chapter: int = 3) -> dict[str, Any]:
+def sentence(when: str | list[str], *groups: list[Any], chapter: int = 3) -> dict[str, Any]:
     return {"chapter": chapter, "when": when, "none": "", "groups": [list(g) for g in groups]}
 
 
@@ -91,6 +91,7 @@ def test_a_kit_without_sentences_adds_none(kit_files: Any) -> None:
         ({"figure_sentences": {}}, "figure_sentences 应为列表"),
         ({"figure_sentences": [sentence("a.b", ["x"], chapter=11)]}, "第 1 项的 chapter 应为"),
         ({"figure_sentences": [{**sentence("a.b", ["x"]), "when": ""}]}, "第 1 项缺少 when"),
+        ({"figure_sentences": [sentence([], ["x"])]}, "第 1 项缺少 when"),
         (
             {"figure_sentences": [sentence("a.b", ["x"]), sentence("a.c", [{"list": []}])]},
             "figure_sentences 第 2 项的分句 list 应为非空文字的列表",
@@ -183,9 +184,18 @@ def test_a_list_takes_its_separator_and_condition() -> None:
     assert said(spec, figure("a.n", 1), figure("a.x", 1)) == "共1件。"
 
 
+def test_a_sentence_is_said_when_one_of_its_figures_is_not_zero() -> None:
+    spec = sentence(
+        ["c.keep", "c.repeal"], ["开展清理", {"list": ["继续有效{{c.keep}}", "废止{{c.repeal}}"]}]
+    )
+    assert said(spec, figure("c.keep", 0), figure("c.repeal", 2)) == "开展清理，废止2件。"
+    assert said(spec, figure("c.keep", 0), figure("c.repeal", None)) == ""
+
+
 # --- the files shipped --------------------------------------------------------------------------
 def _all_codes(entry: dict[str, Any]) -> list[str]:
-    found = [str(entry[k]) for k in ("when", "code") if k in entry]
+    when = entry.get("when", [])
+    found = [when] if isinstance(when, str) else list(when)
     text = json.dumps(entry, ensure_ascii=False)
     found += re.findall(r'"code": "([^"]+)"', text)
     return found + codes_in(text)
@@ -206,7 +216,7 @@ def test_the_existing_registers_sentences_in_their_former_order() -> None:
     """What report_rules.json held before the sentences moved to the kits, in the same order."""
     assert json.loads(SHARED.read_text(encoding="utf-8"))["figure_sentences"] == []
     known = ("reconsideration.", "litigation.", "plans.")
-    theirs = [s for s in rules.figure_sentences() if s["when"].startswith(known)]
+    theirs = [s for s in rules.figure_sentences() if str(s["when"]).startswith(known)]
     assert [s["when"] for s in theirs] == [
         "reconsideration.received",
         "reconsideration.respondent_cases",
@@ -234,7 +244,7 @@ def test_the_checker_reads_the_existing_registers_sentences_back() -> None:
         return f"{7 + len(code) % 5}{next((u for k, u in units.items() if k in code), '件')}"
 
     known = ("reconsideration.", "litigation.", "plans.")
-    specs = [s for s in rules.figure_sentences() if s["when"].startswith(known)]
+    specs = [s for s in rules.figure_sentences() if str(s["when"]).startswith(known)]
     assert len(specs) == 4
     for spec in specs:
         text = "；".join("，".join(group) for group in spec["groups"]) + "。"

@@ -54,6 +54,7 @@ KIT = declare(
         sweep="fazhi.normative_docs.kit:sweep_deadlines",
         excel={"normative_docs": "fazhi.normative_docs.excel:REGISTER"},
         metric_fixture="fixtures/metrics.json",
+        report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=("normative_docs.issued", "normative_docs.filing_on_time_rate"),
         demo_county="fazhi.normative_docs.demo:fill",
         demo_scale="fazhi.normative_docs.demo:seed",

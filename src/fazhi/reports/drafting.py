@@ -251,10 +251,9 @@ def _full_stop(text: str) -> str:
 
 def _sentence(spec: Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> str:
     """A figure sentence from its clause groups (clauses joined by "，", groups by "；");
-    clauses whose figure has no value are left out (see :func:`_clause`); empty when the
-    ``when`` figure is zero or missing."""
-    lead = by_code.get(spec["when"])
-    if lead is None or not lead.value:
+    clauses whose figure has no value are left out (see :func:`_clause`); ``none`` (usually
+    empty) when the ``when`` figure is zero or missing (``when`` a list: all of them)."""
+    if not _leads(spec["when"], by_code):
         return str(spec.get("none", ""))
     groups: list[str] = []
     for clauses in spec["groups"]:
@@ -262,6 +261,15 @@ def _sentence(spec: Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> st
         if kept:
             groups.append("，".join(kept))
     return "；".join(groups) + "。" if groups else ""
+
+
+def _leads(when: str | Sequence[str], by_code: Mapping[str, DraftFigure]) -> bool:
+    """Whether the sentence is said: its ``when`` figure (or one of them) is not zero."""
+    for code in [when] if isinstance(when, str) else when:
+        figure = by_code.get(code)
+        if figure is not None and figure.value:
+            return True
+    return False
 
 
 def _clause(clause: str | Mapping[str, Any], by_code: Mapping[str, DraftFigure]) -> str:
@@ -446,8 +454,7 @@ def _part3(
 ) -> str:
     lines = [template["part3"].format(**names)]
     for spec in rules.part3_figures():
-        lead = by_code.get(spec["when"])
-        if lead is not None and lead.value and _has_values(spec["text"], by_code):
+        if _leads(spec["when"], by_code) and _has_values(spec["text"], by_code):
             lines.append(spec["text"])
     lines.append(prompt(template["part3_prompt"].format(**names)))
     return "\n".join(lines)

@@ -217,8 +217,8 @@ def _sentence_problem(spec: dict[str, Any]) -> str:
     chapter = spec.get("chapter")
     if not isinstance(chapter, int) or chapter not in _chapters():
         return f"的 chapter 应为模板中的纲要章节号（{'、'.join(map(str, sorted(_chapters())))}）"
-    if not _text(spec.get("when")):
-        return "缺少 when（决定是否写这句话的指标编码）"
+    if not _when(spec.get("when")):
+        return "缺少 when（决定是否写这句话的指标编码，或编码的列表）"
     groups = spec.get("groups")
     if not isinstance(groups, list) or not groups:
         return "的 groups 应为分句组的列表"
@@ -266,8 +266,15 @@ def _clause_problem(clause: Any) -> str:
     return ""
 
 
+def _when(value: Any) -> bool:
+    """A metric code, or a non-empty list of them (the sentence is said if one is not zero)."""
+    if isinstance(value, list):
+        return bool(value) and all(map(_text, value))
+    return _text(value)
+
+
 def _part3_problem(spec: dict[str, Any]) -> str:
-    if not _text(spec.get("when")) or not _text(spec.get("text")):
+    if not _when(spec.get("when")) or not _text(spec.get("text")):
         return "应有 when（指标编码）和 text（句子）"
     return ""
 
