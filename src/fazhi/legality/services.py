@@ -16,6 +16,7 @@ from django.db import transaction
 
 from fazhi.core import staging
 from fazhi.core.audit import snapshot
+from fazhi.core.selectors import rules_cache
 from fazhi.core.services import audit_append, record_write
 from fazhi.core.workflow import check_date
 from fazhi.legality.models import Category, Review, ReviewEvent
@@ -115,7 +116,8 @@ def review_register(
         note=note.strip(),
         number=number or next_number(unit, received_on.year),
     )
-    derive_deadlines(review)
+    with rules_cache():
+        derive_deadlines(review)
     staging.save_new(review)
     staging.create(
         ReviewEvent,
