@@ -138,8 +138,10 @@ def deliberate_problem(doc: Document, today: dt.date) -> str:
     review = doc.legality_review
     if review is None:
         return "尚未送合法性审核，不能提交集体审议"
-    if not review.conclusion:
-        return f"合法性审核尚未完成（审查期限 {review.due_on:%Y-%m-%d}），不能提交集体审议"
+    if not review.conclusion:  # pending: the legality gate's own wording (number, period)
+        from fazhi.legality.gates import lawful_review_problem
+
+        return lawful_review_problem(review, action="提交集体审议")
     return ""
 
 
