@@ -258,12 +258,9 @@ def test_lawful_review_problem(county: County, make_review: MakeReview) -> None:
     assert lawful_review_problem(None, action="公布") == (
         "未经合法性审查（或审查结论不是“合法”“修改后合法”），不能公布"
     )
-    review = make_review(received_on="2026-06-01")
-    assert (
-        lawful_review_problem(review, action="提交集体讨论")
-        == (
-            "合法性审查尚未完成（审查编号 合审〔2026〕1号，期限 2026-06-23），不能提交集体讨论"  # 端午 6-19 is a holiday
-        )
+    review = make_review(received_on="2026-06-01")  # 15 wd; 端午 2026-06-19 is a holiday
+    assert lawful_review_problem(review, action="提交集体讨论") == (
+        "合法性审查尚未完成（审查编号 合审〔2026〕1号，期限 2026-06-23），不能提交集体讨论"
     )
     svc.review_return(actor=clerk, review=review, returned_on=d("2026-06-02"), return_reason="x")
     assert "已退回补充" in lawful_review_problem(fresh(review), action="公布")

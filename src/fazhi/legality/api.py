@@ -128,7 +128,7 @@ register_routes(
         create_doc=(
             "字段：unit（审查机构编码）、submitter（送审单位编码）、title（审查事项）、category"
             "（类别编码：normative_doc、gov_doc、major_decision、contract、minutes、agenda、"
-            "enforcement、other）、received_on、materials_complete、reviewers"
+            "enforcement、other）、received_on、materials_incomplete（材料不齐全、登记即退回补充，默认否）、reviewers"
             "（“张三（法律顾问）、李四”）、note。审查机构或送审单位须在本人管理范围内。"
         ),
         transitions_summary="办理：return 退回补充（returned_on、return_reason），supplement 收到"

@@ -26,13 +26,22 @@ def _bool_or_none(value: str) -> bool | None:
 
 
 def review_bodies_for(actor: Actor) -> Any:
-    """Units the actor may send an item to: its own subtree, the units above it, and the
-    departments directly under those (e.g. a township sends to the county 司法局)."""
-    above = list(actor.unit.ancestor_ids) if actor.unit is not None else []
+    """Units offered as 审查机构 and 送审单位: the actor's subtree, the units above it and the
+    departments directly under those (a township sends an item to the county 司法局), and, for
+    a department, its government's subtree (the 司法局 receives items from the 乡镇 and the
+    other departments). The service still requires one of the two in the actor's subtree."""
+    unit = actor.unit
+    above = list(unit.ancestor_ids) if unit is not None else []
     own = units_for(actor).values("pk")
+    served = Q(pk__in=[])
+    if unit is not None and unit.kind == UnitKind.DEPARTMENT and unit.parent is not None:
+        served = Q(path__startswith=unit.parent.path)
     return (
         OrgUnit.objects.filter(
-            Q(pk__in=own) | Q(pk__in=above) | Q(parent_id__in=above, kind=UnitKind.DEPARTMENT)
+            Q(pk__in=own)
+            | Q(pk__in=above)
+            | Q(parent_id__in=above, kind=UnitKind.DEPARTMENT)
+            | served
         )
         .select_related("parent")
         .order_by("path", "sort_order")
@@ -58,8 +67,10 @@ class ReviewForm(StepForm):
         label="类别", queryset=Category.objects.none(), to_field_name="code"
     )
     received_on = forms.DateField(label="收到日期")
-    materials_complete = forms.BooleanField(
-        label="材料齐全", required=False, initial=True, help_text="不齐全的，登记后即退回补充"
+    materials_incomplete = forms.BooleanField(
+        label="材料不齐全，退回补充",
+        required=False,
+        help_text="勾选的，登记后即记为退回补充（退回日期为收到日期）",
     )
     reviewers = forms.CharField(
         label="审查人员", max_length=500, required=False, help_text=REVIEWERS_HELP
@@ -81,6 +92,7 @@ class ReviewForm(StepForm):
     def service_kwargs(self) -> dict[str, Any]:
         data = super().service_kwargs()
         data["category"] = data["category"].code
+        data["materials_complete"] = not data.pop("materials_incomplete", False)
         return data
 
 
