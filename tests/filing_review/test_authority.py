@@ -281,3 +281,35 @@ def test_pages_need_login(docs: Docs) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+def test_province_override_of_the_form_check_period(docs: Docs, county: County) -> None:
+    """湘 (43) says 10 days for the 形式审查 (as 北京 does): the county's filings follow it."""
+    from fazhi.core.models import DeadlineRule
+
+    national = DeadlineRule.objects.get(code=sel.FORM_CHECK, region="")
+    assert (national.days, national.counting) == (5, "working")
+    DeadlineRule.objects.create(
+        code=sel.FORM_CHECK,
+        region="43",
+        name=national.name,
+        law="某省规范性文件备案审查规定",
+        article="第十二条",
+        days=10,
+        counting="natural",
+        start_event=national.start_event,
+    )
+    # Saturday 2025-05-10 + 10 natural days = Tuesday 2025-05-20
+    assert sel.rule(sel.FORM_CHECK, county.root).due(dt.date(2025, 5, 10)) == dt.date(2025, 5, 20)
+    # 2025-09-28 + 10 = 10-08 (国庆 holiday) → the next working day 10-09
+    assert sel.rule(sel.FORM_CHECK, county.root).due(dt.date(2025, 9, 28)) == dt.date(2025, 10, 9)
+    assert sel.rule(sel.FORM_CHECK, None).due(dt.date(2025, 5, 10)) == dt.date(2025, 5, 16)
+
+
+def test_audit_codes_have_chinese_names() -> None:
+    from fazhi.core.audit_display import action_label
+
+    assert action_label("filing_review.suggestion.submit") == "备案审查·收到公众的审查建议"
+    assert action_label("filing_review.catalogue_export") == "备案审查·导出规范性文件目录"
+    assert action_label("filing_review.suggestion.answer") != "filing_review.suggestion.answer"
+    assert action_label("filing_review.suggestion.study") != "filing_review.suggestion.study"

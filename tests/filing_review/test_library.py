@@ -67,7 +67,7 @@ def test_expired_document_shows_shixiao_from_the_day_after(docs: Docs) -> None:
         assert docs.trial.title in titles(Client().get(LIBRARY).content.decode())
     html = Client().get(url).content.decode()
     assert '<td id="document-status">失效</td>' in html
-    assert "2025-06-20 有效期届满次日起失效" in html
+    assert "2025-06-20 起失效（有效期至 2025-06-19 届满）" in html
 
 
 def test_drafts_and_unknown_documents_are_404(docs: Docs) -> None:

@@ -120,7 +120,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         "title": doc.title,
         "doc": doc,
         "status": selectors.shown_status(doc, now),
-        "history": selectors.history(doc),
+        "history": selectors.history(doc, now),
         "form": form,
         "sent": request.GET.get("sent") == "1" and request.method == "GET",
     }

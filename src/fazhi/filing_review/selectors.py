@@ -88,7 +88,7 @@ def shown_status(doc: Document, today: dt.date) -> str:
     return str(Shown(status).label)
 
 
-def history(doc: Document) -> list[tuple[str, str, Document | None]]:
+def history(doc: Document, today: dt.date) -> list[tuple[str, str, Document | None]]:
     """(date, what, other document) lines of a document's public history."""
     lines: list[tuple[str, str, Document | None]] = []
     if doc.published_on:
@@ -105,7 +105,11 @@ def history(doc: Document) -> list[tuple[str, str, Document | None]]:
         lines.append((f"{doc.ended_on:%Y-%m-%d}", doc.get_status_display(), None))
     if doc.valid_until:
         day_after = doc.valid_until + dt.timedelta(days=1)
-        lines.append((f"{day_after:%Y-%m-%d}", "有效期届满次日起失效", None))
+        if day_after <= today:
+            what = f"起失效（有效期至 {doc.valid_until:%Y-%m-%d} 届满）"
+            lines.append((f"{day_after:%Y-%m-%d}", what, None))
+        else:
+            lines.append(("", f"有效期至 {doc.valid_until:%Y-%m-%d}，届满次日起失效", None))
     return lines
 
 
@@ -136,6 +140,7 @@ def authority_of(doc: Document) -> OrgUnit:
 class Rule:
     days: int
     counting: str
+    basis: str = ""
 
     def due(self, start: dt.date) -> dt.date:
         return add_days(start, self.days, Counting(self.counting), calendar=calendar_data()).due
@@ -153,7 +158,10 @@ class Rule:
 
 def rule(code: str, unit: OrgUnit | None) -> Rule:
     found = rule_for(code, province=province_code_of(unit))
-    return Rule(found.days, found.counting)
+    unit_word = "个工作日" if found.counting == "working" else "日"
+    return Rule(
+        found.days, found.counting, f"{found.law}{found.article}（{found.days}{unit_word}）"
+    )
 
 
 def filings_received(actor: Actor) -> models.QuerySet[Filing]:

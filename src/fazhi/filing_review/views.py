@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import urllib.parse
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -56,11 +57,12 @@ def _review_due(filing: Filing) -> dt.date | None:
     return sel.rule(sel.REVIEW, filing.authority).due(filing.submitted_on)
 
 
-def _overdue_filter(qs: models.QuerySet[Filing], value: str) -> models.QuerySet[Filing]:
-    if value != "1":
-        return qs
-    actor = Actor.command_line()  # the rule's province: the national default here
-    return sel.overdue(qs, actor, today())
+def _no_filter(qs: models.QuerySet[Filing], value: str) -> models.QuerySet[Filing]:
+    return qs
+
+
+#: Columns the list leaves out (the export and the detail page keep them).
+LIST_HIDDEN = ("published_on", "result_on")
 
 
 class ReceivedFilingRegister(Register[Filing]):
@@ -89,7 +91,8 @@ class ReceivedFilingRegister(Register[Filing]):
             [("pending", "待审查"), *FilingResult.choices[1:]],
             apply=lambda qs, v: qs.filter(result="" if v == "pending" else v),
         ),
-        Filter("overdue", "逾期", choices=[("1", "形式审查或补正逾期")], apply=_overdue_filter),
+        # applied in filtered(): 逾期 depends on the actor's province rules
+        Filter("overdue", "逾期", choices=[("1", "形式审查或补正逾期")], apply=_no_filter),
         unit_filter("unit", "报送单位", "unit__path"),
         year_filter("year", "报送年度", "submitted_on"),
     )
@@ -116,6 +119,17 @@ class ReceivedFilingRegister(Register[Filing]):
     def queryset(self, actor: Actor) -> models.QuerySet[Filing]:
         return sel.filings_received(actor)
 
+    def filtered(
+        self, actor: Actor, params: Any, term: str | None = None
+    ) -> models.QuerySet[Filing]:
+        qs = super().filtered(actor, params, term)
+        if (params.get("overdue") or "").strip() == "1":
+            qs = sel.overdue(qs, actor, today())
+        return qs
+
+    def list_columns(self, actor: Actor) -> Sequence[Column]:
+        return [c for c in self.columns if c.name not in LIST_HIDDEN]
+
     def get_object(self, actor: Actor, pk: int) -> Filing:
         from django.http import Http404
 
@@ -128,33 +142,47 @@ class ReceivedFilingRegister(Register[Filing]):
         return False
 
     def deadlines(self, obj: Filing) -> list[Deadline]:
+        """形式审查 ends with any result; 审查 with 备案登记 or 不予备案登记 (a 暂缓 filing is
+        reviewed again once corrected); 补正 with the corrected filing."""
         rows: list[Deadline] = []
-        for label, due, done, basis in (
-            (
+        if obj.submitted_on is None:
+            return rows
+        concluded = obj.result in (FilingResult.REGISTERED, FilingResult.REJECTED)
+        form_check = sel.rule(sel.FORM_CHECK, obj.authority)
+        review = sel.rule(sel.REVIEW, obj.authority)
+        rows.append(
+            _deadline(
                 "形式审查（备案登记或暂缓）",
-                _form_check_due(obj),
+                form_check.due(obj.submitted_on),
                 obj.result_on,
-                "规则 filing_review.form_check",
-            ),
-            (
+                form_check.basis,
+            )
+        )
+        rows.append(
+            _deadline(
                 "审查",
-                _review_due(obj),
-                None,
-                "规则 filing_review.review（法规规章备案审查条例第十一条）",
-            ),
-            (
-                "补正（暂缓办理备案登记后）",
-                obj.correction_due,
-                obj.corrected_on,
-                "法规规章备案审查条例第九条",
-            ),
-        ):
-            if due is not None:
-                rows.append(_deadline(label, due, done, basis))
+                review.due(obj.submitted_on),
+                obj.result_on if concluded else None,
+                review.basis,
+            )
+        )
+        if obj.correction_due is not None:
+            rows.append(
+                _deadline(
+                    "补正（暂缓办理备案登记后）",
+                    obj.correction_due,
+                    obj.corrected_on,
+                    "法规规章备案审查条例第九条（15日）",
+                )
+            )
         return rows
 
     def detail_context(self, actor: Actor, obj: Filing) -> dict[str, Any]:
-        return {"deadlines": self.deadlines(obj), "document_url": obj.document.get_absolute_url()}
+        now = today()
+        return {
+            "deadlines": [d.as_dict(now) for d in self.deadlines(obj)],
+            "document_url": obj.document.get_absolute_url(),
+        }
 
     def export_name(self, params: Any) -> str:
         return f"收到备案的规范性文件-{self.export_period(params)}.xlsx"
