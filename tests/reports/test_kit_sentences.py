@@ -17,6 +17,7 @@ import pytest
 from fazhi.core.kit import AppKit, KitError, kits
 from fazhi.metrics.services import DEFINITIONS_FIXTURE
 from fazhi.reports import drafting, rules
+from fazhi.reports.apps import sentence_files_check
 from fazhi.reports.checker import check_text
 from fazhi.reports.drafting import DraftFigure
 from fazhi.reports.tokens import codes_in, render
@@ -253,3 +254,34 @@ def test_the_checker_reads_the_existing_registers_sentences_back() -> None:
     for spec in rules.part3_figures():
         rendered = re.sub(r"\{\{([^}]+)\}\}", lambda m: sample(m.group(1)), spec["text"])
         assert [f.metric_code for f in check_text(rendered).figures] == codes_in(spec["text"])
+
+
+@pytest.mark.parametrize(
+    ("clause", "code"),
+    [
+        # the existing registers' targets, as before they moved to the kits
+        ("行政机关负责人出庭应诉率达到100%", "litigation.head_rate_case"),
+        ("行政复议纠错率控制在15%以内", "reconsideration.correction_rate"),
+        ("行政诉讼败诉率低于10%", "litigation.loss_rate"),
+        ("行政复议案件法定期限内结案率达到100%", "reconsideration.on_time_rate"),
+        ("行政争议实质性化解率达到60%", "reconsideration.resolution_rate"),
+        ("年度任务按期完成率达到95%", "plans.on_time_rate"),
+        # issue 16
+        ("规范性文件备案及时率达到100%", "normative_docs.filing_on_time_rate"),
+        ("规范性文件报备率达到100%", "normative_docs.filing_rate"),
+        ("行政规范性文件合法性审核率达到100%", "normative_docs.review_rate"),
+        ("合法性审查按期完成率达到100%", "legality.on_time_rate"),
+        ("重大行政决策法定程序履行率达到100%", "decisions.procedure_rate"),
+        ("开展规范性文件清理", None),
+    ],
+)
+def test_plan_targets_map_to_the_registers_metrics(clause: str, code: str | None) -> None:
+    assert drafting._target_code(clause) == code
+
+
+def test_the_system_check_names_a_broken_file(kit_files: Any) -> None:
+    assert sentence_files_check() == []  # every kit's file as shipped
+    kit_files({"broken": {"figure_sentences": [sentence("a.b", [""])]}})
+    (error,) = sentence_files_check()
+    assert error.id == "reports.E001"
+    assert "broken/fixtures/report_sentences.json：figure_sentences 第 1 项有空的分句" in error.msg
