@@ -81,13 +81,13 @@ def in_review(county: County, *, persona: str = "coordinator", **kw: Any) -> Dec
 
 
 def conclude(county: County, review: Review | None, conclusion: str = "lawful",
-             on: str = "2025-04-22") -> None:
+             on: str = "2025-04-22", persona: str = "dept_clerk") -> None:
     from fazhi.legality.services import review_conclude
 
     assert review is not None
     review = Review.objects.get(pk=review.pk)
     review_conclude(
-        actor=county.actor("dept_clerk"), review=review, completed_on=d(on),
+        actor=county.actor(persona), review=review, completed_on=d(on),
         conclusion=conclusion, reason="" if conclusion in ("lawful", "amended") else "理由",
     )
 

@@ -20,6 +20,7 @@ from fazhi.decisions.models import (
     ProcedureKind,
     Proposer,
 )
+from fazhi.decisions.kinds import fixture_kinds
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.scoping import visible_to
 from fazhi.orgs.selectors import subtree, units_for
@@ -190,11 +191,20 @@ class RiskForm(StepForm):
 class NotApplicableForm(StepForm):
     """Record a procedure as 不适用 where the 条例 allows it."""
 
-    kind = forms.ModelChoiceField(label="程序", queryset=ProcedureKind.objects.none())
+    kind = forms.ChoiceField(
+        label="程序",
+        choices=[("", "请选择…"), *((k["code"], k["name"]) for k in fixture_kinds())],
+    )
     reason = forms.CharField(label="不适用理由", widget=TEXT)
 
     def setup(self) -> None:
-        _limit(self, "kind", ProcedureKind.objects.filter(na_allowed=True))
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "请选择…"),
+            *((k.code, f"{k.name}（{k.na_ground}）" if k.na_allowed else f"{k.name}（必经程序）")
+              for k in ProcedureKind.objects.all()),
+        ]
 
 
 class SubmitReviewForm(StepForm):

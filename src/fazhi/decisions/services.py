@@ -363,6 +363,15 @@ def _na_items(text: str) -> list[tuple[ProcedureKind, str]]:
     return found
 
 
+def _load_na(actor: Actor, decision: Decision, text: str) -> None:
+    """The row's 不适用 items; an error is the 不适用的程序 column's."""
+    for kind, reason in _na_items(text):
+        try:
+            decision_not_applicable(actor=actor, decision=decision, kind=kind, reason=reason)
+        except ValidationError as exc:
+            raise ValidationError({"not_applicable_text": exc.messages}) from None
+
+
 @transaction.atomic
 def decision_load(
     *,
@@ -416,12 +425,10 @@ def decision_load(
     )
     drafting = [x for x in (participation_on, expert_on, risk_on, submitted_on) if x]
     if not drafting and not decided_on:
-        for kind, reason in _na_items(not_applicable_text):
-            decision_not_applicable(actor=actor, decision=d, kind=kind, reason=reason)
+        _load_na(actor, d, not_applicable_text)
         return d
     decision_start(actor=actor, decision=d, started_on=min([listed_on, *drafting]))
-    for kind, reason in _na_items(not_applicable_text):
-        decision_not_applicable(actor=actor, decision=d, kind=kind, reason=reason)
+    _load_na(actor, d, not_applicable_text)
     if participation_on:
         if consultation_end is None:
             raise ValidationError({"consultation_end": "请填写征求意见截止日期"})

@@ -319,8 +319,12 @@ def risk(
 
 # --- 不适用 ---------------------------------------------------------------------------------
 def not_applicable(
-    decision: Decision, *, actor: Actor, kind: ProcedureKind, reason: str
+    decision: Decision, *, actor: Actor, kind: ProcedureKind | str, reason: str
 ) -> Change:
+    if isinstance(kind, str):
+        if kind not in kinds():
+            raise ValidationError({"kind": "请选择程序"})
+        kind = kinds()[kind]
     if not kind.na_allowed:
         raise ValidationError({"kind": f"{kind.name}是必经程序，不能记为不适用（{kind.article}）"})
     if not reason.strip():
