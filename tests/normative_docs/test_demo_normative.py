@@ -1,0 +1,50 @@
+"""The county demo filler: through the services, every state and warning appears (relative to
+the day the data is as of), deterministic; the scale seeder moves rows with the workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from tests.normative_docs.conftest import on
+from tests.personas import County
+
+from fazhi.core.models import AuditEntry
+from fazhi.normative_docs.models import Campaign, CampaignStatus, Document, Filing, FilingResult
+from fazhi.normative_docs.selectors import expiring_q, filing_overdue_q, with_shown
+from fazhi.orgs.scoping import Actor
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2025, 12, 15)
+
+
+def test_the_county_filler_shows_every_state_and_warning(county: County) -> None:
+    from fazhi.demo.generator import CountyContext, county_fillers
+    from fazhi.demo.plan import plan_county
+    from fazhi.normative_docs import demo
+
+    assert demo.NAME in [name for name, _ in county_fillers()]
+    units = [county.root, county.town_a, county.town_b, county.village_a, county.dept]
+    ctx = CountyContext(
+        plan=plan_county(), root=county.root, units={u.code: u for u in units}, users={},
+        actor=Actor.command_line(county.root), years=2, last_year=2025, today=AS_OF,
+    )
+    with on(AS_OF):
+        started = time.perf_counter()
+        written = demo.fill(ctx)
+        took = time.perf_counter() - started
+    print(f"normative_docs county filler: {written} records in {took:.1f} s")
+    docs = Document.objects.all()
+    assert 15 <= docs.count() <= 40
+    assert AuditEntry.objects.filter(action="normative_docs.register").count() == docs.count()
+    shown = set(with_shown(docs, AS_OF).values_list("shown", flat=True))
+    assert {"consulting", "reviewing", "deliberated", "in_force", "expired", "replaced",
+            "invalidated"} <= shown
+    assert docs.filter(expiring_q(AS_OF)).exists()
+    assert Filing.objects.filter(filing_overdue_q(AS_OF), result=FilingResult.SUSPENDED).exists()
+    assert Filing.objects.filter(result=FilingResult.REJECTED).exists()
+    assert Filing.objects.filter(result=FilingResult.REGISTERED).exists()
+    assert Campaign.objects.get().status == CampaignStatus.APPLIED
+    assert max(docs.values_list("drafted_on", flat=True)) <= AS_OF
