@@ -27,14 +27,29 @@ def test_a_campaign_from_scope_to_the_three_lists(county: County) -> None:
         )
         items = {i.document_id: i for i in campaign.items.all()}
         assert set(items) == {keep.pk, repeal.pk, revise.pk}  # in force on 06-01 only
-        assert CAMPAIGNS.blocker(campaign, "apply", d("2025-07-01")) == "尚有 3 件文件未确定清理结果"
+        assert (
+            CAMPAIGNS.blocker(campaign, "apply", d("2025-07-01")) == "尚有 3 件文件未确定清理结果"
+        )
         with pytest.raises(ValidationError):
-            s.campaign_decide(actor=CLI(), campaign=campaign, item=items[keep.pk],
-                              outcome=Outcome.KEEP, reason=" ")
-        for doc, outcome in ((keep, Outcome.KEEP), (repeal, Outcome.REPEAL),
-                             (revise, Outcome.REVISE)):
-            s.campaign_decide(actor=CLI(), campaign=campaign, item=items[doc.pk],
-                              outcome=outcome, reason=f"{doc.title}的理由")
+            s.campaign_decide(
+                actor=CLI(),
+                campaign=campaign,
+                item=items[keep.pk],
+                outcome=Outcome.KEEP,
+                reason=" ",
+            )
+        for doc, outcome in (
+            (keep, Outcome.KEEP),
+            (repeal, Outcome.REPEAL),
+            (revise, Outcome.REVISE),
+        ):
+            s.campaign_decide(
+                actor=CLI(),
+                campaign=campaign,
+                item=items[doc.pk],
+                outcome=outcome,
+                reason=f"{doc.title}的理由",
+            )
         s.campaign_apply(actor=CLI(), campaign=campaign, applied_on=d("2025-06-20"))
         client = county.client("coordinator")
         content = client.get("/normative/cleanups/export.xlsx").content
@@ -43,7 +58,9 @@ def test_a_campaign_from_scope_to_the_three_lists(county: County) -> None:
     for doc in (keep, repeal, revise):
         doc.refresh_from_db()
     assert (keep.status, revise.status, repeal.status) == (
-        Status.PUBLISHED, Status.PUBLISHED, Status.INVALIDATED
+        Status.PUBLISHED,
+        Status.PUBLISHED,
+        Status.INVALIDATED,
     )
     assert repeal.ended_on == d("2025-06-20")
     assert keep.events.last().kind == "清理：继续有效"
@@ -60,8 +77,14 @@ def test_a_campaign_of_chosen_documents_stays_in_the_subtree(county: County) -> 
         mine = walk(county.town_a, "白沙镇办法")
         other = walk(county.town_b, "黄金乡办法")
         with pytest.raises(ValidationError, match="不是本单位或下级单位的文件"):
-            s.campaign_create(actor=CLI(), unit=county.town_a, name="清理", held_on=d("2025-06-01"),
-                              documents=[mine, other])
-        campaign = s.campaign_create(actor=CLI(), unit=county.town_a, name="清理",
-                                     held_on=d("2025-06-01"), documents=[mine])
+            s.campaign_create(
+                actor=CLI(),
+                unit=county.town_a,
+                name="清理",
+                held_on=d("2025-06-01"),
+                documents=[mine, other],
+            )
+        campaign = s.campaign_create(
+            actor=CLI(), unit=county.town_a, name="清理", held_on=d("2025-06-01"), documents=[mine]
+        )
     assert [i.document for i in campaign.items.all()] == [mine]

@@ -48,8 +48,13 @@ def test_filing_window_across_national_day(county: County) -> None:
 def test_sichuan_files_within_15_days(county: County) -> None:
     """The 四川 row (region 51) of deadline_rules.json: 15 days; 湖南 keeps the national 30."""
     sichuan = orgunit_create(
-        actor=CLI(), code="510199", name="川西县人民政府", kind=UnitKind.GOVERNMENT,
-        level=UnitLevel.COUNTY, parent=None, province_code="51",
+        actor=CLI(),
+        code="510199",
+        name="川西县人民政府",
+        kind=UnitKind.GOVERNMENT,
+        level=UnitLevel.COUNTY,
+        parent=None,
+        province_code="51",
     )
     with on("2025-12-01"):
         there = walk(sichuan, "川西县办法", published_on="2025-09-16")  # +15 = 10-01 → 10-09
@@ -81,12 +86,19 @@ def test_validity_default_trial_and_province_override(county: County) -> None:
         plain = walk(county.root, "湘江县甲办法")
         trial = walk(county.root, "湘江县乙暂行办法")
         DeadlineRule.objects.create(
-            code=rules.VALIDITY, region="43", name="有效期（湖南）", law="湖南省规定",
-            article="（地方规定）", days=36, counting="natural", start_event="施行",
+            code=rules.VALIDITY,
+            region="43",
+            name="有效期（湖南）",
+            law="湖南省规定",
+            article="（地方规定）",
+            days=36,
+            counting="natural",
+            start_event="施行",
         )
         override = walk(county.root, "湘江县丙办法")
-        dated = walk(county.root, "湘江县丁办法", effective_from=d("2025-03-03"),
-                     valid_until=d("2026-12-31"))
+        dated = walk(
+            county.root, "湘江县丁办法", effective_from=d("2025-03-03"), valid_until=d("2026-12-31")
+        )
     assert trial.trial and not plain.trial
     assert plain.valid_until == d("2030-04-01")  # 施行 2025-04-02 + 5 years − 1 day
     assert trial.valid_until == d("2027-04-01")  # 暂行: 2 years
@@ -98,11 +110,17 @@ def test_suspended_filing_not_corrected_in_15_days_is_overdue(county: County) ->
     with on("2025-09-16"):
         doc = walk(county.dept, "湘江县司法局暂缓办法")
         filing = doc.filings.get()
-        s.document_submit_filing(actor=CLI(), document=doc, filing=filing,
-                                 submitted_on=d("2025-03-20"))
-        s.document_record_result(actor=CLI(), document=doc, filing=filing,
-                                 result=FilingResult.SUSPENDED, result_on=d("2025-09-16"),
-                                 result_note="缺少起草说明")
+        s.document_submit_filing(
+            actor=CLI(), document=doc, filing=filing, submitted_on=d("2025-03-20")
+        )
+        s.document_record_result(
+            actor=CLI(),
+            document=doc,
+            filing=filing,
+            result=FilingResult.SUSPENDED,
+            result_on=d("2025-09-16"),
+            result_note="缺少起草说明",
+        )
     filing.refresh_from_db()
     assert filing.correction_due == d("2025-10-09")  # +15 = 10-01 (国庆) → 10-09
     api = Api(county, "dept_clerk")
@@ -118,8 +136,9 @@ def test_suspended_filing_not_corrected_in_15_days_is_overdue(county: County) ->
         page = client.get(f"/normative/documents/{doc.pk}/").content.decode()
         assert "逾期" in page
         assert api.get(f"/{doc.pk}").json()["filings"][0]["overdue"] is True
-        s.document_correct_filing(actor=CLI(), document=doc, filing=filing,
-                                  corrected_on=d("2025-10-10"))
+        s.document_correct_filing(
+            actor=CLI(), document=doc, filing=filing, corrected_on=d("2025-10-10")
+        )
         filing.refresh_from_db()
         assert not filing_overdue(filing, d("2025-10-10"))
     assert doc.events.last().note == "向湘江县人民政府补正报送（逾期）"

@@ -28,8 +28,14 @@ def test_the_county_filler_shows_every_state_and_warning(county: County) -> None
     assert demo.NAME in [name for name, _ in county_fillers()]
     units = [county.root, county.town_a, county.town_b, county.village_a, county.dept]
     ctx = CountyContext(
-        plan=plan_county(), root=county.root, units={u.code: u for u in units}, users={},
-        actor=Actor.command_line(county.root), years=2, last_year=2025, today=AS_OF,
+        plan=plan_county(),
+        root=county.root,
+        units={u.code: u for u in units},
+        users={},
+        actor=Actor.command_line(county.root),
+        years=2,
+        last_year=2025,
+        today=AS_OF,
     )
     with on(AS_OF):
         started = time.perf_counter()
@@ -40,8 +46,15 @@ def test_the_county_filler_shows_every_state_and_warning(county: County) -> None
     assert 15 <= docs.count() <= 40
     assert AuditEntry.objects.filter(action="normative_docs.register").count() == docs.count()
     shown = set(with_shown(docs, AS_OF).values_list("shown", flat=True))
-    assert {"consulting", "reviewing", "deliberated", "in_force", "expired", "replaced",
-            "invalidated"} <= shown
+    assert {
+        "consulting",
+        "reviewing",
+        "deliberated",
+        "in_force",
+        "expired",
+        "replaced",
+        "invalidated",
+    } <= shown
     assert docs.filter(expiring_q(AS_OF)).exists()
     assert Filing.objects.filter(filing_overdue_q(AS_OF), result=FilingResult.SUSPENDED).exists()
     assert Filing.objects.filter(result=FilingResult.REJECTED).exists()

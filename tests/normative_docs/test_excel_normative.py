@@ -23,8 +23,18 @@ from fazhi.orgs.services import orgunit_create
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["文件名称", "文号", "制定机关", "统一登记号", "公布日期", "施行日期", "有效期至",
-           "报送备案日期", "备案机关", "备案结果"]
+HEADERS = [
+    "文件名称",
+    "文号",
+    "制定机关",
+    "统一登记号",
+    "公布日期",
+    "施行日期",
+    "有效期至",
+    "报送备案日期",
+    "备案机关",
+    "备案结果",
+]
 
 
 def run(*args: str) -> str:
@@ -59,8 +69,11 @@ def figures(county: County, unit: Any) -> dict[str, Any]:
     return {
         code: (v.value, v.numerator, v.denominator)
         for code in FIGURES
-        for v in [metric_value(actor=actor, unit=unit, period=Period.for_year(2025),
-                               code=f"normative_docs.{code}")]
+        for v in [
+            metric_value(
+                actor=actor, unit=unit, period=Period.for_year(2025), code=f"normative_docs.{code}"
+            )
+        ]
     }
 
 
@@ -70,13 +83,23 @@ def test_round_trip_into_an_empty_county(county: County, tmp_path: Path) -> None
         a = walk(county.root, "湘江县甲办法")
         for f in a.filings.all():
             s.document_submit_filing(actor=cli, document=a, filing=f, submitted_on=d("2025-03-20"))
-            s.document_record_result(actor=cli, document=a, filing=f,
-                                     result=FilingResult.REGISTERED, result_on=d("2025-03-20"))
+            s.document_record_result(
+                actor=cli,
+                document=a,
+                filing=f,
+                result=FilingResult.REGISTERED,
+                result_on=d("2025-03-20"),
+            )
         b = walk(county.root, "湘江县乙暂行办法", published_on="2025-09-16")
         f = b.filings.get(authority_kind="government")
         s.document_submit_filing(actor=cli, document=b, filing=f, submitted_on=d("2025-10-20"))
-        s.document_record_result(actor=cli, document=b, filing=f,
-                                 result=FilingResult.SUSPENDED, result_on=d("2025-10-20"))
+        s.document_record_result(
+            actor=cli,
+            document=b,
+            filing=f,
+            result=FilingResult.SUSPENDED,
+            result_on=d("2025-10-20"),
+        )
         walk(county.root, "湘江县丙办法", published_on="2025-06-03", valid_until=d("2025-11-30"))
         out = tmp_path / "out.xlsx"
         message = run("export", "normative_docs", "--unit", county.root.code, "--out", str(out))
@@ -89,15 +112,24 @@ def test_round_trip_into_an_empty_county(county: County, tmp_path: Path) -> None
         assert by_title["湘江县丙办法"][-1] == "失效"  # expired 2025-11-30, shown without a step
         assert by_title["湘江县乙暂行办法"][8:10] == ["上一级人民政府", "暂缓备案登记"]
         # the same workbook, for an empty county named 湘南县
-        other = orgunit_create(actor=cli, code="430299", name="湘南县人民政府",
-                               kind=UnitKind.GOVERNMENT, level=UnitLevel.COUNTY, parent=None,
-                               short_name="湘南县", province_code="43")
+        other = orgunit_create(
+            actor=cli,
+            code="430299",
+            name="湘南县人民政府",
+            kind=UnitKind.GOVERNMENT,
+            level=UnitLevel.COUNTY,
+            parent=None,
+            short_name="湘南县",
+            province_code="43",
+        )
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.value = cell.value.replace("湘江县", "湘南县")
         book.save(out)
-        assert run("import", "normative_docs", str(out), "--unit", other.code) == "导入完成：新增 3 件"
+        assert (
+            run("import", "normative_docs", str(out), "--unit", other.code) == "导入完成：新增 3 件"
+        )
         assert figures(county, other) == figures(county, county.root)
         copied = Document.objects.get(unit=other, title="湘南县乙暂行办法")
         assert (copied.valid_until, copied.trial) == (b.valid_until, True)
@@ -105,20 +137,47 @@ def test_round_trip_into_an_empty_county(county: County, tmp_path: Path) -> None
 
 
 def test_a_bad_row_in_the_middle_writes_nothing(county: County, tmp_path: Path) -> None:
-    good = ["湘江县甲办法", "湘政规〔2025〕1号", "湘江县人民政府", "", "2025-03-03", "", "",
-            "2025-03-20", "", "备案登记"]
+    good = [
+        "湘江县甲办法",
+        "湘政规〔2025〕1号",
+        "湘江县人民政府",
+        "",
+        "2025-03-03",
+        "",
+        "",
+        "2025-03-20",
+        "",
+        "备案登记",
+    ]
     rows = [
         good,
-        ["湘江县乙办法", "湘政规〔2025〕2号", "湘江县人民政府", "", "2025-03-05", "", "",
-         "2025-03-20", "长沙市人大常委会", "备案登记"],  # not one of its 备案机关
+        [
+            "湘江县乙办法",
+            "湘政规〔2025〕2号",
+            "湘江县人民政府",
+            "",
+            "2025-03-05",
+            "",
+            "",
+            "2025-03-20",
+            "长沙市人大常委会",
+            "备案登记",
+        ],  # not one of its 备案机关
         [*good[:1], "湘政规〔2025〕3号", *good[2:]],
     ]
     path = tmp_path / "bad.xlsx"
     path.write_bytes(xlsx(rows))
     err = StringIO()
     with on("2025-12-01"), pytest.raises(CommandError) as info:
-        call_command("import", "normative_docs", str(path), "--unit", county.root.code,
-                     stdout=StringIO(), stderr=err)
+        call_command(
+            "import",
+            "normative_docs",
+            str(path),
+            "--unit",
+            county.root.code,
+            stdout=StringIO(),
+            stderr=err,
+        )
     assert str(info.value) == "导入失败：发现 1 处错误，未写入任何数据"
     assert err.getvalue().splitlines() == [
         "第3行【备案机关】“长沙市人大常委会”不是湘江县人民政府的备案机关"

@@ -23,29 +23,56 @@ def _year(county: County) -> dict[str, Any]:
     a = walk(county.root, "甲办法")  # 2025-03-03, lawful; 2 filings due 04-02
     b = walk(county.town_a, "乙规定", conclusion="amended", published_on="2025-09-16")  # due 10-16
     c = walk(county.dept, "丙办法")  # 1 filing
-    e = walk(county.root, "丁办法", drafted_on="2024-01-02", consult=("2024-01-05", "2024-02-05"),
-             published_on="2024-06-03", valid_until=d("2025-10-31"))
+    e = walk(
+        county.root,
+        "丁办法",
+        drafted_on="2024-01-02",
+        consult=("2024-01-05", "2024-02-05"),
+        published_on="2024-06-03",
+        valid_until=d("2025-10-31"),
+    )
     for f in a.filings.all():
         s.document_submit_filing(actor=cli, document=a, filing=f, submitted_on=d("2025-03-20"))
-        s.document_record_result(actor=cli, document=a, filing=f,
-                                 result=FilingResult.REGISTERED, result_on=d("2025-03-25"))
+        s.document_record_result(
+            actor=cli,
+            document=a,
+            filing=f,
+            result=FilingResult.REGISTERED,
+            result_on=d("2025-03-25"),
+        )
     fb = b.filings.get(authority=county.root)
     s.document_submit_filing(actor=cli, document=b, filing=fb, submitted_on=d("2025-10-20"))
-    s.document_record_result(actor=cli, document=b, filing=fb, result=FilingResult.SUSPENDED,
-                             result_on=d("2025-10-25"))
+    s.document_record_result(
+        actor=cli, document=b, filing=fb, result=FilingResult.SUSPENDED, result_on=d("2025-10-25")
+    )
     fc = c.filings.get()
     s.document_submit_filing(actor=cli, document=c, filing=fc, submitted_on=d("2025-03-10"))
-    s.document_record_result(actor=cli, document=c, filing=fc, result=FilingResult.REJECTED,
-                             result_on=d("2025-03-20"), result_note="增设义务")
-    s.document_rectify(actor=cli, document=c, filing=fc, rectified_on=d("2025-04-01"),
-                       rectification="修改第三条")
-    h = s.document_import(actor=cli, unit=county.root, title="戊办法（历史）",
-                          doc_number="湘政规〔2025〕88号", published_on=d("2025-05-01"),
-                          filed_on=d("2025-05-10"), filing_result=FilingResult.REGISTERED)
-    campaign = s.campaign_create(actor=cli, unit=county.root, name="清理",
-                                 held_on=d("2025-11-01"), documents=[a, c, h])
-    for item, outcome in zip(campaign.items.order_by("id"),
-                             (Outcome.KEEP, Outcome.REVISE, Outcome.REPEAL), strict=True):
+    s.document_record_result(
+        actor=cli,
+        document=c,
+        filing=fc,
+        result=FilingResult.REJECTED,
+        result_on=d("2025-03-20"),
+        result_note="增设义务",
+    )
+    s.document_rectify(
+        actor=cli, document=c, filing=fc, rectified_on=d("2025-04-01"), rectification="修改第三条"
+    )
+    h = s.document_import(
+        actor=cli,
+        unit=county.root,
+        title="戊办法（历史）",
+        doc_number="湘政规〔2025〕88号",
+        published_on=d("2025-05-01"),
+        filed_on=d("2025-05-10"),
+        filing_result=FilingResult.REGISTERED,
+    )
+    campaign = s.campaign_create(
+        actor=cli, unit=county.root, name="清理", held_on=d("2025-11-01"), documents=[a, c, h]
+    )
+    for item, outcome in zip(
+        campaign.items.order_by("id"), (Outcome.KEEP, Outcome.REVISE, Outcome.REPEAL), strict=True
+    ):
         s.campaign_decide(actor=cli, campaign=campaign, item=item, outcome=outcome, reason="理由")
     s.campaign_apply(actor=cli, campaign=campaign, applied_on=d("2025-11-10"))
     return {"a": a, "b": b, "c": c, "e": e, "h": h}
@@ -60,8 +87,12 @@ def test_every_metric_equals_the_hand_count(county: County) -> None:
     actor = county.actor("coordinator")
 
     def value(code: str, unit: Any = None) -> Any:
-        return metric_value(actor=actor, unit=unit or county.root, period=Period.for_year(2025),
-                            code=f"normative_docs.{code}")
+        return metric_value(
+            actor=actor,
+            unit=unit or county.root,
+            period=Period.for_year(2025),
+            code=f"normative_docs.{code}",
+        )
 
     # hand counts (see _year): published in 2025: 甲 乙 丙 戊; filings: 甲×2 乙×2 丙×1 戊×2
     expected = {
@@ -80,9 +111,9 @@ def test_every_metric_equals_the_hand_count(county: County) -> None:
     }
     for code, (val, num, den) in expected.items():
         got = value(code)
-        assert (Decimal(got.value), got.numerator, got.denominator) == (
-            Decimal(val), num, den
-        ), code
+        assert (Decimal(got.value), got.numerator, got.denominator) == (Decimal(val), num, den), (
+            code
+        )
     town = {"issued": 1, "filed": 1, "suspended": 1, "rejected": 0, "cleanup_keep": 0}
     for code, num in town.items():
         assert value(code, county.town_a).numerator == num, code

@@ -22,7 +22,10 @@ def _import(county: County, n: int) -> None:
     units = (county.root, county.town_a, county.dept, county.village_a)
     for i in range(n):
         s.document_import(
-            actor=CLI(), unit=units[i % 4], title=f"历史文件{i}", doc_number=f"文〔2024〕{i}号",
+            actor=CLI(),
+            unit=units[i % 4],
+            title=f"历史文件{i}",
+            doc_number=f"文〔2024〕{i}号",
             published_on=d("2024-03-01") + dt.timedelta(days=i),
             filed_on=d("2024-03-20") + dt.timedelta(days=i) if i % 3 else None,
         )
@@ -31,8 +34,9 @@ def _import(county: County, n: int) -> None:
 def test_navigation_and_home_tile(county: County) -> None:
     with on("2025-06-30"):
         _import(county, 1)  # root, published 2024-03-01, unfiled and overdue
-        walk(county.town_a, "白沙镇暂行规定", published_on="2025-03-03",
-             valid_until=d("2025-10-31"))  # expiring within 6 months, filings running late
+        walk(
+            county.town_a, "白沙镇暂行规定", published_on="2025-03-03", valid_until=d("2025-10-31")
+        )  # expiring within 6 months, filings running late
         response = county.client("coordinator").get("/")
     labels = [(e.label, e.url) for e in response.context["nav"]]
     assert ("规范性文件", LIST) in labels
@@ -63,18 +67,30 @@ def test_register_and_consult_through_the_pages(county: County) -> None:
         clerk = county.client("clerk_a")
         form = clerk.get(f"{LIST}new/").content.decode()
         assert f'<option value="{county.town_b.code}"' not in form
-        done = clerk.post(f"{LIST}new/", {"unit": county.town_a.code, "title": "白沙镇试行办法",
-                                          "drafted_on": "2025-06-02", "affects_rights": "True"})
+        done = clerk.post(
+            f"{LIST}new/",
+            {
+                "unit": county.town_a.code,
+                "title": "白沙镇试行办法",
+                "drafted_on": "2025-06-02",
+                "affects_rights": "True",
+            },
+        )
         assert done.status_code == 302
         doc = Document.objects.get()
         assert doc.trial and doc.status == Status.DRAFTING
-        bad = clerk.post(f"{LIST}{doc.pk}/consult/", {"consult_start": "2025-06-03",
-                                                      "consult_end": "2025-06-20"})
+        bad = clerk.post(
+            f"{LIST}{doc.pk}/consult/", {"consult_start": "2025-06-03", "consult_end": "2025-06-20"}
+        )
         assert "期限更短的须说明理由" in bad.content.decode()
-        ok = clerk.post(f"{LIST}{doc.pk}/consult/", {
-            "consult_start": "2025-06-03", "consult_end": "2025-06-20",
-            "consult_short_reason": "上级限期出台",
-        })
+        ok = clerk.post(
+            f"{LIST}{doc.pk}/consult/",
+            {
+                "consult_start": "2025-06-03",
+                "consult_end": "2025-06-20",
+                "consult_short_reason": "上级限期出台",
+            },
+        )
         assert ok.status_code == 302
     assert Document.objects.get().status == Status.CONSULTING
 
@@ -83,10 +99,15 @@ def test_the_publish_button_is_disabled_with_the_gate_reason(county: County) -> 
     with on("2025-06-30"):
         doc = walk(county.root, until="deliberated", conclusion="unlawful")
         html = county.client("coordinator").get(f"{LIST}{doc.pk}/").content.decode()
-        refused = county.client("coordinator").post(f"{LIST}{doc.pk}/publish/", {
-            "register_no": "X", "doc_number": "湘政规〔2025〕1号", "published_on": "2025-03-03",
-            "unified_print": "True",
-        })
+        refused = county.client("coordinator").post(
+            f"{LIST}{doc.pk}/publish/",
+            {
+                "register_no": "X",
+                "doc_number": "湘政规〔2025〕1号",
+                "published_on": "2025-03-03",
+                "unified_print": "True",
+            },
+        )
     assert "不是“合法”“修改后合法”，不能公布" in html
     assert refused.status_code == 302  # back to the detail page with the reason, nothing done
     assert Document.objects.get().status == Status.DELIBERATED
@@ -96,8 +117,10 @@ def test_cleanup_pages(county: County) -> None:
     with on("2025-06-30"):
         walk(county.root, "甲办法")
         client = county.client("coordinator")
-        made = client.post("/normative/cleanups/new/", {
-            "unit": county.root.code, "name": "2025年清理", "held_on": "2025-06-01"})
+        made = client.post(
+            "/normative/cleanups/new/",
+            {"unit": county.root.code, "name": "2025年清理", "held_on": "2025-06-01"},
+        )
         assert made.status_code == 302
         listing = client.get("/normative/cleanups/").content.decode()
         detail = client.get(made["Location"]).content.decode()

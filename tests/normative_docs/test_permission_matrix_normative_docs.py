@@ -25,8 +25,18 @@ from fazhi.orgs.scoping import Actor
 FORBIDDEN = None
 
 PERSONAS = [
-    "clerk_a", "leader_a", "reviewer_a", "coordinator_a", "clerk_b", "dept_clerk", "reviewer",
-    "coordinator", "leader", "sysadmin", "secadmin", "auditor",
+    "clerk_a",
+    "leader_a",
+    "reviewer_a",
+    "coordinator_a",
+    "clerk_b",
+    "dept_clerk",
+    "reviewer",
+    "coordinator",
+    "leader",
+    "sysadmin",
+    "secadmin",
+    "auditor",
 ]
 VISIBLE: dict[str, set[str] | None] = {
     "clerk_a": {"A", "V"},
@@ -115,17 +125,19 @@ def test_api(county: County, docs: dict[str, Document], persona: str, key: str) 
     read, write = expected_read(VISIBLE[persona], key), expected_write(persona, key)
     url = f"/api/v1/normative/documents/{doc.pk}"
     assert client.get(url, headers=headers).status_code == read
-    moved = client.post(f"{url}/transitions/consult", json.dumps(CONSULT),
-                        content_type="application/json", headers=headers)
+    moved = client.post(
+        f"{url}/transitions/consult",
+        json.dumps(CONSULT),
+        content_type="application/json",
+        headers=headers,
+    )
     assert moved.status_code == write
     assert (Document.objects.get(pk=doc.pk).status == Status.CONSULTING) == (write == 200)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_list_export_and_api_list(
-    county: County, docs: dict[str, Document], persona: str
-) -> None:
+def test_list_export_and_api_list(county: County, docs: dict[str, Document], persona: str) -> None:
     client = county.client(persona)
     api, headers = api_client(county, persona)
     listing = client.get("/normative/documents/")

@@ -69,9 +69,13 @@ def test_revised_and_reissued_links_both_ways(county: County) -> None:
     with on("2026-06-30"):
         old = walk(county.root, "湘江县城市道路管理办法", doc_number="湘政规〔2025〕1号")
         new = walk(
-            county.root, "湘江县城市道路管理办法（2026年修订）", replaces=old,
-            drafted_on="2026-01-05", consult=("2026-01-06", "2026-02-06"),
-            published_on="2026-03-02", doc_number="湘政规〔2026〕1号",
+            county.root,
+            "湘江县城市道路管理办法（2026年修订）",
+            replaces=old,
+            drafted_on="2026-01-05",
+            consult=("2026-01-06", "2026-02-06"),
+            published_on="2026-03-02",
+            doc_number="湘政规〔2026〕1号",
         )
         old.refresh_from_db()
         assert old.status == Status.REPLACED

@@ -19,19 +19,24 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_workflow_table() -> None:
-    inside = {
-        n: "published"
-        for n in ("submit_filing", "record_result", "correct_filing", "rectify", "confirm",
-                  "mark_revision")
-    }
+    steps = ("submit_filing", "record_result", "correct_filing", "rectify", "confirm")
+    inside = dict.fromkeys((*steps, "mark_revision"), "published")
     assert DOCUMENTS.table() == {
-        "drafting": {"consult": "consulting", "send_review": "reviewing",
-                     "record_published": "published"},
+        "drafting": {
+            "consult": "consulting",
+            "send_review": "reviewing",
+            "record_published": "published",
+        },
         "consulting": {"send_review": "reviewing"},
         "reviewing": {"deliberate": "deliberated"},
         "deliberated": {"publish": "published"},
-        "published": {**inside, "repeal": "repealed", "invalidate": "invalidated",
-                      "expire": "expired", "supersede": "replaced"},
+        "published": {
+            **inside,
+            "repeal": "repealed",
+            "invalidate": "invalidated",
+            "expire": "expired",
+            "supersede": "replaced",
+        },
         "expired": {},
         "repealed": {},
         "invalidated": {},
@@ -56,8 +61,9 @@ def test_a_government_document_from_draft_to_published(county: County) -> None:
     kinds = list(doc.events.values_list("kind", flat=True))
     assert kinds == ["起草", "征求意见", "送合法性审核", "集体审议", "签署公布"]
     actions = set(
-        AuditEntry.objects.filter(object_id=str(doc.pk), action__startswith="normative_docs.")
-        .values_list("action", flat=True)
+        AuditEntry.objects.filter(
+            object_id=str(doc.pk), action__startswith="normative_docs."
+        ).values_list("action", flat=True)
     )
     assert {"normative_docs.register", "normative_docs.publish"} <= actions
 
@@ -84,7 +90,10 @@ def test_the_publish_gate_refuses_an_unlawful_review(county: County) -> None:
         assert "不是“合法”“修改后合法”，不能公布" in reason
         with pytest.raises(ValidationError, match="不能公布"):
             s.document_publish(
-                actor=CLI(), document=doc, register_no="X-1", doc_number="湘政规〔2025〕9号",
+                actor=CLI(),
+                document=doc,
+                register_no="X-1",
+                doc_number="湘政规〔2025〕9号",
                 published_on=d("2025-03-03"),
             )
     doc.refresh_from_db()
@@ -114,7 +123,9 @@ def test_every_problem_reason(county: County) -> None:
         assert "只用于导入已公布的历史文件" in DOCUMENTS.blocker(draft, "record_published", today)
         internal = walk(county.root, "乙", until="drafting", affects_rights=False)
         assert DOCUMENTS.blocker(internal, "send_review", today) == ""
-        consulting = walk(county.root, "丙", until="consulting", consult=("2025-06-20", "2025-07-21"))
+        consulting = walk(
+            county.root, "丙", until="consulting", consult=("2025-06-20", "2025-07-21")
+        )
         assert DOCUMENTS.blocker(consulting, "send_review", today) == (
             "征求意见期至 2025-07-21，尚未结束"
         )
@@ -128,8 +139,9 @@ def test_every_problem_reason(county: County) -> None:
         assert DOCUMENTS.blocker(doc, "correct_filing", today) == "没有暂缓备案登记待补正的备案"
         assert DOCUMENTS.blocker(doc, "rectify", today) == "没有不予备案登记待纠错的备案"
         for filing in doc.filings.all():
-            s.document_submit_filing(actor=CLI(), document=doc, filing=filing,
-                                     submitted_on=d("2025-03-20"))
+            s.document_submit_filing(
+                actor=CLI(), document=doc, filing=filing, submitted_on=d("2025-03-20")
+            )
         assert DOCUMENTS.blocker(doc, "submit_filing", today) == "各备案机关均已报送备案"
         state = DOCUMENTS.blocker(draft, "publish", today)
         assert "起草" in state  # the state refusal names the current state
@@ -140,12 +152,19 @@ def test_consultation_shorter_than_30_days_needs_a_reason(county: County) -> Non
         doc = walk(county.root, until="drafting")
         # 2025-01-05 + 30 days = 2025-02-04, inside 春节 (01-28…02-04): rolled to 02-05.
         with pytest.raises(ValidationError) as err:
-            s.document_consult(actor=CLI(), document=doc, consult_start=d("2025-01-05"),
-                               consult_end=d("2025-02-04"))
+            s.document_consult(
+                actor=CLI(),
+                document=doc,
+                consult_start=d("2025-01-05"),
+                consult_end=d("2025-02-04"),
+            )
         assert "应至 2025-02-05" in str(err.value.message_dict["consult_short_reason"])
         done = s.document_consult(
-            actor=CLI(), document=doc, consult_start=d("2025-01-05"),
-            consult_end=d("2025-01-20"), consult_short_reason="上级文件要求限期出台",
+            actor=CLI(),
+            document=doc,
+            consult_start=d("2025-01-05"),
+            consult_end=d("2025-01-20"),
+            consult_short_reason="上级文件要求限期出台",
         )
     assert done.consult_min_end == d("2025-02-05")
     assert done.consult_short_reason == "上级文件要求限期出台"
@@ -155,20 +174,38 @@ def test_filing_results_correction_and_rectification(county: County) -> None:
     with on("2025-12-01"):
         doc = walk(county.dept, "湘江县司法局甲办法")
         filing = doc.filings.get()
-        s.document_submit_filing(actor=CLI(), document=doc, filing=filing,
-                                 submitted_on=d("2025-04-10"))
+        s.document_submit_filing(
+            actor=CLI(), document=doc, filing=filing, submitted_on=d("2025-04-10")
+        )
         filing.refresh_from_db()
         assert filing.submitted_on_time is False  # due 2025-04-02
         with pytest.raises(ValidationError, match="请填写审查意见"):
-            s.document_record_result(actor=CLI(), document=doc, filing=filing,
-                                     result=FilingResult.REJECTED, result_on=d("2025-04-20"))
-        s.document_record_result(actor=CLI(), document=doc, filing=filing,
-                                 result=FilingResult.REJECTED, result_on=d("2025-04-20"),
-                                 result_note="增设行政许可")
-        s.document_rectify(actor=CLI(), document=doc, filing=filing,
-                           rectified_on=d("2025-05-06"), rectification="删除第五条")
+            s.document_record_result(
+                actor=CLI(),
+                document=doc,
+                filing=filing,
+                result=FilingResult.REJECTED,
+                result_on=d("2025-04-20"),
+            )
+        s.document_record_result(
+            actor=CLI(),
+            document=doc,
+            filing=filing,
+            result=FilingResult.REJECTED,
+            result_on=d("2025-04-20"),
+            result_note="增设行政许可",
+        )
+        s.document_rectify(
+            actor=CLI(),
+            document=doc,
+            filing=filing,
+            rectified_on=d("2025-05-06"),
+            rectification="删除第五条",
+        )
     filing.refresh_from_db()
     assert (filing.result, filing.rectification) == (FilingResult.REJECTED, "删除第五条")
     assert list(doc.events.values_list("kind", flat=True))[-3:] == [
-        "报送备案", "不予备案登记", "纠错"
+        "报送备案",
+        "不予备案登记",
+        "纠错",
     ]

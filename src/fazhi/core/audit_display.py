@@ -91,6 +91,8 @@ WHOLE_CODES: dict[str, str] = {
     # 备案审查 (filing_review): a citizen's 审查建议 from the portal; the catalogues' export
     "filing_review.suggestion.submit": "备案审查·收到公众的审查建议",
     "filing_review.catalogue_export": "备案审查·导出规范性文件目录",
+    # 规范性文件清理 (normative_docs): starting a campaign (its steps come from its workflow)
+    "normative_docs.cleanup.create": "规范性文件·启动清理",
     # 安全事件审计 (core/security_events.py)
     "account.login": "登录",
     "account.logout": "退出登录",

@@ -145,8 +145,9 @@ register_routes(
             "字段：unit（制定机关编码）、title、drafted_on、drafting_office、affects_rights、"
             "replaces（修改重发所替代文件的 id）。"
         ),
-        transitions_summary="办理：consult 征求意见，send_review 送合法性审核，deliberate 集体审议，"
-        "publish 签署公布，submit_filing 报送备案，record_result 备案结果，correct_filing 补正，"
+        transitions_summary="办理：consult 征求意见，send_review 送合法性审核，"
+        "deliberate 集体审议，publish 签署公布，submit_filing 报送备案，"
+        "record_result 备案结果，correct_filing 补正，"
         "rectify 纠错，repeal 废止，invalidate 宣布失效，expire 有效期届满",
     ),
 )
@@ -218,7 +219,9 @@ register_routes(
         noun="规范性文件清理",
         path="/cleanups",
         id_name="cleanup_id",
-        create_doc="字段：unit（组织清理单位编码）、name、held_on；范围为该单位及下级单位全部现行有效文件。",
-        transitions_summary="办理：decide 确定清理结果（item、outcome、reason），apply 公布清理结果",
+        create_doc="字段：unit（组织清理单位编码）、name、held_on；"
+        "范围为该单位及下级单位全部现行有效文件。",
+        transitions_summary="办理：decide 确定清理结果（item、outcome、reason），"
+        "apply 公布清理结果",
     ),
 )

@@ -32,10 +32,24 @@ from fazhi.orgs.models import OrgUnit, UnitKind
 NAME = "normative_docs"  # the RNGs' name: the app label
 PER_YEAR = (5, 7)
 SUBJECTS = (
-    "城市道路管理", "农村集体资产管理", "政府投资项目管理", "行政事业性收费管理", "住房保障",
-    "城乡居民医疗救助", "生活垃圾分类管理", "校外培训机构监管", "农村宅基地审批管理",
-    "建筑工地扬尘治理", "公共资源交易管理", "养老服务补贴发放", "市场摊位管理", "殡葬管理",
-    "城镇燃气安全管理", "就业创业补贴", "河道采砂管理", "耕地保护补偿",
+    "城市道路管理",
+    "农村集体资产管理",
+    "政府投资项目管理",
+    "行政事业性收费管理",
+    "住房保障",
+    "城乡居民医疗救助",
+    "生活垃圾分类管理",
+    "校外培训机构监管",
+    "农村宅基地审批管理",
+    "建筑工地扬尘治理",
+    "公共资源交易管理",
+    "养老服务补贴发放",
+    "市场摊位管理",
+    "殡葬管理",
+    "城镇燃气安全管理",
+    "就业创业补贴",
+    "河道采砂管理",
+    "耕地保护补偿",
 )
 KINDS = ("办法", "规定", "实施细则", "暂行办法", "试行办法")
 
@@ -62,28 +76,46 @@ class _Walker:
         short = (unit.short_name or unit.name)[:2]
         return f"{unit.code}-{year}-{n:03d}", f"{short}规〔{year}〕{n}号"
 
-    def walk(  # noqa: C901 — one straight walk, each step guarded by the date
-        self, unit: OrgUnit, title: str, drafted: dt.date, *, replaces: Document | None = None,
-        stop: str = "", **publish: Any,
+    def walk(
+        self,
+        unit: OrgUnit,
+        title: str,
+        drafted: dt.date,
+        *,
+        replaces: Document | None = None,
+        stop: str = "",
+        **publish: Any,
     ) -> Document | None:
         from fazhi.legality.services import review_conclude
 
         actor, rng, as_of = self.ctx.actor, self.rng, self.as_of
         if drafted > as_of:
             return None
-        doc = s.document_register(actor=actor, unit=unit, title=title, drafted_on=drafted,
-                                  drafting_office="法制科", replaces=replaces)
+        doc = s.document_register(
+            actor=actor,
+            unit=unit,
+            title=title,
+            drafted_on=drafted,
+            drafting_office="法制科",
+            replaces=replaces,
+        )
         start = drafted + dt.timedelta(days=rng.randint(3, 10))
         end = rules.due(rules.CONSULTATION, unit, start)
         if start > as_of:
             return doc
-        doc = s.document_consult(actor=actor, document=doc, consult_start=start, consult_end=end,
-                                 consult_method="政府网站公开征求意见")
+        doc = s.document_consult(
+            actor=actor,
+            document=doc,
+            consult_start=start,
+            consult_end=end,
+            consult_method="政府网站公开征求意见",
+        )
         sent = end + dt.timedelta(days=rng.randint(1, 5))
         if stop == "consulting" or sent > as_of:
             return doc
         doc = s.document_send_review(actor=actor, document=doc, sent_on=sent)
         review = doc.legality_review
+        assert review is not None
         done = sent + dt.timedelta(days=rng.randint(6, 14))
         if stop == "reviewing" or done > as_of:
             return doc
@@ -92,21 +124,36 @@ class _Walker:
         met = done + dt.timedelta(days=rng.randint(3, 12))
         if met > as_of:
             return doc
-        doc = s.document_deliberate(actor=actor, document=doc, meeting="政府常务会议",
-                                    deliberated_on=met)
+        doc = s.document_deliberate(
+            actor=actor, document=doc, meeting="政府常务会议", deliberated_on=met
+        )
         published = met + dt.timedelta(days=rng.randint(2, 10))
         if stop == "deliberated" or published > as_of:
             return doc
         register_no, number = self.number(unit, published.year)
-        return s.document_publish(actor=actor, document=doc, register_no=register_no,
-                                  doc_number=number, published_on=published, **publish)
+        return s.document_publish(
+            actor=actor,
+            document=doc,
+            register_no=register_no,
+            doc_number=number,
+            published_on=published,
+            **publish,
+        )
 
-    def file(self, doc: Document, *, late: bool = False, result: str = FilingResult.REGISTERED,
-             correct: bool = True) -> None:
+    def file(
+        self,
+        doc: Document,
+        *,
+        late: bool = False,
+        result: str = FilingResult.REGISTERED,
+        correct: bool = True,
+    ) -> None:
         actor, rng, as_of = self.ctx.actor, self.rng, self.as_of
         for filing in doc.filings.all():
-            sent = filing.due_on + dt.timedelta(days=rng.randint(2, 9)) if late else (
-                filing.published_on + dt.timedelta(days=rng.randint(5, 20))
+            sent = (
+                filing.due_on + dt.timedelta(days=rng.randint(2, 9))
+                if late
+                else (filing.published_on + dt.timedelta(days=rng.randint(5, 20)))
             )
             if sent > as_of:
                 continue
@@ -114,22 +161,37 @@ class _Walker:
             decided = sent + dt.timedelta(days=rng.randint(5, 20))
             if decided > as_of:
                 continue
-            note = {FilingResult.SUSPENDED: "缺少起草说明和合法性审核意见书",
-                    FilingResult.REJECTED: "设定了行政许可，超越权限"}.get(result, "")
+            notes: dict[str, str] = {
+                FilingResult.SUSPENDED.value: "缺少起草说明和合法性审核意见书",
+                FilingResult.REJECTED.value: "设定了行政许可，超越权限",
+            }
+            note = notes.get(str(result), "")
             chosen = result if filing.authority_id else FilingResult.REGISTERED
-            s.document_record_result(actor=actor, document=doc, filing=filing, result=chosen,
-                                     result_on=decided, result_note=note)
+            s.document_record_result(
+                actor=actor,
+                document=doc,
+                filing=filing,
+                result=chosen,
+                result_on=decided,
+                result_note=note,
+            )
             filing.refresh_from_db()
             if chosen == FilingResult.REJECTED:
                 fixed = decided + dt.timedelta(days=rng.randint(10, 25))
                 if fixed <= as_of:
-                    s.document_rectify(actor=actor, document=doc, filing=filing,
-                                       rectified_on=fixed, rectification="停止执行第五条，修改后重新发布")
+                    s.document_rectify(
+                        actor=actor,
+                        document=doc,
+                        filing=filing,
+                        rectified_on=fixed,
+                        rectification="停止执行第五条，修改后重新发布",
+                    )
             if chosen == FilingResult.SUSPENDED and correct and filing.correction_due:
                 fixed = decided + dt.timedelta(days=rng.randint(5, 12))
                 if fixed <= as_of:
-                    s.document_correct_filing(actor=actor, document=doc, filing=filing,
-                                              corrected_on=fixed)
+                    s.document_correct_filing(
+                        actor=actor, document=doc, filing=filing, corrected_on=fixed
+                    )
 
 
 def fill(ctx: CountyContext) -> int:
@@ -170,12 +232,20 @@ def fill(ctx: CountyContext) -> int:
     late = w.walk(root, _title(rng, root, used), as_of - dt.timedelta(days=150))
     if late is not None and late.status == Status.PUBLISHED:
         w.file(late, late=True, result=FilingResult.SUSPENDED, correct=False)  # 暂缓 overdue
-    soon = w.walk(depts[0] if depts else root, _title(rng, root, used),
-                  as_of - dt.timedelta(days=200), valid_until=as_of + dt.timedelta(days=90))
+    soon = w.walk(
+        depts[0] if depts else root,
+        _title(rng, root, used),
+        as_of - dt.timedelta(days=200),
+        valid_until=as_of + dt.timedelta(days=90),
+    )
     if soon is not None:
         w.file(soon)
-    gone = w.walk(towns[0] if towns else root, _title(rng, root, used),
-                  as_of - dt.timedelta(days=330), valid_until=as_of - dt.timedelta(days=20))
+    gone = w.walk(
+        towns[0] if towns else root,
+        _title(rng, root, used),
+        as_of - dt.timedelta(days=330),
+        valid_until=as_of - dt.timedelta(days=20),
+    )
     if gone is not None:
         w.file(gone)
     maker = depts[-1] if depts else (towns[-1] if towns else root)
@@ -185,8 +255,7 @@ def fill(ctx: CountyContext) -> int:
     written += 7
     if first_published:
         old = first_published[0]
-        new = w.walk(old.unit, f"{old.title}（修订）", as_of - dt.timedelta(days=120),
-                     replaces=old)
+        new = w.walk(old.unit, f"{old.title}（修订）", as_of - dt.timedelta(days=120), replaces=old)
         written += 1
         if new is not None and new.status == Status.PUBLISHED:
             w.file(new)
@@ -203,16 +272,26 @@ def _cleanup(ctx: CountyContext, rng: random.Random) -> int:
     chosen = list(in_force.order_by("published_on", "id")[:6])
     if len(chosen) < 3:
         return 0
-    campaign = s.campaign_create(actor=ctx.actor, unit=ctx.root, name=f"{held.year}年规范性文件清理",
-                                 held_on=held, documents=chosen)
+    campaign = s.campaign_create(
+        actor=ctx.actor,
+        unit=ctx.root,
+        name=f"{held.year}年规范性文件清理",
+        held_on=held,
+        documents=chosen,
+    )
     outcomes = [Outcome.REPEAL, Outcome.REVISE] + [Outcome.KEEP] * (len(chosen) - 2)
-    reasons = {Outcome.KEEP: "符合上位法规定，继续执行", Outcome.REPEAL: "调整对象已消失",
-               Outcome.REVISE: "与新修订的上位法不一致"}
+    reasons = {
+        Outcome.KEEP: "符合上位法规定，继续执行",
+        Outcome.REPEAL: "调整对象已消失",
+        Outcome.REVISE: "与新修订的上位法不一致",
+    }
     for item, outcome in zip(campaign.items.order_by("id"), outcomes, strict=True):
-        s.campaign_decide(actor=ctx.actor, campaign=campaign, item=item, outcome=outcome,
-                          reason=reasons[outcome])
-    s.campaign_apply(actor=ctx.actor, campaign=campaign,
-                     applied_on=held + dt.timedelta(days=rng.randint(10, 30)))
+        s.campaign_decide(
+            actor=ctx.actor, campaign=campaign, item=item, outcome=outcome, reason=reasons[outcome]
+        )
+    s.campaign_apply(
+        actor=ctx.actor, campaign=campaign, applied_on=held + dt.timedelta(days=rng.randint(10, 30))
+    )
     return 1
 
 

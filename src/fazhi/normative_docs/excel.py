@@ -21,7 +21,9 @@ SPEC = Spec(
         Column("统一登记号", "register_no", max_length=64),
         Column("公布日期", "published_on", Kind.DATE, required=True),
         Column("施行日期", "effective_from", Kind.DATE, help="留空为公布之日起30日后"),
-        Column("有效期至", "valid_until", Kind.DATE, help="留空按本省规定计算（5年，暂行、试行2年）"),
+        Column(
+            "有效期至", "valid_until", Kind.DATE, help="留空按本省规定计算（5年，暂行、试行2年）"
+        ),
         Column("报送备案日期", "filed_on", Kind.DATE),
         Column(
             "备案机关",

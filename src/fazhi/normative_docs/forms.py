@@ -161,7 +161,7 @@ class _FilingStep(StepForm):
         field.queryset = (
             Filing.objects.filter(document=doc, **self.wanted) if doc else Filing.objects.none()
         )
-        field.label_from_instance = lambda f: f.authority_name  # type: ignore[method-assign]
+        field.label_from_instance = lambda f: f.authority_name  # type: ignore[method-assign,assignment]
         if doc is not None and field.queryset.count() == 1:
             field.initial = field.queryset.first()
 
@@ -199,7 +199,9 @@ class RectifyForm(_FilingStep):
 
     rectified_on = forms.DateField(label="纠错完成日期")
     rectification = forms.CharField(
-        label="纠错情况", widget=forms.Textarea(attrs={"rows": 2}), help_text="停止执行、修改、废止等"
+        label="纠错情况",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="停止执行、修改、废止等",
     )
 
 
@@ -256,7 +258,7 @@ class DecideForm(StepForm):
             if self.obj is not None
             else CampaignItem.objects.none()
         )
-        field.label_from_instance = lambda i: i.document.title  # type: ignore[method-assign]
+        field.label_from_instance = lambda i: i.document.title  # type: ignore[method-assign,assignment]
 
 
 class ApplyForm(StepForm):

@@ -71,9 +71,7 @@ class Document(UnitSlots):
     trial = models.BooleanField(
         "暂行或试行", default=False, help_text="名称含“暂行”“试行”的，有效期按暂行、试行文件计算"
     )
-    affects_rights = models.BooleanField(
-        "涉及公民、法人和其他组织权利义务", default=True
-    )
+    affects_rights = models.BooleanField("涉及公民、法人和其他组织权利义务", default=True)
     drafted_on = models.DateField("起草日期", db_index=True)
     drafting_office = models.CharField("起草科室", max_length=100, blank=True)
     # 征求意见
@@ -184,9 +182,7 @@ class Filing(UnitSlots):
     unit = models.ForeignKey(
         OrgUnit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="+"
     )
-    authority_kind = models.CharField(
-        "备案机关类别", max_length=12, choices=AuthorityKind.choices
-    )
+    authority_kind = models.CharField("备案机关类别", max_length=12, choices=AuthorityKind.choices)
     authority = models.ForeignKey(
         OrgUnit,
         verbose_name="备案机关",

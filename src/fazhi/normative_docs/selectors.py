@@ -93,9 +93,7 @@ def expiring_q(today: dt.date, months: int | None = None) -> Q:
 def filing_overdue_q(today: dt.date) -> Q:
     """Filings not submitted by their due date, or 暂缓 and not corrected within 15 days."""
     late = Q(submitted_on=None, due_on__lt=today)
-    uncorrected = Q(
-        result=FilingResult.SUSPENDED, corrected_on=None, correction_due__lt=today
-    )
+    uncorrected = Q(result=FilingResult.SUSPENDED, corrected_on=None, correction_due__lt=today)
     return late | uncorrected
 
 

@@ -147,7 +147,10 @@ def document_import(
         raise ValidationError({"filed_on": "有备案结果的，请填写报送备案日期"})
     if filed_on is not None:
         check_date(
-            filed_on, "报送备案日期", not_before=published_on, after_label="公布日期",
+            filed_on,
+            "报送备案日期",
+            not_before=published_on,
+            after_label="公布日期",
             field="filed_on",
         )
     targets = filing_targets(unit)
@@ -182,8 +185,9 @@ def document_import(
         note=f"{doc_number}（导入的已公布文件）",
     )
     for filing in open_filings(doc):
-        chosen = not wanted or any(n in filing.authority_name or filing.authority_name in n
-                                   for n in wanted)
+        chosen = not wanted or any(
+            n in filing.authority_name or filing.authority_name in n for n in wanted
+        )
         if not chosen or filed_on is None:
             continue
         filing.submitted_on = filed_on
@@ -247,7 +251,9 @@ def document_rectify(*, actor: Actor, document: Document, **data: Any) -> Docume
     return _run("rectify", actor, document, **data)
 
 
-def document_repeal(*, actor: Actor, document: Document, ended_on: dt.date, reason: str) -> Document:
+def document_repeal(
+    *, actor: Actor, document: Document, ended_on: dt.date, reason: str
+) -> Document:
     return _run("repeal", actor, document, ended_on=ended_on, reason=reason)
 
 
@@ -322,7 +328,10 @@ def campaign_create(
         ]
     )
     CampaignEvent.objects.create(
-        campaign=campaign, kind="启动清理", on=held_on, actor_name=actor.name,
+        campaign=campaign,
+        kind="启动清理",
+        on=held_on,
+        actor_name=actor.name,
         note=f"清理范围 {len(chosen)} 件",
     )
     record_write(

@@ -243,7 +243,9 @@ def _review_text(doc: Document) -> str:
     if review is None:
         return ""
     conclusion = review.get_conclusion_display() if review.conclusion else "审查中"
-    return f"{review.number or ''} {review.unit.name if review.unit_id else ''}：{conclusion}".strip()
+    return (
+        f"{review.number or ''} {review.unit.name if review.unit_id else ''}：{conclusion}".strip()
+    )
 
 
 class DocumentImportRegister(DocumentRegister):
@@ -306,9 +308,7 @@ class CampaignRegister(Register[Campaign]):
         return services.campaign_create(actor=actor, **data)
 
     def detail_context(self, actor: Actor, obj: Campaign) -> dict[str, Any]:
-        items = list(
-            CampaignItem.objects.filter(campaign=obj).select_related("document", "unit")
-        )
+        items = list(CampaignItem.objects.filter(campaign=obj).select_related("document", "unit"))
         lists = [
             (label, [i for i in items if i.outcome == value]) for value, label in Outcome.choices
         ]
@@ -346,8 +346,14 @@ class CampaignRegister(Register[Campaign]):
                     continue
                 doc = item.document
                 part.append(
-                    [item.campaign.name, doc.title, doc.doc_number, item.unit.name,
-                     doc.published_on, item.reason]
+                    [
+                        item.campaign.name,
+                        doc.title,
+                        doc.doc_number,
+                        item.unit.name,
+                        doc.published_on,
+                        item.reason,
+                    ]
                 )
         buffer = io.BytesIO()
         book.save(buffer)
@@ -361,4 +367,4 @@ def _plain(value: object) -> object:
 cleanups = CampaignRegister()
 
 REGISTERS = [documents, cleanups]
-__all__ = ["REGISTERS", "cleanups", "documents", "documents_import", "FilingResult"]
+__all__ = ["REGISTERS", "FilingResult", "cleanups", "documents", "documents_import"]

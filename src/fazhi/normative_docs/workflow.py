@@ -72,8 +72,8 @@ def consult(
         days = rules.rule_days(rules.CONSULTATION, doc.unit)
         raise ValidationError(
             {
-                "consult_short_reason": f"涉及公民、法人和其他组织权利义务的文件，征求意见期一般不少于"
-                f"{days}日（应至 {min_end:%Y-%m-%d}）；期限更短的须说明理由"
+                "consult_short_reason": "涉及公民、法人和其他组织权利义务的文件，"
+                f"征求意见期一般不少于{days}日（应至 {min_end:%Y-%m-%d}）；期限更短的须说明理由"
             }
         )
     doc.consult_start, doc.consult_end, doc.consult_min_end = consult_start, consult_end, min_end
@@ -114,7 +114,9 @@ def send_review(
 ) -> Change:
     from fazhi.legality.services import review_register
 
-    check_date(sent_on, "送审日期", not_before=doc.drafted_on, after_label="起草日期", field="sent_on")
+    check_date(
+        sent_on, "送审日期", not_before=doc.drafted_on, after_label="起草日期", field="sent_on"
+    )
     if review is not None:
         if review.category.code != "normative_doc":
             raise ValidationError({"review": "只能关联类别为“规范性文件”的合法性审查"})
@@ -225,7 +227,11 @@ def publish(
         raise ValidationError({"valid_until": "有效期至不能早于施行日期"})
     doc.register_no, doc.doc_number = register_no.strip(), doc_number.strip()
     doc.unified_print = unified_print
-    doc.published_on, doc.effective_from, doc.valid_until = published_on, effective_from, valid_until
+    doc.published_on, doc.effective_from, doc.valid_until = (
+        published_on,
+        effective_from,
+        valid_until,
+    )
     open_filings(doc)
     old = doc.replaces
 
@@ -279,11 +285,16 @@ def submit_filing(doc: Document, *, actor: Actor, filing: Filing, submitted_on: 
     filing = _filing(doc, filing)
     assert doc.published_on is not None
     check_date(
-        submitted_on, "报送备案日期", not_before=doc.published_on, after_label="公布日期",
+        submitted_on,
+        "报送备案日期",
+        not_before=doc.published_on,
+        after_label="公布日期",
         field="submitted_on",
     )
     if filing.submitted_on is not None:
-        raise ValidationError({"filing": f"已于 {filing.submitted_on:%Y-%m-%d} 报送{filing.authority_name}"})
+        raise ValidationError(
+            {"filing": f"已于 {filing.submitted_on:%Y-%m-%d} 报送{filing.authority_name}"}
+        )
     filing.submitted_on = submitted_on
     filing.submitted_on_time = submitted_on <= filing.due_on
     staging.save(filing, update_fields=["submitted_on", "submitted_on_time"])
@@ -293,10 +304,13 @@ def submit_filing(doc: Document, *, actor: Actor, filing: Filing, submitted_on: 
 
 def result_problem(doc: Document, today: dt.date) -> str:
     waiting = [
-        x for x in _filings(doc)
+        x
+        for x in _filings(doc)
         if x.submitted_on is not None
-        and (x.result == FilingResult.PENDING
-             or (x.result == FilingResult.SUSPENDED and x.corrected_on is not None))
+        and (
+            x.result == FilingResult.PENDING
+            or (x.result == FilingResult.SUSPENDED and x.corrected_on is not None)
+        )
     ]
     return "" if waiting else "没有等待审查结果的备案"
 
@@ -353,7 +367,10 @@ def correct_filing(doc: Document, *, actor: Actor, filing: Filing, corrected_on:
         raise ValidationError({"filing": "该备案不是待补正的暂缓备案登记"})
     assert filing.result_on is not None
     check_date(
-        corrected_on, "补正报送日期", not_before=filing.result_on, after_label="暂缓通知日期",
+        corrected_on,
+        "补正报送日期",
+        not_before=filing.result_on,
+        after_label="暂缓通知日期",
         field="corrected_on",
     )
     filing.corrected_on = corrected_on
@@ -363,9 +380,7 @@ def correct_filing(doc: Document, *, actor: Actor, filing: Filing, corrected_on:
 
 
 def rectify_problem(doc: Document, today: dt.date) -> str:
-    if not any(
-        x.result == FilingResult.REJECTED and x.rectified_on is None for x in _filings(doc)
-    ):
+    if not any(x.result == FilingResult.REJECTED and x.rectified_on is None for x in _filings(doc)):
         return "没有不予备案登记待纠错的备案"
     return ""
 
@@ -378,7 +393,10 @@ def rectify(
         raise ValidationError({"filing": "该备案不是不予备案登记"})
     assert filing.result_on is not None
     check_date(
-        rectified_on, "纠错完成日期", not_before=filing.result_on, after_label="审查结果日期",
+        rectified_on,
+        "纠错完成日期",
+        not_before=filing.result_on,
+        after_label="审查结果日期",
         field="rectified_on",
     )
     if not rectification.strip():
@@ -467,42 +485,129 @@ DOCUMENTS: Workflow[Document] = Workflow(
     noun="规范性文件",
     authorize=authorize,
     transitions=(
-        Transition("consult", "征求意见", (Status.DRAFTING,), consult,
-                   target=Status.CONSULTING, form_class=f.ConsultForm),
-        Transition("send_review", "送合法性审核", (Status.DRAFTING, Status.CONSULTING), send_review,
-                   target=Status.REVIEWING, form_class=f.SendReviewForm,
-                   problem=send_review_problem),
-        Transition("deliberate", "集体审议", (Status.REVIEWING,), deliberate,
-                   target=Status.DELIBERATED, form_class=f.DeliberateForm,
-                   problem=deliberate_problem),
-        Transition("publish", "签署公布", (Status.DELIBERATED,), publish,
-                   target=Status.PUBLISHED, form_class=f.PublishForm, problem=publish_problem,
-                   confirm="公布后即按规定报送备案。确定公布吗？"),
-        Transition("submit_filing", "报送备案", PUB, submit_filing, form_class=f.SubmitFilingForm,
-                   problem=submit_problem),
-        Transition("record_result", "登记备案审查结果", PUB, record_result,
-                   form_class=f.FilingResultForm, problem=result_problem),
-        Transition("correct_filing", "补正报送", PUB, correct_filing,
-                   form_class=f.CorrectFilingForm, problem=correct_problem),
-        Transition("rectify", "纠错", PUB, rectify, form_class=f.RectifyForm,
-                   problem=rectify_problem),
+        Transition(
+            "consult",
+            "征求意见",
+            (Status.DRAFTING,),
+            consult,
+            target=Status.CONSULTING,
+            form_class=f.ConsultForm,
+        ),
+        Transition(
+            "send_review",
+            "送合法性审核",
+            (Status.DRAFTING, Status.CONSULTING),
+            send_review,
+            target=Status.REVIEWING,
+            form_class=f.SendReviewForm,
+            problem=send_review_problem,
+        ),
+        Transition(
+            "deliberate",
+            "集体审议",
+            (Status.REVIEWING,),
+            deliberate,
+            target=Status.DELIBERATED,
+            form_class=f.DeliberateForm,
+            problem=deliberate_problem,
+        ),
+        Transition(
+            "publish",
+            "签署公布",
+            (Status.DELIBERATED,),
+            publish,
+            target=Status.PUBLISHED,
+            form_class=f.PublishForm,
+            problem=publish_problem,
+            confirm="公布后即按规定报送备案。确定公布吗？",
+        ),
+        Transition(
+            "submit_filing",
+            "报送备案",
+            PUB,
+            submit_filing,
+            form_class=f.SubmitFilingForm,
+            problem=submit_problem,
+        ),
+        Transition(
+            "record_result",
+            "登记备案审查结果",
+            PUB,
+            record_result,
+            form_class=f.FilingResultForm,
+            problem=result_problem,
+        ),
+        Transition(
+            "correct_filing",
+            "补正报送",
+            PUB,
+            correct_filing,
+            form_class=f.CorrectFilingForm,
+            problem=correct_problem,
+        ),
+        Transition(
+            "rectify", "纠错", PUB, rectify, form_class=f.RectifyForm, problem=rectify_problem
+        ),
         Transition("confirm", "清理：继续有效", PUB, confirm, form_class=f.NoteForm),
-        Transition("mark_revision", "清理：需修改后重新发布", PUB, mark_revision,
-                   form_class=f.NoteForm, help=_published_help),
-        Transition("repeal", "废止", PUB, repeal, target=Status.REPEALED, form_class=f.EndForm,
-                   confirm="确定废止该文件吗？"),
-        Transition("invalidate", "宣布失效", PUB, invalidate, target=Status.INVALIDATED,
-                   form_class=f.EndForm, confirm="确定宣布该文件失效吗？"),
-        Transition("expire", "有效期届满失效", PUB, expire, target=Status.EXPIRED,
-                   form_class=f.ExpireForm, problem=expire_problem, by_system=True,
-                   help="有效期届满的，每日期限扫描自动办理；列表和门户自届满次日起即显示失效"),
-        Transition("supersede", "修改后重新发布", PUB, supersede, target=Status.REPLACED,
-                   offered=_never, help="新文件公布时自动办理", form_class=f.SystemStepForm),
+        Transition(
+            "mark_revision",
+            "清理：需修改后重新发布",
+            PUB,
+            mark_revision,
+            form_class=f.NoteForm,
+            help=_published_help,
+        ),
+        Transition(
+            "repeal",
+            "废止",
+            PUB,
+            repeal,
+            target=Status.REPEALED,
+            form_class=f.EndForm,
+            confirm="确定废止该文件吗？",
+        ),
+        Transition(
+            "invalidate",
+            "宣布失效",
+            PUB,
+            invalidate,
+            target=Status.INVALIDATED,
+            form_class=f.EndForm,
+            confirm="确定宣布该文件失效吗？",
+        ),
+        Transition(
+            "expire",
+            "有效期届满失效",
+            PUB,
+            expire,
+            target=Status.EXPIRED,
+            form_class=f.ExpireForm,
+            problem=expire_problem,
+            by_system=True,
+            help="有效期届满的，每日期限扫描自动办理；列表和门户自届满次日起即显示失效",
+        ),
+        Transition(
+            "supersede",
+            "修改后重新发布",
+            PUB,
+            supersede,
+            target=Status.REPLACED,
+            offered=_never,
+            help="新文件公布时自动办理",
+            form_class=f.SystemStepForm,
+        ),
         # Only the import moves a new in-memory record along it (Workflow.advance): the
         # problem refuses it everywhere else, so the 公布 gate cannot be bypassed.
-        Transition("record_published", "登记已公布文件", (Status.DRAFTING,), record_published,
-                   target=Status.PUBLISHED, problem=import_only_problem, offered=_never,
-                   form_class=f.SystemStepForm),
+        Transition(
+            "record_published",
+            "登记已公布文件",
+            (Status.DRAFTING,),
+            record_published,
+            target=Status.PUBLISHED,
+            problem=import_only_problem,
+            offered=_never,
+            form_class=f.SystemStepForm,
+        ),
     ),
 )
 
@@ -524,9 +629,7 @@ def decide(
         raise ValidationError({"reason": "请填写理由"})
     item.outcome, item.reason = outcome, reason.strip()
     staging.save(item, update_fields=["outcome", "reason"])
-    return Change(
-        campaign.held_on, f"{item.document.title}：{Outcome(outcome).label}", event=False
-    )
+    return Change(campaign.held_on, f"{item.document.title}：{Outcome(outcome).label}", event=False)
 
 
 def apply_problem(campaign: Campaign, today: dt.date) -> str:
@@ -538,7 +641,10 @@ def apply_problem(campaign: Campaign, today: dt.date) -> str:
 
 def apply_campaign(campaign: Campaign, *, actor: Actor, applied_on: dt.date) -> Change:
     check_date(
-        applied_on, "清理结果公布日期", not_before=campaign.held_on, after_label="清理日期",
+        applied_on,
+        "清理结果公布日期",
+        not_before=campaign.held_on,
+        after_label="清理日期",
         field="applied_on",
     )
     campaign.applied_on = applied_on
@@ -573,10 +679,18 @@ CAMPAIGNS: Workflow[Campaign] = Workflow(
     noun="清理",
     authorize=authorize_campaign,
     transitions=(
-        Transition("decide", "确定清理结果", (CampaignStatus.OPEN,), decide,
-                   form_class=f.DecideForm),
-        Transition("apply", "公布清理结果", (CampaignStatus.OPEN,), apply_campaign,
-                   target=CampaignStatus.APPLIED, form_class=f.ApplyForm, problem=apply_problem,
-                   confirm="公布后，宣布失效或废止的文件即记为失效。确定吗？"),
+        Transition(
+            "decide", "确定清理结果", (CampaignStatus.OPEN,), decide, form_class=f.DecideForm
+        ),
+        Transition(
+            "apply",
+            "公布清理结果",
+            (CampaignStatus.OPEN,),
+            apply_campaign,
+            target=CampaignStatus.APPLIED,
+            form_class=f.ApplyForm,
+            problem=apply_problem,
+            confirm="公布后，宣布失效或废止的文件即记为失效。确定吗？",
+        ),
     ),
 )
