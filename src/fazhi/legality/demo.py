@@ -1,8 +1,8 @@
 """Demo data for the 合法性审查 register: the county filler and the city/province seeder.
 
-* :func:`fill` (kit hook ``demo_county``): the county 司法局 reviews about 200–260 items a
+* :func:`fill` (kit hook ``demo_county``): the county 司法局 reviews about 180–230 items a
   year for the county government and its departments (会议纪要, 会议议题 and 合同 most, a few
-  规范性文件 and one or two 重大行政决策), and each 乡镇/街道 (its 司法所) a handful of its own.
+  规范性文件 and one or two 重大行政决策), and each 乡镇/街道 (its 司法所) one to three of its own.
   About 7% are returned for supplement, about 3% are out of scope and recorded as 不予审查,
   about 40% pass 修改后合法 and 1–2% are found 不合法; 1–3% finish late. Items received
   shortly before ``ctx.as_of`` are still 已收到 / 审查中 / 退回补充, and one is left overdue.
@@ -28,6 +28,7 @@ from fazhi.legality import services as svc
 from fazhi.legality.models import Category, Conclusion, Review
 from fazhi.legality.rules import DEFAULT_RULE
 from fazhi.legality.workflow import REVIEWS
+from fazhi.metrics.facts import facts_deferred
 from fazhi.orgs.models import OrgUnit
 
 NAME = "legality"  # the RNGs' name: the app label
@@ -60,8 +61,8 @@ TITLES: dict[str, str] = {
     "normative_doc": "关于印发《{u}{s}管理办法》的通知（送审稿）",
     "gov_doc": "关于进一步做好{s}工作的通知",
     "major_decision": "{u}{s}实施方案（重大行政决策）",
-    "contract": "{s}合同",
-    "minutes": "{u}人民政府常务会议纪要（{s}）",
+    "contract": "{u}{s}合同",
+    "minutes": "{u}常务会议纪要（{s}）",
     "agenda": "关于提请审议{s}有关事项的议题",
     "enforcement": "{s}重大行政处罚决定",
     "other": "关于{s}有关问题的复函",
@@ -85,11 +86,11 @@ class Item:
     received: dt.date
 
 
-def _title(rng: random.Random, category: str, submitter: OrgUnit) -> str:
-    short = submitter.short_name or submitter.name
-    return TITLES[category].format(
-        u=short if category != "contract" else "", s=rng.choice(SUBJECTS)
-    )
+def _title(rng: random.Random, category: str, government: OrgUnit) -> str:
+    """A title naming the government the item is for (its full name for a 会议纪要)."""
+    place = government.short_name or government.name.removesuffix("人民政府")
+    name = government.name if category == "minutes" else place
+    return TITLES[category].format(u=name, s=rng.choice(SUBJECTS))
 
 
 def _reviewers(rng: random.Random, category: str) -> str:
@@ -117,7 +118,7 @@ class CountyFiller:
         for year in self.ctx.case_years:
             first, last = c.year_bounds(year, self.ctx.as_of)
             share = c.year_share(year, self.ctx.as_of)
-            for _ in range(round(rng.randint(200, 260) * share)):
+            for _ in range(round(rng.randint(180, 230) * share)):
                 category = c.weighted(rng, COUNTY_MIX)
                 submitter = (
                     self.office
@@ -129,12 +130,12 @@ class CountyFiller:
                         self.bureau,
                         submitter,
                         category,
-                        _title(rng, category, submitter),
+                        _title(rng, category, self.ctx.root),
                         c.pick_workday(rng, first, last),
                     )
                 )
             for town in self.towns:
-                for _ in range(round(rng.randint(2, 6) * share)):
+                for _ in range(round(rng.randint(1, 3) * share)):
                     category = c.weighted(rng, TOWN_MIX)
                     received = c.pick_workday(rng, first, last)
                     items.append(Item(town, town, category, _title(rng, category, town), received))
@@ -149,12 +150,15 @@ class CountyFiller:
             (i for i, it in enumerate(items) if it.received <= limit and it.unit == self.bureau),
             default=-1,
         )
-        with rules_cache(), staging.staged():
+        # the county's last item waits for its supplement (退回补充 is seen)
+        last = max((i for i, it in enumerate(items) if it.unit == self.bureau), default=-1)
+        # facts refreshed once at the end, rows inserted in bulk (staged), rules read once
+        with rules_cache(), facts_deferred(), staging.staged():
             for index, item in enumerate(items):
-                self.write(item, leave_open=index == late_open)
+                self.write(item, leave_open=index == late_open, returned=index == last)
         return self.written
 
-    def write(self, item: Item, *, leave_open: bool) -> None:
+    def write(self, item: Item, *, leave_open: bool, returned: bool = False) -> None:
         rng, ctx, horizon = self.rng, self.ctx, self.ctx.as_of
         declined = item.category in ("other", "gov_doc") and rng.random() < 0.3
         title = item.title
@@ -171,6 +175,14 @@ class CountyFiller:
         )
         self.written += 1
         start = item.received
+        if returned:
+            svc.review_return(
+                actor=ctx.actor,
+                review=review,
+                returned_on=item.received,
+                return_reason="缺少合法性审查所需的起草说明，请补充",
+            )
+            return
         if not declined and rng.random() < 0.07:
             returned = c.add_workdays(start, rng.randint(1, 2))
             if returned > horizon:
