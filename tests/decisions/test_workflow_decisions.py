@@ -436,6 +436,11 @@ def test_discussion_refusals(county: County) -> None:
             "head_reason",
             "行政首长拟作出的决定与会议组成人员多数人的意见不一致的，应当说明理由（第三十条第二款）",
         ),
+        (
+            {"positions": "甲，副县长，同意\n乙，副县长，同意\n王县长，县长，不同意"},
+            "head_reason",
+            "行政首长拟作出的决定与会议组成人员多数人的意见不一致的，应当说明理由（第三十条第二款）",
+        ),
     ]
     for change, field, message in cases:
         with pytest.raises(ValidationError) as err:
@@ -450,6 +455,17 @@ def test_discussion_refusals(county: County) -> None:
 
 
 # --- 公布 / 归档 / 执行 / 后评估 ------------------------------------------------------------------
+def test_a_tie_has_no_majority_to_depart_from(county: County) -> None:
+    decision = in_review(county)
+    conclude(county, fresh(decision).legality_review)
+    actor = county.actor("coordinator")
+    svc.decision_propose(actor=actor, decision=fresh(decision), proposed_on=d("2025-04-23"))
+    svc.decision_discuss(actor=actor, decision=fresh(decision), decided_on=d("2025-04-28"),
+                         meeting_kind="standing", meeting="常务会议",
+                         positions="甲，副县长，同意\n乙，副县长，保留意见\n王县长，县长，同意")
+    assert fresh(decision).status == Status.DECIDED
+
+
 def test_publish_needs_the_party_report(county: County) -> None:
     decision = in_review(county)
     conclude(county, fresh(decision).legality_review)

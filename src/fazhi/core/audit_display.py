@@ -93,6 +93,12 @@ WHOLE_CODES: dict[str, str] = {
     "filing_review.catalogue_export": "备案审查·导出规范性文件目录",
     # 规范性文件清理 (normative_docs): starting a campaign (its steps come from its workflow)
     "normative_docs.cleanup.create": "规范性文件·启动清理",
+    # 重大行政决策 (decisions): the 目录 register and the evidence files of the procedures
+    "decisions.catalogue.register": "决策事项目录·登记",
+    "decisions.catalogue.publish": "决策事项目录·公布",
+    "decisions.catalogue.supersede": "决策事项目录·记为已调整",
+    "decisions.evidence_add": "重大行政决策·上传佐证材料",
+    "decisions.evidence_download": "重大行政决策·下载佐证材料",
     # 安全事件审计 (core/security_events.py)
     "account.login": "登录",
     "account.logout": "退出登录",

@@ -436,8 +436,11 @@ def discuss(
     head = members[-1]
     others = members[:-1]
     agree = sum(1 for m in others if m[2] == PositionKind.AGREE)
-    majority = PositionKind.AGREE if agree * 2 > len(others) else ""
-    if head[2] != majority and not head_reason.strip():
+    head_agrees = head[2] == PositionKind.AGREE
+    # departs from the majority: agrees when most did not, or not when most agreed (a tie has
+    # no majority)
+    departs = (agree * 2 < len(others)) if head_agrees else (agree * 2 > len(others))
+    if departs and not head_reason.strip():
         raise ValidationError(
             {
                 "head_reason": "行政首长拟作出的决定与会议组成人员多数人的意见不一致的，"
