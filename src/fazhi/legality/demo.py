@@ -70,8 +70,8 @@ TITLES: dict[str, str] = {
 #: Working days in which a review is usually done, by category (the rest: the default).
 USUAL_DAYS = {"normative_doc": (5, 13), "major_decision": (7, 14)}
 DEFAULT_USUAL = (2, 8)
-REASONS = {Conclusion.UNLAWFUL: "缺乏法律依据，增加了相对人义务"}
-OPINIONS = {
+REASONS: dict[str, str] = {Conclusion.UNLAWFUL: "缺乏法律依据，增加了相对人义务"}
+OPINIONS: dict[str, str] = {
     Conclusion.AMENDED: "建议删除增设许可条件的条款，并补充救济途径",
     Conclusion.UNLAWFUL: "缺乏上位法依据，建议不予通过",
 }
@@ -184,16 +184,16 @@ class CountyFiller:
             )
             return
         if not declined and rng.random() < 0.07:
-            returned = c.add_workdays(start, rng.randint(1, 2))
-            if returned > horizon:
+            returned_on = c.add_workdays(start, rng.randint(1, 2))
+            if returned_on > horizon:
                 return
             svc.review_return(
                 actor=ctx.actor,
                 review=review,
-                returned_on=returned,
+                returned_on=returned_on,
                 return_reason="缺少起草说明和征求意见情况，请补充",
             )
-            start = c.add_workdays(returned, rng.randint(2, 8))
+            start = c.add_workdays(returned_on, rng.randint(2, 8))
             if start > horizon:
                 return
             svc.review_supplement(actor=ctx.actor, review=review, supplemented_on=start)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from fazhi.legality.models import OPEN_STATUSES, Review, Status
+from fazhi.legality.models import OPEN_STATUSES, Review, ReviewQuerySet, Status
 from fazhi.orgs.scoping import Actor, visible_to
 
 
@@ -15,7 +15,7 @@ def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
     supplement (one query)."""
     found = visible_to(Review.objects.all(), actor).aggregate(
         pending=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=Review.objects.overdue_q(today)),
+        overdue=Count("pk", filter=ReviewQuerySet.overdue_q(today)),
         returned=Count("pk", filter=Q(status=Status.RETURNED)),
     )
     return {k: int(v or 0) for k, v in found.items()}

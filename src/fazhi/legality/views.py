@@ -36,6 +36,7 @@ from fazhi.legality.models import (
     Status,
 )
 from fazhi.legality.rules import period_rule_code
+from fazhi.legality.workflow import REVIEWS
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, unit_in_scope
 
@@ -54,7 +55,7 @@ def _overdue(qs: ReviewQuerySet, value: str) -> ReviewQuerySet:
     today = timezone.localdate()
     if value == "1":
         return qs.overdue(today)
-    return qs.exclude(Review.objects.overdue_q(today)) if value == "0" else qs
+    return qs.exclude(ReviewQuerySet.overdue_q(today)) if value == "0" else qs
 
 
 def _status(qs: ReviewQuerySet, value: str) -> ReviewQuerySet:
@@ -136,7 +137,7 @@ class ReviewRegister(Register[Review]):
     create_form_class = f.ReviewForm
     create_label = "登记审查事项"
     detail_template = "legality/review_detail.html"
-    steps = transition_steps(services.REVIEWS)
+    steps = transition_steps(REVIEWS)
 
     def base_queryset(self) -> models.QuerySet[Review]:
         return Review.objects.select_related("unit", "submitter", "category")
