@@ -157,6 +157,10 @@ def test_chapter_four_states_the_decisions(draft: drafting.Draft) -> None:
 
 
 # --- the demo's report: frozen figures, linked to their records --------------------------------
+#: Sources whose drill rows list the records without a link (no ``get_absolute_url`` yet: a
+#: filing is shown on its document's page, a 清理 item on its campaign's; the normative_docs
+#: register is asked to add them; remove each from here when it has one).
+UNLINKED = {"normative_docs.Filing", "normative_docs.CampaignItem"}
 NEW_CODES = re.compile(r"\{\{((?:legality|normative_docs|decisions)\.[a-z_]+)\}\}")
 
 
@@ -172,6 +176,7 @@ def test_the_report_keeps_its_figures_and_links_them_to_the_records(demo_county:
     client = Client()
     client.force_login(get_user_model().objects.get(username="yfzb"))
     # each figure's link lists exactly the records it counts, and each record opens
+    unlinked: set[str] = set()
     for code in codes:
         figure = frozen[code]
         assert figure.drill_url.startswith(f"/metrics/{code}/drill/?unit={COUNTY}&period=2025")
@@ -179,9 +184,16 @@ def test_the_report_keeps_its_figures_and_links_them_to_the_records(demo_county:
         assert page.status_code == 200, code
         assert page.context["page"].paginator.count == figure.numerator, code
         rows = page.context["rows"]
-        if rows:
-            assert rows[0]["url"], code
+        if not rows:
+            continue
+        source = page.context["definition"].source
+        if not rows[0]["url"]:
+            unlinked.add(source)
+        else:
             assert client.get(rows[0]["url"]).status_code == 200, code
+    # records without a page of their own (listed, not linked): exactly these, for now
+    assert unlinked == UNLINKED
+    assert not any(hasattr(apps.get_model(label), "get_absolute_url") for label in UNLINKED)
     # the report's page shows the frozen figure linked to its records
     html = client.get(f"/reports/{report.pk}/").content.decode()
     reviews = frozen["legality.reviews"]
