@@ -54,19 +54,36 @@ def in_review(county: County) -> Decision:
     actor = county.actor("coordinator")
     d = dt.date.fromisoformat
     decision = svc.decision_register(
-        actor=actor, unit=county.root, lead_unit=county.dept, title=TITLE, category="policy",
+        actor=actor,
+        unit=county.root,
+        lead_unit=county.dept,
+        title=TITLE,
+        category="policy",
         listed_on=d("2025-02-10"),
     )
     svc.decision_start(actor=actor, decision=decision, started_on=d("2025-02-20"))
-    svc.decision_participate(actor=actor, decision=decision, methods="座谈会、向社会公开征求意见",
-                             started_on=d("2025-03-03"), ended_on=d("2025-04-02"))
-    svc.decision_expert(actor=actor, decision=decision, done_on=d("2025-04-08"),
-                        performed_by="湘江大学法学院", participants="专家3名", signed=True,
-                        dissent="一名专家认为夜间收费偏高")
-    svc.decision_not_applicable(actor=actor, decision=decision, kind="risk",
-                                reason="收费标准调整幅度小，不影响社会稳定")
-    svc.decision_submit_review(actor=actor, decision=decision, submitted_on=d("2025-06-10"),
-                               review_unit=county.dept)
+    svc.decision_participate(
+        actor=actor,
+        decision=decision,
+        methods="座谈会、向社会公开征求意见",
+        started_on=d("2025-03-03"),
+        ended_on=d("2025-04-02"),
+    )
+    svc.decision_expert(
+        actor=actor,
+        decision=decision,
+        done_on=d("2025-04-08"),
+        performed_by="湘江大学法学院",
+        participants="专家3名",
+        signed=True,
+        dissent="一名专家认为夜间收费偏高",
+    )
+    svc.decision_not_applicable(
+        actor=actor, decision=decision, kind="risk", reason="收费标准调整幅度小，不影响社会稳定"
+    )
+    svc.decision_submit_review(
+        actor=actor, decision=decision, submitted_on=d("2025-06-10"), review_unit=county.dept
+    )
     return decision
 
 
@@ -97,8 +114,12 @@ def test_decision_blocked_at_discussion_until_the_review_is_lawful(
 
     from fazhi.legality.services import review_conclude
 
-    review_conclude(actor=county.actor("dept_clerk"), review=review,
-                    completed_on=dt.date(2025, 6, 19), conclusion="lawful")
+    review_conclude(
+        actor=county.actor("dept_clerk"),
+        review=review,
+        completed_on=dt.date(2025, 6, 19),
+        conclusion="lawful",
+    )
 
     page.reload()
     assert page.locator("span.action-disabled", has_text="提请集体讨论").count() == 0
@@ -121,10 +142,13 @@ def test_decision_blocked_at_discussion_until_the_review_is_lawful(
     shots(page, "discuss-form")
     with page.expect_navigation():
         page.click("form.form button[type=submit]")
-    assert page.url.rstrip("/").endswith(f"/decisions/decisions/{decision.pk}"), page.content()[:3000]
+    assert page.url.rstrip("/").endswith(f"/decisions/decisions/{decision.pk}"), page.content()[
+        :3000
+    ]
     done = Decision.objects.get(pk=decision.pk)
     assert done.status == Status.DECIDED and done.decided_on == TODAY
-    assert list(MemberPosition.objects.filter(decision=done).values_list("position", flat=True)) == [
-        "agree", "reserved", "agree"]
+    assert list(
+        MemberPosition.objects.filter(decision=done).values_list("position", flat=True)
+    ) == ["agree", "reserved", "agree"]
     assert "集体讨论组成人员意见" in page.content()
     shots(page, "decided")

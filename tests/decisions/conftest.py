@@ -17,7 +17,10 @@ from fazhi.legality.models import Review
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 TODAY = dt.date(2025, 12, 31)
-POSITIONS = "李副县长，常务副县长，同意\n张副县长，副县长，不同意，建议缓行\n刘副县长，副县长，同意\n王县长，县长，同意"
+POSITIONS = (
+    "李副县长，常务副县长，同意\n张副县长，副县长，不同意，建议缓行\n"
+    "刘副县长，副县长，同意\n王县长，县长，同意"
+)
 
 
 def d(text: str) -> dt.date:
@@ -57,16 +60,28 @@ def drafted(county: County, *, persona: str = "coordinator", **kw: Any) -> Decis
     decision = register(county, persona=persona, **kw)
     svc.decision_start(actor=actor, decision=decision, started_on=d("2025-02-20"))
     svc.decision_participate(
-        actor=actor, decision=decision, methods="向社会公开征求意见",
-        started_on=d("2025-03-03"), ended_on=d("2025-04-02"),
+        actor=actor,
+        decision=decision,
+        methods="向社会公开征求意见",
+        started_on=d("2025-03-03"),
+        ended_on=d("2025-04-02"),
     )
     svc.decision_expert(
-        actor=actor, decision=decision, done_on=d("2025-03-20"), performed_by="湘江大学法学院",
-        participants="专家3名", signed=True,
+        actor=actor,
+        decision=decision,
+        done_on=d("2025-03-20"),
+        performed_by="湘江大学法学院",
+        participants="专家3名",
+        signed=True,
     )
     svc.decision_risk(
-        actor=actor, decision=decision, done_on=d("2025-04-08"), performed_by="县风险评估中心",
-        risk_points="价格投诉", measures="过渡期", risk_controllable=True,
+        actor=actor,
+        decision=decision,
+        done_on=d("2025-04-08"),
+        performed_by="县风险评估中心",
+        risk_points="价格投诉",
+        measures="过渡期",
+        risk_controllable=True,
     )
     return decision
 
@@ -74,21 +89,31 @@ def drafted(county: County, *, persona: str = "coordinator", **kw: Any) -> Decis
 def in_review(county: County, *, persona: str = "coordinator", **kw: Any) -> Decision:
     decision = drafted(county, persona=persona, **kw)
     svc.decision_submit_review(
-        actor=county.actor(persona), decision=decision, submitted_on=d("2025-04-10"),
+        actor=county.actor(persona),
+        decision=decision,
+        submitted_on=d("2025-04-10"),
         review_unit=county.dept,
     )
     return decision
 
 
-def conclude(county: County, review: Review | None, conclusion: str = "lawful",
-             on: str = "2025-04-22", persona: str = "dept_clerk") -> None:
+def conclude(
+    county: County,
+    review: Review | None,
+    conclusion: str = "lawful",
+    on: str = "2025-04-22",
+    persona: str = "dept_clerk",
+) -> None:
     from fazhi.legality.services import review_conclude
 
     assert review is not None
     review = Review.objects.get(pk=review.pk)
     review_conclude(
-        actor=county.actor(persona), review=review, completed_on=d(on),
-        conclusion=conclusion, reason="" if conclusion in ("lawful", "amended") else "理由",
+        actor=county.actor(persona),
+        review=review,
+        completed_on=d(on),
+        conclusion=conclusion,
+        reason="" if conclusion in ("lawful", "amended") else "理由",
     )
 
 
@@ -100,7 +125,11 @@ def decided(county: County, *, persona: str = "coordinator", **kw: Any) -> Decis
     svc.decision_propose(actor=actor, decision=decision, proposed_on=d("2025-04-23"))
     svc.decision_party_report(actor=actor, decision=decision, done_on=d("2025-04-24"))
     svc.decision_discuss(
-        actor=actor, decision=decision, decided_on=d("2025-04-28"), meeting_kind="standing",
-        meeting="县政府第8次常务会议", positions=POSITIONS,
+        actor=actor,
+        decision=decision,
+        decided_on=d("2025-04-28"),
+        meeting_kind="standing",
+        meeting="县政府第8次常务会议",
+        positions=POSITIONS,
     )
     return decision

@@ -60,11 +60,18 @@ HANDLES: dict[str, set[str]] = {
 @pytest.fixture
 def decisions(county: County) -> dict[str, Decision]:
     cli = Actor.command_line()
-    sides = {"A": (county.town_a, county.town_a), "B": (county.root, county.dept),
-             "T": (county.town_b, county.town_b)}
+    sides = {
+        "A": (county.town_a, county.town_a),
+        "B": (county.root, county.dept),
+        "T": (county.town_b, county.town_b),
+    }
     return {
         key: svc.decision_register(
-            actor=cli, unit=unit, lead_unit=lead, title=f"矩阵决策{key}", category="policy",
+            actor=cli,
+            unit=unit,
+            lead_unit=lead,
+            title=f"矩阵决策{key}",
+            category="policy",
             listed_on=d("2025-03-03"),
         )
         for key, (unit, lead) in sides.items()
@@ -114,8 +121,12 @@ def test_api(county: County, decisions: dict[str, Decision], persona: str, key: 
     read, write = read_status(persona, key), write_status(persona, key)
     url = f"/api/v1/decisions/decisions/{decision.pk}"
     assert client.get(url, headers=headers).status_code == read
-    moved = client.post(f"{url}/transitions/start", json.dumps({"started_on": "2025-03-10"}),
-                        content_type="application/json", headers=headers)
+    moved = client.post(
+        f"{url}/transitions/start",
+        json.dumps({"started_on": "2025-03-10"}),
+        content_type="application/json",
+        headers=headers,
+    )
     assert moved.status_code == write
     assert (Decision.objects.get(pk=decision.pk).status == Status.DRAFTING) == (write == 200)
 

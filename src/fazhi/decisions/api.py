@@ -190,7 +190,8 @@ register_routes(
         transitions_summary=(
             "办理：start 启动论证，participate 公众参与，hearing 听证会，expert 专家论证，"
             "risk 风险评估，not_applicable 记为不适用，submit_review 送合法性审查，propose 提请"
-            "集体讨论，discuss 集体讨论决定，party_report 党委请示报告，publish 公布，archive 归档，"
+            "集体讨论，discuss 集体讨论决定，party_report 党委请示报告，publish 公布，"
+            "archive 归档，"
             "implement 开始执行，execution_report 执行情况报告，evaluate 启动后评估，"
             "finish_evaluation 完成后评估，terminate 终止决策程序"
         ),
@@ -206,7 +207,12 @@ register_routes(
         noun="决策事项目录",
         path="/catalogues",
         id_name="catalogue_id",
-        create_doc="字段：unit、year、title、drawn_up_on、previous（调整前版本 id）、adjustment_reason、note。",
-        transitions_summary="办理：publish 公布（party_approved_on、published_on、url），supersede 记为已调整",
+        create_doc=(
+            "字段：unit、year、title、drawn_up_on、previous（调整前版本 id）、"
+            "adjustment_reason、note。"
+        ),
+        transitions_summary=(
+            "办理：publish 公布（party_approved_on、published_on、url），supersede 记为已调整"
+        ),
     ),
 )

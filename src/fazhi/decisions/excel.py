@@ -1,7 +1,8 @@
 """重大行政决策 in Excel: one row per decision with the dates of its procedures.
 
 Import: each row is registered (``decision_register``) and its recorded procedures are replayed
-through the same transitions, in the statutory order (:func:`fazhi.decisions.services.decision_load`):
+through the same transitions in the statutory order
+(:func:`fazhi.decisions.services.decision_load`):
 启动论证 → 不适用 → 公众参与 → 专家论证 → 风险评估 → 送合法性审查 (a new item in the 合法性审查
 register, concluded with the row's 结论) → 提请集体讨论 → 党委请示报告 → 集体讨论决定 → 公布 → 归档.
 Every rule holds as on the screens (the ≥30-day consultation, the gate of 第二十五条 …); any bad
@@ -52,9 +53,7 @@ SPEC = Spec(
         Column("风险可控", "risk_controllable", Kind.BOOL),
         Column("合法性审查机构", "review_unit", Kind.UNIT),
         Column("送审日期", "submitted_on", Kind.DATE),
-        Column(
-            "合法性审查结论", "legality_conclusion", Kind.CHOICE, choices=CONCLUSIONS
-        ),
+        Column("合法性审查结论", "legality_conclusion", Kind.CHOICE, choices=CONCLUSIONS),
         Column("审查完成日期", "legality_completed_on", Kind.DATE),
         Column("党委请示报告日期", "party_report_on", Kind.DATE),
         Column("集体讨论日期", "decided_on", Kind.DATE),

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from fazhi.core.register_forms import StepForm, choice_field
+from fazhi.decisions.kinds import fixture_kinds
 from fazhi.decisions.models import (
     Catalogue,
     CatalogueStatus,
@@ -20,7 +21,6 @@ from fazhi.decisions.models import (
     ProcedureKind,
     Proposer,
 )
-from fazhi.decisions.kinds import fixture_kinds
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.scoping import visible_to
 from fazhi.orgs.selectors import subtree, units_for
@@ -202,8 +202,10 @@ class NotApplicableForm(StepForm):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
             ("", "请选择…"),
-            *((k.code, f"{k.name}（{k.na_ground}）" if k.na_allowed else f"{k.name}（必经程序）")
-              for k in ProcedureKind.objects.all()),
+            *(
+                (k.code, f"{k.name}（{k.na_ground}）" if k.na_allowed else f"{k.name}（必经程序）")
+                for k in ProcedureKind.objects.all()
+            ),
         ]
 
 
@@ -254,7 +256,9 @@ class DiscussForm(StepForm):
 
     decided_on = forms.DateField(label="集体讨论日期")
     meeting_kind = choice_field("会议类型", MeetingKind.choices)
-    meeting = forms.CharField(label="会议名称", max_length=120, help_text="如：县人民政府第12次常务会议")
+    meeting = forms.CharField(
+        label="会议名称", max_length=120, help_text="如：县人民政府第12次常务会议"
+    )
     positions = forms.CharField(
         label="组成人员意见",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -280,7 +284,9 @@ class PublishForm(StepForm):
     date_field = "published_on"
 
     published_on = forms.DateField(label="公布日期")
-    methods = forms.CharField(label="公布途径", max_length=200, help_text="政府公报、政府网站、报纸等")
+    methods = forms.CharField(
+        label="公布途径", max_length=200, help_text="政府公报、政府网站、报纸等"
+    )
     adoption = forms.CharField(
         label="公众意见、专家论证意见采纳情况的说明", widget=TEXT, required=False
     )

@@ -16,7 +16,7 @@ LIST_URL = "/decisions/decisions/"
 
 
 def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
-    """Decisions in progress; waiting for the 合法性审查/集体讨论; consultations and hearings soon."""
+    """Decisions in progress; waiting for the 审查/集体讨论; consultations and hearings soon."""
     from fazhi.decisions.selectors import SOON_DAYS, todo_counts
 
     counts = todo_counts(actor, today)
@@ -31,7 +31,10 @@ def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
             Segment(f"{SOON_DAYS} 日内征求意见截止 {counts['consultation']} 件", "error"),
         ]
     if counts["hearing"]:
-        line += [Segment("，"), Segment(f"{SOON_DAYS} 日内召开听证会 {counts['hearing']} 件", "error")]
+        line += [
+            Segment("，"),
+            Segment(f"{SOON_DAYS} 日内召开听证会 {counts['hearing']} 件", "error"),
+        ]
     return [Tile("重大行政决策", LIST_URL, tuple(line))]
 
 

@@ -42,7 +42,10 @@ class Catalogue(UnitSlots):
     tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name="决策机关", on_delete=models.PROTECT, related_name="decision_catalogues"
+        OrgUnit,
+        verbose_name="决策机关",
+        on_delete=models.PROTECT,
+        related_name="decision_catalogues",
     )
     year = models.PositiveSmallIntegerField("年度", db_index=True)
     version = models.PositiveSmallIntegerField("版本", default=1)
@@ -178,9 +181,7 @@ class Decision(UnitSlots):
         related_name="+",
     )
     started_on = models.DateField("启动论证日期", null=True, blank=True)
-    consultation_end = models.DateField(
-        "征求意见截止日期", null=True, blank=True, db_index=True
-    )
+    consultation_end = models.DateField("征求意见截止日期", null=True, blank=True, db_index=True)
     hearing_on = models.DateField("听证会日期", null=True, blank=True, db_index=True)
     decided_on = models.DateField("集体讨论日期", null=True, blank=True, db_index=True)
     meeting = models.CharField("会议", max_length=120, blank=True)
@@ -314,8 +315,7 @@ class Decision(UnitSlots):
     def positions_text(self) -> str:
         return "\n".join(
             "，".join(
-                part
-                for part in (m.name, m.post, m.get_position_display(), m.opinion)
+                part for part in (m.name, m.post, m.get_position_display(), m.opinion)
             ).rstrip("，")
             for m in self.positions.all()
         )

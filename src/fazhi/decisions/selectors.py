@@ -21,7 +21,9 @@ def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
     return {
         "open": open_.count(),
         "discussion": open_.filter(status__in=(Status.REVIEW, Status.DISCUSSION)).count(),
-        "consultation": open_.filter(consultation_end__gte=today, consultation_end__lte=soon).count(),
+        "consultation": open_.filter(
+            consultation_end__gte=today, consultation_end__lte=soon
+        ).count(),
         "hearing": open_.filter(hearing_on__gte=today, hearing_on__lte=soon).count(),
     }
 

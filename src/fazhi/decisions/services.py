@@ -114,7 +114,7 @@ def catalogue_publish(
     published_on: dt.date,
     url: str = "",
 ) -> Catalogue:
-    """公布 after the 同级党委同意 (第三条第三款); a published adjustment supersedes its previous."""
+    """公布 after the 同级党委同意 (第三条第三款); a published adjustment supersedes the old."""
     done: Catalogue = CATALOGUES.run(
         "publish",
         actor=actor,
@@ -275,9 +275,7 @@ def decision_implement(
     *, actor: Actor, decision: Decision, started_on: dt.date, execution_unit: OrgUnit
 ) -> Decision:
     """开始执行 (第三十四条)."""
-    return _run(
-        "implement", actor, decision, started_on=started_on, execution_unit=execution_unit
-    )
+    return _run("implement", actor, decision, started_on=started_on, execution_unit=execution_unit)
 
 
 def decision_execution_report(
@@ -356,8 +354,10 @@ def _na_items(text: str) -> list[tuple[ProcedureKind, str]]:
         kind = names.get(name.strip())
         if kind is None or not sep:
             raise ValidationError(
-                {"not_applicable_text": f"“{item.strip()}”应写作“程序名称：理由”，程序名称如："
-                 + "、".join(k.name for k in kinds().values() if k.na_allowed)}
+                {
+                    "not_applicable_text": f"“{item.strip()}”应写作“程序名称：理由”，程序名称如："
+                    + "、".join(k.name for k in kinds().values() if k.na_allowed)
+                }
             )
         found.append((kind, reason.strip()))
     return found

@@ -48,7 +48,7 @@ from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 EVIDENCE_ACTION = "decisions.evidence_download"
 
 
-def procedures_prefetch() -> Prefetch:
+def procedures_prefetch() -> Prefetch[Any]:
     return Prefetch("procedures", queryset=Procedure.objects.select_related("kind"))
 
 
@@ -68,9 +68,7 @@ class DecisionRegister(Register[Decision]):
     filters = (
         Filter("status", "状态", "status", Status.choices),
         Filter("category", "事项类别", "category", Category.choices),
-        Filter(
-            "complete", "程序完整", "procedures_complete", (("true", "是"), ("false", "否"))
-        ),
+        Filter("complete", "程序完整", "procedures_complete", (("true", "是"), ("false", "否"))),
         unit_filter("unit", "决策机关", "unit__path"),
         year_filter("year", "纳入目录年度", "listed_on"),
     )
@@ -121,7 +119,11 @@ class DecisionRegister(Register[Decision]):
     def list_actions(self, actor: Actor) -> list[Action]:
         actions = [Action("决策事项目录", "/decisions/catalogues/")]
         if self.can_create(actor):
-            actions = [Action("登记决策事项", self.url("create")), *import_action(self.key), *actions]
+            actions = [
+                Action("登记决策事项", self.url("create")),
+                *import_action(self.key),
+                *actions,
+            ]
         return actions
 
     def create(self, actor: Actor, data: dict[str, Any]) -> Decision:
@@ -172,9 +174,9 @@ class DecisionRegister(Register[Decision]):
         deadlines = self.deadlines(obj)
         today = timezone.localdate()
         rows = list(
-            obj.procedures.select_related("kind").prefetch_related("files").order_by(
-                "kind__sort_order"
-            )
+            obj.procedures.select_related("kind")
+            .prefetch_related("files")
+            .order_by("kind__sort_order")
         )
         return {
             "timeline": self.timeline(obj, deadlines),

@@ -5,7 +5,8 @@
 →(完成后评估)→ 已后评估; 终止决策程序 from any state before the decision.
 
 Steps inside a state (no state change): 公众参与, 听证会, 专家论证, 风险评估 (论证中, and 待审查
-after a 退回补充), 不适用 (any open state), 党委请示报告 (待集体讨论, 已决定), 归档 and 执行情况报告.
+after a 退回补充), 不适用 (any open state), 党委请示报告 (待集体讨论, 已决定), 归档 and
+执行情况报告.
 
 The hard gate of 第二十五条: 提请集体讨论 and 集体讨论决定 are refused unless the linked 合法性审查
 is concluded 合法 or 修改后合法 (:func:`fazhi.legality.gates.lawful_review_problem`, the one
@@ -113,7 +114,7 @@ def recalc(decision: Decision) -> None:
 
 # --- the gate (第二十五条) -----------------------------------------------------------------
 def exploratory_exception(decision: Decision) -> bool:
-    """An 探索性改革 decision whose legal risk is stated may go to the discussion (第二十五条第二款)."""
+    """An 探索性改革 decision with its legal risk stated may be discussed (第二十五条第二款)."""
     return decision.exploratory and bool(decision.legal_risk.strip())
 
 
@@ -153,7 +154,10 @@ def _record_legality(decision: Decision) -> str:
 # --- 启动论证 -------------------------------------------------------------------------------
 def start(decision: Decision, *, actor: Actor, started_on: dt.date) -> Change:
     check_date(
-        started_on, "启动论证日期", not_before=decision.listed_on, after_label="纳入目录日期",
+        started_on,
+        "启动论证日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
         field="started_on",
     )
     decision.started_on = started_on
@@ -174,8 +178,11 @@ def participate(
     if not methods.strip():
         raise ValidationError({"methods": "请填写听取意见的方式"})
     check_date(
-        started_on, "公开征求意见开始日期", not_before=decision.listed_on,
-        after_label="纳入目录日期", field="started_on",
+        started_on,
+        "公开征求意见开始日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
+        field="started_on",
     )
     if ended_on < started_on:
         raise ValidationError({"ended_on": "征求意见截止日期不能早于开始日期"})
@@ -219,7 +226,10 @@ def hearing(
     signed: bool,
 ) -> Change:
     check_date(
-        hearing_on, "听证会日期", not_before=decision.listed_on, after_label="纳入目录日期",
+        hearing_on,
+        "听证会日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
         field="hearing_on",
     )
     latest = rules.hearing_materials_latest(decision.unit, hearing_on)
@@ -261,7 +271,10 @@ def expert(
     dissent: str = "",
 ) -> Change:
     check_date(
-        done_on, "论证日期", not_before=decision.listed_on, after_label="纳入目录日期",
+        done_on,
+        "论证日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
         field="done_on",
     )
     if not performed_by.strip():
@@ -295,7 +308,10 @@ def risk(
     risk_controllable: bool,
 ) -> Change:
     check_date(
-        done_on, "风险评估报告日期", not_before=decision.listed_on, after_label="纳入目录日期",
+        done_on,
+        "风险评估报告日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
         field="done_on",
     )
     if not performed_by.strip():
@@ -303,7 +319,9 @@ def risk(
     if not risk_points.strip():
         raise ValidationError({"risk_points": "风险评估报告应当明确风险点（第二十三条第二款）"})
     if not measures.strip():
-        raise ValidationError({"measures": "风险评估报告应当提出风险防范措施和处置预案（第二十三条第二款）"})
+        raise ValidationError(
+            {"measures": "风险评估报告应当提出风险防范措施和处置预案（第二十三条第二款）"}
+        )
     record(
         procedure(decision, "risk"),
         state=ProcedureState.DONE,
@@ -313,7 +331,9 @@ def risk(
         measures=measures.strip(),
         risk_controllable=risk_controllable,
     )
-    verdict = "风险可控" if risk_controllable else "风险不可控：须调整决策草案确保风险可控（第二十四条）"
+    verdict = (
+        "风险可控" if risk_controllable else "风险不可控：须调整决策草案确保风险可控（第二十四条）"
+    )
     return Change(done_on, f"{performed_by.strip()}评估；{verdict}", event_kind="风险评估")
 
 
@@ -328,7 +348,9 @@ def not_applicable(
     if not kind.na_allowed:
         raise ValidationError({"kind": f"{kind.name}是必经程序，不能记为不适用（{kind.article}）"})
     if not reason.strip():
-        raise ValidationError({"reason": f"请填写{kind.name}不适用的理由（依据：{kind.na_ground}）"})
+        raise ValidationError(
+            {"reason": f"请填写{kind.name}不适用的理由（依据：{kind.na_ground}）"}
+        )
     row = procedure(decision, kind.code)
     if row.state != ProcedureState.PENDING:
         raise ValidationError({"kind": f"{kind.name}已记为“{row.get_state_display()}”"})
@@ -358,8 +380,11 @@ def submit_review(
     review: Any = None,
 ) -> Change:
     check_date(
-        submitted_on, "送审日期", not_before=decision.started_on or decision.listed_on,
-        after_label="启动论证日期", field="submitted_on",
+        submitted_on,
+        "送审日期",
+        not_before=decision.started_on or decision.listed_on,
+        after_label="启动论证日期",
+        field="submitted_on",
     )
     if review is not None:
         if review.category.code != "major_decision":
@@ -384,8 +409,13 @@ def submit_review(
 
 # --- 提请集体讨论 / 集体讨论决定 ---------------------------------------------------------------
 def propose(decision: Decision, *, actor: Actor, proposed_on: dt.date) -> Change:
-    check_date(proposed_on, "提请日期", not_before=decision.listed_on, after_label="纳入目录日期",
-               field="proposed_on")
+    check_date(
+        proposed_on,
+        "提请日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
+        field="proposed_on",
+    )
     note = _record_legality(decision)
     return Change(proposed_on, note or "合法性审查已通过")
 
@@ -401,9 +431,7 @@ def parse_positions(text: str) -> list[tuple[str, str, str, str]]:
             continue
         parts = [p.strip() for p in line.replace(",", "，").split("，")]
         if len(parts) < 3 or not parts[0]:
-            raise ValidationError(
-                {"positions": f"第{number}行应为“姓名，职务，意见，发言要点”"}
-            )
+            raise ValidationError({"positions": f"第{number}行应为“姓名，职务，意见，发言要点”"})
         if parts[2] not in POSITIONS:
             raise ValidationError(
                 {"positions": f"第{number}行的意见应为同意、不同意、保留意见或弃权"}
@@ -427,8 +455,11 @@ def discuss(
     review = decision.legality_review
     not_before = review.completed_on if review is not None and review.completed_on else None
     check_date(
-        decided_on, "集体讨论日期", not_before=not_before or decision.listed_on,
-        after_label="合法性审查完成日期" if not_before else "纳入目录日期", field="decided_on",
+        decided_on,
+        "集体讨论日期",
+        not_before=not_before or decision.listed_on,
+        after_label="合法性审查完成日期" if not_before else "纳入目录日期",
+        field="decided_on",
     )
     if not meeting.strip():
         raise ValidationError({"meeting": "请填写会议名称"})
@@ -478,10 +509,19 @@ def discuss(
 
 # --- 党委请示报告 / 公布 / 归档 ---------------------------------------------------------------
 def party_report(decision: Decision, *, actor: Actor, done_on: dt.date, note: str = "") -> Change:
-    check_date(done_on, "请示报告日期", not_before=decision.listed_on, after_label="纳入目录日期",
-               field="done_on")
-    record(procedure(decision, "party_report"), state=ProcedureState.DONE, done_on=done_on,
-           note=note.strip())
+    check_date(
+        done_on,
+        "请示报告日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
+        field="done_on",
+    )
+    record(
+        procedure(decision, "party_report"),
+        state=ProcedureState.DONE,
+        done_on=done_on,
+        note=note.strip(),
+    )
     return Change(done_on, note.strip(), event_kind="党委请示报告")
 
 
@@ -494,12 +534,22 @@ def publish_problem(decision: Decision, today: dt.date) -> str:
 def publish(
     decision: Decision, *, actor: Actor, published_on: dt.date, methods: str, adoption: str = ""
 ) -> Change:
-    check_date(published_on, "公布日期", not_before=decision.decided_on,
-               after_label="集体讨论日期", field="published_on")
+    check_date(
+        published_on,
+        "公布日期",
+        not_before=decision.decided_on,
+        after_label="集体讨论日期",
+        field="published_on",
+    )
     if not methods.strip():
         raise ValidationError({"methods": "请填写公布途径"})
-    record(procedure(decision, "publication"), state=ProcedureState.DONE, done_on=published_on,
-           methods=methods.strip(), adoption=adoption.strip())
+    record(
+        procedure(decision, "publication"),
+        state=ProcedureState.DONE,
+        done_on=published_on,
+        methods=methods.strip(),
+        adoption=adoption.strip(),
+    )
     decision.published_on = published_on
     return Change(published_on, methods.strip())
 
@@ -512,10 +562,19 @@ def archive_problem(decision: Decision, today: dt.date) -> str:
 
 
 def archive(decision: Decision, *, actor: Actor, done_on: dt.date, note: str = "") -> Change:
-    check_date(done_on, "归档日期", not_before=decision.decided_on, after_label="集体讨论日期",
-               field="done_on")
-    record(procedure(decision, "archive"), state=ProcedureState.DONE, done_on=done_on,
-           note=note.strip())
+    check_date(
+        done_on,
+        "归档日期",
+        not_before=decision.decided_on,
+        after_label="集体讨论日期",
+        field="done_on",
+    )
+    record(
+        procedure(decision, "archive"),
+        state=ProcedureState.DONE,
+        done_on=done_on,
+        note=note.strip(),
+    )
     return Change(done_on, note.strip(), event_kind="归档")
 
 
@@ -523,8 +582,13 @@ def archive(decision: Decision, *, actor: Actor, done_on: dt.date, note: str = "
 def implement(
     decision: Decision, *, actor: Actor, started_on: dt.date, execution_unit: OrgUnit
 ) -> Change:
-    check_date(started_on, "开始执行日期", not_before=decision.decided_on,
-               after_label="集体讨论日期", field="started_on")
+    check_date(
+        started_on,
+        "开始执行日期",
+        not_before=decision.decided_on,
+        after_label="集体讨论日期",
+        field="started_on",
+    )
     decision.execution_unit = execution_unit
     return Change(started_on, f"决策执行单位：{execution_unit.name}")
 
@@ -532,8 +596,13 @@ def implement(
 def execution_report(
     decision: Decision, *, actor: Actor, reported_on: dt.date, note: str
 ) -> Change:
-    check_date(reported_on, "报告日期", not_before=decision.decided_on,
-               after_label="集体讨论日期", field="reported_on")
+    check_date(
+        reported_on,
+        "报告日期",
+        not_before=decision.decided_on,
+        after_label="集体讨论日期",
+        field="reported_on",
+    )
     if not note.strip():
         raise ValidationError({"note": "请填写执行情况"})
     row = procedure(decision, "execution")
@@ -564,8 +633,13 @@ def evaluator_problem(decision: Decision, evaluator: str) -> str:
 def evaluate(
     decision: Decision, *, actor: Actor, started_on: dt.date, trigger: str, evaluator: str
 ) -> Change:
-    check_date(started_on, "启动后评估日期", not_before=decision.decided_on,
-               after_label="集体讨论日期", field="started_on")
+    check_date(
+        started_on,
+        "启动后评估日期",
+        not_before=decision.decided_on,
+        after_label="集体讨论日期",
+        field="started_on",
+    )
     if trigger not in EvaluationTrigger.values:
         raise ValidationError({"trigger": "请选择后评估情形"})
     if not evaluator.strip():
@@ -576,27 +650,40 @@ def evaluate(
     decision.evaluation_trigger = trigger
     decision.evaluator = evaluator.strip()
     decision.evaluation_started_on = started_on
-    record(procedure(decision, "evaluation"), started_on=started_on,
-           performed_by=evaluator.strip())
+    record(procedure(decision, "evaluation"), started_on=started_on, performed_by=evaluator.strip())
     return Change(started_on, f"{EvaluationTrigger(trigger).label}；评估单位：{evaluator.strip()}")
 
 
 def finish_evaluation(
     decision: Decision, *, actor: Actor, evaluated_on: dt.date, note: str
 ) -> Change:
-    check_date(evaluated_on, "后评估完成日期", not_before=decision.evaluation_started_on,
-               after_label="启动后评估日期", field="evaluated_on")
+    check_date(
+        evaluated_on,
+        "后评估完成日期",
+        not_before=decision.evaluation_started_on,
+        after_label="启动后评估日期",
+        field="evaluated_on",
+    )
     if not note.strip():
         raise ValidationError({"note": "请填写评估结论"})
     decision.evaluated_on = evaluated_on
-    record(procedure(decision, "evaluation"), state=ProcedureState.DONE, done_on=evaluated_on,
-           note=note.strip())
+    record(
+        procedure(decision, "evaluation"),
+        state=ProcedureState.DONE,
+        done_on=evaluated_on,
+        note=note.strip(),
+    )
     return Change(evaluated_on, note.strip())
 
 
 def terminate(decision: Decision, *, actor: Actor, ended_on: dt.date, reason: str) -> Change:
-    check_date(ended_on, "终止日期", not_before=decision.listed_on, after_label="纳入目录日期",
-               field="ended_on")
+    check_date(
+        ended_on,
+        "终止日期",
+        not_before=decision.listed_on,
+        after_label="纳入目录日期",
+        field="ended_on",
+    )
     if not reason.strip():
         raise ValidationError({"reason": "请填写终止理由"})
     decision.ended_on = ended_on
@@ -615,42 +702,133 @@ DECISIONS: Workflow[Decision] = Workflow(
     authorize=authorize,
     recalc=recalc,
     transitions=(
-        Transition("start", "启动论证", (Status.LISTED,), start, target=Status.DRAFTING,
-                   form_class=f.StartForm),
-        Transition("participate", "公众参与", STEPPING, participate, form_class=f.ParticipationForm,
-                   help="公开征求意见的期限一般不少于30日（第十五条）；缩短的须说明"),
-        Transition("hearing", "听证会", STEPPING, hearing, form_class=f.HearingForm,
-                   help="听证会材料应当于召开听证会7日前送达听证参加人（第十六条第三款）"),
+        Transition(
+            "start",
+            "启动论证",
+            (Status.LISTED,),
+            start,
+            target=Status.DRAFTING,
+            form_class=f.StartForm,
+        ),
+        Transition(
+            "participate",
+            "公众参与",
+            STEPPING,
+            participate,
+            form_class=f.ParticipationForm,
+            help="公开征求意见的期限一般不少于30日（第十五条）；缩短的须说明",
+        ),
+        Transition(
+            "hearing",
+            "听证会",
+            STEPPING,
+            hearing,
+            form_class=f.HearingForm,
+            help="听证会材料应当于召开听证会7日前送达听证参加人（第十六条第三款）",
+        ),
         Transition("expert", "专家论证", STEPPING, expert, form_class=f.ExpertForm),
         Transition("risk", "风险评估", STEPPING, risk, form_class=f.RiskForm),
-        Transition("not_applicable", "记为不适用", (*OPEN, *AFTER_DECISION), not_applicable,
-                   form_class=f.NotApplicableForm,
-                   help="只有条例允许的程序可以记为不适用，并须写明理由"),
-        Transition("submit_review", "送合法性审查", (Status.DRAFTING,), submit_review,
-                   target=Status.REVIEW, form_class=f.SubmitReviewForm,
-                   problem=submit_review_problem),
-        Transition("propose", "提请集体讨论", (Status.REVIEW,), propose, target=Status.DISCUSSION,
-                   form_class=f.ProposeForm, problem=gate_problem,
-                   help="决策草案未经合法性审查或者经审查不合法的，不得提交决策机关讨论（第二十五条）"),
-        Transition("party_report", "党委请示报告", (Status.DISCUSSION, Status.DECIDED),
-                   party_report, form_class=f.PartyReportForm),
-        Transition("discuss", "集体讨论决定", (Status.DISCUSSION,), discuss,
-                   target=Status.DECIDED, form_class=f.DiscussForm, problem=gate_problem),
-        Transition("publish", "公布", (Status.DECIDED,), publish, target=Status.PUBLISHED,
-                   form_class=f.PublishForm, problem=publish_problem),
-        Transition("archive", "归档", AFTER_DECISION, archive, form_class=f.ArchiveForm,
-                   problem=archive_problem),
-        Transition("implement", "开始执行", (Status.PUBLISHED,), implement,
-                   target=Status.IMPLEMENTING, form_class=f.ImplementForm),
-        Transition("execution_report", "执行情况报告", (Status.IMPLEMENTING, Status.EVALUATING,
-                   Status.EVALUATED), execution_report, form_class=f.ExecutionReportForm),
-        Transition("evaluate", "启动后评估", (Status.IMPLEMENTING,), evaluate,
-                   target=Status.EVALUATING, form_class=f.EvaluateForm,
-                   help="决策作出前承担主要论证评估工作的单位不得承担后评估（第三十六条第二款）"),
-        Transition("finish_evaluation", "完成后评估", (Status.EVALUATING,), finish_evaluation,
-                   target=Status.EVALUATED, form_class=f.FinishEvaluationForm),
-        Transition("terminate", "终止决策程序", OPEN, terminate, target=Status.DROPPED,
-                   form_class=f.TerminateForm, confirm="确定终止该决策程序吗？终止后不能恢复。"),
+        Transition(
+            "not_applicable",
+            "记为不适用",
+            (*OPEN, *AFTER_DECISION),
+            not_applicable,
+            form_class=f.NotApplicableForm,
+            help="只有条例允许的程序可以记为不适用，并须写明理由",
+        ),
+        Transition(
+            "submit_review",
+            "送合法性审查",
+            (Status.DRAFTING,),
+            submit_review,
+            target=Status.REVIEW,
+            form_class=f.SubmitReviewForm,
+            problem=submit_review_problem,
+        ),
+        Transition(
+            "propose",
+            "提请集体讨论",
+            (Status.REVIEW,),
+            propose,
+            target=Status.DISCUSSION,
+            form_class=f.ProposeForm,
+            problem=gate_problem,
+            help="决策草案未经合法性审查或者经审查不合法的，不得提交决策机关讨论（第二十五条）",
+        ),
+        Transition(
+            "party_report",
+            "党委请示报告",
+            (Status.DISCUSSION, Status.DECIDED),
+            party_report,
+            form_class=f.PartyReportForm,
+        ),
+        Transition(
+            "discuss",
+            "集体讨论决定",
+            (Status.DISCUSSION,),
+            discuss,
+            target=Status.DECIDED,
+            form_class=f.DiscussForm,
+            problem=gate_problem,
+        ),
+        Transition(
+            "publish",
+            "公布",
+            (Status.DECIDED,),
+            publish,
+            target=Status.PUBLISHED,
+            form_class=f.PublishForm,
+            problem=publish_problem,
+        ),
+        Transition(
+            "archive",
+            "归档",
+            AFTER_DECISION,
+            archive,
+            form_class=f.ArchiveForm,
+            problem=archive_problem,
+        ),
+        Transition(
+            "implement",
+            "开始执行",
+            (Status.PUBLISHED,),
+            implement,
+            target=Status.IMPLEMENTING,
+            form_class=f.ImplementForm,
+        ),
+        Transition(
+            "execution_report",
+            "执行情况报告",
+            (Status.IMPLEMENTING, Status.EVALUATING, Status.EVALUATED),
+            execution_report,
+            form_class=f.ExecutionReportForm,
+        ),
+        Transition(
+            "evaluate",
+            "启动后评估",
+            (Status.IMPLEMENTING,),
+            evaluate,
+            target=Status.EVALUATING,
+            form_class=f.EvaluateForm,
+            help="决策作出前承担主要论证评估工作的单位不得承担后评估（第三十六条第二款）",
+        ),
+        Transition(
+            "finish_evaluation",
+            "完成后评估",
+            (Status.EVALUATING,),
+            finish_evaluation,
+            target=Status.EVALUATED,
+            form_class=f.FinishEvaluationForm,
+        ),
+        Transition(
+            "terminate",
+            "终止决策程序",
+            OPEN,
+            terminate,
+            target=Status.DROPPED,
+            form_class=f.TerminateForm,
+            confirm="确定终止该决策程序吗？终止后不能恢复。",
+        ),
     ),
 )
 
@@ -670,11 +848,22 @@ def catalogue_publish(
     published_on: dt.date,
     url: str = "",
 ) -> Change:
-    check_date(party_approved_on, "同级党委同意日期", not_before=catalogue.drawn_up_on,
-               after_label="编制日期", field="party_approved_on")
-    check_date(published_on, "公布日期", not_before=party_approved_on,
-               after_label="同级党委同意日期（目录经同级党委同意后向社会公布，第三条第三款）",
-               field="published_on")
+    check_date(
+        party_approved_on,
+        "同级党委同意日期",
+        not_before=catalogue.drawn_up_on,
+        after_label="编制日期",
+        field="party_approved_on",
+    )
+    check_date(
+        published_on,
+        "公布日期",
+        not_before=party_approved_on,
+        after_label="同级党委同意日期（目录经同级党委同意后向社会公布，第三条第三款）",
+        field="published_on",
+    )
+    if url.strip() and not url.strip().startswith(("http://", "https://")):
+        raise ValidationError({"url": "公布网址应以 http:// 或 https:// 开头"})
     catalogue.party_approved_on = party_approved_on
     catalogue.published_on = published_on
     catalogue.url = url.strip()
@@ -708,11 +897,23 @@ CATALOGUES: Workflow[Catalogue] = Workflow(
     noun="目录",
     authorize=catalogue_authorize,
     transitions=(
-        Transition("publish", "公布", (CatalogueStatus.DRAFT,), catalogue_publish,
-                   target=CatalogueStatus.PUBLISHED, form_class=f.CataloguePublishForm,
-                   help="决策事项目录经同级党委同意后向社会公布（第三条第三款）"),
-        Transition("supersede", "记为已调整", (CatalogueStatus.PUBLISHED,), supersede,
-                   target=CatalogueStatus.SUPERSEDED, form_class=f.CatalogueSupersedeForm,
-                   problem=supersede_problem),
+        Transition(
+            "publish",
+            "公布",
+            (CatalogueStatus.DRAFT,),
+            catalogue_publish,
+            target=CatalogueStatus.PUBLISHED,
+            form_class=f.CataloguePublishForm,
+            help="决策事项目录经同级党委同意后向社会公布（第三条第三款）",
+        ),
+        Transition(
+            "supersede",
+            "记为已调整",
+            (CatalogueStatus.PUBLISHED,),
+            supersede,
+            target=CatalogueStatus.SUPERSEDED,
+            form_class=f.CatalogueSupersedeForm,
+            problem=supersede_problem,
+        ),
     ),
 )
