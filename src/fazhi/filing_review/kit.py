@@ -61,5 +61,6 @@ KIT = declare(
             NavEntry("审查建议", SUGGESTIONS_URL, order=32),
         ),
         home_tiles="fazhi.filing_review.kit:home_tiles",
+        demo_county="fazhi.filing_review.demo:fill",
     )
 )
