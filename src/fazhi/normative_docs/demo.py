@@ -205,7 +205,7 @@ def fill(ctx: CountyContext) -> int:
     w, used, written = _Walker(ctx, rng), set[str](), 0
     as_of = ctx.as_of
     first_published: list[Document] = []
-    for year in ctx.year_range:
+    for year in ctx.case_years:  # the full years, and the current one up to as_of
         for i in range(rng.randint(*PER_YEAR)):
             unit = makers[(i + year) % len(makers)]
             drafted = dt.date(year, 1, 5) + dt.timedelta(days=rng.randint(0, 240))

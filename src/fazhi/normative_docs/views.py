@@ -85,6 +85,10 @@ def _by_warning(qs: models.QuerySet[Document], value: str) -> models.QuerySet[Do
     return qs
 
 
+def _yes(value: bool) -> str:
+    return "是" if value else "否"
+
+
 def _link(doc: Document | None) -> str:
     if doc is None:
         return ""
@@ -126,12 +130,12 @@ class DocumentRegister(Register[Document]):
         Column("shown", "状态", value=shown_label),
         "doc_number",
         "register_no",
-        "unified_print",
+        Column("unified_print", "统一印发", value=lambda d: _yes(d.unified_print)),
         "published_on",
         "effective_from",
         "valid_until",
-        "trial",
-        "affects_rights",
+        Column("trial", "暂行或试行", value=lambda d: _yes(d.trial)),
+        Column("affects_rights", "涉及权利义务", value=lambda d: _yes(d.affects_rights)),
         "drafted_on",
         "drafting_office",
         "consult_start",
@@ -182,6 +186,7 @@ class DocumentRegister(Register[Document]):
                     obj.consult_end,
                     "国办发〔2018〕37号",
                     running=obj.status == Status.CONSULTING,
+                    done_on=obj.consult_end if obj.status != Status.CONSULTING else None,
                     note=f"法定最早截止 {obj.consult_min_end:%Y-%m-%d}"
                     if obj.consult_min_end
                     else "",
