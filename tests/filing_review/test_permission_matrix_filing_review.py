@@ -13,19 +13,23 @@ SV   白沙镇人民政府               root personas, town_a personas
 
 A filing is never seen by the unit that *sent* it on these pages (dept, town_b see none);
 the 安全管理员 and the 审计员 may not read registers (403). Only a role that edits, in the
-register's own subtree, moves a 审查建议.
+register's own subtree, moves a 审查建议 (UI and API; the API answers 403 to a reader who sees
+it and 404 outside the subtree).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 from tests.filing_review.conftest import Docs
 from tests.personas import County
 
+from fazhi.accounts.services import token_create
 from fazhi.filing_review import services as svc
 from fazhi.filing_review.models import Status, Suggestion
 from fazhi.normative_docs import services as nd
@@ -162,3 +166,48 @@ def test_catalogue_export_matrix(persona: str, world: dict[str, object], county:
         assert titles == {"湘江县司法局法律援助便民服务规定"}
     else:
         assert titles == docs_2025[key]
+
+
+def api_client(county: County, persona: str) -> tuple[Client, dict[str, str]]:
+    _, raw = token_create(
+        actor=Actor.command_line(), membership=county.memberships[persona], name="矩阵"
+    )
+    return Client(), {"Authorization": f"Bearer {raw}"}
+
+
+API = "/api/v1/filing-review"
+
+
+@pytest.mark.parametrize("persona", list(FILINGS))
+def test_api_matrix(persona: str, world: dict[str, object], county: County) -> None:
+    client, headers = api_client(county, persona)
+    expected, expected_s = FILINGS[persona], SUGGESTIONS[persona]
+    listed = client.get(f"{API}/filings", headers=headers)
+    if expected is None:
+        assert listed.status_code == 403
+        assert client.get(f"{API}/suggestions", headers=headers).status_code == 403
+        return
+    ids = {row["id"] for row in listed.json()["items"]}
+    assert ids == {world[k].pk for k in expected}  # type: ignore[attr-defined]
+    for key in ("FB", "FA", "FV"):
+        status = client.get(f"{API}/filings/{world[key].pk}", headers=headers).status_code  # type: ignore[attr-defined]
+        assert status == (200 if key in expected else 404), key
+    assert expected_s is not None
+    body = client.get(f"{API}/suggestions", headers=headers).json()
+    assert {row["id"] for row in body["items"]} == {world[k].pk for k in expected_s}  # type: ignore[attr-defined]
+    for row in body["items"]:
+        assert row["applicant_name"] in ("***", "****")  # masked: 甲某某 / 乙某某
+    sv = world["SV"]
+    assert isinstance(sv, Suggestion)
+    answer = client.post(
+        f"{API}/suggestions/{sv.pk}/transitions/study",
+        data=json.dumps({"studied_on": "2025-06-20"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    if persona in MOVES_SV:
+        assert answer.status_code == 200, answer.content
+    else:
+        assert answer.status_code == (403 if "SV" in expected_s else 404), answer.content
+    sv.refresh_from_db()
+    assert (sv.status == Status.STUDYING) == (persona in MOVES_SV)
