@@ -61,3 +61,30 @@ def test_the_county_filler_shows_every_state_and_warning(county: County) -> None
     assert Filing.objects.filter(result=FilingResult.REGISTERED).exists()
     assert Campaign.objects.get().status == CampaignStatus.APPLIED
     assert max(docs.values_list("drafted_on", flat=True)) <= AS_OF
+
+
+def test_the_scale_seeder_moves_rows_with_the_workflow(county: County) -> None:
+    from fazhi.core.selectors import calendar_data
+    from fazhi.demo.scale import Government, ScaleContext, Writer
+    from fazhi.normative_docs import demo
+
+    writer = Writer()
+    ctx = ScaleContext(
+        seed=7,
+        years=range(2023, 2025),
+        volume=1,
+        horizon=dt.date(2025, 1, 31),
+        calendar=calendar_data(),
+        root=county.root,
+        governments=[Government(county.root, "county", "湘江县", members=[(county.dept, "x")])],
+        writer=writer,
+    )
+    written = demo.seed(ctx)
+    writer.flush()
+    rows = list(Document.objects.all())
+    assert written == len(rows) >= 10
+    for row in rows:
+        assert row.status == "published" and row.published_on <= ctx.horizon
+        assert row.valid_until > row.effective_from > row.published_on
+        assert row.unit_d0 == county.root.pk
+    assert len({(r.unit_id, r.doc_number) for r in rows}) == len(rows)
