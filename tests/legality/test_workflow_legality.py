@@ -114,6 +114,17 @@ def test_late_conclusion_is_recorded_as_not_on_time(
     )
     assert fresh(done).on_time is False
     assert "超过审查期限 2026-06-15" in done.events.get(kind="审查完成").note
+    # a 规范性文件 concluded before its 「一般不少于5个工作日」 is recorded, and noted
+    early = make_review(category="normative_doc", received_on="2026-06-01")  # earliest 06-08
+    assert str(early.earliest_on) == "2026-06-08"
+    early = svc.review_conclude(
+        actor=county.actor("dept_clerk"),
+        review=early,
+        completed_on=d("2026-06-03"),
+        conclusion=Conclusion.LAWFUL,
+    )
+    assert early.on_time is True
+    assert "早于一般不少于的审查时间 2026-06-08" in early.events.get(kind="审查完成").note
 
 
 # --- every refusal, with its reason -----------------------------------------------------------

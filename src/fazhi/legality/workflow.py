@@ -115,6 +115,8 @@ def conclude(
     review.on_time = completed_on <= review.due_on
     note = Conclusion(conclusion).label + (f"：{review.reason}" if review.reason else "")
     late = "" if review.on_time else f"（超过审查期限 {review.due_on:%Y-%m-%d}）"
+    if review.earliest_on is not None and completed_on < review.earliest_on:
+        late += f"（早于一般不少于的审查时间 {review.earliest_on:%Y-%m-%d}）"
     return Change(completed_on, note + late, summary=f"审查结论：{Conclusion(conclusion).label}")
 
 
