@@ -184,3 +184,38 @@ def test_a_bad_row_in_the_middle_writes_nothing(county: County, tmp_path: Path) 
         "（应为：上一级人民政府、湘江县人大常委会）"
     ]
     assert not Document.objects.exists()
+
+
+def test_dry_run_and_template(county: County, tmp_path: Path) -> None:
+    row = [
+        "湘江县甲办法",
+        "湘政规〔2025〕1号",
+        "430199",
+        "",
+        "2025-03-03",
+        "",
+        "",
+        "2025-03-20",
+        "湘江县人大常委会",
+        "暂缓",
+    ]
+    path = tmp_path / "one.xlsx"
+    path.write_bytes(xlsx([row]))
+    with on("2025-12-01"):
+        assert (
+            run("import", "normative_docs", str(path), "--unit", county.root.code, "--dry-run")
+            == "校验通过：可新增 1 件（尚未写入）"
+        )
+        assert not Document.objects.exists()
+        assert run("import", "normative_docs", str(path), "--unit", county.root.code) == (
+            "导入完成：新增 1 件"
+        )
+        template = tmp_path / "template.xlsx"
+        run("export", "normative_docs", "--template", "--out", str(template))
+    doc = Document.objects.get()
+    congress = doc.filings.get(authority_kind="congress")
+    assert (congress.submitted_on, congress.result) == (d("2025-03-20"), FilingResult.SUSPENDED)
+    assert congress.correction_due == d("2025-04-07")  # 03-20 + 15 = 04-04 (清明) → 04-07
+    assert doc.filings.get(authority_kind="government").submitted_on is None
+    header = next(load_workbook(template).worksheets[0].iter_rows(values_only=True))
+    assert list(header) == HEADERS  # 状态 is not imported
