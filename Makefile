@@ -29,8 +29,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/fazhi demo --port $(PORT)
 
+# The suite runs in two processes (pytest-xdist; each its own test database, SQLite file or
+# PostgreSQL test_<name>_gw0/gw1), whole test files per process so that data built once per
+# module or session is not built twice per file. `make test PYTEST_XDIST=` runs it in one process.
+PYTEST_XDIST ?= -n 2 --dist loadfile
+
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
