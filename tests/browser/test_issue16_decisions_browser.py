@@ -53,6 +53,20 @@ def shots(page: Any, name: str) -> None:
 def in_review(county: County) -> Decision:
     actor = county.actor("coordinator")
     d = dt.date.fromisoformat
+    catalogue = svc.catalogue_register(
+        actor=actor,
+        unit=county.root,
+        year=2025,
+        title="湘江县2025年度重大行政决策事项目录",
+        drawn_up_on=d("2025-01-06"),
+    )
+    svc.catalogue_publish(
+        actor=actor,
+        catalogue=catalogue,
+        party_approved_on=d("2025-01-20"),
+        published_on=d("2025-01-24"),
+        url="https://www.example.gov.cn/zdjc/ml",
+    )
     decision = svc.decision_register(
         actor=actor,
         unit=county.root,
@@ -60,6 +74,7 @@ def in_review(county: County) -> Decision:
         title=TITLE,
         category="policy",
         listed_on=d("2025-02-10"),
+        catalogue=catalogue,
     )
     svc.decision_start(actor=actor, decision=decision, started_on=d("2025-02-20"))
     svc.decision_participate(
@@ -152,3 +167,11 @@ def test_decision_blocked_at_discussion_until_the_review_is_lawful(
     ) == ["agree", "reserved", "agree"]
     assert "集体讨论组成人员意见" in page.content()
     shots(page, "decided")
+
+    page.goto("/decisions/catalogues/")
+    assert "湘江县2025年度重大行政决策事项目录" in page.content()
+    shots(page, "catalogues")
+    page.click("text=湘江县2025年度重大行政决策事项目录")
+    page.wait_for_url("**/decisions/catalogues/*/")
+    assert TITLE in page.locator("table.grid").inner_text()
+    shots(page, "catalogue")

@@ -39,6 +39,9 @@ def test_list_filters_and_query_count(county: County, django_assert_max_num_quer
     assert "乙决策1" in page and "丙决策5" in page
     filtered = client.get("/decisions/decisions/?status=review").content.decode()
     assert "乙决策0" in filtered and "甲决策" not in filtered
+    incomplete = client.get("/decisions/decisions/?complete=no").content.decode()
+    assert "乙决策0" in incomplete and "<td>否</td>" in incomplete
+    assert "乙决策0" not in client.get("/decisions/decisions/?complete=yes").content.decode()
     searched = client.get("/decisions/decisions/?q=丙决策").content.decode()
     assert "丙决策4" in searched and "乙决策0" not in searched
 

@@ -48,6 +48,13 @@ from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 EVIDENCE_ACTION = "decisions.evidence_download"
 
 
+YES_NO = ("yes", "no")
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
 def procedures_prefetch() -> Prefetch[Any]:
     return Prefetch("procedures", queryset=Procedure.objects.select_related("kind"))
 
@@ -62,13 +69,18 @@ class DecisionRegister(Register[Decision]):
         Column("lead_unit.name", "承办单位"),
         Column("listed_on", "纳入目录日期"),
         Column("decided_on", "集体讨论日期"),
-        Column("procedures_complete", "程序完整"),
+        Column("procedures_complete", "程序完整", value=lambda x: yes_no(x.procedures_complete)),
         Column("status", "状态", css="nowrap"),
     )
     filters = (
         Filter("status", "状态", "status", Status.choices),
         Filter("category", "事项类别", "category", Category.choices),
-        Filter("complete", "程序完整", "procedures_complete", (("true", "是"), ("false", "否"))),
+        Filter(
+            "complete",
+            "程序完整",
+            choices=(("yes", "是"), ("no", "否")),
+            apply=lambda qs, v: qs.filter(procedures_complete=v == "yes") if v in YES_NO else qs,
+        ),
         unit_filter("unit", "决策机关", "unit__path"),
         year_filter("year", "纳入目录年度", "listed_on"),
     )
@@ -82,7 +94,7 @@ class DecisionRegister(Register[Decision]):
         "category",
         "proposer",
         "listed_on",
-        "exploratory",
+        Column("exploratory", "探索性改革决策事项", value=lambda x: yes_no(x.exploratory)),
         "legal_risk",
         "legality_review",
         "started_on",
@@ -95,7 +107,9 @@ class DecisionRegister(Register[Decision]):
         "evaluator",
         "evaluation_started_on",
         "evaluated_on",
-        "procedures_complete",
+        Column(
+            "procedures_complete", "法定程序完整", value=lambda x: yes_no(x.procedures_complete)
+        ),
         "status",
         "ended_on",
         "end_reason",
