@@ -41,14 +41,32 @@ APPS = [
     "accounts",
     "metrics",
     "reconsideration",
+    "legality",
     "litigation",
+    "normative_docs",
+    "decisions",
+    "filing_review",
     "plans",
     "reports",
     "portal",
     "jobs",
     "demo",
 ]
-DOMAIN = ("reconsideration", "litigation", "plans", "reports", "metrics", "portal", "demo")
+#: the registers that ship metric definitions (issue 16: 合法性审查, 规范性文件, 重大行政决策)
+METRIC_APPS = ["reconsideration", "legality", "litigation", "normative_docs", "decisions", "plans"]
+DOMAIN = (
+    "reconsideration",
+    "legality",
+    "litigation",
+    "normative_docs",
+    "decisions",
+    "filing_review",
+    "plans",
+    "reports",
+    "metrics",
+    "portal",
+    "demo",
+)
 
 #: The navigation as it was before the kits (label, URL, capability), in order.
 NAV = [
@@ -58,8 +76,12 @@ NAV = [
     ("提醒", "/plans/reminders/", Cap.VIEW_RECORDS),
     ("行政复议", "/reconsideration/cases/", Cap.VIEW_RECORDS),
     ("行政应诉", "/litigation/cases/", Cap.VIEW_RECORDS),
-    ("规范性文件", None, Cap.VIEW_RECORDS),
-    ("重大行政决策", None, Cap.VIEW_RECORDS),
+    # issue 16: the 制度与决策 registers replace their greyed-out entries
+    ("规范性文件", "/normative/documents/", Cap.VIEW_RECORDS),
+    ("合法性审查", "/legality/reviews/", Cap.VIEW_RECORDS),
+    ("备案审查", "/filing-review/filings/", Cap.VIEW_RECORDS),
+    ("重大行政决策", "/decisions/decisions/", Cap.VIEW_RECORDS),
+    ("审查建议", "/filing-review/suggestions/", Cap.VIEW_RECORDS),
     ("行政执法", None, Cap.VIEW_RECORDS),
     ("领导驾驶舱", "/metrics/dashboard/", Cap.VIEW_RECORDS),
     ("统计分析", "/metrics/", Cap.VIEW_RECORDS),
@@ -205,12 +227,12 @@ def test_navigation_shows_what_the_actor_may_use(
 def test_a_built_module_replaces_its_greyed_out_entry(registry: dict[str, AppKit]) -> None:
     portal = registry["portal"]
     registry["portal"] = AppKit(
-        app="portal", order=portal.order, nav=(NavEntry("规范性文件", "/portal/docs/", order=30),)
+        app="portal", order=portal.order, nav=(NavEntry("行政执法", "/portal/enf/", order=34),)
     )
     entries = [(e.label, e.url) for e in nav_entries()]
-    assert entries.count(("规范性文件", "/portal/docs/")) == 1
-    assert ("规范性文件", None) not in entries
-    assert entries.index(("规范性文件", "/portal/docs/")) == 6
+    assert entries.count(("行政执法", "/portal/enf/")) == 1
+    assert ("行政执法", None) not in entries
+    assert entries.index(("行政执法", "/portal/enf/")) == 11
 
 
 # --- home tiles --------------------------------------------------------------------------------
@@ -229,7 +251,14 @@ def test_home_tiles_come_from_the_kits(county: County) -> None:
         act_category="penalty",
         respondent=county.town_a,
     )
-    assert [k.app for k, _ in hooks("home_tiles")] == ["reconsideration", "litigation"]
+    assert [k.app for k, _ in hooks("home_tiles")] == [
+        "reconsideration",
+        "legality",
+        "litigation",
+        "normative_docs",
+        "decisions",
+        "filing_review",
+    ]
     html = county.client("dept_clerk").get("/").content.decode()
     assert (
         '<a class="tile" href="/reconsideration/cases/?overdue=1"><strong>行政复议</strong>'
@@ -262,16 +291,28 @@ def test_tiles_need_the_right_to_view_records(county: County) -> None:
 def test_sweep_hooks_run_in_kit_order() -> None:
     assert [k.app for k, _ in hooks("sweep")] == [
         "reconsideration",
+        "legality",
         "litigation",
+        "normative_docs",
+        "decisions",
         "plans",
         "reports",
     ]
 
 
 def test_excel_registers_come_from_the_kits() -> None:
-    assert list(excel_registers()) == ["reconsideration", "litigation"]
+    assert list(excel_registers()) == [
+        "reconsideration",
+        "legality",
+        "litigation",
+        "normative_docs",
+        "decisions",
+    ]
     assert excel_register("litigation").key == "litigation"
-    with pytest.raises(LookupError, match="未知的台账：nope（可选：reconsideration、litigation）"):
+    with pytest.raises(
+        LookupError,
+        match="未知的台账：nope（可选：reconsideration、legality、litigation、normative_docs、decisions）",
+    ):
         excel_register("nope")
 
 
@@ -283,9 +324,15 @@ def test_dashboard_key_metrics_come_from_the_kits_in_order() -> None:
         "reconsideration.closed",
         "reconsideration.correction_rate",
         "reconsideration.on_time_rate",
+        "legality.reviews",
+        "legality.on_time_rate",
         "litigation.cases",
         "litigation.loss_rate",
         "litigation.head_rate_hearing",
+        "normative_docs.issued",
+        "normative_docs.filing_on_time_rate",
+        "decisions.decided",
+        "decisions.procedure_rate",
     )
 
 
@@ -293,14 +340,15 @@ def test_each_register_ships_its_own_metric_definitions() -> None:
     from fazhi.metrics.services import DEFINITIONS_FIXTURE, definition_fixtures
 
     files = definition_fixtures()
-    assert files == [SRC / app / "fixtures" / "metrics.json" for app in APPS[3:6]]
+    assert files == [SRC / app / "fixtures" / "metrics.json" for app in METRIC_APPS]
     for path in files:
         codes = [d["code"] for d in json.loads(path.read_text(encoding="utf-8"))["definitions"]]
         assert codes and all(code.startswith(f"{path.parent.parent.name}.") for code in codes)
     combined = json.loads(DEFINITIONS_FIXTURE.read_text(encoding="utf-8"))
     # 23, the three 2026 纠错 versions (issue 13 item 6), 平均办理天数（扣除中止） and the
-    # 2026 versions of 实质性化解率 and 被申请复议数 (item 8)
-    assert len(combined["definitions"]) == 29
+    # 2026 versions of 实质性化解率 and 被申请复议数 (item 8): 29; issue 16 adds 合法性审查 15
+    # (one count per category), 规范性文件 12 and 重大行政决策 6
+    assert len(combined["definitions"]) == 29 + 15 + 12 + 6
 
 
 @pytest.mark.django_db
@@ -320,7 +368,16 @@ def test_demo_fillers_come_from_the_kits_named_by_app() -> None:
     from fazhi.demo.generator import county_fillers
 
     found = county_fillers()
-    assert [name for name, _ in found] == ["reconsideration", "litigation", "plans", "reports"]
+    assert [name for name, _ in found] == [
+        "reconsideration",
+        "legality",
+        "litigation",
+        "normative_docs",
+        "decisions",
+        "filing_review",
+        "plans",
+        "reports",
+    ]
     for name, fill in found:
         assert name == importlib.import_module(fill.__module__).NAME  # the RNGs' name
 
