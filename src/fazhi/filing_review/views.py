@@ -260,6 +260,10 @@ class SuggestionRegister(Register[Suggestion]):
     def base_queryset(self) -> models.QuerySet[Suggestion]:
         return Suggestion.objects.select_related("unit", "document")
 
+    def list_columns(self, actor: Actor) -> Sequence[Column]:
+        """The list leaves out 答复日期 (fits 1024 px; the export keeps it)."""
+        return [c for c in self.columns if c.name != "answered_on"]
+
     def can_edit(self, actor: Actor, obj: Suggestion) -> bool:
         return actor.can(Cap.EDIT_RECORDS) and unit_in_scope(obj.unit, actor)
 
