@@ -24,6 +24,7 @@ from fazhi.demo.scale import ScaleContext
 from fazhi.orgs.models import OrgUnit
 
 NAME = "decisions"  # the RNGs' name: the app label
+LABEL = "重大行政决策及目录"  # in the `fazhi seed` summary
 
 MEMBERS = (
     "王县长，县长",

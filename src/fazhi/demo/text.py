@@ -46,7 +46,7 @@ def summary(result: SeedResult) -> str:
     ]
     if result.today is not None and result.years:
         lines.append(f"数据截至 {result.today:%Y-%m-%d}：{_years_text(result.years, result.today)}")
-    lines += [f"{FILLER_LABELS.get(name, name)}：{count} 件" for name, count in result.filled]
+    lines += [f"{filler_label(name)}：{count} 件" for name, count in result.filled]
     return "\n".join(lines)
 
 
@@ -62,9 +62,15 @@ def _years_text(years: Sequence[int], today: dt.date) -> str:
     return text
 
 
-#: Chinese labels of the register fillers' names (the names also seed each filler's RNG).
-FILLER_LABELS = {
-    "reconsideration": "行政复议案件",
-    "litigation": "行政应诉案件",
-    "plans": "工作任务分工",
-}
+def filler_label(name: str) -> str:
+    """The Chinese label of the register filler ``name``: the module constant ``LABEL`` of the
+    module that defines it (e.g. ``"行政复议案件"``), else the name itself."""
+    import sys
+
+    from fazhi.demo.generator import county_fillers
+
+    for found, fill in county_fillers():
+        if found == name:
+            label = getattr(sys.modules.get(fill.__module__), "LABEL", "")
+            return str(label) or name
+    return name

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from fazhi.demo.generator import CountyContext
 
 NAME = "filing_review"
+LABEL = "规范性文件审查建议"  # in the `fazhi seed` summary
 SURNAMES = "王李张刘陈杨赵黄周吴"
 GIVEN = ("建国", "秀英", "志强", "丽华", "海燕", "文博", "晓东", "春梅")
 TEXTS = (

@@ -32,6 +32,7 @@ from fazhi.metrics.facts import facts_deferred
 from fazhi.orgs.models import OrgUnit
 
 NAME = "legality"  # the RNGs' name: the app label
+LABEL = "合法性审查事项"  # in the `fazhi seed` summary
 
 #: Category code → weight among the 司法局's items (a county's typical mix).
 COUNTY_MIX: tuple[tuple[str, float], ...] = (

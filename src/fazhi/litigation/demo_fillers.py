@@ -40,6 +40,7 @@ from fazhi.reconsideration.models import ActCategory, Outcome, ReconsiderationCa
 from fazhi.reconsideration.models import Status as RecStatus
 
 NAME = "litigation"
+LABEL = "行政应诉案件"  # in the `fazhi seed` summary
 
 COUNTY_COURT = data.COURT[0]
 CITY_COURT = "长沙市中级人民法院"

@@ -30,6 +30,7 @@ from fazhi.normative_docs.workflow import DOCUMENTS
 from fazhi.orgs.models import OrgUnit, UnitKind
 
 NAME = "normative_docs"  # the RNGs' name: the app label
+LABEL = "规范性文件"  # in the `fazhi seed` summary
 PER_YEAR = (5, 7)
 SUBJECTS = (
     "城市道路管理",

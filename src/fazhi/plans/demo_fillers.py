@@ -33,6 +33,7 @@ from fazhi.plans.parser import parse_plan
 from fazhi.plans.selectors import match_units
 
 NAME = "plans"
+LABEL = "工作任务分工"  # in the `fazhi seed` summary
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

@@ -42,6 +42,7 @@ from fazhi.reconsideration.models import (
 )
 
 NAME = "reconsideration"
+LABEL = "行政复议案件"  # in the `fazhi seed` summary
 
 # How an application is dealt with before the hearing stage.
 ACCEPT = "accept"

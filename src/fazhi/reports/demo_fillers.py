@@ -23,6 +23,7 @@ from fazhi.reports import services, tokens
 from fazhi.reports.models import AnnualReport
 
 NAME = "reports"
+LABEL = "年度报告"  # in the `fazhi seed` summary
 
 #: What a drafting office writes where the draft has a prompt (found by its marker, answered by
 #: what it asks). Every prompt is answered before the report goes to 保密审查, so the published
