@@ -124,7 +124,7 @@ def test_list_filters_and_search(county: County, made: dict[str, Review]) -> Non
     assert by_submitter == {"测N1号", "测O1号", "测C1号", "测X1号", "测M2号"}  # village_a inside
     assert numbers(page(client, f"{LIST}?q=事项D1")) == {"测D1号"}
     html = page(client, f"{LIST}?overdue=1")
-    assert '2026-06-15 <span class="badge error">逾期</span>' in html
+    assert '2026-06-15<br><span class="badge error">逾期</span>' in html
 
 
 def test_list_query_count_does_not_grow_with_rows(

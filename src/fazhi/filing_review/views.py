@@ -62,7 +62,7 @@ def _no_filter(qs: models.QuerySet[Filing], value: str) -> models.QuerySet[Filin
 
 
 #: Columns the list leaves out (the export and the detail page keep them).
-LIST_HIDDEN = ("published_on", "result_on")
+LIST_HIDDEN = ("published_on", "result_on", "authority_name")  # fits 1024 px; the export keeps them
 
 
 class ReceivedFilingRegister(Register[Filing]):
@@ -72,7 +72,7 @@ class ReceivedFilingRegister(Register[Filing]):
     model = Filing
     columns = (
         Column("document.title", "文件名称", link=True),
-        Column("document.doc_number", "文号", css="nowrap"),
+        Column("document.doc_number", "文号"),
         Column("unit.name", "报送单位"),
         Column("authority_name", "备案机关"),
         Column("published_on", "公布日期"),

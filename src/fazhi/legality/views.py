@@ -46,7 +46,7 @@ YES_NO = (("1", "是"), ("0", "否"))
 def _due_cell(review: Review) -> object:
     """The review period's last day, marked when it has passed while the item is open."""
     if review.is_overdue(timezone.localdate()):
-        return format_html('{} <span class="badge error">逾期</span>', review.due_on.isoformat())
+        return format_html('{}<br><span class="badge error">逾期</span>', review.due_on.isoformat())
     return review.due_on.isoformat()
 
 
@@ -90,8 +90,8 @@ class ReviewRegister(Register[Review]):
         Column("unit.name", "审查机构"),
         Column("received_on", "收到日期"),
         Column("due_on", "审查期限", value=_due_cell, css="date"),
-        Column("status", "状态", css="nowrap"),
-        Column("conclusion", "审查结论", css="nowrap"),
+        Column("status", "状态"),
+        Column("conclusion", "审查结论"),
     )
     filters = (
         Filter("category", "类别", "category__code", _categories),
