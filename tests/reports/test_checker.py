@@ -155,9 +155,21 @@ def test_generator_sentences_in_one_paragraph() -> None:
 
 
 def test_figure_sentences_of_the_report_rules_map_to_their_codes() -> None:
-    """Every clause the draft generator can write (report_rules.json) maps to the code of its
-    token, with a sample value in the metric's display unit."""
-    rules = json.loads(RULES.read_text(encoding="utf-8"))
+    """Every clause the draft generator can write for the registers the checker knows (复议,
+    应诉, 计划: their kits' report_sentences.json, merged by reports.rules) maps to the code of
+    its token, with a sample value in the metric's display unit."""
+    from fazhi.reports import rules as report_rules
+
+    known = ("reconsideration.", "litigation.", "plans.")
+    rules = {
+        "figure_sentences": [
+            s for s in report_rules.figure_sentences() if str(s["when"]).startswith(known)
+        ],
+        "part3_figures": [
+            s for s in report_rules.part3_figures() if str(s["when"]).startswith(known)
+        ],
+    }
+    assert len(rules["figure_sentences"]) == 4 and len(rules["part3_figures"]) == 1
     units = {
         "rate": "%",
         "avg_days": "天",

@@ -152,7 +152,6 @@ def test_chapter_four_states_the_decisions(draft: drafting.Draft) -> None:
 #: Sources whose drill rows list the records without a link (no ``get_absolute_url`` yet: a
 #: filing is shown on its document's page, a 清理 item on its campaign's; the normative_docs
 #: register is asked to add them; remove each from here when it has one).
-UNLINKED = {"normative_docs.Filing", "normative_docs.CampaignItem"}
 NEW_CODES = re.compile(r"\{\{((?:legality|normative_docs|decisions)\.[a-z_]+)\}\}")
 
 
@@ -182,9 +181,9 @@ def test_the_report_keeps_its_figures_and_links_them_to_the_records(demo_county:
             unlinked.add(source)
         else:
             assert client.get(rows[0]["url"]).status_code == 200, code
-    # records without a page of their own (listed, not linked): exactly these, for now
-    assert unlinked == UNLINKED
-    assert not any(hasattr(apps.get_model(label), "get_absolute_url") for label in UNLINKED)
+    # every record behind a new figure opens (规范性文件备案 on its document's page, 清理 items
+    # on their campaign's page)
+    assert unlinked == set()
     # the report's page shows the frozen figure linked to its records
     html = client.get(f"/reports/{report.pk}/").content.decode()
     reviews = frozen["legality.reviews"]

@@ -214,6 +214,10 @@ class Filing(UnitSlots):
     def __str__(self) -> str:
         return f"{self.document} → {self.authority_name}"
 
+    def get_absolute_url(self) -> str:
+        """The document's page, which lists its filings (the metrics' drill-down links here)."""
+        return reverse("normative_docs_detail", args=[self.document_id])
+
 
 class CampaignStatus(models.TextChoices):
     OPEN = "open", "清理中"
@@ -295,3 +299,7 @@ class CampaignItem(UnitSlots):
 
     def __str__(self) -> str:
         return f"{self.campaign}：{self.document}"
+
+    def get_absolute_url(self) -> str:
+        """The campaign's page, which lists each document's outcome and reason."""
+        return reverse("normative_cleanups_detail", args=[self.campaign_id])
