@@ -35,11 +35,15 @@ FIXTURE = (
 )
 # core's rules and those each app ships in its own fixtures/deadline_rules.json
 APP_FIXTURES = sorted(FIXTURE.parents[2].glob("*/fixtures/deadline_rules.json"))
-FIXTURE_RULES: list[dict[str, Any]] = [
+ALL_FIXTURE_RULES: list[dict[str, Any]] = [
     rule
     for path in [FIXTURE, *(p for p in APP_FIXTURES if p != FIXTURE)]
     for rule in json.loads(path.read_text(encoding="utf-8"))["rules"]
 ]
+#: the national rules (a province's own row, e.g. 四川's 15-day 备案 window, applies only to
+#: units of that province: tested with such a unit below and in the app's own tests)
+FIXTURE_RULES = [rule for rule in ALL_FIXTURE_RULES if not rule.get("region")]
+PROVINCE_RULES = [rule for rule in ALL_FIXTURE_RULES if rule.get("region")]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 JSON_KEYS = {"rule", "basis", "start", "due", "counting", "warnings", "calendar_covered"}
 
@@ -213,6 +217,16 @@ def test_hearing_notice_counts_back_from_the_hearing_over_the_holiday() -> None:
 def test_fixture_rules_are_loaded() -> None:
     codes = set(DeadlineRule.objects.filter(region="").values_list("code", flat=True))
     assert codes == {r["code"] for r in FIXTURE_RULES}
+
+
+@pytest.mark.django_db
+def test_province_rules_are_loaded_for_their_province_only() -> None:
+    assert PROVINCE_RULES  # 四川's 备案 window (normative_docs.filing, region 51)
+    for rule in PROVINCE_RULES:
+        stored = DeadlineRule.objects.get(code=rule["code"], region=rule["region"])
+        national = DeadlineRule.objects.get(code=rule["code"], region="")
+        assert stored.days == rule["days"]
+        assert (stored.days, stored.counting) != (national.days, national.counting)
 
 
 @pytest.mark.django_db

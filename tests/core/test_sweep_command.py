@@ -55,7 +55,12 @@ def receive(county: County, on: str) -> ReconsiderationCase:
     )
 
 
-NOTHING = "行政应诉期限提醒 0 条；工作任务新标逾期 0 项，新发提醒 0 条；年度报告新发期限提醒 0 条"
+#: the other kits' sweeps, in kit order, when nothing is due
+NOTHING = (
+    "合法性审查期限临近 0 件、逾期 0 件，新提醒 0 条；行政应诉期限提醒 0 条；"
+    "规范性文件有效期届满 0 件；重大行政决策征求意见期届满待研究采纳 0 件；"
+    "工作任务新标逾期 0 项，新发提醒 0 条；年度报告新发期限提醒 0 条"
+)
 
 
 @pytest.fixture
