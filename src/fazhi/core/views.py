@@ -47,8 +47,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
-    """Every kit's to-do tiles for ``actor`` (``home_tiles`` hooks, in kit order)."""
-    return [tile for _, tiles in hooks("home_tiles") for tile in tiles(actor, today)]
+    """Every kit's to-do tiles for ``actor`` (``home_tiles`` hooks, in kit order); the deadline
+    rules, the calendar and the unit's province code are read at most once for all of them."""
+    with selectors.rules_cache():
+        return [tile for _, tiles in hooks("home_tiles") for tile in tiles(actor, today)]
 
 
 @login_required

@@ -38,8 +38,10 @@ def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
                 Segment(f"超过答复期限 {counts['suggestions_overdue']} 件", "error"),
             ]
         tiles.append(Tile("审查建议", f"{SUGGESTIONS_URL}?status=received", tuple(line)))
+    if today.month != 1:
+        return tiles
     due = annual_catalogue_due(today.year - 1, actor.unit if actor.unit.pk else None)
-    if today.month == 1 and today <= due:
+    if today <= due:
         tiles.append(
             Tile(
                 "年度规范性文件目录",

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from fazhi.core.deadlines import Counting, add_days
 from fazhi.core.selectors import calendar_data, province_code_of, rule_for
@@ -220,11 +220,26 @@ def annual_catalogue_due(year: int, unit: OrgUnit | None) -> dt.date:
 
 
 def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
-    received = filings_received(actor)
-    suggestions = visible_to(Suggestion.objects.all(), actor).filter(status__in=OPEN_STATUSES)
-    return {
-        "pending": received.filter(result=FilingResult.PENDING).count(),
-        "overdue": overdue(received, actor, today).count(),
-        "suggestions": suggestions.count(),
-        "suggestions_overdue": suggestions.filter(due_on__lt=today).count(),
-    }
+    """The home tile's figures: one query over the filings received and one over the open
+    审查建议 (plus the 形式审查 rule and the calendar, read once inside
+    :func:`fazhi.core.selectors.rules_cache`). "Overdue" is :func:`overdue`'s condition."""
+    cutoff = rule(FORM_CHECK, actor.unit if actor.unit.pk else None).latest_overdue_start(today)
+    late = Q(result=FilingResult.PENDING, submitted_on__lte=cutoff) | Q(
+        result=FilingResult.SUSPENDED, corrected_on__isnull=True, correction_due__lt=today
+    )
+    counts: dict[str, int] = (
+        filings_received(actor)
+        .order_by()
+        .aggregate(
+            pending=Count("pk", filter=Q(result=FilingResult.PENDING)),
+            overdue=Count("pk", filter=late),
+        )
+    )
+    counts |= (
+        visible_to(Suggestion.objects.all(), actor)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            suggestions=Count("pk"), suggestions_overdue=Count("pk", filter=Q(due_on__lt=today))
+        )
+    )
+    return counts
