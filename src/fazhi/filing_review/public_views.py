@@ -8,6 +8,7 @@ URL, never logged; after sending, the page says so without repeating it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -33,9 +34,17 @@ def _text(request: HttpRequest, name: str) -> str:
     return (request.GET.get(name) or "").strip()[:50]
 
 
+def _year(text: str) -> int | None:
+    """A year of publication to filter by; anything else (not ASCII digits, or beyond the
+    years a date can hold, e.g. ``99999999999``) is no filter rather than an error."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 4:
+        return None
+    year = int(text)
+    return year if dt.MINYEAR <= year <= dt.MAXYEAR else None
+
+
 def library(request: HttpRequest) -> HttpResponse:
-    year_text = _text(request, "year")
-    year = int(year_text) if year_text.isdigit() else None
+    year = _year(_text(request, "year"))
     params = {
         "q": _text(request, "q"),
         "number": _text(request, "number"),
