@@ -42,6 +42,7 @@ def test_the_county_filler() -> None:
     assert set(states) == set(Status.values), states
     conclusions = Counter(r.conclusion for r in reviews if r.status == Status.DONE)
     assert set(conclusions) == {"lawful", "amended", "unlawful", "declined"}, conclusions
+    assert all(r.category_code == r.category.code for r in reviews)
     categories = Counter(r.category.code for r in year)
     assert set(categories) == {
         "normative_doc", "gov_doc", "major_decision", "contract", "minutes", "agenda",

@@ -19,6 +19,7 @@ HORIZON = dt.date(2026, 1, 31)
 def test_the_city_seeder() -> None:
     result = seed_city(seed=7, counties=1, volume=1, today=HORIZON)
     reviews = list(Review.objects.select_related("unit", "category"))
+    assert all(r.category_code == r.category.code for r in reviews)  # the bulk writer stores it
     assert dict(result.filled)["legality"] == len(reviews) > 100
     assert {r.status for r in reviews} == {Status.RECEIVED, Status.DONE}
     assert len({(r.unit_id, r.number) for r in reviews}) == len(reviews)

@@ -270,6 +270,7 @@ def seed(ctx: ScaleContext) -> int:
                 unit=unit,
                 submitter=rng.choice(submitters),
                 category=categories[code],
+                category_code=code,
                 number=svc.NUMBER_FORMAT.format(year=year, n=n),
                 title=_title(rng, code, gov.unit),
                 received_on=received,

@@ -114,6 +114,10 @@ class Review(UnitSlots):
     category = models.ForeignKey(
         Category, verbose_name="类别", on_delete=models.PROTECT, related_name="reviews"
     )
+    # The category's code, stored with the review (set wherever ``category`` is set) so the
+    # per-category metrics read the register table alone and are kept as monthly facts
+    # (a hop to ``Category`` is not watched). Category codes are not editable once created.
+    category_code = models.CharField("类别编码", max_length=40, db_index=True, editable=False)
     received_on = models.DateField("收到日期", db_index=True)
     materials_complete = models.BooleanField("材料齐全", default=True)
     returned_on = models.DateField("退回补充日期", null=True, blank=True)

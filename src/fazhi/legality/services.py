@@ -110,6 +110,7 @@ def review_register(
         submitter=submitter,
         title=title,
         category=cat,
+        category_code=cat.code,
         received_on=received_on,
         materials_complete=True,
         reviewers=parse_reviewers(reviewers),
