@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from django.db import models
 
 from fazhi.litigation.models import Hearing, LitigationCase
 from fazhi.metrics.facts import facts_after_bulk
+from fazhi.metrics.services import DEFINITIONS_FIXTURE
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.slots import fill_slots
 from fazhi.reconsideration.models import ReconsiderationCase
@@ -109,3 +111,15 @@ def lawsuit(
         Hearing, (Hearing(case=case, held_on=d, head_appeared=appeared) for d, appeared in hearings)
     )
     return case
+
+
+def shipped_codes(year: int) -> set[str]:
+    """The codes of the metric definitions every register's fixture ships in force in ``year``
+    (read from the fixtures, not the database: what the tests expect the engine to list)."""
+    data = json.loads(DEFINITIONS_FIXTURE.read_text(encoding="utf-8"))
+    return {
+        d["code"]
+        for d in data["definitions"]
+        if d["valid_from_year"] <= year
+        and (d["valid_to_year"] is None or year <= d["valid_to_year"])
+    }

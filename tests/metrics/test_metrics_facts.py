@@ -134,8 +134,10 @@ def test_a_year_for_a_unit_is_two_queries(county: County) -> None:
     with CaptureQueriesContext(connection) as ctx:
         metric_values(actor=CLI, unit=county.root, period=Period.parse("2024-01-01..2024-11-24"))
     # + the 24 days of November from the registers: one query per (source, unit field) — 复议
-    # by unit and by respondent, 应诉 cases, hearings, plan assignments
-    assert len(ctx.captured_queries) == 2 + 5
+    # by unit and by respondent, 应诉 cases, hearings, plan assignments (5); 合法性审查 reviews,
+    # 规范性文件 documents, filings and 清理 campaign items, 重大行政决策 decisions and
+    # catalogues (6)
+    assert len(ctx.captured_queries) == 2 + 5 + 6
 
 
 def test_split_into_whole_months_and_days() -> None:

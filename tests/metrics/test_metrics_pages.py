@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.urls import NoReverseMatch
 from pytest_django import DjangoAssertNumQueries
-from tests.metrics.builders import closed, lawsuit, save_recon
+from tests.metrics.builders import closed, lawsuit, save_recon, shipped_codes
 from tests.personas import County
 
 from fazhi.reconsideration.models import ReconsiderationCase
@@ -187,7 +187,8 @@ def test_api_lists_metrics_for_a_unit(county: County) -> None:
     response = client.get("/api/v1/metrics/?unit=430199101&period=2024")
     assert response.status_code == 200
     rows = {r["code"]: r for r in response.json()}
-    assert len(rows) == 24
+    assert set(rows) == shipped_codes(2024)  # every register's metrics, once each
+    assert len(response.json()) == len(rows)
     rate = rows["reconsideration.correction_rate"]
     assert rate | {"numerator_url": "", "denominator_url": ""} == {
         "code": "reconsideration.correction_rate",
