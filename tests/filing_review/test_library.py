@@ -52,6 +52,11 @@ def test_library_lists_documents_in_force_only(docs: Docs) -> None:
         ({"year": "2024"}, ["building"]),
         ({"year": "2025", "unit": "白沙镇"}, ["village"]),
         ({"q": "不存在的文件"}, []),
+        # a year no date can hold, or not ASCII digits, is no filter (never a 500)
+        ({"year": "99999999999"}, ["building", "aid", "village"]),
+        ({"year": "10000"}, ["building", "aid", "village"]),
+        ({"year": "²⁰²⁴"}, ["building", "aid", "village"]),
+        ({"year": "-1", "page": "99999999999"}, ["building", "aid", "village"]),
     ],
 )
 def test_library_search(docs: Docs, params: dict[str, str], expected: list[str]) -> None:
