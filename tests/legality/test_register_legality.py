@@ -25,6 +25,7 @@ from pytest_django import DjangoAssertNumQueries
 from tests.legality.conftest import d
 from tests.personas import County
 
+import fazhi.legality
 from fazhi.accounts.services import token_create
 from fazhi.legality import services as svc
 from fazhi.legality.models import Conclusion, Review, Status
@@ -245,12 +246,13 @@ def test_api_list_detail_create_and_transition(county: County, made: dict[str, R
 
 
 # --- Excel ---------------------------------------------------------------------------------
-CODES = (
-    "legality.received", "legality.reviews", "legality.reviews_normative_doc",
-    "legality.reviews_minutes", "legality.reviews_contract", "legality.reviews_major_decision",
-    "legality.on_time_rate", "legality.unlawful", "legality.amended", "legality.declined",
-    "legality.adoption_rate",
-)  # fmt: skip
+#: every metric the app ships (its fixtures/metrics.json)
+CODES = tuple(
+    d["code"]
+    for d in json.loads(
+        (Path(fazhi.legality.__file__).parent / "fixtures" / "metrics.json").read_text("utf-8")
+    )["definitions"]
+)
 
 
 def figures(county: County, year: int = 2026) -> dict[str, Any]:
@@ -339,6 +341,19 @@ def test_a_bad_row_in_the_middle_writes_nothing_and_is_named(
 
 
 # --- figures ---------------------------------------------------------------------------------
+#: the categories shipped in fixtures/categories.json (each has its own count metric)
+CATEGORY_CODES = (
+    "normative_doc",
+    "gov_doc",
+    "major_decision",
+    "contract",
+    "minutes",
+    "agenda",
+    "enforcement",
+    "other",
+)
+
+
 def hand_count(year: int, unit: str | None = None) -> dict[str, Any]:
     """The figures counted by hand over :data:`ROWS` (the 审查机构 ``unit``'s subtree: the root
     when None; in this county only the root's subtree holds more than one keeper)."""
@@ -365,6 +380,7 @@ def hand_count(year: int, unit: str | None = None) -> dict[str, Any]:
         "reviews": len(reviewed),
         "normative_doc": sum(1 for x in reviewed if x[0] == "normative_doc"),
         "minutes": sum(1 for x in reviewed if x[0] == "minutes"),
+        "by_category": {c: sum(1 for x in reviewed if x[0] == c) for c in CATEGORY_CODES},
         "on_time": (len([x for x in reviewed if x[3] not in late]), len(reviewed)),
         "unlawful": sum(1 for x in done if x[1] == "unlawful"),
         "amended": sum(1 for x in done if x[1] == "amended"),
@@ -389,6 +405,16 @@ def test_metrics_equal_the_hand_count(county: County, made: dict[str, Review]) -
     assert got["legality.amended"][0] == hand["amended"] == 2
     assert got["legality.declined"][0] == hand["declined"] == 1
     assert got["legality.adoption_rate"][1:] == hand["adopted"] == (1, 2)
+    # every per-category count (those with none too), and together they make the total
+    for category, count in hand["by_category"].items():
+        assert got[f"legality.reviews_{category}"][0] == count, category
+    assert sum(hand["by_category"].values()) == hand["reviews"]
+    # every legality metric is checked above
+    checked = {"received", "reviews", "on_time_rate", "unlawful", "amended", "declined"}
+    checked |= {"adoption_rate", *(f"reviews_{c}" for c in CATEGORY_CODES)}
+    assert {code for code in got if code.startswith("legality.")} == {
+        f"legality.{name}" for name in checked
+    }
     assert figures(county, 2025)["legality.reviews"][0] == hand_count(2025)["reviews"] == 1
     # the 司法所 of 白沙镇 counts its own only
     town = OrgUnit.objects.get(pk=county.town_a.pk)
