@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from tests.decisions.conftest import conclude, fresh, in_review, register
 from tests.personas import County
-from tests.registers.test_permission_matrix import api_client
+from tests.registers.matrix import api_client
 
 from fazhi.core.models import AuditEntry
 from fazhi.decisions import services as svc

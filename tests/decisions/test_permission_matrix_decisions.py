@@ -21,12 +21,8 @@ from typing import Any
 import pytest
 from tests.decisions.conftest import d
 from tests.personas import County
-from tests.registers.test_permission_matrix import (
-    FORBIDDEN,
-    PERSONAS,
-    api_client,
-    exported_values,
-)
+from tests.registers.matrix import FORBIDDEN, api_client, check_list_scope
+from tests.registers.test_permission_matrix import PERSONAS
 
 from fazhi.decisions import services as svc
 from fazhi.decisions.models import Decision, Status
@@ -136,23 +132,15 @@ def test_api(county: County, decisions: dict[str, Decision], persona: str, key: 
 def test_list_export_and_api_list(
     county: County, decisions: dict[str, Decision], persona: str
 ) -> None:
-    client = county.client(persona)
-    api, headers = api_client(county, persona)
-    listing = client.get("/decisions/decisions/")
-    export = client.get("/decisions/decisions/export.xlsx")
-    api_list = api.get("/api/v1/decisions/decisions", headers=headers)
-    visible = VISIBLE[persona]
-    if visible is FORBIDDEN:
-        assert listing.status_code == export.status_code == api_list.status_code == 403
-        return
-    shown = {decisions[k].title for k in visible}
-    hidden = {x.title for k, x in decisions.items() if k not in visible}
-    page = listing.content.decode()
-    assert all(t in page for t in shown) and not any(t in page for t in hidden)
-    assert export.status_code == 200
-    values = exported_values(export.content)
-    assert shown <= values and not (hidden & values)
-    assert {x["title"] for x in api_list.json()["items"]} == shown
+    check_list_scope(
+        county,
+        persona,
+        page="/decisions/decisions/",
+        api="/api/v1/decisions/decisions",
+        records=decisions,
+        visible=VISIBLE[persona],
+        field="title",
+    )
 
 
 @pytest.mark.django_db

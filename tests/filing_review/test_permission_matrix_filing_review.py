@@ -24,12 +24,11 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 from tests.filing_review.conftest import Docs
 from tests.personas import County
+from tests.registers.matrix import api_client
 
-from fazhi.accounts.services import token_create
 from fazhi.filing_review import services as svc
 from fazhi.filing_review.models import Status, Suggestion
 from fazhi.normative_docs import services as nd
@@ -166,13 +165,6 @@ def test_catalogue_export_matrix(persona: str, world: dict[str, object], county:
         assert titles == {"湘江县司法局法律援助便民服务规定"}
     else:
         assert titles == docs_2025[key]
-
-
-def api_client(county: County, persona: str) -> tuple[Client, dict[str, str]]:
-    _, raw = token_create(
-        actor=Actor.command_line(), membership=county.memberships[persona], name="矩阵"
-    )
-    return Client(), {"Authorization": f"Bearer {raw}"}
 
 
 API = "/api/v1/filing-review"

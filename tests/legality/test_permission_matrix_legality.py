@@ -20,21 +20,17 @@ The 系统管理员 (sysadmin) reads register records read-only, as it does for 
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from django.test import Client
-from openpyxl import load_workbook
 from tests.legality.conftest import d
 from tests.personas import County
+from tests.registers.matrix import FORBIDDEN, api_client, check_list_scope
 
-from fazhi.accounts.services import token_create
 from fazhi.legality import services as svc
 from fazhi.legality.models import Review, Status
 from fazhi.orgs.scoping import Actor
 
-FORBIDDEN = None
 PERSONAS = [
     "clerk_a", "leader_a", "reviewer_a", "coordinator_a", "clerk_b", "dept_clerk",
     "reviewer", "coordinator", "leader", "sysadmin", "secadmin", "auditor",
@@ -100,13 +96,6 @@ def expected_write(persona: str, key: str) -> int:
     return 200 if key in HANDLES.get(persona, set()) else 403
 
 
-def api_client(county: County, persona: str) -> tuple[Client, dict[str, str]]:
-    _, raw = token_create(
-        actor=Actor.command_line(), membership=county.memberships[persona], name="矩阵"
-    )
-    return Client(), {"Authorization": f"Bearer {raw}"}
-
-
 CASES = [(p, k) for p in PERSONAS for k in KEYS]
 
 
@@ -142,37 +131,18 @@ def test_ui_then_api(county: County, items: dict[str, Review], persona: str, key
     assert (Review.objects.get(pk=review.pk).status == Status.RETURNED) == (write == 200)
 
 
-def exported_values(content: bytes) -> set[str]:
-    book = load_workbook(io.BytesIO(content), read_only=True)
-    return {
-        str(cell)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for cell in row
-        if cell is not None
-    }
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_list_export_and_api_list(county: County, items: dict[str, Review], persona: str) -> None:
-    client = county.client(persona)
-    api, headers = api_client(county, persona)
-    listing = client.get("/legality/reviews/")
-    export = client.get("/legality/reviews/export.xlsx")
-    api_list = api.get("/api/v1/legality/reviews", headers=headers)
-    visible = VISIBLE[persona]
-    if visible is FORBIDDEN:
-        assert listing.status_code == export.status_code == api_list.status_code == 403
-        return
-    shown = {items[k].number for k in visible}
-    hidden = {r.number for k, r in items.items() if k not in visible}
-    page = listing.content.decode()
-    assert all(n in page for n in shown) and not any(n in page for n in hidden)
-    assert export.status_code == 200
-    values = exported_values(export.content)
-    assert shown <= values and not (hidden & values)
-    assert {r["number"] for r in api_list.json()["items"]} == shown
+    check_list_scope(
+        county,
+        persona,
+        page="/legality/reviews/",
+        api="/api/v1/legality/reviews",
+        records=items,
+        visible=VISIBLE[persona],
+        field="number",
+    )
 
 
 @pytest.mark.django_db

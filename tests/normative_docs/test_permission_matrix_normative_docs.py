@@ -8,21 +8,15 @@ A document is seen and moved by the subtree of its 制定机关 (``unit``). Docu
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client
-from openpyxl import load_workbook
 from tests.normative_docs.conftest import on, walk
 from tests.personas import County
+from tests.registers.matrix import FORBIDDEN, api_client, check_list_scope
 
-from fazhi.accounts.services import token_create
 from fazhi.normative_docs.models import Document, Status
-from fazhi.orgs.scoping import Actor
-
-FORBIDDEN = None
 
 PERSONAS = [
     "clerk_a",
@@ -89,13 +83,6 @@ def expected_write(persona: str, key: str) -> int:
     return 200 if key in HANDLES.get(persona, set()) else 403
 
 
-def api_client(county: County, persona: str) -> tuple[Client, dict[str, str]]:
-    _, raw = token_create(
-        actor=Actor.command_line(), membership=county.memberships[persona], name="矩阵"
-    )
-    return Client(), {"Authorization": f"Bearer {raw}"}
-
-
 CASES = [(p, k) for p in PERSONAS for k in ("A", "V", "D")]
 
 
@@ -138,23 +125,15 @@ def test_api(county: County, docs: dict[str, Document], persona: str, key: str) 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_list_export_and_api_list(county: County, docs: dict[str, Document], persona: str) -> None:
-    client = county.client(persona)
-    api, headers = api_client(county, persona)
-    listing = client.get("/normative/documents/")
-    export = client.get("/normative/documents/export.xlsx")
-    api_list = api.get("/api/v1/normative/documents", headers=headers)
-    visible = VISIBLE[persona]
-    if visible is FORBIDDEN:
-        assert listing.status_code == export.status_code == api_list.status_code == 403
-        return
-    shown = {docs[k].title for k in visible}
-    hidden = {d.title for k, d in docs.items() if k not in visible}
-    page = listing.content.decode()
-    assert all(t in page for t in shown) and not any(t in page for t in hidden)
-    book = load_workbook(io.BytesIO(export.content), read_only=True)
-    values = {str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for c in r}
-    assert shown <= values and not (hidden & values)
-    assert {d["title"] for d in api_list.json()["items"]} == shown
+    check_list_scope(
+        county,
+        persona,
+        page="/normative/documents/",
+        api="/api/v1/normative/documents",
+        records=docs,
+        visible=VISIBLE[persona],
+        field="title",
+    )
 
 
 @pytest.mark.django_db

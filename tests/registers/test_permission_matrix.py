@@ -25,17 +25,14 @@ LD   dept         (应诉 被告)          dept personas, root personas
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Iterator
 
 import pytest
 import time_machine
-from django.test import Client
-from openpyxl import load_workbook
 from tests.personas import County
+from tests.registers.matrix import FORBIDDEN, api_client, check_list_scope
 
-from fazhi.accounts.services import token_create
 from fazhi.litigation import services as lit
 from fazhi.litigation.models import LitigationCase
 from fazhi.orgs.scoping import Actor
@@ -44,7 +41,6 @@ from fazhi.reconsideration.models import ReconsiderationCase, Status
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 RECEIVED = dt.date(2024, 6, 24)
-FORBIDDEN = None  # the role may not read registers at all (HTTP 403)
 
 PERSONAS = [
     "clerk_a",
@@ -170,25 +166,6 @@ def expected_write(visible: set[str] | None, handles: set[str], key: str) -> int
     return 200 if key in handles else 403
 
 
-def api_client(county: County, persona: str) -> tuple[Client, dict[str, str]]:
-    _, raw = token_create(
-        actor=Actor.command_line(), membership=county.memberships[persona], name="矩阵"
-    )
-    return Client(), {"Authorization": f"Bearer {raw}"}
-
-
-def exported_values(content: bytes) -> set[str]:
-    """Every string cell of every sheet (the register's own layout may change)."""
-    book = load_workbook(io.BytesIO(content), read_only=True)
-    return {
-        str(cell)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for cell in row
-        if cell is not None
-    }
-
-
 # --- 行政复议 -----------------------------------------------------------------------------
 REC_CASES = [(p, k) for p in PERSONAS for k in ("A", "R", "D")]
 
@@ -251,24 +228,16 @@ def test_reconsideration_api(
 def test_reconsideration_list_export_and_api_list(
     county: County, rec_cases: dict[str, ReconsiderationCase], persona: str
 ) -> None:
-    client = county.client(persona)
-    api, headers = api_client(county, persona)
-    listing = client.get("/reconsideration/cases/")
-    export = client.get("/reconsideration/cases/export.xlsx")
-    api_list = api.get("/api/v1/reconsideration/cases", headers=headers)
-    visible = REC_VISIBLE[persona]
-    if visible is FORBIDDEN:
-        assert listing.status_code == export.status_code == api_list.status_code == 403
-        return
-    shown = {rec_cases[k].number for k in visible}
-    hidden = {c.number for k, c in rec_cases.items() if k not in visible}
-    page = listing.content.decode()
-    assert all(n in page for n in shown) and not any(n in page for n in hidden)
-    assert export.status_code == 200
-    values = exported_values(export.content)
-    assert shown <= values and not (hidden & values)
-    assert "欧阳明远" not in values
-    assert {c["number"] for c in api_list.json()["items"]} == shown
+    values = check_list_scope(
+        county,
+        persona,
+        page="/reconsideration/cases/",
+        api="/api/v1/reconsideration/cases",
+        records=rec_cases,
+        visible=REC_VISIBLE[persona],
+        field="number",
+    )
+    assert values is None or "欧阳明远" not in values
 
 
 # --- 行政应诉 -----------------------------------------------------------------------------
@@ -323,22 +292,15 @@ def test_litigation_api(
 def test_litigation_list_export_and_api_list(
     county: County, lit_cases: dict[str, LitigationCase], persona: str
 ) -> None:
-    client = county.client(persona)
-    api, headers = api_client(county, persona)
-    listing = client.get("/litigation/cases/")
-    export = client.get("/litigation/cases/export.xlsx")
-    api_list = api.get("/api/v1/litigation/cases", headers=headers)
-    visible = LIT_VISIBLE[persona]
-    if visible is FORBIDDEN:
-        assert listing.status_code == export.status_code == api_list.status_code == 403
-        return
-    shown = {lit_cases[k].number for k in visible}
-    hidden = {c.number for k, c in lit_cases.items() if k not in visible}
-    page = listing.content.decode()
-    assert all(n in page for n in shown) and not any(n in page for n in hidden)
-    values = exported_values(export.content)
-    assert shown <= values and not (hidden & values)
-    assert {c["number"] for c in api_list.json()["items"]} == shown
+    check_list_scope(
+        county,
+        persona,
+        page="/litigation/cases/",
+        api="/api/v1/litigation/cases",
+        records=lit_cases,
+        visible=LIT_VISIBLE[persona],
+        field="number",
+    )
 
 
 @pytest.mark.django_db
