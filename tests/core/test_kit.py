@@ -399,3 +399,35 @@ def test_shared_parts_name_no_domain_app() -> None:
         if pattern.search(line)
     ]
     assert offending == []
+
+
+# --- the portal's public pages and header links --------------------------------------------
+@pytest.mark.django_db
+def test_portal_pages_and_links_come_from_the_kits(client: Any) -> None:
+    from django.urls import reverse
+
+    from fazhi.portal.templatetags.portal_nav import portal_links
+
+    assert [(k.app, k.portal_prefix) for k in kit_module.kits() if k.portal_urls] == [
+        ("filing_review", "library/")
+    ]
+    assert reverse("portal:library") == "/portal/library/"
+    assert [(e.label, e.url) for e in portal_links()] == [
+        ("年度报告", "/portal/reports/"),
+        ("规范性文件库", "/portal/library/"),
+    ]
+    html = client.get("/portal/reports/").content.decode()
+    assert (
+        '<nav class="portal-nav"><a href="/portal/reports/">年度报告</a> '
+        '<a href="/portal/library/">规范性文件库</a></nav>'
+    ) in html
+
+
+def test_portal_links_follow_their_order(registry: dict[str, AppKit]) -> None:
+    from fazhi.portal.templatetags.portal_nav import portal_links
+
+    portal = registry["portal"]
+    registry["portal"] = AppKit(
+        app="portal", order=portal.order, portal_nav=(NavEntry("公告", "/portal/x/", order=15),)
+    )
+    assert [e.label for e in portal_links()] == ["公告", "规范性文件库"]

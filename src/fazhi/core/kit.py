@@ -67,6 +67,11 @@ class AppKit:
       sentences (``figure_sentences``, optionally ``part3_figures`` and ``targets``) that the
       annual report draft writes from the app's metrics (read with :func:`kit_json`; merged
       after the reports app's own rules, in kit order).
+    * ``portal_prefix``, ``portal_urls``: public pages (no login) of the 门户网站: a module with
+      ``urlpatterns``, mounted by the portal app at ``/portal/<portal_prefix>`` inside its
+      ``portal`` URL namespace.
+    * ``portal_nav``: links in the portal's header (``NavEntry``; ``cap`` is ignored, the
+      portal is public; ``order`` places them among all apps' portal links).
     * ``demo_county``: ``(CountyContext) -> int`` county filler (writes through services).
     * ``demo_scale``: city/province bulk seeder (see the demo app's ``scale`` module).
     """
@@ -84,6 +89,9 @@ class AppKit:
     metric_fixture: str = ""
     dashboard_metrics: tuple[str, ...] = ()
     report_sentences: str = ""
+    portal_prefix: str = ""
+    portal_urls: str = ""
+    portal_nav: tuple[NavEntry, ...] = ()
     demo_county: str = ""
     demo_scale: str = ""
 

@@ -65,6 +65,9 @@ KIT = declare(
             NavEntry("审查建议", SUGGESTIONS_URL, order=32),
         ),
         home_tiles="fazhi.filing_review.kit:home_tiles",
+        portal_prefix="library/",
+        portal_urls="fazhi.filing_review.public_urls",
+        portal_nav=(NavEntry("规范性文件库", "/portal/library/", None, order=20),),
         demo_county="fazhi.filing_review.demo:fill",
     )
 )
