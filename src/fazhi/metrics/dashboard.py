@@ -55,14 +55,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     definitions = selectors.definitions_for_year(year)
     key = key_definitions(definitions)
-    chart = chart_definition(request.GET.get("metric", ""), definitions, key)
+    group = group_param(request.GET.get("group", ""), key)
+    columns = [d for d in key if d.group == group] if group else key
+    chart = chart_definition(request.GET.get("metric", ""), definitions, columns)
     context = {
         "title": "领导驾驶舱",
         "unit": unit,
         "year": year,
+        "group": group,
+        "group_options": group_names(key),
         **_pickers(actor, unit, year, today, definitions, chart),
         **_comparisons(actor, unit, year, today, key),
-        **_figures(actor, unit, year, today, key, chart),
+        **_figures(actor, unit, year, today, columns, chart, group),
     }
     return render(request, "metrics/dashboard.html", context)
 
@@ -85,6 +89,19 @@ def key_definitions(definitions: Sequence[MetricDefinition]) -> list[MetricDefin
     key = [d for d in definitions if d.code in codes]
     key.sort(key=lambda d: codes.index(d.code))
     return key or list(definitions)
+
+
+def group_names(key: Sequence[MetricDefinition]) -> list[str]:
+    """The groups of the key metrics (行政复议, 行政应诉, 行政执法 …), in the order of their first
+    key metric."""
+    return list(dict.fromkeys(d.group for d in key))
+
+
+def group_param(text: str, key: Sequence[MetricDefinition]) -> str:
+    """``?group=行政执法`` limits the sub-unit and monthly tables to that group's key metrics;
+    blank or unknown → all groups (never an error: the cards show every group anyway)."""
+    text = text.strip()
+    return text if text in group_names(key) else ""
 
 
 def chart_definition(
@@ -183,7 +200,10 @@ def _comparisons(
         values = selectors.metric_values(actor=actor, unit=unit, period=previous, codes=codes)
         before = {v.code: v for v in values}
     cards = [Comparison(v, before.get(v.code)) for v in now]
-    return {"cards": cards, "previous_label": label}
+    groups: dict[str, list[Comparison]] = {}
+    for card in cards:
+        groups.setdefault(card.current.group, []).append(card)
+    return {"cards": cards, "card_groups": list(groups.items()), "previous_label": label}
 
 
 # --- by sub-unit and by month ------------------------------------------------------------------
@@ -225,6 +245,7 @@ def _figures(
     today: dt.date,
     key: list[MetricDefinition],
     chart: MetricDefinition | None,
+    group: str = "",
 ) -> dict[str, Any]:
     codes = [d.code for d in key]
     if chart is not None and chart.code not in codes:
@@ -233,7 +254,7 @@ def _figures(
     breakdown = selectors.metric_breakdown(actor=actor, unit=unit, period=period, codes=codes)
     trend = selectors.metric_trend(actor=actor, unit=unit, year=year, codes=codes)
     columns = [d.code for d in key]
-    rows = child_rows(breakdown, year, chart, columns)
+    rows = child_rows(breakdown, year, chart, columns, group)
     months = [make_row(p.label, "", v, columns) for p, v in trend if not _future(p, today)]
     return {
         "columns": key,
@@ -251,9 +272,13 @@ def child_rows(
     year: int,
     chart: MetricDefinition | None,
     columns: Sequence[str],
+    group: str = "",
 ) -> list[Row]:
-    """One row per direct sub-unit (tree order), each linked to that sub-unit's dashboard."""
+    """One row per direct sub-unit (tree order), each linked to that sub-unit's dashboard
+    (same chart metric and group)."""
     metric = {"metric": chart.code} if chart is not None else {}
+    if group:
+        metric["group"] = group
     return [
         make_row(child.display_name, _dashboard_query(child, year, metric), values, columns)
         for child, values in breakdown.children
