@@ -24,6 +24,10 @@ from fazhi.demo.generator import SeedResult
 
 CHROMIUM = "/usr/bin/chromium"
 
+# City/province seeds in the tests write 1/1000 of a realistic year of 执法 records (a city
+# ~800,000 a year; fazhi/enforcement_data/demo_scale.py), enough for every figure to be non-zero.
+os.environ.setdefault("FAZHI_ENFORCEMENT_SCALE_SHARE", "0.001")
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:

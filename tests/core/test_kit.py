@@ -47,15 +47,31 @@ APPS = [
     "decisions",
     "filing_review",
     "enforcement",
+    "enforcement_training",
     "plans",
     "enforcement_data",
+    "enforcement_oversight",
+    "case_review",
     "reports",
     "portal",
     "jobs",
     "demo",
 ]
 #: the registers that ship metric definitions (issue 16: 合法性审查, 规范性文件, 重大行政决策)
-METRIC_APPS = ["reconsideration", "legality", "litigation", "normative_docs", "decisions", "plans"]
+#: and issue 17 the 行政执法 apps
+METRIC_APPS = [
+    "reconsideration",
+    "legality",
+    "litigation",
+    "normative_docs",
+    "decisions",
+    "enforcement",
+    "enforcement_training",
+    "plans",
+    "enforcement_data",
+    "enforcement_oversight",
+    "case_review",
+]
 DOMAIN = (
     "reconsideration",
     "legality",
@@ -64,7 +80,10 @@ DOMAIN = (
     "decisions",
     "filing_review",
     "enforcement",
+    "enforcement_training",
     "enforcement_data",
+    "enforcement_oversight",
+    "case_review",
     "plans",
     "reports",
     "metrics",
@@ -86,7 +105,12 @@ NAV = [
     ("备案审查", "/filing-review/filings/", Cap.VIEW_RECORDS),
     ("重大行政决策", "/decisions/decisions/", Cap.VIEW_RECORDS),
     ("审查建议", "/filing-review/suggestions/", Cap.VIEW_RECORDS),
-    ("行政执法", None, Cap.VIEW_RECORDS),
+    # issue 17: the 行政执法 apps (the first replaces the greyed-out 行政执法 entry)
+    ("行政执法", "/enforcement/officers/", Cap.VIEW_RECORDS),
+    ("执法培训", "/enforcement-training/hours/", Cap.VIEW_RECORDS),
+    ("执法数据", "/enforcement-data/records/", Cap.VIEW_RECORDS),
+    ("三项制度", "/enforcement-oversight/", Cap.VIEW_RECORDS),
+    ("案卷评查", "/case-review/campaigns/", Cap.VIEW_RECORDS),
     ("领导驾驶舱", "/metrics/dashboard/", Cap.VIEW_RECORDS),
     ("统计分析", "/metrics/", Cap.VIEW_RECORDS),
     ("考核督察", None, Cap.VIEW_RECORDS),
@@ -231,12 +255,12 @@ def test_navigation_shows_what_the_actor_may_use(
 def test_a_built_module_replaces_its_greyed_out_entry(registry: dict[str, AppKit]) -> None:
     portal = registry["portal"]
     registry["portal"] = AppKit(
-        app="portal", order=portal.order, nav=(NavEntry("行政执法", "/portal/enf/", order=34),)
+        app="portal", order=portal.order, nav=(NavEntry("考核督察", "/portal/kh/", order=60),)
     )
     entries = [(e.label, e.url) for e in nav_entries()]
-    assert entries.count(("行政执法", "/portal/enf/")) == 1
-    assert ("行政执法", None) not in entries
-    assert entries.index(("行政执法", "/portal/enf/")) == 11
+    assert entries.count(("考核督察", "/portal/kh/")) == 1
+    assert ("考核督察", None) not in entries
+    assert entries.index(("考核督察", "/portal/kh/")) == 18
 
 
 # --- home tiles --------------------------------------------------------------------------------
@@ -262,6 +286,10 @@ def test_home_tiles_come_from_the_kits(county: County) -> None:
         "normative_docs",
         "decisions",
         "filing_review",
+        "enforcement",
+        "enforcement_training",
+        "enforcement_oversight",
+        "case_review",
     ]
     html = county.client("dept_clerk").get("/").content.decode()
     assert (
@@ -299,7 +327,11 @@ def test_sweep_hooks_run_in_kit_order() -> None:
         "litigation",
         "normative_docs",
         "decisions",
+        "enforcement",
+        "enforcement_training",
         "plans",
+        "enforcement_data",
+        "enforcement_oversight",
         "reports",
     ]
 
@@ -311,11 +343,17 @@ def test_excel_registers_come_from_the_kits() -> None:
         "litigation",
         "normative_docs",
         "decisions",
+        "enforcement_officers",
+        "enforcement_training",
+        "enforcement_data",
     ]
     assert excel_register("litigation").key == "litigation"
     with pytest.raises(
         LookupError,
-        match="未知的台账：nope（可选：reconsideration、legality、litigation、normative_docs、decisions）",
+        match=(
+            "未知的台账：nope（可选：reconsideration、legality、litigation、normative_docs、decisions、"
+            "enforcement_officers、enforcement_training、enforcement_data）"
+        ),
     ):
         excel_register("nope")
 
@@ -337,6 +375,16 @@ def test_dashboard_key_metrics_come_from_the_kits_in_order() -> None:
         "normative_docs.filing_on_time_rate",
         "decisions.decided",
         "decisions.procedure_rate",
+        "enforcement.certified",
+        "enforcement.expired",
+        "enforcement.reviewer_ratio",
+        "enforcement_training.met_rate",
+        "enforcement_data.records",
+        "enforcement_data.decision_publicity_rate",
+        "enforcement_oversight.major_decisions",
+        "enforcement_oversight.publication_on_time_rate",
+        "case_review.files",
+        "case_review.pass_rate",
     )
 
 
@@ -351,8 +399,9 @@ def test_each_register_ships_its_own_metric_definitions() -> None:
     combined = json.loads(DEFINITIONS_FIXTURE.read_text(encoding="utf-8"))
     # 23, the three 2026 纠错 versions (issue 13 item 6), 平均办理天数（扣除中止） and the
     # 2026 versions of 实质性化解率 and 被申请复议数 (item 8): 29; issue 16 adds 合法性审查 15
-    # (one count per category), 规范性文件 12 and 重大行政决策 6
-    assert len(combined["definitions"]) == 29 + 15 + 12 + 6
+    # (one count per category), 规范性文件 12 and 重大行政决策 6; issue 17 执法人员 7, 执法培训 8,
+    # 执法数据 12, 三项制度 4 and 案卷评查 9
+    assert len(combined["definitions"]) == 29 + 15 + 12 + 6 + 7 + 8 + 12 + 4 + 9
 
 
 @pytest.mark.django_db
@@ -379,7 +428,12 @@ def test_demo_fillers_come_from_the_kits_named_by_app() -> None:
         "normative_docs",
         "decisions",
         "filing_review",
+        "enforcement",
+        "enforcement_training",
         "plans",
+        "enforcement_data",
+        "enforcement_oversight",
+        "case_review",
         "reports",
     ]
     for name, fill in found:

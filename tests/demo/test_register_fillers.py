@@ -121,6 +121,10 @@ def _collect(result: SeedResult) -> Registers:
         for people in Review.objects.values_list("reviewers", flat=True)
         for person in people
     }
+    # 行政执法人员 act in office too: their names and 执法证号 are published (事前公示)
+    from fazhi.enforcement.models import Officer
+
+    official |= set(Officer.objects.values_list("name", flat=True))
     entries = AuditEntry.objects.order_by("seq")
     text = [
         json.dumps([e.object_repr, e.before, e.after], ensure_ascii=False, default=str)
@@ -238,7 +242,12 @@ def test_fillers_report_the_cases_written(registers: Registers) -> None:
         "normative_docs",
         "decisions",
         "filing_review",
+        "enforcement",
+        "enforcement_training",
         "plans",
+        "enforcement_data",
+        "enforcement_oversight",
+        "case_review",
         "reports",
     ]
     assert len(first_instance) < len(registers.lit)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -203,8 +204,13 @@ def test_query_count_does_not_grow_with_child_units(county: County, today: dt.da
         assert len(row_labels(big[query][1])) == 20 + 1
         assert small[query][0] == big[query][0], (query, small[query][0], big[query][0])
     # session, user, memberships; definitions and unit picker; this year and last year (one
-    # aggregate per source and unit field each); the breakdown and the monthly trend.
-    assert big["?year=2024"][0] <= 25 and big[""][0] <= 30
+    # aggregate per source and unit field each); the breakdown and the monthly trend. Finding
+    # the default year adds one MAX per (source, unit field) of the definitions in force
+    # (issue 17's 行政执法 registers brought ten more sources), never one per child unit.
+    from fazhi.metrics.selectors import _group_by_source, definitions_for_year
+
+    sources = len(list(_group_by_source(definitions_for_year(TODAY.year))))
+    assert big["?year=2024"][0] <= 25 and big[""][0] <= big["?year=2024"][0] + sources
 
 
 @pytest.mark.django_db
@@ -230,3 +236,42 @@ def test_comparison_arrows() -> None:
     assert Comparison(value("1"), value("1")).change_text == "持平"
     assert Comparison(value(None, "%"), value("3", "%")).change_text == "无可比数据"
     assert Comparison(value("1"), None).arrow == ""
+
+
+# --- groups (issue 17: the dashboard gains an 行政执法 group) ------------------------------------
+def table_headers(html: str, table: str = "breakdown") -> list[str]:
+    head = html.split(f'id="{table}"', 1)[1].split("</thead>", 1)[0]
+    return re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', head)[1:]
+
+
+@pytest.mark.django_db
+def test_cards_are_grouped_and_the_tables_follow_the_chosen_group(
+    county: County, today: dt.date
+) -> None:
+    from fazhi.metrics.dashboard import key_codes
+    from fazhi.metrics.models import MetricDefinition
+
+    some_records(county)
+    html = get(county, "coordinator", "?year=2024")
+    key = {d.code: d for d in MetricDefinition.objects.filter(code__in=key_codes())}
+    groups = list(dict.fromkeys(key[c].group for c in key_codes() if c in key))
+    assert len(groups) > 1 and "行政执法" in groups
+    headings = re.findall(r'<h3 id="kpi-group-\d+">([^<]+)</h3>', html)
+    assert headings == groups
+    # each card sits under its own group's heading
+    for code, definition in key.items():
+        section = html.split(f'id="kpi-{code}"', 1)[0].rsplit('<h3 id="kpi-group-', 1)[1]
+        assert section.split(">", 1)[1].startswith(definition.group + "</h3>"), code
+    everything = table_headers(html)
+    assert len(everything) == len(key)
+
+    chosen = groups[0]
+    html = get(county, "coordinator", f"?year=2024&group={chosen}")
+    names = [d.name for c in key_codes() if (d := key.get(c)) and d.group == chosen]
+    assert table_headers(html) == names
+    assert table_headers(html, "trend") == names
+    assert f"<strong>{chosen}</strong>" in html and '<input type="hidden" name="group"' in html
+    assert f"&amp;group={quote(chosen)}" in html  # a sub-unit's link keeps the group
+    # every card is still shown; an unknown group shows all columns, never an error
+    assert len(re.findall(r'<li class="kpi" id=', html)) == len(key)
+    assert table_headers(get(county, "coordinator", "?year=2024&group=不存在")) == everything

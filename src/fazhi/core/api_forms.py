@@ -16,6 +16,7 @@ Field mapping (form field → JSON):
 * ``ChoiceField`` → one of the choices' values (an integer is read as its text);
 * ``TypedChoiceField`` of 是/否 and ``BooleanField`` → boolean;
 * ``IntegerField`` → integer within the field's bounds (else a 32-bit integer);
+* ``DecimalField`` → number within the field's bounds (e.g. 学时 2.5);
 * ``ModelChoiceField`` → the unit code (``to_field_name``, its column's length) or the row's
   id (1 … 2^63−1);
 * ``confirm_dates`` (boolean) on a form with received / intake dates (see
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django import forms
@@ -89,6 +91,9 @@ def _field_type(name: str, field: forms.Field, bounds: Mapping[str, tuple[int, i
         return bool, {}
     if isinstance(field, forms.DateField):
         return dt.date, {}
+    if isinstance(field, forms.DecimalField):  # before IntegerField, its base class
+        ends = (("ge", field.min_value), ("le", field.max_value))
+        return Decimal, {key: value for key, value in ends if value is not None}
     if isinstance(field, forms.IntegerField):
         low, high = bounds.get(name, (field.min_value, field.max_value))
         return int, {
@@ -148,7 +153,7 @@ def form_body(
             fields[name] = (annotation, Field(..., **meta))
         else:
             optional: Any = annotation | None
-            if plain is int or (
+            if plain in (int, Decimal) or (
                 isinstance(field, forms.ChoiceField)
                 and not isinstance(field, forms.ModelChoiceField)
                 and plain is not bool

@@ -32,6 +32,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
@@ -905,6 +906,19 @@ class Importer(Protocol):
     ) -> ImportResult: ...
 
 
+class FileImporter(Protocol):
+    def __call__(
+        self,
+        path: Path,
+        *,
+        actor: Actor,
+        unit: OrgUnit | None,
+        skip_bad: bool = False,
+        rejected_path: Path | None = None,
+        progress: Progress | None = None,
+    ) -> Any: ...
+
+
 @dataclass(frozen=True)
 class ExcelRegister:
     """What the `fazhi import/export` commands and the upload page need from a register.
@@ -922,6 +936,13 @@ class ExcelRegister:
     unit_help: str
     noun: str = "案件"
     measure: str = "件"
+    #: A streaming importer reading the file from disk (a high-volume register, e.g. 执法数据):
+    #: ``(path, *, actor, unit, skip_bad, rejected_path, progress) -> result`` with ``errors``
+    #: and ``summary()``. ``fazhi import`` then also accepts .csv, ``--skip-bad`` and
+    #: ``--rejected``; None: the command reads the .xlsx and calls ``import_xlsx``.
+    import_file: FileImporter | None = None
+    #: File name endings ``import_file`` reads (with the dot).
+    import_suffixes: tuple[str, ...] = (".xlsx",)
 
     def template_xlsx(self) -> bytes:
         return export_xlsx(self.spec, [], template=True)

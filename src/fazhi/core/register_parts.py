@@ -103,6 +103,14 @@ class Filter:
         static = () if callable(self.choices) else self.choices
         if static and value not in {str(v) for v, _ in static}:
             return qs
+        if self.param_type is int:  # a number column: text or a huge number matches nothing
+            try:
+                number = int(value)
+            except ValueError:
+                return qs.none()
+            if not -(2**31) <= number < 2**31:
+                return qs.none()
+            return qs.filter(**{self.lookup: number})
         return qs.filter(**{self.lookup: value})
 
 

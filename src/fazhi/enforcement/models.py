@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.urls import reverse
 
 from fazhi.core.crypto import EncryptedTextField
+from fazhi.core.models import TimelineEvent
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.slots import UnitSlots
 
@@ -41,6 +43,12 @@ DATA_CATEGORIES = (
     Category.REQUISITION,
     Category.INSPECTION,
 )
+
+
+def categories_text(codes: list[str] | None) -> str:
+    """Category codes as their names, "、"-separated."""
+    labels = dict(Category.choices)
+    return "、".join(str(labels.get(c, c)) for c in codes or [])
 
 
 class SubjectKind(models.TextChoices):
@@ -87,6 +95,22 @@ class Subject(UnitSlots):
     def has_category(self, code: str) -> bool:
         return code in (self.categories or [])
 
+    @property
+    def categories_text(self) -> str:
+        return categories_text(self.categories)
+
+    def get_absolute_url(self) -> str:
+        return reverse("enforcement_subjects_detail", args=[self.pk])
+
+
+class CancelReason(models.TextChoices):
+    """注销 reasons."""
+
+    TRANSFER = "transfer", "调离"
+    RETIRED = "retired", "退休"
+    FAILED = "failed", "考试不合格"
+    OTHER = "other", "其他"
+
 
 class CertStatus(models.TextChoices):
     """执法证 life cycle: 申领 → 资格审查 → 考试 → 发证 → (年度注册, 换证) → 暂扣 / 注销."""
@@ -127,6 +151,13 @@ class Officer(UnitSlots):
     cert_number = models.CharField("执法证号", max_length=40, blank=True, db_index=True)
     cert_issued_on = models.DateField("发证日期", null=True, blank=True)
     cert_expires_on = models.DateField("证件有效期至", null=True, blank=True, db_index=True)
+    cert_warn_from = models.DateField(
+        "到期预警起始日期",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="有效期届满前的预警期间（本省规则，默认 2 个月）开始之日，随发证、换证计算",
+    )
     categories = models.JSONField("执法类别", default=list, blank=True)
     legal_qualification = models.BooleanField("法律职业资格", default=False)
     legal_reviewer = models.BooleanField("法制审核人员", default=False, db_index=True)
@@ -140,6 +171,17 @@ class Officer(UnitSlots):
         db_index=True,
     )
     note = models.TextField("备注", blank=True)
+    # The life cycle's dates and reasons (migration 0002).
+    applied_on = models.DateField("申领日期", null=True, blank=True)
+    qualified_on = models.DateField("资格审查通过日期", null=True, blank=True)
+    exam_on = models.DateField("考试日期", null=True, blank=True)
+    suspended_on = models.DateField("暂扣日期", null=True, blank=True)
+    suspend_reason = models.CharField("暂扣原因", max_length=200, blank=True)
+    cancelled_on = models.DateField("注销日期", null=True, blank=True)
+    cancel_reason = models.CharField(
+        "注销原因", max_length=10, choices=CancelReason.choices, blank=True
+    )
+    end_note = models.CharField("注销或未通过说明", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -150,3 +192,106 @@ class Officer(UnitSlots):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def categories_text(self) -> str:
+        return categories_text(self.categories)
+
+    def get_absolute_url(self) -> str:
+        return reverse("enforcement_officers_detail", args=[self.pk])
+
+
+class Duty(models.Model):
+    """One entry of a 执法主体's 权责清单: a power it exercises, its 执法类别 and legal basis."""
+
+    scope_path_field: ClassVar[str] = "subject__unit__path"
+
+    subject = models.ForeignKey(
+        Subject, verbose_name="执法主体", on_delete=models.CASCADE, related_name="duties"
+    )
+    name = models.CharField("事项名称", max_length=200)
+    category = models.CharField("执法类别", max_length=12, choices=Category.choices)
+    basis = models.TextField("依据", blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "权责清单事项"
+        verbose_name_plural = "权责清单事项"
+        ordering = ["subject", "category", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_category_display()}）"
+
+
+class OfficerEvent(TimelineEvent):
+    """A dated step of an officer's 执法证 life cycle (申领, 发证, 年度注册 …)."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        verbose_name = "执法证办理记录"
+        verbose_name_plural = "执法证办理记录"
+        ordering = ["on", "at", "id"]
+
+
+class Registration(UnitSlots):
+    """The 年度注册 of one officer's 执法证 for one year (refused when the year's training
+    hours are short)."""
+
+    scope_path_field: ClassVar[str] = "unit__path"
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}
+
+    officer = models.ForeignKey(
+        Officer, verbose_name="执法人员", on_delete=models.CASCADE, related_name="registrations"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("注册年度")
+    registered_on = models.DateField("注册日期", db_index=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "执法证年度注册"
+        verbose_name_plural = "执法证年度注册"
+        ordering = ["officer", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "year"], name="uniq_enforcement_reg_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度注册"
+
+
+class OfficerYear(UnitSlots):
+    """An officer's certificate as of a day of one year (``as_of``: 31 December, or the day of
+    the last daily sweep in the current year): what the year-end metrics count (持证人数, 过期
+    证件数, 法制审核人员数 and ratio). Written by :func:`fazhi.enforcement.services.year_refresh`
+    (the daily sweep for the current year; the demo filler for past years)."""
+
+    scope_path_field: ClassVar[str] = "unit__path"
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}
+
+    officer = models.ForeignKey(
+        Officer, verbose_name="执法人员", on_delete=models.CASCADE, related_name="years"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    as_of = models.DateField("统计日期", db_index=True)
+    certified = models.BooleanField("持有效执法证", default=False)
+    expired = models.BooleanField("执法证已过期", default=False)
+    on_duty = models.BooleanField("在执法岗位", default=False)
+    legal_reviewer = models.BooleanField("法制审核人员", default=False)
+
+    class Meta:
+        verbose_name = "年度持证情况"
+        verbose_name_plural = "年度持证情况"
+        ordering = ["year", "officer"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "year"], name="uniq_enforcement_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度持证情况"

@@ -69,3 +69,87 @@ class Record(UnitSlots):
 
     def __str__(self) -> str:
         return f"{self.case_number}"
+
+
+class Source(models.TextChoices):
+    FILE = "file", "文件上传"
+    API = "api", "接口报送"
+    DEMO = "demo", "演示数据"
+
+
+class BatchStatus(models.TextChoices):
+    RUNNING = "running", "导入中"
+    DONE = "done", "已导入"
+    FAILED = "failed", "未导入"
+
+
+class IngestBatch(models.Model):
+    """One ingest (a file, one API call or a demo year): who sent what, and how it ended.
+
+    Its rows wait in :class:`StagedRecord` until the batch becomes visible in one statement;
+    ``Record.batch`` is this row's id."""
+
+    scope_path_field: ClassVar[str] = "unit__path"
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("来源", max_length=8, choices=Source.choices)
+    file_name = models.CharField("文件名", max_length=200, blank=True)
+    actor = models.CharField("操作人", max_length=120, blank=True)
+    rows = models.PositiveIntegerField("导入条数", default=0)
+    rejected = models.PositiveIntegerField("拒收条数", default=0)
+    status = models.CharField(
+        "状态", max_length=8, choices=BatchStatus.choices, default=BatchStatus.RUNNING
+    )
+    message = models.CharField("结果说明", max_length=300, blank=True)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "执法数据导入批次"
+        verbose_name_plural = "执法数据导入批次"
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["status", "started_at"], name="enf_batch_status_idx")]
+
+    def __str__(self) -> str:
+        return f"导入批次 {self.pk}"
+
+
+class StagedRecord(models.Model):
+    """A validated row of a running batch, not yet visible (plain columns, no foreign keys or
+    signals: COPY on PostgreSQL). The batch's final statement copies them into
+    :class:`Record` and deletes them; a killed ingest leaves rows here that
+    :func:`fazhi.enforcement_data.ingest.staging_cleanup` removes."""
+
+    id = models.BigAutoField(primary_key=True)
+    batch_id = models.PositiveBigIntegerField("导入批次", db_index=True)
+    row = models.PositiveIntegerField("行号")
+    year = models.PositiveSmallIntegerField()
+    unit_id = models.BigIntegerField()
+    subject_id = models.BigIntegerField()
+    kind = models.CharField(max_length=12)
+    case_number = models.CharField(max_length=60)
+    decided_on = models.DateField()
+    cause = models.CharField(max_length=60, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    major = models.BooleanField(default=False)
+    legal_review = models.BooleanField(default=False)
+    officers = models.CharField(max_length=120, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    publicity_due = models.DateField(null=True, blank=True)
+    published_on_time = models.BooleanField(null=True, blank=True)
+    enterprise = models.BooleanField(default=False)
+    credit_code = models.CharField(max_length=18, blank=True)
+    unit_d0 = models.BigIntegerField(null=True)
+    unit_d1 = models.BigIntegerField(null=True)
+    unit_d2 = models.BigIntegerField(null=True)
+    unit_d3 = models.BigIntegerField(null=True)
+    unit_d4 = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "待入库执法记录"
+        verbose_name_plural = "待入库执法记录"
+
+    def __str__(self) -> str:
+        return f"{self.case_number}（批次 {self.batch_id}）"

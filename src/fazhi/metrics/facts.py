@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -285,9 +285,10 @@ def _computed(
     unit_ids: set[int] | None,
     months: set[dt.date] | None,
     paths: Mapping[int, str] | None = None,
-) -> list[MetricFact]:
+) -> Iterator[_Fact]:
     """Fact rows of ``members`` (one source, unit field and period field) from the registers,
-    for ``unit_ids`` × ``months`` (None: all); ``paths`` of the units if known."""
+    for ``unit_ids`` × ``months`` (None: all); ``paths`` of the units if known. Streamed: the
+    grouped rows are read in chunks (a province batch touches ~100,000 unit-months)."""
     first = members[0]
     model = engine.source_model(first.source)
     field, unit_field = first.period_field, first.unit_field
@@ -305,23 +306,103 @@ def _computed(
         .annotate(**aggregates)
         .order_by()
     )
-    facts: list[MetricFact] = []
     if paths is None:
-        paths = _unit_paths({row[unit_field] for row in rows} if unit_ids is None else unit_ids)
-    for row in rows:
+        paths = (
+            _unit_paths(unit_ids)
+            if unit_ids is not None
+            else dict(OrgUnit.objects.values_list("pk", "path"))
+        )
+    names = [(d.pk, f"m{i}_n", f"m{i}_d") for i, d in enumerate(members)]
+    slots: dict[int, tuple[int | None, ...]] = {}
+    for row in _stream(rows):
         month = row["fz_month"]
         if isinstance(month, dt.datetime):
             month = month.date()
-        if (months is not None and month not in months) or row[unit_field] is None:
+        unit_id = row[unit_field]
+        if (months is not None and month not in months) or unit_id is None:
             continue
-        for i, d in enumerate(members):
-            num, den = row[f"m{i}_n"] or 0, row.get(f"m{i}_d") or 0
+        unit_slots = slots.get(unit_id)
+        if unit_slots is None:
+            unit_slots = slots[unit_id] = tuple(slots_of(paths[unit_id]))
+        for pk, n_key, d_key in names:
+            num, den = row[n_key] or 0, row.get(d_key) or 0
             if not num and not den:
                 continue
-            fact = MetricFact(definition=d, unit_id=row[unit_field], month=month, num=num, den=den)
-            _set_slots(fact, paths[row[unit_field]])
-            facts.append(fact)
-    return facts
+            yield _Fact(pk, unit_id, month, num, den, unit_slots)
+
+
+class _Fact(NamedTuple):
+    """A leaf fact row as computed (a plain tuple: a province batch gives ~10⁵ of them)."""
+
+    definition_id: int
+    unit_id: int
+    month: dt.date
+    num: Any
+    den: Any
+    slots: tuple[int | None, ...]
+
+
+def _stream(rows: models.QuerySet[Any, Any]) -> Iterator[Any]:
+    """The rows of ``rows`` read in chunks (a server-side cursor: PostgreSQL does not let the
+    inserts of the same transaction into it); elsewhere read at once (small databases)."""
+    if connection.vendor == "postgresql":
+        return rows.iterator(chunk_size=BATCH)
+    return iter(list(rows))
+
+
+def _write(facts: Iterable[_Fact], *, rollup: bool = False) -> dict[int, int]:
+    """Insert the leaf (or ``rollup``) ``facts`` in chunks of :data:`BATCH` (constant
+    memory): PostgreSQL ``COPY``, elsewhere ``bulk_create``. Rows written per definition."""
+    written: dict[int, int] = defaultdict(int)
+    chunk: list[_Fact] = []
+    for fact in facts:
+        chunk.append(fact)
+        written[fact.definition_id] += 1
+        if len(chunk) >= BATCH:
+            _insert(chunk, rollup)
+            chunk = []
+    _insert(chunk, rollup)
+    return written
+
+
+_FACT_COLUMNS = (
+    "definition_id",
+    "unit_id",
+    "month",
+    "rollup",
+    "num",
+    "den",
+    *(f"unit_d{depth}" for depth in range(MAX_DEPTH)),
+)
+
+
+def _insert(chunk: Sequence[_Fact], rollup: bool) -> None:
+    if not chunk:
+        return
+    if connection.vendor != "postgresql":
+        MetricFact.objects.bulk_create(
+            MetricFact(
+                definition_id=f.definition_id,
+                unit_id=f.unit_id,
+                month=f.month,
+                rollup=rollup,
+                num=f.num,
+                den=f.den,
+                **{f"unit_d{depth}": value for depth, value in enumerate(f.slots)},
+            )
+            for f in chunk
+        )
+        return
+    columns = ", ".join(_FACT_COLUMNS)
+    pad = (None,) * MAX_DEPTH
+    table = MetricFact._meta.db_table
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for f in chunk:
+            slots = (f.slots + pad)[:MAX_DEPTH]
+            copy.write_row((f.definition_id, f.unit_id, f.month, rollup, f.num, f.den, *slots))
 
 
 def _rollup_key() -> Coalesce:
@@ -342,29 +423,27 @@ def _rollups(
     leaves = leaves.annotate(fz_root=_rollup_key())
     if roots is not None:
         ids = sorted(roots)
-        stale, leaves = stale.filter(unit_id__in=ids), leaves.filter(fz_root__in=ids)
+        # = ``fz_root IN ids``, written so that the slot index can serve it
+        below = models.Q(**{f"unit_d{ROLLUP_DEPTH}__in": ids}) | models.Q(
+            **{f"unit_d{ROLLUP_DEPTH}__isnull": True, "unit_id__in": ids}
+        )
+        stale, leaves = stale.filter(unit_id__in=ids), leaves.filter(below)
     if months is not None:
         stale, leaves = stale.filter(month__in=months), leaves.filter(month__in=months)
     stale.delete()
-    rows = list(
-        leaves.values("definition_id", "fz_root", "month")
+    rows = (
+        leaves.values_list("definition_id", "fz_root", "month")
         .annotate(n=Sum("num"), d=Sum("den"))
         .order_by()
     )
-    paths = dict(roots) if roots is not None else _unit_paths({row["fz_root"] for row in rows})
-    facts = []
-    for row in rows:
-        fact = MetricFact(
-            definition_id=row["definition_id"],
-            unit_id=row["fz_root"],
-            month=row["month"],
-            rollup=True,
-            num=row["n"],
-            den=row["d"],
-        )
-        _set_slots(fact, paths[row["fz_root"]])
-        facts.append(fact)
-    MetricFact.objects.bulk_create(facts, batch_size=BATCH)
+    paths = dict(roots) if roots is not None else dict(OrgUnit.objects.values_list("pk", "path"))
+    _write(
+        (
+            _Fact(definition_id, root, month, num, den, slots_of(paths[root]))
+            for definition_id, root, month, num, den in _stream(rows)
+        ),
+        rollup=True,
+    )
 
 
 def _set_slots(fact: MetricFact, path: str) -> None:
@@ -399,10 +478,8 @@ def facts_rebuild(definitions: Sequence[MetricDefinition] | None = None) -> int:
     MetricFact.objects.filter(definition_id__in=ids).delete()
     written: dict[int, int] = defaultdict(int)
     for members in _by_group(chosen).values():
-        facts = _computed(members, None, None)
-        MetricFact.objects.bulk_create(facts, batch_size=BATCH)
-        for fact in facts:
-            written[fact.definition_id] += 1
+        for pk, count in _write(_computed(members, None, None)).items():
+            written[pk] += count
     _rollups(ids, None, None)
     now = timezone.now()
     MetricFactState.objects.bulk_create(
@@ -467,8 +544,10 @@ def _expected(
 ) -> dict[tuple[int, bool, int, dt.date], tuple[Any, ...]]:
     """The fact rows (leaf and rollup) that ``members``' registers give."""
     expected: dict[tuple[int, bool, int, dt.date], tuple[Any, ...]] = {}
+    pad = (None,) * MAX_DEPTH
     for fact in _computed(members, None, None):
-        expected[(fact.definition_id, False, fact.unit_id, fact.month)] = _row(fact)
+        key = (fact.definition_id, False, fact.unit_id, fact.month)
+        expected[key] = (Decimal(fact.num), int(fact.den), *(fact.slots + pad)[:MAX_DEPTH])
     paths = _unit_paths({unit for _, _, unit, _ in expected})
     sums: dict[tuple[int, bool, int, dt.date], list[Any]] = {}
     for (definition, _, unit, month), (num, den, *_) in expected.items():
@@ -480,11 +559,6 @@ def _expected(
     for key, (num, den) in sums.items():
         expected[key] = (Decimal(num), den, *slots_of(root_paths[key[2]]))
     return expected
-
-
-def _row(fact: MetricFact) -> tuple[Any, ...]:
-    slots = tuple(getattr(fact, f"unit_d{depth}") for depth in range(MAX_DEPTH))
-    return (Decimal(fact.num), int(fact.den), *slots)
 
 
 def _tables_exist() -> bool:
@@ -525,8 +599,7 @@ def _refresh(dirty: Mapping[MetricDefinition, set[tuple[int, dt.date]]]) -> None
             unit_id__in=units,
             month__in=months,
         ).delete()
-        found = _computed(members, units, months, paths)
-        MetricFact.objects.bulk_create(found, batch_size=BATCH)
+        _write(_computed(members, units, months, paths))
     roots = dict(_root_of(path) for path in paths.values())
     months = {month for keys in dirty.values() for _, month in keys}
     _rollups([d.pk for d in dirty], roots, months)
@@ -651,6 +724,35 @@ def facts_after_bulk(model: type[models.Model], rows: Iterable[models.Model]) ->
     for watch in watches:
         for d, changed in _keys_changed(watch, {}, _bulk_snapshot(watch, pks)).items():
             dirty[d] |= changed
+    if dirty:
+        _refresh(dirty)
+
+
+def facts_refresh_keys(
+    model: type[models.Model],
+    keys: Callable[[str, str], Iterable[tuple[int, dt.date]]],
+) -> None:
+    """Bring the facts of the definitions whose source is ``model`` up to date after a bulk
+    write that sends no signals and whose rows are not at hand (``INSERT … SELECT`` of a
+    staged batch): ``keys(unit_field, period_field)`` gives the (unit id, day) pairs the write
+    touched, for each (unit field, period field) of those definitions (the day is reduced to
+    its month). One recomputation of those keys, as :func:`facts_after_bulk` does."""
+    if not watchable(model):
+        return
+    dirty: dict[MetricDefinition, set[tuple[int, dt.date]]] = defaultdict(set)
+    found: dict[tuple[str, str], set[tuple[int, dt.date]]] = {}
+    for d in MetricDefinition.objects.filter(fact_state__isnull=False):
+        try:
+            source = engine.source_model(d.source)
+        except engine.DefinitionError:
+            continue
+        if source is not model or not eligible(d):
+            continue
+        pair = (d.unit_field, d.period_field)
+        if pair not in found:
+            found[pair] = {(unit, day.replace(day=1)) for unit, day in keys(*pair)}
+        dirty[d] |= found[pair]
+    dirty = defaultdict(set, {d: k for d, k in dirty.items() if k})
     if dirty:
         _refresh(dirty)
 

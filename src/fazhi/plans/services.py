@@ -34,6 +34,7 @@ from fazhi.plans.models import (
     ReportStatus,
     SupervisionNotice,
     Task,
+    TaskKind,
 )
 from fazhi.plans.parser import COOPERATING, LEAD, RESPONSIBLE, ParsedPlan
 from fazhi.plans.selectors import chapters, guess_chapter
@@ -538,3 +539,92 @@ def task_update(
         summary="修改任务",
     )
     return task
+
+
+# --- 整改 (rectification) tasks issued by other registers --------------------------------------
+def rectification_plan_title(year: int) -> str:
+    return f"{year}年度整改任务"
+
+
+@transaction.atomic
+def rectification_create(
+    *,
+    actor: Actor,
+    organiser: OrgUnit,
+    unit: OrgUnit,
+    title: str,
+    content: str,
+    due_on: dt.date,
+    source_label: str,
+    source_url: str = "",
+    issued_on: dt.date | None = None,
+) -> Assignment:
+    """An 整改通知 from ``organiser`` to ``unit``, tracked like every plan task: finds or
+    creates the organiser's yearly 整改 plan (“<年>年度整改任务”, year of today), adds a
+    RECTIFICATION task with ``due_on`` and one 责任单位 assignment for ``unit``, and reminds
+    the unit. The unit then reports (``report_submit``, with evidence), the organiser reviews
+    (``report_review``), may press it with a 督办单 (``notice_issue``); the sweep and the
+    traffic lights treat it like any assignment. ``source_label``/``source_url`` name what
+    the 整改 comes from (e.g. “2026年度行政执法案卷评查”, its page); they are written in the
+    task's text. ``issued_on`` (default today, never later) is for back-filling records kept
+    elsewhere (the demo data). Needs ``Cap.EDIT_RECORDS`` in a unit whose subtree holds
+    ``organiser``."""
+    actor.require(Cap.EDIT_RECORDS)
+    require_unit_in_scope(organiser, actor)
+    if not title.strip():
+        raise ValidationError({"title": "请填写整改任务名称"})
+    if not content.strip():
+        raise ValidationError({"content": "请填写整改要求"})
+    today = timezone.localdate()
+    if issued_on is not None and issued_on > today:
+        raise ValidationError({"issued_on": "下发日期不能晚于今天"})
+    today = issued_on or today
+    if due_on < today:
+        raise ValidationError({"due_on": "整改期限不能早于下发日期"})
+    year = today.year
+    plan, _ = Plan.objects.get_or_create(
+        unit=organiser,
+        year=year,
+        title=rectification_plan_title(year),
+        defaults={"issued_on": today, "source_name": "整改通知", "created_by": actor.name},
+    )
+    order = plan.tasks.count() + 1
+    source = source_label.strip() + (f"（{source_url}）" if source_url else "")
+    task = Task.objects.create(
+        plan=plan,
+        kind=TaskKind.RECTIFICATION,
+        number=f"整改{order}",
+        title=title.strip()[:200],
+        text=content.strip() + (f"\n来源：{source}" if source else ""),
+        order=order,
+        due_on=due_on,
+        deadlines=[{"text": f"{due_on:%Y年%-m月%-d日}前完成整改", "date": due_on.isoformat()}],
+    )
+    assignment = Assignment.objects.create(
+        task=task,
+        unit=unit,
+        role=AssignmentRole.RESPONSIBLE,
+        due_on=due_on,
+        assigned_as=source_label.strip()[:100],
+    )
+    _remind(
+        unit,
+        f"rectification:{assignment.pk}",
+        f"{organiser.name}下发整改通知“{task.title}”，请于 {due_on} 前完成整改并报送",
+        assignment_url(assignment),
+    )
+    record_write(
+        actor=actor,
+        action="plan.rectification_create",
+        obj=assignment,
+        before=None,
+        after={
+            "plan": plan.pk,
+            "unit": unit.code,
+            "due_on": due_on.isoformat(),
+            "source": source_label,
+            "source_url": source_url,
+        },
+        summary=f"下发整改通知：{task.title}",
+    )
+    return assignment
