@@ -181,10 +181,11 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", "已结束"
 
 
-class Campaign(models.Model):
+class Campaign(UnitSlots):
     """One 评查 campaign of an organiser (a 司法局) in a year."""
 
     scope_path_field: ClassVar[str] = "organiser__path"
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "organiser"}  # for the metrics
 
     organiser = models.ForeignKey(
         OrgUnit, verbose_name="组织单位", on_delete=models.PROTECT, related_name="+"

@@ -248,9 +248,9 @@ class FileRegister(Register[CaseFile]):
         Column("subject_name", "执法主体"),
         Column("kind_label", "执法类别"),
         Column("reviewer_unit.name", "评查单位"),
-        Column("status", "状态"),
+        Column("status", "状态", css="nowrap"),
         Column("score", "得分", value=_score_cell),
-        Column("grade", "等次"),
+        Column("grade", "等次", css="nowrap"),
     )
     filters = (
         Filter("campaign", "评查活动", choices=_campaign_choices, apply=_int_filter("campaign_id")),
@@ -261,7 +261,7 @@ class FileRegister(Register[CaseFile]):
     search_placeholder = "文书号、执法主体"
     detail_fields = (
         "case_number",
-        "campaign",
+        Column("campaign.title", "评查活动"),
         "unit",
         "subject_name",
         Column("kind", "执法类别", value=lambda c: c.kind_label),
