@@ -114,5 +114,10 @@ def test_report_sentences_name_known_metrics() -> None:
     data = json.loads((APP / "fixtures/report_sentences.json").read_text("utf-8"))
     text = json.dumps(data, ensure_ascii=False)
     used = {c for c in CODES if c in text}
-    assert used == CODES
+    # The report's 重大执法决定法制审核率 is the one counted from the 执法 records
+    # (enforcement_data.legal_review_rate); this register's 送审率 stays on the dashboard only,
+    # so the draft never states two differing rates under one name.
+    assert used == CODES - {"enforcement_oversight.review_rate"}
+    records = (APP.parent / "enforcement_data/fixtures/report_sentences.json").read_text("utf-8")
+    assert "{{enforcement_data.legal_review_rate}}" in records
     assert {s["chapter"] for s in data["figure_sentences"]} == {5}

@@ -214,7 +214,7 @@ class OfficerRegister(Register[Officer]):
     title = "执法人员"
     model = Officer
     columns = (
-        Column("name", "姓名", link=True),
+        Column("name", "姓名", link=True, css="nowrap"),
         Column("unit.name", "所在单位"),
         Column("subject.name", "执法主体"),
         Column("post", "职务岗位"),

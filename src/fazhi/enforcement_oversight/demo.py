@@ -78,7 +78,7 @@ def fill(ctx: CountyContext) -> int:
                 subject=s,
                 item=item,
                 published_on=dt.date(first_year, 1, 1) + dt.timedelta(days=rng.randint(10, 80)),
-                place=f"{ctx.root.name}人民政府门户网站“行政执法公示”专栏",
+                place=f"{ctx.root.name}门户网站“行政执法公示”专栏",
             )
             written += 1
         for matter, category, method, basis in rng.sample(MATTERS, rng.randint(2, 4)):

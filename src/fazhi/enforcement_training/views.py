@@ -57,8 +57,8 @@ class CourseRegister(Register[Course]):
         Column("title", "培训/考试名称", link=True),
         Column("kind", "类型"),
         Column("unit.name", "组织单位"),
-        Column("start_on", "开始日期"),
-        Column("end_on", "结束日期"),
+        Column("start_on", "开始日期", css="date"),
+        Column("end_on", "结束日期", css="date"),
         Column("public_hours", "公共法律知识学时", value=_hours("public_hours")),
         Column("professional_hours", "专业法律知识学时", value=_hours("professional_hours")),
         Column("skill_hours", "执法技能学时", value=_hours("skill_hours")),
@@ -128,11 +128,11 @@ class AttendanceRegister(Register[Attendance]):
     title = "执法培训参训记录"
     model = Attendance
     columns = (
-        Column("officer.name", "姓名", link=True),
-        Column("officer.cert_number", "执法证号"),
+        Column("officer.name", "姓名", link=True, css="nowrap"),
+        Column("officer.cert_number", "执法证号", css="nowrap"),
         Column("unit.name", "所在单位"),
         Column("course.title", "培训/考试名称"),
-        Column("on", "日期"),
+        Column("on", "日期", css="date"),
         Column("public_hours", "公共法律知识学时", value=_hours("public_hours")),
         Column("professional_hours", "专业法律知识学时", value=_hours("professional_hours")),
         Column("skill_hours", "执法技能学时", value=_hours("skill_hours")),
@@ -148,8 +148,8 @@ class AttendanceRegister(Register[Attendance]):
     search_fields = ("officer__name", "officer__cert_number", "course__title")
     search_placeholder = "姓名、执法证号、培训/考试名称"
     detail_fields = (
-        Column("officer.name", "姓名"),
-        Column("officer.cert_number", "执法证号"),
+        Column("officer.name", "姓名", css="nowrap"),
+        Column("officer.cert_number", "执法证号", css="nowrap"),
         "unit",
         "course",
         "on",
@@ -184,8 +184,8 @@ class HoursRegister(Register[OfficerYear]):
     title = "年度培训学时"
     model = OfficerYear
     columns = (
-        Column("officer.name", "姓名", link=True),
-        Column("officer.cert_number", "执法证号"),
+        Column("officer.name", "姓名", link=True, css="nowrap"),
+        Column("officer.cert_number", "执法证号", css="nowrap"),
         Column("unit.name", "所在单位"),
         Column("year", "年度"),
         Column("public_hours", "公共法律知识学时", value=_hours("public_hours")),
@@ -205,8 +205,8 @@ class HoursRegister(Register[OfficerYear]):
     search_placeholder = "姓名、执法证号"
     ordering = ("-year", "unit__path", "officer__name", "officer_id")
     detail_fields = (
-        Column("officer.name", "姓名"),
-        Column("officer.cert_number", "执法证号"),
+        Column("officer.name", "姓名", css="nowrap"),
+        Column("officer.cert_number", "执法证号", css="nowrap"),
         "unit",
         "year",
         Column("public_hours", "公共法律知识学时", value=_hours("public_hours")),
