@@ -52,10 +52,18 @@ def _bounded(node: dict[str, Any]) -> bool:
     if "enum" in node or "const" in node:
         return True
     kind = node.get("type")
-    if kind == "integer":
+    if kind in ("integer", "number"):
         return "maximum" in node and "minimum" in node
     if kind == "string":
         return "maxLength" in node or node.get("format") == "date"
+    if kind == "array":  # a bounded list of bounded items
+        items = _alternatives(node.get("items", {}))
+        return "maxItems" in node and bool(items) and all(_bounded(i) for i in items)
+    if kind == "object":  # a closed object of bounded properties
+        properties = node.get("properties", {})
+        return node.get("additionalProperties") is False and all(
+            _bounded(a) for prop in properties.values() for a in _alternatives(prop)
+        )
     return kind == "boolean"
 
 

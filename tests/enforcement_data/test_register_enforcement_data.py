@@ -128,7 +128,7 @@ def test_permission_matrix(setup: Setup, made: dict[str, Record], persona: str) 
     web, headers = api_client(county, persona)
     posted = web.post(
         f"{API}/batch",
-        json.dumps([api_row(case_number=f"N-{persona}")]),
+        json.dumps({"records": [api_row(case_number=f"N-{persona}")]}),
         content_type="application/json",
         headers=headers,
     )
@@ -194,7 +194,10 @@ def test_api_batch_scoping_and_reading(setup: Setup, made: dict[str, Record]) ->
     # all-or-nothing with the row named
     bad = [api_row(case_number="N1"), api_row(case_number="N2", decided_on="2026-02-30")]
     answer = web.post(
-        f"{API}/batch", json.dumps(bad), content_type="application/json", headers=headers
+        f"{API}/batch",
+        json.dumps({"records": bad}),
+        content_type="application/json",
+        headers=headers,
     )
     assert answer.status_code == 422
     assert answer.json()["detail"] == ["第2条【决定日期】日期格式应为 2026-03-01"]
@@ -218,15 +221,22 @@ def test_api_batch_scoping_and_reading(setup: Setup, made: dict[str, Record]) ->
     found = web.get(f"{API}?credit_code={ACME}", headers=headers).json()["items"]
     assert {r["case_number"] for r in found} == {"D-1", "N1"}
     # limits and shape
-    answer = web.post(
-        f"{API}/batch", json.dumps({"x": 1}), content_type="application/json", headers=headers
-    )
-    assert answer.status_code == 400
+    for shape in ({"x": 1}, {"records": []}, [api_row()], {"records": [{**api_row(), "y": 1}]}):
+        answer = web.post(
+            f"{API}/batch", json.dumps(shape), content_type="application/json", headers=headers
+        )
+        assert answer.status_code in (400, 422), shape  # the body declared in the OpenAPI
+        assert not Record.objects.filter(case_number="湘司罚〔2026〕1号").exists()
     many = [api_row(case_number=str(i)) for i in range(1001)]
     answer = web.post(
-        f"{API}/batch", json.dumps(many), content_type="application/json", headers=headers
+        f"{API}/batch",
+        json.dumps({"records": many}),
+        content_type="application/json",
+        headers=headers,
     )
-    assert answer.status_code == 422 and "每次最多报送 1000 条" in answer.json()["detail"][0]
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == ["请求体字段 records：最多 1000 项，请分批提交"]
+    assert not Record.objects.filter(case_number="1000").exists()
 
 
 def test_upload_page_runs_a_job_with_the_rejected_rows(

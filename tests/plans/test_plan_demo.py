@@ -9,19 +9,26 @@ import pytest
 from fazhi.demo.generator import SeedResult
 from fazhi.metrics.facts import facts_check
 from fazhi.plans.models import Assignment, Plan, ProgressReport, Task
+from fazhi.plans.services import rectification_plan_title
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_plan(demo_county: SeedResult) -> None:
     result = demo_county
-    plan = Plan.objects.get()
+    # the 工作要点, and the 整改任务 plan the 案卷评查 filler opens (issue 17; its own test)
+    rectification = rectification_plan_title(2025)
+    plan = Plan.objects.exclude(title=rectification).get()
+    assert list(Plan.objects.filter(title=rectification).values_list("year", flat=True)) == [2025]
     assert plan.title == "湘江县2025年法治政府建设工作要点" and plan.year == 2025
-    assert Task.objects.count() == 9
-    statuses = set(Assignment.objects.values_list("status", flat=True))
+    assert Task.objects.filter(plan=plan).count() == 9
+    assignments = Assignment.objects.filter(task__plan=plan)
+    statuses = set(assignments.values_list("status", flat=True))
     assert statuses == {"completed", "in_progress", "overdue", "not_started"}
-    assert dict(result.filled)["plans"] == Assignment.objects.count() > 60
-    assert ProgressReport.objects.filter(status="returned").count() == 1
-    assert Assignment.objects.filter(completed_on_time=False).exists()
+    assert dict(result.filled)["plans"] == assignments.count() > 60
+    assert (
+        ProgressReport.objects.filter(status="returned", assignment__task__plan=plan).count() == 1
+    )
+    assert assignments.filter(completed_on_time=False).exists()
     assert not Assignment.objects.filter(assigned_as="县编办", unit__isnull=True).exists()
     assert facts_check()[1] == []

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from fazhi.case_review import selectors, services
 from fazhi.case_review.models import Campaign, CaseFile
@@ -213,17 +213,23 @@ register_routes(
 
 
 class CaseReviewMarkIn(Schema):
-    item_id: int = Field(..., ge=1, le=2**63 - 1)
-    instances: int = Field(0, ge=0, le=999, description="处数（按处扣分的项目）")
-    amount: Decimal = Field(
-        Decimal("0"), ge=0, le=1000, decimal_places=1, description="扣分（幅度扣分的项目）"
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: int = Field(..., ge=1, le=2**63 - 1, title="评查项目编号")
+    instances: int = Field(0, ge=0, le=999, title="处数", description="处数（按处扣分的项目）")
+    amount: float = Field(
+        0, ge=0, le=1000, title="扣分", description="扣分（幅度扣分的项目，保留一位小数）"
     )
-    veto: bool = Field(False, description="否决（否决项）")
-    note: str = Field("", max_length=2000, pattern=NO_NUL, description="说明（扣分或否决时必填）")
+    veto: bool = Field(False, title="否决", description="否决（否决项）")
+    note: str = Field(
+        "", max_length=2000, pattern=NO_NUL, title="说明", description="说明（扣分或否决时必填）"
+    )
 
 
 class CaseReviewMarksIn(Schema):
-    marks: list[CaseReviewMarkIn] = Field(..., max_length=500)
+    model_config = ConfigDict(extra="forbid")
+
+    marks: list[CaseReviewMarkIn] = Field(..., max_length=500, title="扣分项")
 
 
 @router.put(
@@ -235,12 +241,13 @@ class CaseReviewMarksIn(Schema):
     ),
     operation_id="case_review_files_marks",
 )
-def put_marks(request: HttpRequest, file_id: RecordId, body: CaseReviewMarksIn) -> Any:
+def put_marks(request: HttpRequest, file_id: RecordId, payload: CaseReviewMarksIn) -> Any:
     actor = actor_of(request)
     actor.require(Cap.VIEW_RECORDS)
     case_file = files.get_object(actor, file_id)
     marks = {
-        m.item_id: services.MarkInput(m.instances, m.amount, m.veto, m.note) for m in body.marks
+        m.item_id: services.MarkInput(m.instances, Decimal(str(round(m.amount, 1))), m.veto, m.note)
+        for m in payload.marks
     }
     problem = services.score_problem(actor, case_file)
     if problem:

@@ -131,6 +131,8 @@ def error_text(error: Mapping[str, Any]) -> str:
         "less_than_equal": f"不能大于 {ctx.get('le')}",
         "less_than": f"应小于 {ctx.get('lt')}",
         "string_too_long": f"不能超过 {ctx.get('max_length')} 个字符",
+        "too_long": f"最多 {ctx.get('max_length')} 项，请分批提交",
+        "too_short": f"至少要有 {ctx.get('min_length')} 项",
         "string_too_short": (
             "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
         ),

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django import forms
@@ -92,8 +91,10 @@ def _field_type(name: str, field: forms.Field, bounds: Mapping[str, tuple[int, i
     if isinstance(field, forms.DateField):
         return dt.date, {}
     if isinstance(field, forms.DecimalField):  # before IntegerField, its base class
+        # a JSON number (the form turns it into a Decimal and checks its places); bounded
         ends = (("ge", field.min_value), ("le", field.max_value))
-        return Decimal, {key: value for key, value in ends if value is not None}
+        found = {key: float(value) for key, value in ends if value is not None}
+        return float, {"ge": -1e15, "le": 1e15, **found}
     if isinstance(field, forms.IntegerField):
         low, high = bounds.get(name, (field.min_value, field.max_value))
         return int, {
@@ -153,7 +154,7 @@ def form_body(
             fields[name] = (annotation, Field(..., **meta))
         else:
             optional: Any = annotation | None
-            if plain in (int, Decimal) or (
+            if plain in (int, float) or (
                 isinstance(field, forms.ChoiceField)
                 and not isinstance(field, forms.ModelChoiceField)
                 and plain is not bool

@@ -8,18 +8,17 @@ A batch goes through the same row check and the same staging → one INSERT as a
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Reply
-from ninja.errors import HttpError
+from pydantic import ConfigDict, Field
 
 from fazhi.core.api_auth import actor_of
-from fazhi.core.api_errors import BodyInvalid, responses
+from fazhi.core.api_errors import NO_NUL, BodyInvalid, responses
 from fazhi.core.api_kit import RegisterApi, register_routes
 from fazhi.enforcement_data.checks import FIELDS
 from fazhi.enforcement_data.ingest import ingest_rows
@@ -107,38 +106,59 @@ class BatchOut(Schema):
 _FIELD_DOC = "；".join(f"{f.key}（{f.header}{'，必填' if f.required else ''}）" for f in FIELDS)
 
 
-def _payload(request: HttpRequest) -> tuple[list[Any], bool]:
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise HttpError(400, "请求体不是合法的 JSON") from None
-    skip_bad = False
-    if isinstance(data, dict):
-        skip_bad = data.get("skip_bad") is True
-        data = data.get("records")
-    if not isinstance(data, list):
-        raise HttpError(
-            400, '请求体应为执法记录的 JSON 数组，或 {"records": [...], "skip_bad": false}'
-        )
-    if not data:
-        raise BodyInvalid(["records：至少要有一条执法记录"])
+def _text(length: int, title: str, required: bool = False) -> Any:
+    return Field(... if required else "", max_length=length, pattern=NO_NUL, title=title)
+
+
+class EnforcementRecordIn(Schema):
+    """One record as a department's system sends it (the same fields as the file columns;
+    dates and codes as text: the row check names the field of any error)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: str = _text(40, "执法单位编码")
+    subject: str = _text(120, "执法主体", required=True)
+    kind: str = _text(20, "执法类别", required=True)
+    case_number: str = _text(60, "文书号", required=True)
+    decided_on: str = _text(10, "决定日期", required=True)
+    cause: str = _text(60, "案由类别")
+    amount: (
+        Annotated[float, Field(ge=0, le=1e12)]
+        | Annotated[str, Field(max_length=20, pattern=NO_NUL)]
+    ) = Field(0, title="罚没金额")
+    major: bool = Field(False, title="重大执法决定")
+    legal_review: bool = Field(False, title="法制审核")
+    officers: str = _text(120, "执法证号")
+    published_on: str = _text(10, "公示日期")
+    enterprise: bool = Field(False, title="涉企")
+    credit_code: str = _text(18, "统一社会信用代码")
+
+
+class BatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    records: list[EnforcementRecordIn] = Field(
+        ..., min_length=1, max_length=DEFAULT_API_MAX, title="执法记录"
+    )
+    skip_bad: bool = Field(False, title="跳过有错误的记录")
+
+
+def _payload(payload: BatchIn) -> tuple[list[Any], bool]:
+    data = [r.model_dump(exclude_unset=True) for r in payload.records]
     if len(data) > api_max():
         raise BodyInvalid(
             [f"records：每次最多报送 {api_max()} 条，本次 {len(data)} 条，请分批报送"]
         )
-    bad = [i for i, item in enumerate(data, start=1) if not isinstance(item, dict)]
-    if bad:
-        raise BodyInvalid([f"第{i}条：应为 JSON 对象" for i in bad[:20]])
-    return data, skip_bad
+    return data, payload.skip_bad
 
 
 @router.post(
     "/records/batch",
     summary="报送一批执法记录",
     description=(
-        "各部门执法系统按批报送行政执法记录（令牌所属岗位的单位及下级单位）。请求体为记录的 JSON "
-        f"数组（每次最多 {DEFAULT_API_MAX} 条，FAZHI_ENFORCEMENT_API_MAX），或对象 "
-        '{"records": [...], "skip_bad": true}。字段：'
+        "各部门执法系统按批报送行政执法记录（令牌所属岗位的单位及下级单位）。请求体为对象 "
+        '{"records": [...], "skip_bad": false}'
+        f"（每次最多 {DEFAULT_API_MAX} 条，可用 FAZHI_ENFORCEMENT_API_MAX 调小）。字段："
         f"{_FIELD_DOC}。日期为 YYYY-MM-DD，是/否字段为 true/false。"
         "校验与文件导入相同：任何一条有错误时整批不写入（422，逐条写明第几条、哪个字段）；"
         "skip_bad 为 true 时写入其余记录，rejected_rows "
@@ -147,10 +167,10 @@ def _payload(request: HttpRequest) -> tuple[list[Any], bool]:
     operation_id="enforcement_data_batch",
     **responses({201: BatchOut}, 403, 422),
 )
-def post_batch(request: HttpRequest) -> Any:
+def post_batch(request: HttpRequest, payload: BatchIn) -> Any:
     actor = actor_of(request)
     actor.require(Cap.EDIT_RECORDS)
-    data, skip_bad = _payload(request)
+    data, skip_bad = _payload(payload)
     refused: list[RejectedOut] = []
 
     def reject(index: int, reason: str, values: Any) -> None:
