@@ -273,6 +273,37 @@ def alerts(actor: Any, county: Any, repeat: int) -> dict[str, Any]:
     out["sql_self_join_enterprise_count"] = len(joined)
     explain("alerts-self-join", SELF_JOIN, jparams)
     out["same_enterprises_as_self_join"] = {r[0] for r in joined} == {a.credit_code for a in found}
+    out.update(stored(actor, county, repeat, found))
+    return out
+
+
+def stored(actor: Any, county: Any, repeat: int, live: list[Any]) -> dict[str, Any]:
+    """The stored alerts the pages read: computing a whole year once (the command, the
+    sweep, the scale seeder), then the page's reads (first 2,000 and the count) for the
+    province and one county; checked equal to the live query."""
+    import types
+
+    from fazhi.enforcement_oversight.selectors import stored_alerts
+    from fazhi.enforcement_oversight.services import alerts_recompute
+
+    out: dict[str, Any] = {}
+    started = time.perf_counter()
+    out["stored_recompute_year_alerts"] = alerts_recompute(year=YEAR)
+    out["stored_recompute_year_s"] = round(time.perf_counter() - started, 2)
+    out["stored_page_province"], (_first, total) = timed(
+        lambda: stored_alerts(actor=actor, year=YEAR), repeat
+    )
+    out["stored_page_province_total"] = total
+    as_county = types.SimpleNamespace(unit=county)
+    out["stored_page_one_county"], (_mine, county_total) = timed(
+        lambda: stored_alerts(actor=as_county, year=YEAR),
+        repeat,  # type: ignore[arg-type]
+    )
+    out["stored_page_one_county_total"] = county_total
+    everything, _ = stored_alerts(actor=actor, year=YEAR, limit=10**7)
+    out["stored_equal_live"] = [(a.first_id, a.second_id) for a in everything] == [
+        (a.first_id, a.second_id) for a in live
+    ]
     return out
 
 

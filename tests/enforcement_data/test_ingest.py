@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from openpyxl import Workbook
 
 from fazhi.core.command import UsageError
@@ -85,6 +86,13 @@ def test_skip_bad_loads_the_rest_and_writes_rejected_rows(
     assert IngestBatch.objects.get().rejected == 2
 
 
+SQLITE_ONLY = pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="PostgreSQL stages nothing (one transaction around one COPY): test_ingest_pg.py",
+)
+
+
+@SQLITE_ONLY
 def test_interrupted_ingest_leaves_nothing_visible(
     setup: Setup, write_csv: WriteCsv, settings: object
 ) -> None:
@@ -106,6 +114,7 @@ def test_interrupted_ingest_leaves_nothing_visible(
     assert IngestBatch.objects.get().status == BatchStatus.FAILED
 
 
+@SQLITE_ONLY
 def test_killed_ingest_leaves_staging_rows_that_the_cleanup_removes(
     setup: Setup, write_csv: WriteCsv, settings: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from tests.enforcement_oversight.conftest import Eo, MakeRecord, d
 from tests.registers.matrix import exported_values
 
@@ -124,9 +125,14 @@ def test_page_and_export(eo: Eo, record: MakeRecord) -> None:
     c = eo.county
     one = record("market", "2026-03-01", credit=CODE)
     two = record("town_a", "2026-03-10", credit=CODE)
+    # the pages read the stored alerts: records written here by the ORM, not by an ingest
+    # batch, wait for the whole-year computation (the command, the sweep)
+    assert CODE not in c.client("clerk_a").get("/enforcement-oversight/alerts/").content.decode()
+    call_command("enforcement_alerts", "--year", "2026")
     page = c.client("clerk_a").get("/enforcement-oversight/alerts/?year=2026")
     text = page.content.decode()
     assert page.status_code == 200 and CODE in text and two.case_number in text
+    assert "2026年共 <strong>1</strong> 条预警" in text
     assert "湘江县市场监督管理局" in text
     assert CODE not in c.client("clerk_b").get("/enforcement-oversight/alerts/").content.decode()
     export = c.client("coordinator").get("/enforcement-oversight/alerts/export.xlsx?year=2026")

@@ -272,6 +272,11 @@ class RowChecker:
         self._due: dict[tuple[str, dt.date], dt.date] = {}
         #: (unit id, first day of month) of every accepted row: the metric keys to refresh
         self.keys: set[tuple[int, dt.date]] = set()
+        #: 统一社会信用代码 of the accepted 涉企 inspections, and their first and last day:
+        #: the 涉企重复检查 alerts to recompute (bounded by the number of enterprises)
+        self.inspected: set[str] = set()
+        self.inspected_from = dt.date.max
+        self.inspected_to = dt.date.min
 
     # --- derived values, once per distinct date -------------------------------------------
     def publicity_due(self, kind: str, decided_on: dt.date) -> dt.date | None:
@@ -407,6 +412,10 @@ class RowChecker:
             elif due < self.today:
                 on_time = False
         self.keys.add((unit.id, decided_on.replace(day=1)))
+        if kind == Kind.INSPECTION and flags["enterprise"] and credit_code:
+            self.inspected.add(credit_code)
+            self.inspected_from = min(self.inspected_from, decided_on)
+            self.inspected_to = max(self.inspected_to, decided_on)
         return (
             batch_id,
             row,

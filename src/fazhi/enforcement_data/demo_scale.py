@@ -416,8 +416,11 @@ def _bulk(rows: Iterator[tuple[Any, ...]]) -> int:
 @transaction.atomic
 def seed(ctx: ScaleContext) -> int:
     """Write the province's (or city's) 执法 records; returns how many."""
+    from fazhi.enforcement_oversight.services import alerts_recompute
+
     sources = _sources(ctx)
     rows = _rows(ctx, sources)
-    if connection.vendor == "postgresql":
-        return _copy(rows)
-    return _bulk(rows)
+    written = _copy(rows) if connection.vendor == "postgresql" else _bulk(rows)
+    for year in ctx.years:  # written around the ingest: the stored alerts of the years
+        alerts_recompute(year=year)
+    return written

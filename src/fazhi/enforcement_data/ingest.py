@@ -5,25 +5,35 @@ one statement that makes a batch visible.
 How a batch is written
 ----------------------
 1. An :class:`IngestBatch` row is committed (``running``).
-2. Rows are read one at a time (constant memory whatever the file size) and checked; every
-   ``BATCH_ROWS`` accepted rows go into :class:`StagedRecord` in a short transaction of their
-   own (PostgreSQL: ``COPY … FROM STDIN`` into an UNLOGGED table; SQLite: one ``executemany``).
-   Nothing of it is visible in the register.
-3. At the end, in ONE short transaction: ``INSERT INTO record … SELECT … FROM staging WHERE
-   batch_id = …``, the staged rows deleted, the monthly metric facts of the (unit, month) keys
-   the batch touched refreshed once (:func:`fazhi.metrics.facts.facts_refresh_keys`), the batch
-   marked ``done`` and one audit entry written.
+2. Rows are read one at a time (constant memory whatever the file size) and checked.
+
+   * **PostgreSQL**: one transaction holds a ``COPY record (…) FROM STDIN`` per
+     ``BATCH_ROWS`` accepted rows; each row is sent as soon as it is checked, so that the
+     server writes rows and indexes while Python reads the next ones. Other sessions see
+     none of it before the COMMIT (MVCC), and the COPY takes only a ROW EXCLUSIVE lock: no
+     reader or writer of the register waits.
+   * **SQLite** (one writer at a time for the whole database): every ``BATCH_ROWS`` accepted
+     rows go into :class:`StagedRecord` in a short transaction of their own, so that other
+     users' writes get the lock in between; at the end one ``INSERT INTO record … SELECT …
+     FROM staging`` makes them visible.
+3. At the end, in the same (PostgreSQL) or ONE short (SQLite) transaction: the monthly metric
+   facts of the (unit, month) keys the batch touched refreshed once
+   (:func:`fazhi.metrics.facts.facts_refresh_keys`), the 涉企重复检查 alerts of the enterprises
+   it inspected recomputed (:func:`fazhi.enforcement_oversight.services.alerts_refresh`), the
+   batch marked ``done`` and one audit entry written.
 
 Without ``skip_bad`` any bad row refuses the whole file (the errors name row and column) and
-the staged rows are deleted. An exception deletes them too. A killed process leaves staged
-rows of a ``running`` batch: :func:`staging_cleanup` (run before every ingest and by the daily
-sweep) deletes them once the batch is older than ``FAZHI_JOB_STALE_SECONDS`` and marks it
-``failed``.
+nothing is written: PostgreSQL rolls the transaction back, SQLite deletes the staged rows. An
+exception does the same. A killed process: PostgreSQL rolls back on its own when the
+connection drops; on SQLite staged rows of a ``running`` batch remain, and
+:func:`staging_cleanup` (run before every ingest and by the daily sweep) deletes them once the
+batch is older than ``FAZHI_JOB_STALE_SECONDS``. On both it marks such a batch ``failed``.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -36,6 +46,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from fazhi.core.excel import RowError
@@ -54,7 +65,7 @@ from fazhi.enforcement_data.models import (
     Source,
     StagedRecord,
 )
-from fazhi.metrics.facts import facts_refresh_keys
+from fazhi.metrics.facts import facts_add_inserted, facts_refresh_keys
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
@@ -203,48 +214,137 @@ def _column_keys(headers: Sequence[str]) -> list[str | None]:
     return keys
 
 
-# --- staging ----------------------------------------------------------------------------------
+# --- writing ------------------------------------------------------------------------------
+class _Refused(Exception):
+    """A row was bad and ``skip_bad`` is off: nothing of the file may be written."""
+
+
+class _Writer:
+    """Takes checked rows (:data:`STAGED_COLUMNS` order): ``write(row)`` returns the rows
+    pending since the last :meth:`flush`; ``written`` counts them all.
+
+    PostgreSQL (``cursor`` given): the rows of each ``BATCH_ROWS`` go out in one ``COPY``
+    straight into the record table, ended by :meth:`flush` — so that between two batches the
+    connection is free for other queries (the progress callback's), all in the caller's one
+    transaction. SQLite: :meth:`flush` stages them (a short transaction)."""
+
+    def __init__(self, cursor: Any = None) -> None:
+        self.cursor = cursor
+        self._copying: Any = None
+        self._copy: Any = None
+        self.pending: list[tuple[Any, ...]] = []
+        self.since = self.written = 0
+
+    def __call__(self, row: tuple[Any, ...]) -> int:
+        self.written += 1
+        self.since += 1
+        if self.cursor is None:
+            self.pending.append(row)
+            return self.since
+        if self._copy is None:
+            columns = ", ".join([*_RECORD_COLUMNS, "batch"])
+            self._copying = self.cursor.copy(f"COPY {TARGET} ({columns}) FROM STDIN")
+            self._copy = self._copying.__enter__()
+        self._copy.write_row((*row[2:], row[0]))  # the record's columns, then its batch
+        return self.since
+
+    def flush(self) -> None:
+        if self.cursor is None:
+            _stage(self.pending)
+        elif self._copy is not None:
+            self._copy = None
+            self._copying.__exit__(None, None, None)
+        self.pending, self.since = [], 0
+
+    def abort(self, error: BaseException) -> None:
+        """End a COPY in progress as failed (the transaction is rolled back after)."""
+        if self._copy is not None:
+            self._copy = None
+            with contextlib.suppress(Exception):  # a dead connection: nothing left to end
+                self._copying.__exit__(type(error), error, error.__traceback__)
+
+
+@contextlib.contextmanager
+def _writer(direct: bool) -> Iterator[_Writer]:
+    if not direct:
+        yield _Writer()
+        return
+    with connection.cursor() as cursor:
+        writer = _Writer(cursor.cursor)
+        try:
+            yield writer
+        except BaseException as error:
+            writer.abort(error)
+            raise
+
+
 def _stage(rows: list[tuple[Any, ...]]) -> None:
-    """Write ``rows`` into the staging table in one short transaction."""
+    """(SQLite) Write ``rows`` into the staging table in one short transaction."""
     if not rows:
         return
     columns = ", ".join(STAGED_COLUMNS)
+    marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
-            cursor.executemany(f"INSERT INTO {STAGING} ({columns}) VALUES ({marks})", rows)
+        cursor.executemany(f"INSERT INTO {STAGING} ({columns}) VALUES ({marks})", rows)
 
 
 def _discard(batch_id: int) -> None:
     StagedRecord.objects.filter(batch_id=batch_id).delete()
 
 
-def _publish(batch: IngestBatch, keys: set[tuple[int, dt.date]], actor: Actor) -> int:
-    """Make the staged rows of ``batch`` visible: one transaction, one INSERT … SELECT."""
-    columns = ", ".join(_RECORD_COLUMNS)
+def _last_id() -> int:
+    """The highest record id now: a batch's rows get higher ones (ids only grow), so that
+    ``id > it`` finds them through the primary key instead of reading the whole table."""
+    return int(Record.objects.aggregate(last=Max("id"))["last"] or 0)
+
+
+def _publish(
+    batch: IngestBatch,
+    checker: RowChecker,
+    actor: Actor,
+    *,
+    staged: bool,
+    written: int,
+    after_id: int,
+) -> int:
+    """Make the batch visible: SQLite, one INSERT … SELECT of its staged rows; PostgreSQL,
+    the rows are already written in the open transaction. Then, in the same transaction, the
+    monthly metric facts of the (unit, month) keys the batch touched, the 涉企重复检查 alerts
+    of the enterprises it inspected, the batch row and one audit entry."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {TARGET} ({columns}, batch) "
-                f"SELECT {columns}, batch_id FROM {STAGING} WHERE batch_id = %s ORDER BY row",
-                [batch.pk],
+        loaded = written
+        if staged:
+            after_id = _last_id()
+            columns = ", ".join(_RECORD_COLUMNS)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {TARGET} ({columns}, batch) SELECT {columns}, batch_id "
+                    f"FROM {STAGING} WHERE batch_id = %s ORDER BY row",
+                    [batch.pk],
+                )
+                loaded = int(cursor.rowcount)
+                cursor.execute(f"DELETE FROM {STAGING} WHERE batch_id = %s", [batch.pk])
+        keys = checker.keys
+        if not facts_add_inserted(Record, {"batch": batch.pk, "id__gt": after_id}):
+            facts_refresh_keys(
+                Record,
+                lambda unit_field, period_field: (
+                    keys
+                    if (unit_field, period_field) == ("unit", "decided_on")
+                    else Record.objects.filter(batch=batch.pk, id__gt=after_id)
+                    .values_list(unit_field, period_field)
+                    .distinct()
+                ),
             )
-            loaded = int(cursor.rowcount)
-            cursor.execute(f"DELETE FROM {STAGING} WHERE batch_id = %s", [batch.pk])
-        facts_refresh_keys(
-            Record,
-            lambda unit_field, period_field: (
-                keys
-                if (unit_field, period_field) == ("unit", "decided_on")
-                else Record.objects.filter(batch=batch.pk)
-                .values_list(unit_field, period_field)
-                .distinct()
-            ),
-        )
+        if checker.inspected:
+            from fazhi.enforcement_oversight.services import alerts_refresh
+
+            alerts_refresh(
+                codes=checker.inspected,
+                start=checker.inspected_from,
+                end=checker.inspected_to,
+                unit=batch.unit,
+            )
         batch.rows = loaded
         batch.status = BatchStatus.DONE
         batch.finished_at = timezone.now()
@@ -340,43 +440,57 @@ def ingest_rows(
     batch = _start(actor, unit, source, file_name)
     checker = RowChecker(unit=batch.unit, today=today or timezone.localdate())
     size = batch_rows()
-    pending: list[tuple[Any, ...]] = []
     errors: list[RowError] = []
     rejected = done = 0
+    direct = connection.vendor == "postgresql"
     try:
-        for number, values in rows:
-            done += 1
-            try:
-                staged = checker.check(values, batch_id=batch.pk, row=number)
-            except Problems as problems:
-                if skip_bad:
-                    rejected += 1
-                    if reject is not None:
-                        reason = "；".join(f"【{c}】{r}" for c, r in problems.items)
-                        reject(number, reason, values)
-                    continue
-                errors += [RowError(number, column, reason) for column, reason in problems.items]
-                if len(errors) >= MAX_ERRORS:
-                    break
-                continue
-            if errors:
-                continue  # refused anyway: only keep listing errors
-            pending.append(staged)
-            if len(pending) >= size:
-                _stage(pending)
-                pending = []
-                if progress is not None:
-                    progress(done, max(total, done))
-        if errors:
-            _fail(batch, f"发现 {len(errors)} 处错误，未写入任何数据")
-            return IngestResult(batch.pk, 0, 0, errors[:MAX_ERRORS])
-        _stage(pending)
-        batch.rejected = rejected
-        batch.message = f"新增 {done - rejected} 条，拒收 {rejected} 条"
-        loaded = _publish(batch, checker.keys, actor)
+        # PostgreSQL: one transaction around one COPY straight into the record table, so
+        # that PostgreSQL writes rows and indexes while Python reads and checks the next ones;
+        # other sessions see nothing of it until the COMMIT (MVCC; the COPY takes only a ROW
+        # EXCLUSIVE lock, which blocks no reader or writer). SQLite: short staged batches.
+        with transaction.atomic() if direct else contextlib.nullcontext():
+            last_before = _last_id()
+            with _writer(direct) as write:
+                for number, values in rows:
+                    done += 1
+                    try:
+                        staged = checker.check(values, batch_id=batch.pk, row=number)
+                    except Problems as problems:
+                        if skip_bad:
+                            rejected += 1
+                            if reject is not None:
+                                reason = "；".join(f"【{c}】{r}" for c, r in problems.items)
+                                reject(number, reason, values)
+                            continue
+                        errors += [RowError(number, c, r) for c, r in problems.items]
+                        if len(errors) >= MAX_ERRORS:
+                            break
+                        continue
+                    if errors:
+                        continue  # refused anyway: only keep listing errors
+                    if write(staged) >= size:
+                        write.flush()
+                        if progress is not None:
+                            progress(done, max(total, done))
+                if errors:
+                    raise _Refused
+                write.flush()
+            batch.rejected = rejected
+            batch.message = f"新增 {done - rejected} 条，拒收 {rejected} 条"
+            loaded = _publish(
+                batch,
+                checker,
+                actor,
+                staged=not direct,
+                written=write.written,
+                after_id=last_before,
+            )
         if progress is not None:
             progress(done, done)
         return IngestResult(batch.pk, loaded, rejected)
+    except _Refused:
+        _fail(batch, f"发现 {len(errors)} 处错误，未写入任何数据")
+        return IngestResult(batch.pk, 0, 0, errors[:MAX_ERRORS])
     except FileProblem as problem:
         _fail(batch, problem.reason)
         return IngestResult(batch.pk, 0, 0, [RowError(0, problem.column, problem.reason)])

@@ -34,17 +34,29 @@ class Record(UnitSlots):
     tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}
 
     id = models.BigAutoField(primary_key=True)
-    year = models.PositiveSmallIntegerField("年度", db_index=True)  # = decided_on.year
+    year = models.PositiveSmallIntegerField("年度")  # = decided_on.year; the partition key
+    # No database foreign keys (and no single-column indexes) on this table: every row is
+    # checked against the units and 执法主体 of the importing unit before it is written
+    # (checks.RowChecker), units and 执法主体 are never deleted while records point at them
+    # (PROTECT, enforced by Django), and a FK costs two trigger events per row at COMMIT —
+    # for a 10M-row year, minutes. See the app README, "Indexes".
     unit = models.ForeignKey(
         OrgUnit,
         verbose_name="执法单位",
         on_delete=models.PROTECT,
         related_name="enforcement_records",
+        db_constraint=False,
+        db_index=False,
     )
     subject = models.ForeignKey(
-        Subject, verbose_name="执法主体", on_delete=models.PROTECT, related_name="records"
+        Subject,
+        verbose_name="执法主体",
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_constraint=False,
+        db_index=False,
     )
-    kind = models.CharField("执法类别", max_length=12, choices=Kind.choices, db_index=True)
+    kind = models.CharField("执法类别", max_length=12, choices=Kind.choices)
     case_number = models.CharField("文书号/案号", max_length=60)
     decided_on = models.DateField("决定（检查）日期", db_index=True)
     cause = models.CharField("案由类别", max_length=60, blank=True)
@@ -58,13 +70,25 @@ class Record(UnitSlots):
     enterprise = models.BooleanField("涉企", default=False)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     batch = models.PositiveBigIntegerField("导入批次", null=True, blank=True)
+    # The root's slot is the same on every row and a depth-4 unit (a 派出所 under its 公安局)
+    # is found by ``unit``: neither is worth an index on 10M rows.
+    unit_d0 = models.PositiveBigIntegerField("单位层级0", null=True, blank=True, editable=False)
+    unit_d4 = models.PositiveBigIntegerField("单位层级4", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "行政执法记录"
         verbose_name_plural = "行政执法记录"
         ordering = ["-decided_on", "-id"]
         indexes = [
-            models.Index(fields=["credit_code", "decided_on"], name="enf_rec_credit_idx"),
+            # the unit's records of a month: the metric facts of a batch, a unit's list
+            models.Index(fields=["unit", "decided_on"], name="enf_rec_unit_day_idx"),
+            # 涉企重复检查: an enterprise's inspections in date order (only those rows)
+            models.Index(
+                fields=["credit_code", "decided_on", "id"],
+                name="enf_rec_inspect_idx",
+                include=["unit"],
+                condition=models.Q(kind="inspection", enterprise=True) & ~models.Q(credit_code=""),
+            ),
         ]
 
     def __str__(self) -> str:

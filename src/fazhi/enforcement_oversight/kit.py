@@ -34,14 +34,16 @@ def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
 
 
 def sweep_deadlines(today: dt.date) -> str:
-    from fazhi.enforcement_oversight.services import sweep
+    from fazhi.enforcement_oversight.services import alerts_sweep, sweep
 
     found = sweep(today=today)
+    redone = alerts_sweep(today=today)
     return (
         f"公示撤回逾期 {found['withdrawals_overdue']} 件，"
         f"执法数据公开新建 {found['publications_opened']} 份、"
         f"逾期 {found['publications_overdue']} 份，"
         f"新提醒 {found['reminders']} 条"
+        + (f"，重算涉企重复检查预警 {redone} 个年度" if redone else "")
     )
 
 

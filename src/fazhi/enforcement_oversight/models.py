@@ -356,3 +356,82 @@ class PublicationEvent(TimelineEvent):
 
     class Meta(TimelineEvent.Meta):
         pass
+
+
+class InspectionAlert(UnitSlots):
+    """A stored 涉企重复检查 alert: the enterprise ``credit_code`` inspected by ``first_unit``
+    on ``first_on`` and by another unit ``days`` later (within ``window_days``).
+
+    Derived data, never edited: the 执法数据 ingest recomputes the alerts of the enterprises
+    each batch inspected (:func:`~fazhi.enforcement_oversight.services.alerts_refresh`), and
+    ``fazhi enforcement_alerts`` / the daily sweep a whole year (a new window rule, the scale
+    seeder). The pages read this table (a province's year: some 400,000 rows) instead of
+    running the window query over 10M records. Both units' tree slots are kept: an alert is
+    seen from either unit's subtree (``unit_d*`` the later unit, ``first_d*`` the earlier)."""
+
+    scope_path_field: ClassVar[str] = "unit__path"
+    tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit", "first_d": "first_unit"}
+
+    year = models.PositiveSmallIntegerField("年度")  # of the later inspection
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    first_record = models.PositiveBigIntegerField("前次检查记录")
+    first_unit = models.ForeignKey(
+        OrgUnit, verbose_name="前次检查单位", on_delete=models.CASCADE, related_name="+"
+    )
+    first_on = models.DateField("前次检查日期")
+    record = models.PositiveBigIntegerField("本次检查记录")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="本次检查单位", on_delete=models.CASCADE, related_name="+"
+    )
+    second_on = models.DateField("本次检查日期")
+    days = models.PositiveSmallIntegerField("间隔天数")
+    window_days = models.PositiveSmallIntegerField("预警时间窗口（天）")
+    first_d0 = models.PositiveBigIntegerField(
+        "前次单位层级0", null=True, blank=True, editable=False
+    )
+    first_d1 = models.PositiveBigIntegerField(
+        "前次单位层级1", null=True, blank=True, editable=False
+    )
+    first_d2 = models.PositiveBigIntegerField(
+        "前次单位层级2", null=True, blank=True, editable=False
+    )
+    first_d3 = models.PositiveBigIntegerField(
+        "前次单位层级3", null=True, blank=True, editable=False
+    )
+    first_d4 = models.PositiveBigIntegerField(
+        "前次单位层级4", null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = "涉企重复检查预警"
+        verbose_name_plural = "涉企重复检查预警"
+        ordering = ["year", "second_on", "credit_code", "record"]
+        indexes = [
+            models.Index(
+                fields=["year", "second_on", "credit_code", "record"], name="eo_alert_order_idx"
+            ),
+            models.Index(fields=["credit_code", "second_on"], name="eo_alert_code_idx"),
+            models.Index(fields=["first_d1"], name="eo_alert_first_d1_idx"),
+            models.Index(fields=["first_d2"], name="eo_alert_first_d2_idx"),
+            models.Index(fields=["first_d3"], name="eo_alert_first_d3_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_code} {self.first_on}/{self.second_on}"
+
+
+class AlertRun(models.Model):
+    """When the alerts of a year were last computed as a whole, and with which window: the
+    daily sweep recomputes a year whose window rule has changed since."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    window_days = models.PositiveSmallIntegerField("预警时间窗口（天）")
+    alerts = models.PositiveIntegerField("预警数", default=0)
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "涉企重复检查预警计算"
+        verbose_name_plural = "涉企重复检查预警计算"
+
+    def __str__(self) -> str:
+        return f"{self.year}年度预警（{self.window_days}天）"

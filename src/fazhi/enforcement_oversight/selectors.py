@@ -192,6 +192,21 @@ def _days_sql(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
+def lag_sql(extra_columns: str = "", codes_sql: str = "") -> str:
+    """The inner query of the alerts: each 涉企 inspection with its enterprise's previous one
+    (``prev_id``, ``prev_unit``, ``prev_on`` and ``extra_columns``' LAGs). Parameters: first
+    and last year, first and last day (then the ``codes_sql`` condition's)."""
+    return f"""
+            SELECT id, credit_code, unit_id, decided_on, year,
+                   LAG(id) OVER w AS prev_id,
+                   LAG(unit_id) OVER w AS prev_unit,
+                   LAG(decided_on) OVER w AS prev_on{extra_columns}
+            FROM {Record._meta.db_table}
+            WHERE kind = '{Kind.INSPECTION.value}' AND enterprise = TRUE AND credit_code <> ''
+              AND year BETWEEN %s AND %s AND decided_on BETWEEN %s AND %s{codes_sql}
+            WINDOW w AS (PARTITION BY credit_code ORDER BY decided_on, id)"""
+
+
 def repeat_inspections(
     *,
     actor_or_units: Actor | Sequence[OrgUnit],
@@ -252,16 +267,7 @@ def repeat_inspections(
     sql = f"""
         SELECT r.credit_code, r.prev_id, r.prev_unit, r.prev_on, r.id, r.unit_id, r.decided_on,
                {days} AS days
-        FROM (
-            SELECT id, credit_code, unit_id, decided_on,
-                   LAG(id) OVER w AS prev_id,
-                   LAG(unit_id) OVER w AS prev_unit,
-                   LAG(decided_on) OVER w AS prev_on{lags}
-            FROM {Record._meta.db_table}
-            WHERE kind = '{Kind.INSPECTION.value}' AND enterprise = TRUE AND credit_code <> ''
-              AND year BETWEEN %s AND %s AND decided_on BETWEEN %s AND %s
-            WINDOW w AS (PARTITION BY credit_code ORDER BY decided_on, id)
-        ) r{join}
+        FROM ({lag_sql(lags)}) r{join}
         WHERE r.prev_id IS NOT NULL AND r.unit_id <> r.prev_unit
           AND r.decided_on >= %s AND {days} <= %s{scope_sql}
         ORDER BY r.decided_on, r.credit_code, r.id
@@ -289,6 +295,39 @@ def repeat_inspections(
     ]
 
 
+def stored_alerts(*, actor: Actor, year: int, limit: int = 2000) -> tuple[list[Alert], int]:
+    """The stored alerts of ``year`` seen from the actor's subtree (either unit in it), in
+    date order: (the first ``limit``, how many in all). Two indexed queries."""
+    from fazhi.enforcement_oversight.models import InspectionAlert
+
+    rows = InspectionAlert.objects.filter(year=year)
+    unit = actor.unit
+    if unit.path not in ("", "/") and unit.pk is not None:
+        if unit.depth < MAX_DEPTH:
+            rows = rows.filter(
+                Q(**{f"unit_d{unit.depth}": unit.pk}) | Q(**{f"first_d{unit.depth}": unit.pk})
+            )
+        else:
+            rows = rows.filter(
+                Q(unit__path__startswith=unit.path) | Q(first_unit__path__startswith=unit.path)
+            )
+    total = rows.count()
+    found = [
+        Alert(
+            credit_code=a.credit_code,
+            first_id=a.first_record,
+            first_unit_id=a.first_unit_id,
+            first_on=a.first_on,
+            second_id=a.record,
+            second_unit_id=a.unit_id,
+            second_on=a.second_on,
+            days=a.days,
+        )
+        for a in rows.order_by("second_on", "credit_code", "record")[:limit]
+    ]
+    return found, total
+
+
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -311,5 +350,6 @@ __all__ = [
     "publication_counts",
     "publication_overview",
     "repeat_inspections",
+    "stored_alerts",
     "todo_counts",
 ]

@@ -8,9 +8,12 @@ is in the actor's subtree, and is audited (``record_write`` or the workflow runn
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from fazhi.core.audit import snapshot
 from fazhi.core.selectors import rules_cache
@@ -18,10 +21,12 @@ from fazhi.core.services import audit_append, record_write
 from fazhi.core.workflow import check_date
 from fazhi.enforcement.models import Category, Subject
 from fazhi.enforcement_oversight.models import (
+    AlertRun,
     ChangeKind,
     DecisionKind,
     Disclosure,
     DisclosureItem,
+    InspectionAlert,
     MajorCase,
     MajorDecision,
     MajorDecisionEvent,
@@ -346,6 +351,124 @@ def publication_report(
 
 def publication_lapse(*, actor: Actor, publication: Publication) -> Publication:
     done: Publication = PUBLICATIONS.run("lapse", actor=actor, obj=publication)
+    return done
+
+
+# --- 涉企重复检查 alerts (derived from the 执法数据) ---------------------------------------------
+_ALERT_COLUMNS = (
+    "year, credit_code, first_record, first_unit_id, first_on, record, unit_id, second_on, "
+    "days, window_days, unit_d0, unit_d1, unit_d2, unit_d3, unit_d4, "
+    "first_d0, first_d1, first_d2, first_d3, first_d4"
+)
+#: Enterprises per statement of :func:`alerts_refresh` (a large batch inspects 100,000s).
+ALERT_CHUNK = 20000
+
+
+def _codes_in(column: str, codes: list[str]) -> tuple[str, object]:
+    """``column`` among ``codes``, as one SQL parameter (an array; SQLite: a JSON list)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", codes
+    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(codes)
+
+
+def _alerts_insert(
+    *, start: dt.date, end: dt.date, window: int, codes: list[str] | None = None
+) -> int:
+    """Insert the alerts whose later inspection lies in [start, end] (of ``codes`` only, when
+    given); the caller has deleted the old ones. Returns how many."""
+    from fazhi.enforcement_oversight.selectors import _days_sql, lag_sql
+
+    slots = [f"unit_d{i}" for i in range(5)]
+    lags = "".join(f", {c}, LAG({c}) OVER w AS prev_{c}" for c in slots)
+    codes_sql = ""
+    params: list[object] = []
+    if codes is not None:
+        codes_sql, param = _codes_in("credit_code", codes)
+        codes_sql = " AND " + codes_sql
+        params.append(param)
+    since = start - dt.timedelta(days=window)
+    days = _days_sql("r.decided_on", "r.prev_on")
+    table = InspectionAlert._meta.db_table
+    sql = f"""
+        INSERT INTO {table} ({_ALERT_COLUMNS})
+        SELECT r.year, r.credit_code, r.prev_id, r.prev_unit, r.prev_on, r.id, r.unit_id,
+               r.decided_on, {days}, %s, {", ".join(f"r.{c}" for c in slots)},
+               {", ".join(f"r.prev_{c}" for c in slots)}
+        FROM ({lag_sql(lags, codes_sql)}) r
+        WHERE r.prev_id IS NOT NULL AND r.unit_id <> r.prev_unit
+          AND r.decided_on >= %s AND {days} <= %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [window, since.year, end.year, since, end, *params, start, window])
+        return int(cursor.rowcount)
+
+
+def _window(unit: OrgUnit | None) -> int:
+    """The window rule of ``unit``'s province (default: of the tree's root)."""
+    from fazhi.enforcement_oversight.rules import inspection_window
+
+    if unit is None:
+        unit = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first()
+    return inspection_window(unit)
+
+
+def alerts_refresh(
+    *, codes: Iterable[str], start: dt.date, end: dt.date, unit: OrgUnit | None = None
+) -> int:
+    """Recompute the stored alerts of the enterprises ``codes`` after their inspections
+    between ``start`` and ``end`` changed (an ingest batch): the alerts whose later inspection
+    lies in [start, end + window] are deleted and found again (an inspection can start or
+    end an alert, and it changes its neighbours'). Atomic; returns the alerts now stored in
+    that range. Called inside the batch's transaction (``unit``: its importing unit, whose
+    province's window rule applies)."""
+    window = _window(unit)
+    last = end + dt.timedelta(days=window)
+    found = 0
+    ordered = sorted(set(codes))
+    with transaction.atomic():
+        for i in range(0, len(ordered), ALERT_CHUNK):
+            chunk = ordered[i : i + ALERT_CHUNK]
+            condition, param = _codes_in("credit_code", chunk)
+            with connection.cursor() as cursor:  # derived rows: no signals, no audit
+                cursor.execute(
+                    f"DELETE FROM {InspectionAlert._meta.db_table} WHERE {condition} "
+                    "AND second_on BETWEEN %s AND %s",
+                    [param, start, last],
+                )
+            found += _alerts_insert(start=start, end=last, window=window, codes=chunk)
+    return found
+
+
+def alerts_recompute(*, year: int) -> int:
+    """Recompute every stored alert of ``year`` (a new window rule; data written around the
+    ingest, such as the scale seeder's) and note it in :class:`AlertRun`. Returns how many."""
+    window = _window(None)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {InspectionAlert._meta.db_table} WHERE year = %s", [year])
+        found = _alerts_insert(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), window=window)
+        AlertRun.objects.update_or_create(
+            year=year,
+            defaults={"window_days": window, "alerts": found, "computed_at": timezone.now()},
+        )
+    return found
+
+
+def alerts_sweep(*, today: dt.date) -> int:
+    """(daily sweep) Recompute the alerts of this year and last year when they were never
+    computed as a whole or the window rule has changed since. Returns the years redone."""
+    from fazhi.enforcement_data.models import Record
+
+    window = _window(None)
+    done = 0
+    for year in (today.year - 1, today.year):
+        run = AlertRun.objects.filter(year=year).first()
+        if run is not None and run.window_days == window:
+            continue
+        if run is None and not Record.objects.filter(year=year, kind="inspection").exists():
+            continue
+        alerts_recompute(year=year)
+        done += 1
     return done
 
 

@@ -551,23 +551,23 @@ def publication_overview_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _alerts(request: HttpRequest) -> tuple[Actor, dt.date, dt.date, list[sel.Alert]]:
+#: Alerts shown on the page and written to the export (the count says how many in all).
+ALERT_LIMIT = 2000
+
+
+def _alerts(request: HttpRequest) -> tuple[Actor, dt.date, dt.date, list[sel.Alert], int]:
     actor = actor_of(request)
     actor.require(Cap.VIEW_RECORDS)
     today = timezone.localdate()
     year = _year_param(request, today.year)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return (
-        actor,
-        start,
-        end,
-        sel.repeat_inspections(actor_or_units=actor, start=start, end=end, limit=2000),
-    )
+    found, total = sel.stored_alerts(actor=actor, year=year, limit=ALERT_LIMIT)
+    return actor, start, end, found, total
 
 
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
-    actor, start, _, found = _alerts(request)
+    actor, start, _, found, total = _alerts(request)
     records = sel.alert_records(found)
     rows = [(a, records.get(a.first_id), records.get(a.second_id)) for a in found]
     window = sel_window(actor)
@@ -577,6 +577,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
         {
             "title": "涉企重复检查预警",
             "rows": rows,
+            "total": total,
+            "limit": ALERT_LIMIT,
             "year": start.year,
             "years": [y for y, _ in _data_years(actor)],
             "window": window,
@@ -592,7 +594,7 @@ def sel_window(actor: Actor) -> int:
 
 @login_required
 def alerts_export(request: HttpRequest) -> HttpResponse:
-    actor, start, _, found = _alerts(request)
+    actor, start, _, found, _total = _alerts(request)
     records = sel.alert_records(found)
     header = ["统一社会信用代码", "前次检查单位", "前次检查日期", "前次文书号", "本次检查单位",
               "本次检查日期", "本次文书号", "间隔天数"]  # fmt: skip

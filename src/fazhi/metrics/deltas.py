@@ -170,9 +170,10 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def contributions(watch: Any, lookup: Mapping[str, Any]) -> Contributions:
+def contributions(watch: Any, lookup: Mapping[str, Any], *, per_row: bool = True) -> Contributions:
     """The watched rows matching ``lookup``: each one's numerator and denominator per
-    definition, from the aggregates the rebuild uses (one query)."""
+    definition, from the aggregates the rebuild uses (one query; ``per_row`` False: grouped
+    by unit and month only, for many rows at once)."""
     groups: dict[tuple[str, str], list[MetricDefinition]] = defaultdict(list)
     for d, _ in watch.definitions:
         groups[(d.unit_field, d.period_field)].append(d)
@@ -193,7 +194,7 @@ def contributions(watch: Any, lookup: Mapping[str, Any]) -> Contributions:
         plan.append((g, aliases))
     rows = (
         watch.model._default_manager.filter(**lookup)
-        .values("pk", **keys)
+        .values(*(("pk",) if per_row else ()), **keys)
         .annotate(**aggregates)
         .order_by()
     )
@@ -245,10 +246,52 @@ def apply(
         _upsert(items, slots_of)
 
 
+#: Above this many changed keys, PostgreSQL takes them by COPY into a temporary table and one
+#: ``INSERT … SELECT … ON CONFLICT`` (a bulk ingest's batch changes some 10⁵ keys).
+COPY_ABOVE = 2000
+
+
+def _upsert_copy(
+    items: list[tuple[tuple[int, bool, int, dt.date], list[Any]]],
+    slots_of: Callable[[str], tuple[int | None, ...]],
+) -> list[tuple[int, bool]]:
+    """(PostgreSQL) :func:`_upsert` for many keys: COPY, then one statement. Returns the rows
+    left at zero."""
+    qn = connection.ops.quote_name
+    table = qn(MetricFact._meta.db_table)
+    slots = [f"unit_d{i}" for i in range(len(slots_of("/")))]
+    columns = ["definition_id", "rollup", "unit_id", "month", "num", "den", *slots]
+    temp = "fz_fact_delta"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} AS SELECT {', '.join(columns)} FROM {table} "
+            "WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {temp} ({', '.join(columns)}) FROM STDIN") as copy:
+            for (definition, rollup, unit, month), (num, den, path) in items:
+                copy.write_row((definition, rollup, unit, month, num, den, *slots_of(path)))
+        names = ", ".join(qn(c) for c in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp} "
+            f"ON CONFLICT (definition_id, rollup, unit_id, month) DO UPDATE SET "
+            f"num = ROUND({table}.num + excluded.num, 6), den = {table}.den + excluded.den "
+            "RETURNING id, rollup, num, den"
+        )
+        zero = [(pk, bool(r)) for pk, r, n, d in cursor.fetchall() if not n and not d]
+        cursor.execute(f"DROP TABLE {temp}")
+    return zero
+
+
 def _upsert(
     items: list[tuple[tuple[int, bool, int, dt.date], list[Any]]],
     slots_of: Callable[[str], tuple[int | None, ...]],
 ) -> None:
+    if connection.vendor == "postgresql" and len(items) > COPY_ABOVE:
+        zero = _upsert_copy(items, slots_of)
+        if zero:
+            _delete_zero(zero)
+        return
     meta = MetricFact._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     qn = connection.ops.quote_name

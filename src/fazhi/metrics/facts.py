@@ -728,6 +728,24 @@ def facts_after_bulk(model: type[models.Model], rows: Iterable[models.Model]) ->
         _refresh(dirty)
 
 
+def facts_add_inserted(model: type[models.Model], lookup: Mapping[str, Any]) -> bool:
+    """Add to the facts the rows of ``model`` matching ``lookup``, just inserted without
+    signals (a bulk ingest's batch). Counts and sums are additive: one grouped query over
+    those rows alone gives the change, instead of recomputing their (unit, month) keys from
+    every row of the register (a cost that grows with the register). False, doing nothing,
+    when a definition reads the rows through a link (a new row changes other rows' keys):
+    the caller then uses :func:`facts_refresh_keys`."""
+    if not watchable(model):
+        return True
+    watches = _watched(model)
+    if any(w.via is not None or w.pointer is not None for w in watches):
+        return False
+    empty = deltas.Contributions({}, {})
+    for watch in watches:
+        deltas.apply(empty, deltas.contributions(watch, lookup, per_row=False), _root_of, slots_of)
+    return True
+
+
 def facts_refresh_keys(
     model: type[models.Model],
     keys: Callable[[str, str], Iterable[tuple[int, dt.date]]],

@@ -135,13 +135,24 @@ class MetricFact(UnitSlots):
     lists always read the registers themselves.
     """
 
+    # ``definition`` leads the unique key, and ``unit_d1``…``unit_d4`` lead the (slot, month)
+    # indexes below: no single-column index of their own (a bulk ingest's batch updates some
+    # 10⁵ fact rows, each index costs on every one).
     definition = models.ForeignKey(
-        MetricDefinition, on_delete=models.CASCADE, related_name="+", verbose_name="指标定义"
+        MetricDefinition,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="指标定义",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name="归属单位"
     )
     month = models.DateField("月份", help_text="该月1日")
+    unit_d1 = models.PositiveBigIntegerField("单位层级1", null=True, blank=True, editable=False)
+    unit_d2 = models.PositiveBigIntegerField("单位层级2", null=True, blank=True, editable=False)
+    unit_d3 = models.PositiveBigIntegerField("单位层级3", null=True, blank=True, editable=False)
+    unit_d4 = models.PositiveBigIntegerField("单位层级4", null=True, blank=True, editable=False)
     rollup = models.BooleanField(
         "县级汇总",
         default=False,
