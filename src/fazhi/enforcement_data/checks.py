@@ -155,6 +155,8 @@ def _text(value: Any) -> str:
 
 
 _DATES: dict[str, dt.date] = {}
+#: Entries kept by the per-text caches of :class:`RowChecker` before they start again.
+CACHE_SIZE = 100_000
 
 
 def _parse_date(value: Any) -> dt.date:
@@ -272,6 +274,9 @@ class RowChecker:
         self._due: dict[tuple[str, dt.date], dt.date] = {}
         #: (unit id, first day of month) of every accepted row: the metric keys to refresh
         self.keys: set[tuple[int, dt.date]] = set()
+        #: per distinct cell text (bounded): the check of a credit code, the split 执法证号 list
+        self._credit: dict[str, str] = {}
+        self._certs: dict[str, list[str]] = {}
         #: 统一社会信用代码 of the accepted 涉企 inspections, and their first and last day:
         #: the 涉企重复检查 alerts to recompute (bounded by the number of enterprises)
         self.inspected: set[str] = set()
@@ -314,7 +319,11 @@ class RowChecker:
         def bad(key: str, reason: str) -> None:
             problems.append((BY_KEY[key].header, reason))
 
-        text = {key: _text(values.get(key)) for key in _KEYS}
+        get = values.get
+        text: dict[str, str] = {}
+        for key in _KEYS:  # a CSV cell is a str: strip it without a call (10⁷ cells a year)
+            value = get(key)
+            text[key] = value.strip() if type(value) is str else _text(value)
         for key in _REQUIRED:
             if not text[key]:
                 bad(key, "必填")
@@ -385,12 +394,22 @@ class RowChecker:
                     bad("published_on", "不能早于决定日期")
         credit_code = text["credit_code"].upper()
         if credit_code:
-            reason = credit_code_problem(credit_code)
+            reason = self._credit.get(credit_code)
+            if reason is None:
+                reason = credit_code_problem(credit_code)
+                if len(self._credit) > CACHE_SIZE:
+                    self._credit.clear()
+                self._credit[credit_code] = reason
             if reason:
                 bad("credit_code", reason)
         elif flags["enterprise"]:
             bad("credit_code", "涉企记录必须填写企业的统一社会信用代码")
-        certs = [c for c in OFFICER_SPLIT.split(text["officers"]) if c] if text["officers"] else []
+        certs = self._certs.get(text["officers"])
+        if certs is None:
+            certs = [c for c in OFFICER_SPLIT.split(text["officers"]) if c]
+            if len(self._certs) > CACHE_SIZE:
+                self._certs.clear()
+            self._certs[text["officers"]] = certs
         if certs and decided_on is not None:
             for cert in certs:
                 reason = self._officer_problem(cert, decided_on)

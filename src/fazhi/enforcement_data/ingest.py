@@ -37,6 +37,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -552,11 +553,21 @@ def ingest_file(
         _fail(batch, problem.reason)
         return IngestResult(batch.pk, 0, 0, [RowError(0, problem.column, problem.reason)])
 
+    # the known columns: (position, key); a row is read with one C-level itemgetter
+    known = [(i, k) for i, k in enumerate(keys) if k is not None]
+    names = [k for _, k in known]
+    pick = operator.itemgetter(*[i for i, _ in known])
+    width = known[-1][0] + 1 if known else 0
+
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for number, row in cells:
-            if not any(c not in (None, "") for c in row):
+            if not any(row) and all(c in (None, "") for c in row):
                 continue  # blank line
-            yield number, {k: v for k, v in zip(keys, row, strict=False) if k is not None}
+            if len(row) >= width:
+                picked = pick(row)
+                yield number, dict(zip(names, picked if len(names) > 1 else (picked,), strict=True))
+            else:  # a short row (trailing cells left out)
+                yield number, {k: row[i] for i, k in known if i < len(row)}
 
     writer: Any = None
     handle: io.TextIOWrapper | None = None
