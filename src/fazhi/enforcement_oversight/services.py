@@ -364,7 +364,7 @@ _ALERT_COLUMNS = (
 ALERT_CHUNK = 20000
 
 
-def _codes_in(column: str, codes: list[str]) -> tuple[str, object]:
+def _codes_in(column: str, codes: list[str]) -> tuple[str, list[str] | str]:
     """``column`` among ``codes``, as one SQL parameter (an array; SQLite: a JSON list)."""
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", codes
@@ -381,7 +381,7 @@ def _alerts_insert(
     slots = [f"unit_d{i}" for i in range(5)]
     lags = "".join(f", {c}, LAG({c}) OVER w AS prev_{c}" for c in slots)
     codes_sql = ""
-    params: list[object] = []
+    params: list[list[str] | str] = []
     if codes is not None:
         codes_sql, param = _codes_in("credit_code", codes)
         codes_sql = " AND " + codes_sql

@@ -288,9 +288,9 @@ def _upsert(
     slots_of: Callable[[str], tuple[int | None, ...]],
 ) -> None:
     if connection.vendor == "postgresql" and len(items) > COPY_ABOVE:
-        zero = _upsert_copy(items, slots_of)
-        if zero:
-            _delete_zero(zero)
+        left = _upsert_copy(items, slots_of)
+        if left:
+            _delete_zero(left)
         return
     meta = MetricFact._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
