@@ -16,9 +16,10 @@ How a batch is written
      rows go into :class:`StagedRecord` in a short transaction of their own, so that other
      users' writes get the lock in between; at the end one ``INSERT INTO record … SELECT …
      FROM staging`` makes them visible.
-3. At the end, in the same (PostgreSQL) or ONE short (SQLite) transaction: the monthly metric
-   facts of the (unit, month) keys the batch touched refreshed once
-   (:func:`fazhi.metrics.facts.facts_refresh_keys`), the 涉企重复检查 alerts of the enterprises
+3. At the end, in the same (PostgreSQL) or ONE short (SQLite) transaction: the batch's rows
+   added to the monthly metric facts (:func:`fazhi.metrics.facts.facts_add_inserted`; when a
+   definition reads them through a link, its (unit, month) keys recomputed by
+   :func:`~fazhi.metrics.facts.facts_refresh_keys`), the 涉企重复检查 alerts of the enterprises
    it inspected recomputed (:func:`fazhi.enforcement_oversight.services.alerts_refresh`), the
    batch marked ``done`` and one audit entry written.
 
@@ -450,7 +451,7 @@ def ingest_rows(
         # other sessions see nothing of it until the COMMIT (MVCC; the COPY takes only a ROW
         # EXCLUSIVE lock, which blocks no reader or writer). SQLite: short staged batches.
         with transaction.atomic() if direct else contextlib.nullcontext():
-            last_before = _last_id()
+            last_before = _last_id() if direct else 0  # SQLite: read when publishing
             with _writer(direct) as write:
                 for number, values in rows:
                     done += 1
