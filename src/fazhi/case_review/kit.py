@@ -44,6 +44,12 @@ KIT = declare(
         metric_fixture="fixtures/metrics.json",
         report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=("case_review.files", "case_review.pass_rate"),
+        audit_names={
+            "case_review.files_draw": "案卷评查·抽取案卷",
+            "case_review.reviewer_assign": "案卷评查·指派评查单位",
+            "case_review.file_score": "案卷评查·评分",
+            "case_review.campaign_close": "案卷评查·结束评查活动",
+        },
         demo_county="fazhi.case_review.demo:fill",
     )
 )

@@ -70,22 +70,6 @@ VERBS: dict[str, str] = {
     "password_reset": "重置密码",
     "password_change": "修改本人密码",
     "return": "退回起草",
-    # 行政执法 (issue 17): batch writes and steps outside the apps' workflows
-    "enforcement_data.ingest": "行政执法数据·批量导入",
-    "enforcement_data.partition_create": "行政执法数据·新建年度分区",
-    "enforcement_data.rejected_download": "行政执法数据·下载拒收行",
-    "enforcement_training.attendance_bulk": "行政执法培训·批量登记参训记录",
-    "enforcement_oversight.disclosure": "三项制度·登记事前公示",
-    "enforcement_oversight.recording_item": "三项制度·登记音像记录事项",
-    "case_review.files_draw": "案卷评查·抽取案卷",
-    "case_review.reviewer_assign": "案卷评查·指派评查单位",
-    "case_review.file_score": "案卷评查·评分",
-    "case_review.campaign_close": "案卷评查·结束评查活动",
-    "plan.rectification_create": "工作计划·下达整改任务",
-    "enforcement_oversight.withdrawal.register": "三项制度·登记公示撤回",
-    "enforcement_oversight.major.register": "三项制度·登记重大执法决定",
-    "enforcement_oversight.publication.register": "三项制度·新建执法数据公开表",
-    # 安全事件审计 (core/security_events.py)
     "export": "导出表格",
     "download": "下载",
     "docx_download": "下载文档",
@@ -103,32 +87,6 @@ WHOLE_CODES: dict[str, str] = {
     "audit.export": "审计日志·导出归档",
     # Excel 导入失败后撤回已提交的批次 (core/excel.py, issue 15)
     "import.compensate": "表格导入·撤回已写入的批次",
-    # 备案审查 (filing_review): a citizen's 审查建议 from the portal; the catalogues' export
-    "filing_review.suggestion.submit": "备案审查·收到公众的审查建议",
-    "filing_review.catalogue_export": "备案审查·导出规范性文件目录",
-    # 规范性文件清理 (normative_docs): starting a campaign (its steps come from its workflow)
-    "normative_docs.cleanup.create": "规范性文件·启动清理",
-    # 重大行政决策 (decisions): the 目录 register and the evidence files of the procedures
-    "decisions.catalogue.register": "决策事项目录·登记",
-    "decisions.catalogue.publish": "决策事项目录·公布",
-    "decisions.catalogue.supersede": "决策事项目录·记为已调整",
-    "decisions.evidence_add": "重大行政决策·上传佐证材料",
-    "decisions.evidence_download": "重大行政决策·下载佐证材料",
-    # 行政执法 (issue 17): batch writes and steps outside the apps' workflows
-    "enforcement_data.ingest": "行政执法数据·批量导入",
-    "enforcement_data.partition_create": "行政执法数据·新建年度分区",
-    "enforcement_data.rejected_download": "行政执法数据·下载拒收行",
-    "enforcement_training.attendance_bulk": "行政执法培训·批量登记参训记录",
-    "enforcement_oversight.disclosure": "三项制度·登记事前公示",
-    "enforcement_oversight.recording_item": "三项制度·登记音像记录事项",
-    "case_review.files_draw": "案卷评查·抽取案卷",
-    "case_review.reviewer_assign": "案卷评查·指派评查单位",
-    "case_review.file_score": "案卷评查·评分",
-    "case_review.campaign_close": "案卷评查·结束评查活动",
-    "plan.rectification_create": "工作计划·下达整改任务",
-    "enforcement_oversight.withdrawal.register": "三项制度·登记公示撤回",
-    "enforcement_oversight.major.register": "三项制度·登记重大执法决定",
-    "enforcement_oversight.publication.register": "三项制度·新建执法数据公开表",
     # 安全事件审计 (core/security_events.py)
     "account.login": "登录",
     "account.logout": "退出登录",
@@ -262,6 +220,19 @@ def workflow_labels() -> dict[str, str]:
     return found
 
 
+def kit_audit_names() -> dict[str, str]:
+    """Audit code → Chinese name as the apps declare them (``AppKit.audit_names``)."""
+    found: dict[str, str] = {}
+    for kit in kits():
+        found.update(kit.audit_names)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _kit_audit_names() -> dict[str, str]:
+    return kit_audit_names()
+
+
 @lru_cache(maxsize=1)
 def _workflow_labels_cached() -> dict[str, str]:
     return workflow_labels()
@@ -269,7 +240,9 @@ def _workflow_labels_cached() -> dict[str, str]:
 
 def action_label(code: str) -> str:
     """The Chinese name of an audit action code (the code itself if nothing explains it)."""
-    known = WHOLE_CODES.get(code) or _workflow_labels_cached().get(code)
+    known = (
+        WHOLE_CODES.get(code) or _kit_audit_names().get(code) or _workflow_labels_cached().get(code)
+    )
     if known:
         return known
     prefix, _, verb = code.partition(".")

@@ -72,6 +72,12 @@ class AppKit:
       ``portal`` URL namespace.
     * ``portal_nav``: links in the portal's header (``NavEntry``; ``cap`` is ignored, the
       portal is public; ``order`` places them among all apps' portal links).
+    * ``report_part3``: ``(unit, year, codes) -> list[str]``: lines of the annual report's part
+      三 (第一责任人职责) written from the app's records of ``unit``'s subtree in ``year`` (e.g.
+      who gave a 述法 and when); ``codes`` are the frozen figures' metric codes, and a line may
+      quote them as ``{{code}}`` (a line whose figures have no value is left out).
+    * ``audit_names``: audit action code → Chinese name, for the app's codes that neither a
+      workflow transition nor the shared verbs explain (batch writes, bulk steps).
     * ``demo_county``: ``(CountyContext) -> int`` county filler (writes through services).
     * ``demo_scale``: city/province bulk seeder (see the demo app's ``scale`` module).
     """
@@ -92,6 +98,8 @@ class AppKit:
     portal_prefix: str = ""
     portal_urls: str = ""
     portal_nav: tuple[NavEntry, ...] = ()
+    report_part3: str = ""
+    audit_names: dict[str, str] = field(default_factory=dict)
     demo_county: str = ""
     demo_scale: str = ""
 

@@ -61,6 +61,13 @@ KIT = declare(
         metric_fixture="fixtures/metrics.json",
         report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=("decisions.decided", "decisions.procedure_rate"),
+        audit_names={
+            "decisions.catalogue.register": "决策事项目录·登记",
+            "decisions.catalogue.publish": "决策事项目录·公布",
+            "decisions.catalogue.supersede": "决策事项目录·记为已调整",
+            "decisions.evidence_add": "重大行政决策·上传佐证材料",
+            "decisions.evidence_download": "重大行政决策·下载佐证材料",
+        },
         demo_county="fazhi.decisions.demo:fill",
         demo_scale="fazhi.decisions.demo:seed",
     )

@@ -41,6 +41,11 @@ KIT = declare(
             "enforcement_data.records",
             "enforcement_data.decision_publicity_rate",
         ),
+        audit_names={
+            "enforcement_data.ingest": "行政执法数据·批量导入",
+            "enforcement_data.partition_create": "行政执法数据·新建年度分区",
+            "enforcement_data.rejected_download": "行政执法数据·下载拒收行",
+        },
         demo_county="fazhi.enforcement_data.demo:fill",
         demo_scale="fazhi.enforcement_data.demo_scale:seed",
     )

@@ -64,6 +64,13 @@ KIT = declare(
             "enforcement_oversight.major_decisions",
             "enforcement_oversight.publication_on_time_rate",
         ),
+        audit_names={
+            "enforcement_oversight.disclosure": "三项制度·登记事前公示",
+            "enforcement_oversight.recording_item": "三项制度·登记音像记录事项",
+            "enforcement_oversight.withdrawal.register": "三项制度·登记公示撤回",
+            "enforcement_oversight.major.register": "三项制度·登记重大执法决定",
+            "enforcement_oversight.publication.register": "三项制度·新建执法数据公开表",
+        },
         demo_county="fazhi.enforcement_oversight.demo:fill",
     )
 )

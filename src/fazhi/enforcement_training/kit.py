@@ -49,6 +49,9 @@ KIT = declare(
         metric_fixture="fixtures/metrics.json",
         report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=("enforcement_training.met_rate",),
+        audit_names={
+            "enforcement_training.attendance_bulk": "行政执法培训·批量登记参训记录",
+        },
         demo_county="fazhi.enforcement_training.demo:fill",
     )
 )

@@ -68,6 +68,10 @@ KIT = declare(
         portal_prefix="library/",
         portal_urls="fazhi.filing_review.public_urls",
         portal_nav=(NavEntry("规范性文件库", "/portal/library/", None, order=20),),
+        audit_names={
+            "filing_review.suggestion.submit": "备案审查·收到公众的审查建议",
+            "filing_review.catalogue_export": "备案审查·导出规范性文件目录",
+        },
         demo_county="fazhi.filing_review.demo:fill",
     )
 )

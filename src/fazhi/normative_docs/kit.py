@@ -56,6 +56,9 @@ KIT = declare(
         metric_fixture="fixtures/metrics.json",
         report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=("normative_docs.issued", "normative_docs.filing_on_time_rate"),
+        audit_names={
+            "normative_docs.cleanup.create": "规范性文件·启动清理",
+        },
         demo_county="fazhi.normative_docs.demo:fill",
         demo_scale="fazhi.normative_docs.demo:seed",
     )

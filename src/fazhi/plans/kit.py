@@ -32,6 +32,9 @@ KIT = declare(
         sweep="fazhi.plans.kit:sweep_deadlines",
         metric_fixture="fixtures/metrics.json",
         report_sentences="fixtures/report_sentences.json",
+        audit_names={
+            "plan.rectification_create": "工作计划·下达整改任务",
+        },
         demo_county="fazhi.plans.demo_fillers:fill",
     )
 )

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from fazhi.core.kit import hooks
 from fazhi.metrics.engine import MetricValue
 from fazhi.metrics.periods import Period
 from fazhi.metrics.selectors import drill_url, metric_values
@@ -137,7 +138,7 @@ def compose(
     if 2 in parts:
         bodies[2] = _part2(unit, year, template, by_code, name_units=name_units)
     if 3 in parts:
-        bodies[3] = _part3(template, by_code, names)
+        bodies[3] = _part3(unit, year, template, by_code, names)
     if 4 in parts:
         bodies[4] = _part4(unit, year + 1, template, names)
     if 5 in parts:
@@ -450,13 +451,28 @@ def _part2(
 
 # --- part 三 and 四 -----------------------------------------------------------------------------
 def _part3(
-    template: Mapping[str, Any], by_code: Mapping[str, DraftFigure], names: Mapping[str, Any]
+    unit: OrgUnit,
+    year: int,
+    template: Mapping[str, Any],
+    by_code: Mapping[str, DraftFigure],
+    names: Mapping[str, Any],
 ) -> str:
+    """The opening sentence, the lines the registers write from their records (each kit's
+    ``report_part3`` hook: who gave a 述法, the 学法 sessions), then the figure sentences. The
+    prompt asks for the rest only when no register wrote a line from records."""
     lines = [template["part3"].format(**names)]
+    from_records = [
+        line
+        for _kit, hook in hooks("report_part3")
+        for line in hook(unit, year, frozenset(by_code))
+        if _has_values(line, by_code)
+    ]
+    lines += from_records
     for spec in rules.part3_figures():
         if _leads(spec["when"], by_code) and _has_values(spec["text"], by_code):
             lines.append(spec["text"])
-    lines.append(prompt(template["part3_prompt"].format(**names)))
+    if not from_records:
+        lines.append(prompt(template["part3_prompt"].format(**names)))
     return "\n".join(lines)
 
 
