@@ -20,7 +20,8 @@ How a batch is written
    added to the monthly metric facts (:func:`fazhi.metrics.facts.facts_add_inserted`; when a
    definition reads them through a link, its (unit, month) keys recomputed by
    :func:`~fazhi.metrics.facts.facts_refresh_keys`), the 涉企重复检查 alerts of the enterprises
-   it inspected recomputed (:func:`fazhi.enforcement_oversight.services.alerts_refresh`), the
+   it inspected recomputed (the signal :data:`~fazhi.enforcement_data.signals.inspections_loaded`,
+   received by ``enforcement_oversight``), the
    batch marked ``done`` and one audit entry written.
 
 Without ``skip_bad`` any bad row refuses the whole file (the errors name row and column) and
@@ -67,6 +68,7 @@ from fazhi.enforcement_data.models import (
     Source,
     StagedRecord,
 )
+from fazhi.enforcement_data.signals import inspections_loaded
 from fazhi.metrics.facts import facts_add_inserted, facts_refresh_keys
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
@@ -339,9 +341,8 @@ def _publish(
                 ),
             )
         if checker.inspected:
-            from fazhi.enforcement_oversight.services import alerts_refresh
-
-            alerts_refresh(
+            inspections_loaded.send(
+                sender=Record,
                 codes=checker.inspected,
                 start=checker.inspected_from,
                 end=checker.inspected_to,
