@@ -367,9 +367,11 @@ class InspectionAlert(UnitSlots):
     ``fazhi enforcement_alerts`` / the daily sweep a whole year (a new window rule, the scale
     seeder). The pages read this table (a province's year: some 400,000 rows) instead of
     running the window query over 10M records. Both units' tree slots are kept: an alert is
-    seen from either unit's subtree (``unit_d*`` the later unit, ``first_d*`` the earlier)."""
+    seen from either unit's subtree (``unit_d*`` the later unit, ``first_d*`` the earlier),
+    through ``visible_to`` on the slots (``scope_by_slots``)."""
 
-    scope_path_field: ClassVar[str] = "unit__path"
+    scope_path_field: ClassVar[tuple[str, ...]] = ("unit__path", "first_unit__path")
+    scope_by_slots: ClassVar[bool] = True
     tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit", "first_d": "first_unit"}
 
     year = models.PositiveSmallIntegerField("年度")  # of the later inspection

@@ -300,17 +300,7 @@ def stored_alerts(*, actor: Actor, year: int, limit: int = 2000) -> tuple[list[A
     date order: (the first ``limit``, how many in all). Two indexed queries."""
     from fazhi.enforcement_oversight.models import InspectionAlert
 
-    rows = InspectionAlert.objects.filter(year=year)
-    unit = actor.unit
-    if unit.path not in ("", "/") and unit.pk is not None:
-        if unit.depth < MAX_DEPTH:
-            rows = rows.filter(
-                Q(**{f"unit_d{unit.depth}": unit.pk}) | Q(**{f"first_d{unit.depth}": unit.pk})
-            )
-        else:
-            rows = rows.filter(
-                Q(unit__path__startswith=unit.path) | Q(first_unit__path__startswith=unit.path)
-            )
+    rows = visible_to(InspectionAlert.objects.filter(year=year), actor)
     total = rows.count()
     found = [
         Alert(

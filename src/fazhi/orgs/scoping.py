@@ -116,10 +116,35 @@ def scope_q(model: type[models.Model], path: str) -> Q:
     return query
 
 
+def _slot_q(model: type[models.Model], unit: OrgUnit) -> Q | None:
+    """For a model with ``scope_by_slots``: "in ``unit``'s subtree" as the indexed equality
+    of each path field's tree slot (``unit_d<depth> = unit``; see :mod:`fazhi.orgs.slots`),
+    the same rows as the path condition. None when it does not apply (a unit deeper than the
+    slots, an unsaved unit such as the command line's, a path field without a slot)."""
+    from fazhi.orgs.slots import MAX_DEPTH, slot_field, slot_lookup
+
+    if not getattr(model, "scope_by_slots", False) or unit.pk is None:
+        return None
+    if unit.depth >= MAX_DEPTH:
+        return None
+    query = Q()
+    for field in _path_fields(model):
+        prefix = slot_lookup(model, field.removesuffix("__path"))
+        if prefix is None:
+            return None
+        query |= Q(**{slot_field(prefix, unit.depth): unit.pk})
+    return query
+
+
 def visible_to(queryset: QS, actor: Actor) -> QS:
-    """Rows of ``queryset`` that belong to the actor's unit subtree."""
+    """Rows of ``queryset`` that belong to the actor's unit subtree. A model may set
+    ``scope_by_slots = True`` to have the condition written on its tree slots (a table of
+    millions of rows, where the slot indexes serve and a join to the units would not)."""
     field = _path_fields(queryset.model)[0]
-    scoped = queryset.filter(scope_q(queryset.model, actor.unit.path))
+    by_slots = _slot_q(queryset.model, actor.unit)
+    scoped = queryset.filter(
+        by_slots if by_slots is not None else scope_q(queryset.model, actor.unit.path)
+    )
     if (
         getattr(queryset.model, "scope_includes_system_rows", False)
         and actor.unit.parent_id is None
