@@ -1,0 +1,1 @@
+"""人民调解 in Excel (placeholder replaced below)."""
