@@ -89,7 +89,9 @@ def test_expire_problem_names_the_date(make_committee: MakeCommittee) -> None:
     assert problem(c, d("2026-06-30")) == "本届任期至 2027-02-28，尚未届满"
 
 
-def test_sweep_command_summary(make_committee: MakeCommittee, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sweep_command_summary(
+    make_committee: MakeCommittee, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_committee(term_start=d("2022-01-01"))
     call_command("sweep_deadlines")
     assert "人民调解委员会任期届满 1 个" in capsys.readouterr().out
@@ -104,41 +106,62 @@ def test_renewal(county: County, make_committee: MakeCommittee) -> None:
     assert c.status == "ended"
     with pytest.raises(ValidationError) as err:
         svc.committee_renew(
-            actor=county.actor("clerk_a"), committee=c, term_start=d("2026-07-01"),
-            director="新主任", members=7,
+            actor=county.actor("clerk_a"),
+            committee=c,
+            term_start=d("2026-07-01"),
+            director="新主任",
+            members=7,
         )
     assert "term_start" in err.value.message_dict  # a future date
     done = svc.committee_renew(
-        actor=county.actor("clerk_a"), committee=c, term_start=d("2026-01-05"),
-        director="新主任", members=7,
+        actor=county.actor("clerk_a"),
+        committee=c,
+        term_start=d("2026-01-05"),
+        director="新主任",
+        members=7,
     )
     assert (done.status, done.term_start, done.term_end) == (
-        "active", d("2026-01-05"), d("2029-01-04"),
+        "active",
+        d("2026-01-05"),
+        d("2029-01-04"),
     )
     assert (done.director, done.members) == ("新主任", 7)
     assert action_label("mediation_committee.renew") != "mediation_committee.renew"
     assert action_label("mediation_committee.register") != "mediation_committee.register"
 
 
-def test_clerk_of_other_township_cannot_renew(county: County, make_committee: MakeCommittee) -> None:
+def test_clerk_of_other_township_cannot_renew(
+    county: County, make_committee: MakeCommittee
+) -> None:
     from django.core.exceptions import PermissionDenied
 
     c = make_committee(term_start=d("2023-01-01"))
     with pytest.raises(PermissionDenied):
         svc.committee_renew(
-            actor=county.actor("clerk_b"), committee=c, term_start=d("2026-01-05"),
-            director="新主任", members=7,
+            actor=county.actor("clerk_b"),
+            committee=c,
+            term_start=d("2026-01-05"),
+            director="新主任",
+            members=7,
         )
 
 
 @pytest.mark.parametrize(
     "code",
     [
-        "mediation.register", "mediation.succeed", "mediation.fail", "mediation.terminate",
-        "mediation.report_police", "mediation.perform", "mediation.apply_confirmation",
-        "mediation.confirmation_result", "mediation_committee.register",
-        "mediation_committee.expire", "mediation_committee.renew",
-        "mediation_mediator.register", "mediation_mediator.leave",
+        "mediation.register",
+        "mediation.succeed",
+        "mediation.fail",
+        "mediation.terminate",
+        "mediation.report_police",
+        "mediation.perform",
+        "mediation.apply_confirmation",
+        "mediation.confirmation_result",
+        "mediation_committee.register",
+        "mediation_committee.expire",
+        "mediation_committee.renew",
+        "mediation_mediator.register",
+        "mediation_mediator.leave",
     ],
 )
 def test_every_audit_code_has_a_chinese_name(code: str) -> None:

@@ -19,15 +19,18 @@ from fazhi.mediation.workflow import CASES
 pytestmark = pytest.mark.django_db
 
 
-
-def _succeeded(make_committee: MakeCommittee, make_case: MakeCase, county: County,
-               agreement_on: str) -> Case:
+def _succeeded(
+    make_committee: MakeCommittee, make_case: MakeCase, county: County, agreement_on: str
+) -> Case:
     committee = make_committee(term_start=d("2024-03-01"))
     case = make_case(committee, received_on=d(agreement_on) - dt.timedelta(days=5))
     with on_day(agreement_on):
         return svc.case_succeed(
-            actor=county.actor("clerk_a"), case=case, agreement_kind="written",
-            agreement_on=d(agreement_on), terms="赔偿三千元",
+            actor=county.actor("clerk_a"),
+            case=case,
+            agreement_kind="written",
+            agreement_on=d(agreement_on),
+            terms="赔偿三千元",
         )
 
 
@@ -48,7 +51,10 @@ def test_rule_is_data_quoting_the_statute() -> None:
     ],
 )
 def test_due_date_exact(
-    county: County, make_committee: MakeCommittee, make_case: MakeCase, agreement_on: str,
+    county: County,
+    make_committee: MakeCommittee,
+    make_case: MakeCase,
+    agreement_on: str,
     due: str,
 ) -> None:
     case = _succeeded(make_committee, make_case, county, agreement_on)
@@ -64,7 +70,9 @@ def test_application_on_due_date_accepted(
         assert CASES["apply_confirmation"].problem is not None
         assert CASES["apply_confirmation"].problem(case, d("2025-10-09")) == ""
         done = svc.case_apply_confirmation(
-            actor=county.actor("clerk_a"), case=case, applied_on=d("2025-10-09"),
+            actor=county.actor("clerk_a"),
+            case=case,
+            applied_on=d("2025-10-09"),
             court="湘江县人民法院",
         )
     assert done.confirmation_applied_on == d("2025-10-09")
@@ -81,7 +89,9 @@ def test_application_one_day_late_refused(
     assert "2025-10-09" in reason and "届满" in reason
     with on_day("2025-10-10"), pytest.raises((ValidationError, Exception)) as err:
         svc.case_apply_confirmation(
-            actor=county.actor("clerk_a"), case=case, applied_on=d("2025-10-10"),
+            actor=county.actor("clerk_a"),
+            case=case,
+            applied_on=d("2025-10-10"),
             court="湘江县人民法院",
         )
     assert "2025-10-09" in str(err.value)
@@ -96,7 +106,9 @@ def test_late_date_refused_by_apply_even_if_entered_on_time(
     case = _succeeded(make_committee, make_case, county, "2025-06-12")
     with on_day("2025-07-14"), pytest.raises(ValidationError) as err:
         svc.case_apply_confirmation(
-            actor=county.actor("clerk_a"), case=case, applied_on=d("2025-07-15"),
+            actor=county.actor("clerk_a"),
+            case=case,
+            applied_on=d("2025-07-15"),
             court="湘江县人民法院",
         )
     assert "applied_on" in err.value.message_dict

@@ -172,6 +172,10 @@ class Mediator(UnitSlots):
     def get_absolute_url(self) -> str:
         return reverse("mediation_mediators_detail", args=[self.pk])
 
+    @property
+    def committee_name(self) -> str:
+        return self.committee.name
+
 
 class MediatorEvent(TimelineEvent):
     mediator = models.ForeignKey(Mediator, on_delete=models.CASCADE, related_name="events")
@@ -257,9 +261,7 @@ class Case(UnitSlots):
         "履行情况", max_length=12, choices=Performance.choices, blank=True
     )
     performance_on = models.DateField("履行情况登记日期", null=True, blank=True)
-    confirmation_due = models.DateField(
-        "司法确认申请期限", null=True, blank=True, db_index=True
-    )
+    confirmation_due = models.DateField("司法确认申请期限", null=True, blank=True, db_index=True)
     confirmation_applied_on = models.DateField(
         "申请司法确认日期", null=True, blank=True, db_index=True
     )

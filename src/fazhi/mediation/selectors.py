@@ -10,7 +10,5 @@ def todo_counts(actor: Actor) -> dict[str, int]:
     """Open cases and committees whose term has ended, as the actor sees them."""
     return {
         "open": visible_to(Case.objects.filter(status=CaseStatus.RECEIVED), actor).count(),
-        "ended": visible_to(
-            Committee.objects.filter(status=CommitteeStatus.ENDED), actor
-        ).count(),
+        "ended": visible_to(Committee.objects.filter(status=CommitteeStatus.ENDED), actor).count(),
     }

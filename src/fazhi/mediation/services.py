@@ -112,7 +112,11 @@ def committee_renew(
 ) -> Committee:
     """换届: a new term from ``term_start``; the committee is 在任 again."""
     done: Committee = COMMITTEES.run(
-        "renew", actor=actor, obj=committee, term_start=term_start, director=director,
+        "renew",
+        actor=actor,
+        obj=committee,
+        term_start=term_start,
+        director=director,
         members=members,
     )
     return done
@@ -172,7 +176,11 @@ def mediator_register(
         )
     )
     staging.create(
-        MediatorEvent, mediator=mediator, kind="聘任", on=joined_on, actor_name=actor.name,
+        MediatorEvent,
+        mediator=mediator,
+        kind="聘任",
+        on=joined_on,
+        actor_name=actor.name,
         note=committee.name,
     )
     record_write(
@@ -252,7 +260,11 @@ def case_receive(
         )
     )
     staging.create(
-        CaseEvent, case=case, kind="受理", on=received_on, actor_name=actor.name,
+        CaseEvent,
+        case=case,
+        kind="受理",
+        on=received_on,
+        actor_name=actor.name,
         note=f"{Source(source).label}，{dispute_type.name}",
     )
     record_write(
@@ -274,19 +286,27 @@ def case_step(*, actor: Actor, case: Case, step: str, **data: Any) -> Case:
 
 
 def case_succeed(
-    *, actor: Actor, case: Case, agreement_kind: str, agreement_on: dt.date, terms: str,
+    *,
+    actor: Actor,
+    case: Case,
+    agreement_kind: str,
+    agreement_on: dt.date,
+    terms: str,
     performance_due: dt.date | None = None,
 ) -> Case:
     """调解成功 with a written or oral agreement (第二十八条至第三十条)."""
     return case_step(
-        actor=actor, case=case, step="succeed", agreement_kind=agreement_kind,
-        agreement_on=agreement_on, terms=terms, performance_due=performance_due,
+        actor=actor,
+        case=case,
+        step="succeed",
+        agreement_kind=agreement_kind,
+        agreement_on=agreement_on,
+        terms=terms,
+        performance_due=performance_due,
     )
 
 
-def case_apply_confirmation(
-    *, actor: Actor, case: Case, applied_on: dt.date, court: str
-) -> Case:
+def case_apply_confirmation(*, actor: Actor, case: Case, applied_on: dt.date, court: str) -> Case:
     """申请司法确认 within the period of 第三十三条."""
     return case_step(
         actor=actor, case=case, step="apply_confirmation", applied_on=applied_on, court=court

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -35,7 +36,7 @@ from fazhi.mediation.models import (
 )
 from fazhi.mediation.workflow import CASES, COMMITTEES, MEDIATORS
 from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, unit_in_scope
+from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 
 CONFIRMATION_BASIS = "人民调解法第三十三条：自调解协议生效之日起三十日内"
 
@@ -53,6 +54,10 @@ def _committee_status(committee: Committee) -> str:
 
 def _types(actor: Actor) -> list[tuple[str, str]]:
     return [(t.code, t.name) for t in DisputeType.objects.all()]
+
+
+def self_committees(actor: Actor) -> models.QuerySet[Committee]:
+    return visible_to(Committee.objects.select_related("unit"), actor)
 
 
 def _edit(actor: Actor, obj: Case | Committee | Mediator) -> bool:
@@ -78,28 +83,54 @@ class CaseRegister(Register[Case]):
         Filter("status", "状态", "status", CaseStatus.choices),
         Filter("type", "纠纷类型", "dispute_type__code", _types),
         Filter("source", "纠纷来源", "source", Source.choices),
-        Filter("police", "报告公安机关", choices=(("1", "已报告"),),
-               apply=lambda qs, v: qs.filter(police_reported_on__isnull=False) if v == "1" else qs),
+        Filter(
+            "police",
+            "报告公安机关",
+            choices=(("1", "已报告"),),
+            apply=lambda qs, v: qs.filter(police_reported_on__isnull=False) if v == "1" else qs,
+        ),
         unit_filter("unit", "所属单位", "unit__path"),
         year_filter("year", "受理年度", "received_on"),
     )
     search_fields = ("number", "committee__name", "summary")
     search_placeholder = "编号、调委会、纠纷简要情况"
     detail_fields = (
-        "number", "committee", "unit", "received_on", "source", "dispute_type",
+        "number",
+        "committee",
+        "unit",
+        "received_on",
+        "source",
+        "dispute_type",
         Column("applicant_name", "申请方当事人", personal=True),
         Column("applicant_id_number", "申请方证件号码", personal=True),
         Column("applicant_phone", "申请方联系电话", personal=True),
         Column("respondent_name", "对方当事人", personal=True),
         Column("respondent_id_number", "对方证件号码", personal=True),
         Column("respondent_phone", "对方联系电话", personal=True),
-        "mediators", "summary", "amount", "status", "concluded_on", "agreement_kind",
-        "agreement_on", "terms", "performance_due",
-        Column("routes", "告知的其他途径", value=lambda c: "、".join(
-            dict(f.ROUTES).get(r, r) for r in c.routes.split(",") if r)),
-        "end_reason", "performance", "performance_on", "confirmation_due",
-        "confirmation_applied_on", "confirmation_court", "confirmation_result",
-        "confirmation_result_on", "police_reported_on", "police_note",
+        "mediators",
+        "summary",
+        "amount",
+        "status",
+        "concluded_on",
+        "agreement_kind",
+        "agreement_on",
+        "terms",
+        "performance_due",
+        Column(
+            "routes",
+            "告知的其他途径",
+            value=lambda c: "、".join(dict(f.ROUTES).get(r, r) for r in c.routes.split(",") if r),
+        ),
+        "end_reason",
+        "performance",
+        "performance_on",
+        "confirmation_due",
+        "confirmation_applied_on",
+        "confirmation_court",
+        "confirmation_result",
+        "confirmation_result_on",
+        "police_reported_on",
+        "police_note",
     )
     create_form_class = f.CaseForm
     create_label = "受理"
@@ -166,7 +197,14 @@ class CommitteeRegister(Register[Committee]):
     search_fields = ("name", "director")
     search_placeholder = "调委会名称、主任"
     detail_fields = (
-        "name", "unit", "kind", "director", "members", "term_start", "term_end", "filed_on",
+        "name",
+        "unit",
+        "kind",
+        "director",
+        "members",
+        "term_start",
+        "term_end",
+        "filed_on",
         Column("status", "状态", value=_committee_status),
     )
     create_form_class = f.CommitteeForm
@@ -213,8 +251,16 @@ class MediatorRegister(Register[Mediator]):
     search_fields = ("name", "committee__name")
     search_placeholder = "姓名、调委会"
     detail_fields = (
-        "name", "committee", "unit", "kind", Column("phone", "联系电话", personal=True),
-        "joined_on", "last_trained_on", "trainings_this_year", "status", "left_on",
+        "name",
+        "committee",
+        "unit",
+        "kind",
+        Column("phone", "联系电话", personal=True),
+        "joined_on",
+        "last_trained_on",
+        "trainings_this_year",
+        "status",
+        "left_on",
     )
     create_form_class = f.MediatorForm
     detail_template = "mediation/detail.html"
@@ -232,6 +278,14 @@ class MediatorRegister(Register[Mediator]):
         return [Action("登记调解员", self.url("create")), *import_action(self.key)]
 
     def create(self, actor: Actor, data: dict[str, Any]) -> Mediator:
+        data = dict(data)
+        if "committee_name" in data:  # an Excel row names the committee
+            name = data.pop("committee_name")
+            found = list(self_committees(actor).filter(name=name)[:2])
+            if len(found) != 1:
+                why = "对应多个调委会" if found else "在您的范围内找不到"
+                raise ValidationError({"committee_name": f"调委会“{name}”{why}"})
+            data["committee"] = found[0]
         return services.mediator_register(actor=actor, **data)
 
     def detail_context(self, actor: Actor, obj: Mediator) -> dict[str, Any]:

@@ -12,6 +12,9 @@ Mediators: 在任 → 离任.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 
@@ -35,6 +38,19 @@ from fazhi.mediation.models import (
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
 
 OPEN = (CaseStatus.RECEIVED,)
+#: The day a replayed step was taken (Excel import, demo data): the 司法确认 problem is judged
+#: as of that day instead of today, so a timely application of a past year can be recorded.
+_AS_OF: ContextVar[dt.date | None] = ContextVar("mediation_as_of", default=None)
+
+
+@contextmanager
+def as_of(day: dt.date) -> Iterator[None]:
+    """Judge the steps taken inside as of ``day`` (a replay of a dated record)."""
+    token = _AS_OF.set(day)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 ROUTE_LABELS = dict(f.ROUTES)
 
 
@@ -105,8 +121,10 @@ def fail(
     )
     if not chosen:
         raise ValidationError(
-            {"route_judicial": "调解不成的，应当告知当事人依法通过仲裁、行政、司法等途径维护权利"
-             "（人民调解法第二十六条）：请至少选择一种已告知的途径"}
+            {
+                "route_judicial": "调解不成的，应当告知当事人依法通过仲裁、行政、司法等途径维护权利"
+                "（人民调解法第二十六条）：请至少选择一种已告知的途径"
+            }
         )
     case.routes = ",".join(chosen)
     told = "、".join(ROUTE_LABELS[c] for c in chosen)
@@ -131,7 +149,10 @@ def police_problem(case: Case, today: dt.date) -> str:
 
 def report_police(case: Case, *, actor: Actor, reported_on: dt.date, note: str) -> Change:
     check_date(
-        reported_on, "报告日期", not_before=case.received_on, after_label="受理日期",
+        reported_on,
+        "报告日期",
+        not_before=case.received_on,
+        after_label="受理日期",
         field="reported_on",
     )
     if not note.strip():
@@ -153,7 +174,10 @@ def perform(case: Case, *, actor: Actor, performance: str, recorded_on: dt.date)
         raise ValidationError({"performance": "请选择履行情况"})
     assert case.agreement_on is not None
     check_date(
-        recorded_on, "登记日期", not_before=case.agreement_on, after_label="协议生效日期",
+        recorded_on,
+        "登记日期",
+        not_before=case.agreement_on,
+        after_label="协议生效日期",
         field="recorded_on",
     )
     case.performance = performance
@@ -165,7 +189,8 @@ def perform(case: Case, *, actor: Actor, performance: str, recorded_on: dt.date)
 def apply_problem(case: Case, today: dt.date) -> str:
     if case.confirmation_applied_on is not None:
         return f"已于 {case.confirmation_applied_on:%Y-%m-%d} 申请司法确认"
-    if case.confirmation_due is not None and today > case.confirmation_due:
+    day = _AS_OF.get() or today
+    if case.confirmation_due is not None and day > case.confirmation_due:
         return (
             f"申请司法确认的期限已于 {case.confirmation_due:%Y-%m-%d} 届满"
             "（人民调解法第三十三条：自调解协议生效之日起三十日内）"
@@ -176,13 +201,18 @@ def apply_problem(case: Case, today: dt.date) -> str:
 def apply_confirmation(case: Case, *, actor: Actor, applied_on: dt.date, court: str) -> Change:
     assert case.agreement_on is not None
     check_date(
-        applied_on, "申请司法确认日期", not_before=case.agreement_on,
-        after_label="协议生效日期", field="applied_on",
+        applied_on,
+        "申请司法确认日期",
+        not_before=case.agreement_on,
+        after_label="协议生效日期",
+        field="applied_on",
     )
     if case.confirmation_due is not None and applied_on > case.confirmation_due:
         raise ValidationError(
-            {"applied_on": f"申请司法确认的期限已于 {case.confirmation_due:%Y-%m-%d} 届满"
-             "（人民调解法第三十三条）"}
+            {
+                "applied_on": f"申请司法确认的期限已于 {case.confirmation_due:%Y-%m-%d} 届满"
+                "（人民调解法第三十三条）"
+            }
         )
     if not court.strip():
         raise ValidationError({"court": "请填写受理法院"})
@@ -205,8 +235,11 @@ def confirmation_result(case: Case, *, actor: Actor, result: str, result_on: dt.
         raise ValidationError({"result": "请选择司法确认结果"})
     assert case.confirmation_applied_on is not None
     check_date(
-        result_on, "裁定日期", not_before=case.confirmation_applied_on,
-        after_label="申请司法确认日期", field="result_on",
+        result_on,
+        "裁定日期",
+        not_before=case.confirmation_applied_on,
+        after_label="申请司法确认日期",
+        field="result_on",
     )
     case.confirmation_result = result
     case.confirmation_result_on = result_on
@@ -222,25 +255,72 @@ CASES: Workflow[Case] = Workflow(
     authorize=authorize,
     recalc=recalc_case,
     transitions=(
-        Transition("succeed", "调解成功", OPEN, succeed, target=CaseStatus.SUCCESS,
-                   form_class=f.SucceedForm, confirm="确定登记调解成功吗？登记后不能撤回。"),
-        Transition("fail", "调解不成", OPEN, fail, target=CaseStatus.FAILED,
-                   form_class=f.FailForm, confirm="确定登记调解不成吗？登记后不能撤回。"),
-        Transition("terminate", "终止调解", OPEN, terminate, target=CaseStatus.TERMINATED,
-                   form_class=f.TerminateForm, confirm="确定终止调解吗？终止后不能撤回。",
-                   help="当事人一方明确拒绝调解等情形（人民调解法第十七条、第二十六条）"),
-        Transition("report_police", "报告公安机关", OPEN, report_police, target=None,
-                   form_class=f.PoliceForm, problem=police_problem,
-                   help="纠纷有可能激化、可能构成治安案件或刑事案件的（人民调解法第二十五条）"),
-        Transition("perform", "履行情况", (CaseStatus.SUCCESS,), perform, target=None,
-                   form_class=f.PerformForm, problem=perform_problem),
-        Transition("apply_confirmation", "申请司法确认", (CaseStatus.SUCCESS,),
-                   apply_confirmation, target=None, form_class=f.ApplyConfirmationForm,
-                   problem=apply_problem,
-                   help="双方当事人自调解协议生效之日起三十日内共同向人民法院申请（第三十三条）"),
-        Transition("confirmation_result", "司法确认结果", (CaseStatus.SUCCESS,),
-                   confirmation_result, target=None, form_class=f.ConfirmationResultForm,
-                   problem=result_problem),
+        Transition(
+            "succeed",
+            "调解成功",
+            OPEN,
+            succeed,
+            target=CaseStatus.SUCCESS,
+            form_class=f.SucceedForm,
+            confirm="确定登记调解成功吗？登记后不能撤回。",
+        ),
+        Transition(
+            "fail",
+            "调解不成",
+            OPEN,
+            fail,
+            target=CaseStatus.FAILED,
+            form_class=f.FailForm,
+            confirm="确定登记调解不成吗？登记后不能撤回。",
+        ),
+        Transition(
+            "terminate",
+            "终止调解",
+            OPEN,
+            terminate,
+            target=CaseStatus.TERMINATED,
+            form_class=f.TerminateForm,
+            confirm="确定终止调解吗？终止后不能撤回。",
+            help="当事人一方明确拒绝调解等情形（人民调解法第十七条、第二十六条）",
+        ),
+        Transition(
+            "report_police",
+            "报告公安机关",
+            OPEN,
+            report_police,
+            target=None,
+            form_class=f.PoliceForm,
+            problem=police_problem,
+            help="纠纷有可能激化、可能构成治安案件或刑事案件的（人民调解法第二十五条）",
+        ),
+        Transition(
+            "perform",
+            "履行情况",
+            (CaseStatus.SUCCESS,),
+            perform,
+            target=None,
+            form_class=f.PerformForm,
+            problem=perform_problem,
+        ),
+        Transition(
+            "apply_confirmation",
+            "申请司法确认",
+            (CaseStatus.SUCCESS,),
+            apply_confirmation,
+            target=None,
+            form_class=f.ApplyConfirmationForm,
+            problem=apply_problem,
+            help="双方当事人自调解协议生效之日起三十日内共同向人民法院申请（第三十三条）",
+        ),
+        Transition(
+            "confirmation_result",
+            "司法确认结果",
+            (CaseStatus.SUCCESS,),
+            confirmation_result,
+            target=None,
+            form_class=f.ConfirmationResultForm,
+            problem=result_problem,
+        ),
     ),
 )
 
@@ -259,17 +339,18 @@ def expire(committee: Committee, *, actor: Actor) -> Change:
 def check_members(committee: Committee, members: int, year: int) -> None:
     _, low, high = rules.committee_rule(committee.unit, year)
     if not low <= members <= high:
-        raise ValidationError(
-            {"members": f"委员人数应为{low}至{high}人（人民调解法第八条）"}
-        )
+        raise ValidationError({"members": f"委员人数应为{low}至{high}人（人民调解法第八条）"})
 
 
 def renew(
     committee: Committee, *, actor: Actor, term_start: dt.date, director: str, members: int
 ) -> Change:
     check_date(
-        term_start, "新一届任期开始日期", not_before=committee.term_start + dt.timedelta(days=1),
-        after_label="本届任期开始日期的次日", field="term_start",
+        term_start,
+        "新一届任期开始日期",
+        not_before=committee.term_start + dt.timedelta(days=1),
+        after_label="本届任期开始日期的次日",
+        field="term_start",
     )
     if not director.strip():
         raise ValidationError({"director": "请填写主任姓名"})
@@ -290,20 +371,34 @@ COMMITTEES: Workflow[Committee] = Workflow(
     noun="调委会",
     authorize=authorize,
     transitions=(
-        Transition("expire", "任期届满", (CommitteeStatus.ACTIVE,), expire,
-                   target=CommitteeStatus.ENDED, form_class=f.ExpireForm,
-                   problem=expire_problem, by_system=True,
-                   help="任期届满的，每日期限扫描（fazhi sweep_deadlines）自动办理"),
-        Transition("renew", "换届", (CommitteeStatus.ACTIVE, CommitteeStatus.ENDED), renew,
-                   target=CommitteeStatus.ACTIVE, form_class=f.RenewForm),
+        Transition(
+            "expire",
+            "任期届满",
+            (CommitteeStatus.ACTIVE,),
+            expire,
+            target=CommitteeStatus.ENDED,
+            form_class=f.ExpireForm,
+            problem=expire_problem,
+            by_system=True,
+            help="任期届满的，每日期限扫描（fazhi sweep_deadlines）自动办理",
+        ),
+        Transition(
+            "renew",
+            "换届",
+            (CommitteeStatus.ACTIVE, CommitteeStatus.ENDED),
+            renew,
+            target=CommitteeStatus.ACTIVE,
+            form_class=f.RenewForm,
+        ),
     ),
 )
 
 
 # --- mediators ----------------------------------------------------------------------------------
 def leave(mediator: Mediator, *, actor: Actor, left_on: dt.date) -> Change:
-    check_date(left_on, "离任日期", not_before=mediator.joined_on, after_label="聘任日期",
-               field="left_on")
+    check_date(
+        left_on, "离任日期", not_before=mediator.joined_on, after_label="聘任日期", field="left_on"
+    )
     mediator.left_on = left_on
     return Change(left_on, "离任")
 
@@ -316,9 +411,15 @@ MEDIATORS: Workflow[Mediator] = Workflow(
     noun="人民调解员",
     authorize=authorize,
     transitions=(
-        Transition("leave", "离任", (MediatorStatus.ACTIVE,), leave,
-                   target=MediatorStatus.LEFT, form_class=f.LeaveForm,
-                   confirm="确定登记离任吗？"),
+        Transition(
+            "leave",
+            "离任",
+            (MediatorStatus.ACTIVE,),
+            leave,
+            target=MediatorStatus.LEFT,
+            form_class=f.LeaveForm,
+            confirm="确定登记离任吗？",
+        ),
     ),
 )
 
