@@ -112,8 +112,9 @@ def test_committees_and_mediators_round_trip(county: County, tmp_path: Path) -> 
     unit = county.town_a.code
     path = tmp_path / "c.xlsx"
     path.write_bytes(xlsx([COMMITTEE]))
-    assert "可新增 1" in run("import", "mediation_committees", str(path), "--unit", unit,
-                              "--dry-run")
+    assert "可新增 1" in run(
+        "import", "mediation_committees", str(path), "--unit", unit, "--dry-run"
+    )
     assert not Committee.objects.exists()
     run("import", "mediation_committees", str(path), "--unit", unit)
     committee = Committee.objects.get()
@@ -155,17 +156,27 @@ def test_cases_replay_and_round_trip(
     run("import", "mediation", str(path), "--unit", unit)
     ok = Case.objects.get(number=CASE["编号"])
     assert (ok.status, ok.confirmation_due, ok.confirmation_applied_on) == (
-        "success", d("2025-10-09"), d("2025-10-09"),
+        "success",
+        d("2025-10-09"),
+        d("2025-10-09"),
     )
     assert (ok.performance, ok.confirmation_result, ok.applicant_name) == (
-        "performed", "valid", "张三丰",
+        "performed",
+        "valid",
+        "张三丰",
     )
     assert list(ok.events.order_by("on", "id").values_list("kind", flat=True)) == [
-        "受理", "调解成功", "履行情况", "申请司法确认", "司法确认结果",
+        "受理",
+        "调解成功",
+        "履行情况",
+        "申请司法确认",
+        "司法确认结果",
     ]
     failed = Case.objects.get(number=FAILED["编号"])
     assert (failed.status, failed.routes, failed.dispute_type.name) == (
-        "failed", "arbitration,judicial", "合同",
+        "failed",
+        "arbitration,judicial",
+        "合同",
     )
     assert AuditEntry.objects.filter(action="mediation.register").count() == 2
 
@@ -186,8 +197,15 @@ def test_cases_replay_and_round_trip(
     p2.write_bytes(xlsx(back))
     run("import", "mediation", str(p2), "--unit", unit)
     again = Case.objects.get(number=CASE["编号"])
-    for field in ("status", "agreement_on", "confirmation_due", "confirmation_result",
-                  "performance", "amount", "dispute_type_id"):
+    for field in (
+        "status",
+        "agreement_on",
+        "confirmation_due",
+        "confirmation_result",
+        "performance",
+        "amount",
+        "dispute_type_id",
+    ):
         assert getattr(again, field) == getattr(ok, field), field
 
 
@@ -199,10 +217,20 @@ def test_bad_case_file_refused_whole(
         CASE,
         {**CASE, "编号": "2", "调委会": "无此调委会"},
         {**CASE, "编号": "3", "申请司法确认日期": "2025-10-10"},  # one day late
-        {**CASE, "编号": "4", "调解结果": "调解不成", "告知的其他途径": None,
-         "协议形式": None, "协议主要内容": None, "履行情况": None, "履行情况登记日期": None,
-         "申请司法确认日期": None, "受理法院": None, "司法确认结果": None,
-         "司法确认结果日期": None},
+        {
+            **CASE,
+            "编号": "4",
+            "调解结果": "调解不成",
+            "告知的其他途径": None,
+            "协议形式": None,
+            "协议主要内容": None,
+            "履行情况": None,
+            "履行情况登记日期": None,
+            "申请司法确认日期": None,
+            "受理法院": None,
+            "司法确认结果": None,
+            "司法确认结果日期": None,
+        },
         {**CASE, "编号": "5", "纠纷类型": "打架"},
     ]
     path = tmp_path / "bad.xlsx"

@@ -35,16 +35,19 @@ def data(county: County, make_committee: MakeCommittee, make_case: MakeCase) -> 
     types = list(DisputeType.objects.values_list("code", flat=True))
     for i in range(60):
         received = d("2025-01-02") + dt.timedelta(days=rng.randrange(0, 500))
-        case = make_case(rng.choice(committees), received_on=received, type=rng.choice(types),
-                         number=f"N{i}")
+        case = make_case(
+            rng.choice(committees), received_on=received, type=rng.choice(types), number=f"N{i}"
+        )
         end = received + dt.timedelta(days=rng.randrange(0, 20))
         outcome = rng.choice(["success"] * 6 + ["failed", "terminated", "open"])
         if rng.random() < 0.1:
-            case = svc.case_step(actor=CLI, case=case, step="report_police", reported_on=received,
-                                 note="可能激化")
+            case = svc.case_step(
+                actor=CLI, case=case, step="report_police", reported_on=received, note="可能激化"
+            )
         if outcome == "success":
-            case = svc.case_succeed(actor=CLI, case=case, agreement_kind="written",
-                                    agreement_on=end, terms="协议")
+            case = svc.case_succeed(
+                actor=CLI, case=case, agreement_kind="written", agreement_on=end, terms="协议"
+            )
             if rng.random() < 0.4:
                 with as_of(end):
                     svc.case_apply_confirmation(actor=CLI, case=case, applied_on=end, court="法院")
@@ -56,7 +59,8 @@ def data(county: County, make_committee: MakeCommittee, make_case: MakeCase) -> 
 
 def oracle(unit: OrgUnit, period: Period) -> dict[str, Any]:
     cases = [
-        c for c in Case.objects.select_related("unit", "dispute_type")
+        c
+        for c in Case.objects.select_related("unit", "dispute_type")
         if c.unit.path.startswith(unit.path) and period.start <= c.received_on <= period.end
     ]
     success = sum(c.status == "success" for c in cases)
@@ -75,9 +79,16 @@ def oracle(unit: OrgUnit, period: Period) -> dict[str, Any]:
 
 
 def engine(unit: OrgUnit, period: Period) -> dict[str, Any]:
-    found = metric_values(actor=CLI, unit=unit, period=period,
-                          codes=list(MetricDefinition.objects.filter(
-                              code__startswith="mediation.").values_list("code", flat=True)))
+    found = metric_values(
+        actor=CLI,
+        unit=unit,
+        period=period,
+        codes=list(
+            MetricDefinition.objects.filter(code__startswith="mediation.").values_list(
+                "code", flat=True
+            )
+        ),
+    )
     return {v.code.removeprefix("mediation."): v.value for v in found}
 
 

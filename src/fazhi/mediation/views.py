@@ -160,8 +160,9 @@ class CaseRegister(Register[Case]):
                 obj.confirmation_due,
                 CONFIRMATION_BASIS,
                 done_on=obj.confirmation_applied_on,
-                running=obj.status == CaseStatus.SUCCESS,
-                lapsed="未申请",
+                running=obj.status == CaseStatus.SUCCESS
+                and timezone.localdate() <= obj.confirmation_due,
+                lapsed="期限届满，未申请" if obj.status == CaseStatus.SUCCESS else "未申请",
             )
         ]
 

@@ -51,6 +51,8 @@ def as_of(day: dt.date) -> Iterator[None]:
         yield
     finally:
         _AS_OF.reset(token)
+
+
 ROUTE_LABELS = dict(f.ROUTES)
 
 
