@@ -1,0 +1,143 @@
+"""The generated API of the 人民调解 registers: create, detail, list with filters, a
+transition, 403/404/422, personal data masked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.mediation.conftest import MakeCase, MakeCommittee
+from tests.personas import County
+
+from fazhi.accounts.services import token_create
+from fazhi.orgs.scoping import Actor
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/mediation"
+
+
+class Api:
+    def __init__(self, county: County, persona: str) -> None:
+        _, raw = token_create(
+            actor=Actor.command_line(), membership=county.memberships[persona], name="测试"
+        )
+        self.client, self.headers = Client(), {"Authorization": f"Bearer {raw}"}
+
+    def get(self, url: str) -> Any:
+        return self.client.get(API + url, headers=self.headers)
+
+    def post(self, url: str, body: dict[str, Any]) -> Any:
+        return self.client.post(
+            API + url, json.dumps(body), content_type="application/json", headers=self.headers
+        )
+
+
+def test_case_create_detail_list_transition(county: County, make_committee: MakeCommittee) -> None:
+    committee = make_committee()
+    clerk = Api(county, "clerk_a")
+    body = {
+        "committee": committee.pk,
+        "received_on": "2026-06-01",
+        "source": "court",
+        "dispute_type": "labour",
+        "applicant_name": "张三丰",
+        "respondent_name": "李四光",
+        "applicant_phone": "13812345678",
+    }
+    created = clerk.post("/cases", body)
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["applicant_name_masked"] == "***" and "张三丰" not in created.content.decode()
+    assert data["dispute_type_name"] == "劳动争议"
+    case_id = data["id"]
+    detail = clerk.get(f"/cases/{case_id}")
+    assert detail.status_code == 200
+    names = {t["name"] for t in detail.json()["transitions"]}
+    assert {"succeed", "fail", "terminate", "report_police"} <= names
+    assert [c["number"] for c in clerk.get("/cases?type=labour").json()["items"]] == [
+        data["number"]
+    ]
+    assert clerk.get("/cases?type=marriage").json()["items"] == []
+    bad = clerk.post(f"/cases/{case_id}/transitions/fail", {"failed_on": "2026-06-02"})
+    assert bad.status_code == 422 and "途径" in str(bad.json())
+    done = clerk.post(
+        f"/cases/{case_id}/transitions/succeed",
+        {"agreement_kind": "written", "agreement_on": "2026-06-10", "terms": "x"},
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["confirmation_due"] == "2026-07-10"
+    assert Api(county, "clerk_b").get(f"/cases/{case_id}").status_code == 404
+    assert (
+        Api(county, "leader_a")
+        .post(
+            f"/cases/{case_id}/transitions/perform",
+            {"performance": "performed", "recorded_on": "2026-06-20"},
+        )
+        .status_code
+        == 403
+    )
+    assert clerk.get("/cases/999999").status_code == 404
+    assert clerk.post("/cases", {**body, "received_on": "2026-13-01"}).status_code == 422
+
+
+def test_committees_and_mediators(
+    county: County, make_committee: MakeCommittee, make_case: MakeCase
+) -> None:
+    clerk = Api(county, "clerk_a")
+    created = clerk.post(
+        "/committees",
+        {
+            "unit": county.town_a.code,
+            "name": "甲调委会",
+            "kind": "village",
+            "director": "刘",
+            "members": 5,
+            "term_start": "2023-01-01",
+        },
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["term_end"] == "2025-12-31"
+    cid = created.json()["id"]
+    bad = clerk.post(
+        "/committees",
+        {
+            "unit": county.town_a.code,
+            "name": "乙",
+            "kind": "village",
+            "director": "刘",
+            "members": 10,
+            "term_start": "2023-01-01",
+        },
+    )
+    assert bad.status_code == 422 and "3至9人" in str(bad.json())
+    renewed = clerk.post(
+        f"/committees/{cid}/transitions/renew",
+        {"term_start": "2026-01-01", "director": "王", "members": 7},
+    )
+    assert renewed.status_code == 200 and renewed.json()["term_end"] == "2028-12-31"
+    m = clerk.post(
+        "/mediators",
+        {
+            "committee": cid,
+            "name": "王调解",
+            "kind": "part",
+            "phone": "13987654321",
+            "joined_on": "2024-01-01",
+        },
+    )
+    assert m.status_code == 201, m.content
+    assert m.json()["phone_masked"] == "139****4321"
+    assert Api(county, "clerk_b").get(f"/mediators/{m.json()['id']}").status_code == 404
+    assert Api(county, "clerk_b").post(
+        "/committees",
+        {
+            "unit": county.town_a.code,
+            "name": "丙",
+            "kind": "village",
+            "director": "刘",
+            "members": 5,
+            "term_start": "2023-01-01",
+        },
+    ).status_code in (403, 422)
