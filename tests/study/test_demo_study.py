@@ -53,7 +53,9 @@ def test_the_county_filler() -> None:
         assert 4 <= own.count() <= 8
     exams = ExamResult.objects.all()
     assert exams.count() == 40 and {e.year for e in exams} == {year}
-    assert exams.filter(passed=False, absent=False).exists() and exams.filter(passed=True).count() > 30
+    assert (
+        exams.filter(passed=False, absent=False).exists() and exams.filter(passed=True).count() > 30
+    )
     first = _fingerprint()
     StudySession.objects.all().delete()
     ExamResult.objects.all().delete()

@@ -163,12 +163,14 @@ def test_api(county: County, make_session: MakeSession) -> None:
     detail = client.get(f"{API}/sessions/{sid}", headers=headers).json()
     assert detail["laws"] == ["《宪法》", "《民法典》"] and detail["attendee_count"] == 3
     assert detail["attendee_units"] == [county.village_a.code]
-    bad = post("/sessions", {"unit": county.town_a.code, "kind": "lecture",
-                             "held_on": "2026-06-01", "subject": "无人"})  # fmt: skip
+    lecture = {"unit": county.town_a.code, "kind": "lecture", "held_on": "2026-06-01"}
+    bad = post("/sessions", {**lecture, "subject": "无人"})
     assert bad.status_code == 422  # type: ignore[attr-defined]
     assert "请填写参加人员名单" in json.dumps(bad.json(), ensure_ascii=False)  # type: ignore[attr-defined]
-    out = post("/sessions", {"unit": county.town_b.code, "kind": "lecture",
-                             "held_on": "2026-06-01", "subject": "越界", "attendee_count": 3})  # fmt: skip
+    out = post(
+        "/sessions",
+        {**lecture, "unit": county.town_b.code, "subject": "越界", "attendee_count": 3},
+    )
     assert out.status_code == 422  # type: ignore[attr-defined]
     listing = client.get(f"{API}/sessions?kind=lecture", headers=headers).json()
     assert [r["subject"] for r in listing["items"]] == ["接口讲座"]

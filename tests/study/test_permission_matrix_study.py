@@ -58,9 +58,7 @@ KEYS = ("A", "B", "D")
 
 
 @pytest.fixture
-def records(
-    county: County, make_session: MakeSession, make_exam: MakeExam
-) -> dict[str, Any]:
+def records(county: County, make_session: MakeSession, make_exam: MakeExam) -> dict[str, Any]:
     units = {"A": county.town_a, "B": county.town_b, "D": county.dept}
     found: dict[str, Any] = {}
     for key, unit in units.items():

@@ -21,7 +21,9 @@ CODES = frozenset({"study.executive", "study.group", "study.sessions"})
 
 
 def test_lines_from_the_units_own_records(county: County, make_session: MakeSession) -> None:
-    make_session(county.root, "executive", "2026-02-10", laws="《中华人民共和国行政复议法》\n民法典")
+    make_session(
+        county.root, "executive", "2026-02-10", laws="《中华人民共和国行政复议法》\n民法典"
+    )
     make_session(
         county.root, "executive", "2026-01-10",
         laws="《中华人民共和国宪法》\n《中华人民共和国行政复议法》",

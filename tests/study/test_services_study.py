@@ -101,9 +101,7 @@ def test_unit_years_follow_the_targets(county: County, make_session: MakeSession
     assert not UnitYear.objects.filter(unit=county.village_a).exists()
 
 
-def test_update_moves_the_session_between_years(
-    county: County, make_session: MakeSession
-) -> None:
+def test_update_moves_the_session_between_years(county: County, make_session: MakeSession) -> None:
     s = make_session(county.town_a, "lecture", "2025-12-20")
     assert UnitYear.objects.get(unit=county.town_a, year=2025).counted == 1
     svc.session_update(
@@ -193,7 +191,9 @@ def test_every_audit_code_has_a_chinese_name(
     s = make_session()
     svc.session_update(actor=county.actor("coordinator"), session=s, data={"subject": "新"})
     make_exam()
-    codes = set(AuditEntry.objects.filter(action__startswith="study.").values_list("action", flat=True))
+    codes = set(
+        AuditEntry.objects.filter(action__startswith="study.").values_list("action", flat=True)
+    )
     assert codes == {"study.session_register", "study.session_update", "study.exam_register"}
     for code in codes:
         assert action_label(code) != code

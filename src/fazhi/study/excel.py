@@ -20,7 +20,11 @@ SESSION_SPEC = Spec(
         Column("学法形式", "kind", Kind.CHOICE, required=True, choices=tuple(SessionKind.choices)),
         Column("学法日期", "held_on", Kind.DATE, required=True),
         Column("学法主题", "subject", required=True, max_length=200),
-        Column("学习的法律法规", "laws", help="每行一部（单元格内换行），如《中华人民共和国行政复议法》"),
+        Column(
+            "学习的法律法规",
+            "laws",
+            help="每行一部（单元格内换行），如《中华人民共和国行政复议法》",
+        ),
         Column("主讲人", "speaker", max_length=100, help="姓名、职务"),
         Column("参加单位", "attendee_unit_codes", help="单位编码，用“、”或“；”分隔"),
         Column("参加人员", "attendee_names", help="每行一人（单元格内换行）"),

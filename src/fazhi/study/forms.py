@@ -32,7 +32,9 @@ def _text(label: str, rows: int = 3, help_text: str = "") -> forms.CharField:
 
 
 def _unit_field(label: str) -> forms.ModelChoiceField[OrgUnit]:
-    return forms.ModelChoiceField(label=label, queryset=OrgUnit.objects.none(), to_field_name="code")
+    return forms.ModelChoiceField(
+        label=label, queryset=OrgUnit.objects.none(), to_field_name="code"
+    )
 
 
 def _limit_units(form: StepForm) -> None:

@@ -49,7 +49,9 @@ class StudySession(UnitSlots):
     kind = models.CharField("学法形式", max_length=12, choices=SessionKind.choices)
     held_on = models.DateField("学法日期", db_index=True)
     subject = models.CharField("学法主题", max_length=200)
-    laws = models.TextField("学习的法律法规", blank=True, help_text="每行一部，如《中华人民共和国行政复议法》")
+    laws = models.TextField(
+        "学习的法律法规", blank=True, help_text="每行一部，如《中华人民共和国行政复议法》"
+    )
     speaker = models.CharField("主讲人（姓名、职务）", max_length=100, blank=True)
     attendee_units = models.ManyToManyField(
         OrgUnit, verbose_name="参加单位", blank=True, related_name="study_attended"
@@ -126,7 +128,9 @@ class UnitYear(UnitSlots):
         OrgUnit, verbose_name="单位", on_delete=models.CASCADE, related_name="study_years"
     )
     year = models.PositiveSmallIntegerField("年度", db_index=True)
-    on = models.DateField("统计日期", db_index=True, help_text="该年度 1 月 1 日（统计期间按它归属）")
+    on = models.DateField(
+        "统计日期", db_index=True, help_text="该年度 1 月 1 日（统计期间按它归属）"
+    )
     category = models.CharField("单位类别", max_length=12, choices=UnitCategory.choices)
     kinds = models.CharField("计入的学法形式", max_length=100, blank=True)
     counted = models.PositiveSmallIntegerField("已开展次数", default=0)

@@ -55,9 +55,7 @@ def parse_unit_codes(*, actor: Actor, text: str) -> list[OrgUnit]:
         if unit is None:
             raise ValidationError({"attendee_unit_codes": f"没有编码为 {code} 的单位"})
         if not unit_in_scope(unit, actor):
-            raise ValidationError(
-                {"attendee_unit_codes": f"参加单位{unit.name}不在您的管理范围内"}
-            )
+            raise ValidationError({"attendee_unit_codes": f"参加单位{unit.name}不在您的管理范围内"})
         units.append(unit)
     return units
 
@@ -125,10 +123,16 @@ def session_register(
     require_unit_in_scope(unit, actor)
     values = _clean_session(
         {
-            "kind": kind, "held_on": held_on, "subject": subject, "laws": laws,
-            "speaker": speaker, "attendee_names": attendee_names,
-            "attendee_count": attendee_count, "minutes": minutes, "materials": materials,
-        }  # fmt: skip
+            "kind": kind,
+            "held_on": held_on,
+            "subject": subject,
+            "laws": laws,
+            "speaker": speaker,
+            "attendee_names": attendee_names,
+            "attendee_count": attendee_count,
+            "minutes": minutes,
+            "materials": materials,
+        }
     )
     units = parse_unit_codes(actor=actor, text=attendee_unit_codes)
     session = StudySession.objects.create(unit=unit, **values)

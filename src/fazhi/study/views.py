@@ -151,7 +151,7 @@ class YearRegister(Register[UnitYear]):
         rows = visible_to(
             StudySession.objects.filter(unit=obj.unit, held_on__range=(first, last)), actor
         ).order_by("held_on", "id")
-        kinds = set(k for k in obj.kinds.split(",") if k)
+        kinds = {k for k in obj.kinds.split(",") if k}
         return {
             "sessions": [(s, not kinds or s.kind in kinds) for s in rows],
             "sessions_url": sessions.url("list"),
