@@ -165,3 +165,32 @@ def test_exams_round_trip_and_refusal(county: County, tmp_path: Path) -> None:
         "第4行【成绩】请填写成绩（未参加考试的勾选缺考）",
     ]
     assert ExamResult.objects.count() == 3
+
+
+def test_a_later_batch_failing_undoes_the_committed_ones(
+    county: County, settings: Any, tmp_path: Path
+) -> None:
+    """One row per write batch: rows 2 and 3 are committed before row 4 fails; the sessions,
+    their attendee units and the year rows they wrote are undone (an existing row restored)."""
+    from fazhi.study import services as svc
+
+    settings.FAZHI_IMPORT_BATCH = 1
+    svc.session_register(
+        actor=county.actor("clerk_a"), unit=county.town_a, kind="other",
+        held_on=d_("2026-01-05"), subject="早先学法", attendee_count=3,
+    )  # fmt: skip
+    rows = [session_row(county), session_row(county, 学法主题="第二次"), session_row(county)]
+    rows[2]["学法日期"] = "2026-07-20"  # a future date: refused by the service, not the reader
+    path = tmp_path / "late.xlsx"
+    path.write_bytes(xlsx(S_HEADERS, rows))
+    errors = refused("import", "study", str(path), "--unit", county.town_a.code)
+    assert errors == ["第4行【学法日期】不能晚于今天"]
+    assert list(StudySession.objects.values_list("subject", flat=True)) == ["早先学法"]
+    assert UnitYear.objects.get(unit=county.town_a, year=2026).counted == 1
+    assert not StudySession.attendee_units.through.objects.exists()
+
+
+def d_(text: str) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
