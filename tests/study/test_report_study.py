@@ -62,3 +62,34 @@ def test_sentence_file_codes_are_metrics(county: County) -> None:
     used |= {t["code"] for t in data["targets"]}
     assert used and used <= codes
     assert {s["chapter"] for s in data["figure_sentences"]} == {1}
+
+
+def test_the_draft_writes_the_lines(county: County, make_session: MakeSession) -> None:
+    """Through the report drafter: part 一 chapter 1 gets the figure sentence, part 三 the line
+    from the records (its tokens are frozen figures of the draft)."""
+    import datetime as dt
+
+    from fazhi.orgs.scoping import Actor
+    from fazhi.reports.drafting import compose
+
+    for month in (1, 2, 3, 4):
+        make_session(county.root, "executive", f"2026-0{month}-10", laws=f"《第{month}法》")
+    make_session(county.root, "group", "2026-05-10", count=12)
+    make_session(county.dept, "lecture", "2026-05-11", count=30)
+    draft = compose(
+        actor=Actor.command_line(),
+        unit=county.root,
+        year=2026,
+        now=dt.datetime(2026, 6, 30, tzinfo=dt.UTC),
+        parts=(1, 3),
+    )
+    codes = {f.code: f for f in draft.figures}
+    assert codes["study.executive"].value == 4 and codes["study.sessions"].value == 6
+    assert (
+        "全年组织领导干部学法{{study.sessions}}，其中政府常务会议学法{{study.executive}}"
+        in (draft.parts[1])
+    )
+    assert (
+        "坚持政府常务会议会前学法制度，全年常务会议学法{{study.executive}}，"
+        "学习了《第1法》《第2法》《第3法》《第4法》等法律法规；理论学习中心组学法{{study.group}}。"
+    ) in draft.parts[3]
