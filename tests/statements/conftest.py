@@ -48,6 +48,7 @@ def make(county: County) -> Make:
         year: int = 2026,
         held_on: dt.date | None = None,
         rating: str = "good",
+        meeting: str = "",
         clerk: str = "coordinator",
         reviewer: str = "coordinator",
         **extra: Any,
@@ -72,7 +73,7 @@ def make(county: County) -> Make:
             s = svc.statement_approve(actor=boss, statement=s, approved_on=dt.date(year, 12, 1))
         if n >= 3:
             s = svc.statement_hold(
-                actor=actor, statement=s, held_on=held_on or dt.date(year, 12, 20)
+                actor=actor, statement=s, held_on=held_on or dt.date(year, 12, 20), meeting=meeting
             )
         if n >= 4:
             assert s.held_on is not None

@@ -107,13 +107,13 @@ def export_xlsx(qs: models.QuerySet[Statement]) -> bytes:
 def _check(row: Row, seen: dict[tuple[int, int, str], int]) -> list[RowError]:
     errors: list[RowError] = []
     n = row.number
+    missing: dict[str, str] = {}  # column → the first later step that needs it
     for step, before in CHAIN:
         if row.filled(step):
-            errors += [
-                RowError(n, H(b), f"填写了{H(step)}的，此项必填")
-                for b in before
-                if not row.filled(b)
-            ]
+            for b in before:
+                if not row.filled(b):
+                    missing.setdefault(b, step)
+    errors += [RowError(n, H(b), f"填写了{H(step)}的，此项必填") for b, step in missing.items()]
     if row.filled("rated_on") != row.filled("rating"):
         missing = "rating" if row.filled("rated_on") else "rated_on"
         errors.append(RowError(n, H(missing), "评议日期和评议结果应同时填写"))
