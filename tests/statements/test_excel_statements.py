@@ -79,7 +79,11 @@ def test_import_replays_the_steps_then_round_trips(county: County, tmp_path: Pat
     assert "新增 3" in run("import", "statements", str(path), "--unit", root)
     got = {s.person: s for s in Statement.objects.select_related("unit")}
     wang = got["王某某"]
-    assert (wang.status, wang.rating, str(wang.held_on)) == (Status.RATED, "fairly_good", "2026-12-20")
+    assert (wang.status, wang.rating, str(wang.held_on)) == (
+        Status.RATED,
+        "fairly_good",
+        "2026-12-20",
+    )
     assert [e.kind for e in wang.events.order_by("on", "pk")] == [
         "登记", "送审", "审核通过", "已述法", "评议",
     ]  # fmt: skip

@@ -74,7 +74,9 @@ def oracle(unit: OrgUnit, first: dt.date, last: dt.date) -> dict[str, tuple[Any,
 def engine(unit: OrgUnit, period: str) -> dict[str, tuple[Any, ...]]:
     codes = tuple(f"statements.{c}" for c in CODES)
     found = metric_values(actor=CLI, unit=unit, period=Period.parse(period), codes=codes)
-    return {v.code.removeprefix("statements."): (v.value, v.numerator, v.denominator) for v in found}
+    return {
+        v.code.removeprefix("statements."): (v.value, v.numerator, v.denominator) for v in found
+    }
 
 
 PERIODS = {"2026": (d("2026-01-01"), d("2026-12-31")), "2025": (d("2025-01-01"), d("2025-12-31")),

@@ -112,7 +112,9 @@ def test_coverage_page(county: County, make: Make) -> None:
     township = page(county.client("clerk_a"), COVERAGE)
     assert "应述法单位 2 个，已述法 1 个" in township  # town_a and its village unit
     assert "黄金乡人民政府" not in township
-    assert "应述法单位 5 个，已述法 0 个" in page(county.client("coordinator"), f"{COVERAGE}?year=2025")
+    assert "应述法单位 5 个，已述法 0 个" in page(
+        county.client("coordinator"), f"{COVERAGE}?year=2025"
+    )
     assert county.client("auditor").get(COVERAGE).status_code == 403
 
 

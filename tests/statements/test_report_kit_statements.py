@@ -21,13 +21,19 @@ CODES = frozenset({"statements.held", "statements.coverage_rate"})
 
 
 def test_part3_lines_from_the_records(county: County, make: Make) -> None:
+    meeting = "县委全面依法治县委员会会议"
     make(county.root, upto="rated", person="王某某", post="县长", head_kind=HeadKind.GOVERNMENT,
-         form="committee", held_on=d("2026-12-26"), meeting="县委全面依法治县委员会会议")  # fmt: skip
+         form="committee", held_on=d("2026-12-26"), meeting=meeting)  # fmt: skip
     make(county.root, upto="held", person="李某某", post="县委书记", head_kind=HeadKind.PARTY,
          form="written", held_on=d("2026-12-27"))  # fmt: skip
     make(county.root, upto="approved", person="赵某某", post="副县长", head_kind=HeadKind.OTHER)
-    make(county.root, upto="approved", person="钱某某", post="县长助理",
-         head_kind=HeadKind.GOVERNMENT)  # fmt: skip  (not held: not written)
+    make(
+        county.root,
+        upto="approved",
+        person="钱某某",
+        post="县长助理",
+        head_kind=HeadKind.GOVERNMENT,
+    )  # fmt: skip  (not held: not written)
     make(county.town_a, upto="rated", person="孙某某")  # the township: only in the figures
     lines = report_part3(county.root, 2026, CODES)
     assert lines == [

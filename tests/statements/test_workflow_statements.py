@@ -138,16 +138,18 @@ def test_submit_needs_the_material(county: County) -> None:
 def test_register_refuses_duplicates_and_bad_values(county: County, make: Make) -> None:
     make(person="王某")
     clerk = county.actor("clerk_a")
-    base = dict(
-        unit=county.town_a, year=2026, person="王某", post="镇长", head_kind="township",
-        form="annual", registered_on=d("2026-11-02"),
-    )  # fmt: skip
+    base = {
+        "unit": county.town_a, "year": 2026, "person": "王某", "post": "镇长",
+        "head_kind": "township", "form": "annual", "registered_on": d("2026-11-02"),
+    }  # fmt: skip
     cases = {
         "person": ({}, "白沙镇人民政府已登记王某2026年的述法"),
         "head_kind": ({"person": "李某", "head_kind": "x"}, "请选择述法人类别"),
         "form": ({"person": "李某", "form": "x"}, "请选择述法形式"),
-        "planned_on": ({"person": "李某", "planned_on": d("2027-01-05")}, "计划述法日期应在2026年内"),
-        "registered_on": ({"person": "李某", "registered_on": d("2026-12-29")}, "登记日期不能晚于今天"),
+        "planned_on": ({"person": "李某", "planned_on": d("2027-01-05")},
+                       "计划述法日期应在2026年内"),
+        "registered_on": ({"person": "李某", "registered_on": d("2026-12-29")},
+                          "登记日期不能晚于今天"),
     }  # fmt: skip
     for field, (change, message) in cases.items():
         with pytest.raises(ValidationError) as err:

@@ -115,8 +115,8 @@ def _check(row: Row, seen: dict[tuple[int, int, str], int]) -> list[RowError]:
                     missing.setdefault(b, step)
     errors += [RowError(n, H(b), f"填写了{H(step)}的，此项必填") for b, step in missing.items()]
     if row.filled("rated_on") != row.filled("rating"):
-        missing = "rating" if row.filled("rated_on") else "rated_on"
-        errors.append(RowError(n, H(missing), "评议日期和评议结果应同时填写"))
+        absent = "rating" if row.filled("rated_on") else "rated_on"
+        errors.append(RowError(n, H(absent), "评议日期和评议结果应同时填写"))
     if row.filled("submitted_on") and not row.filled("material"):
         errors.append(RowError(n, H("material"), "已送审的，请填写述法材料"))
     unit, year, person = row.get("unit"), row.get("year"), row.get("person")
