@@ -41,7 +41,7 @@ def fill(ctx: CountyContext) -> int:
     """The report year's statements; returns how many were registered."""
     rng = ctx.rng_for(NAME)
     year = ctx.last_year
-    units = list(required_units(ctx.root))
+    units = list(required_units(ctx.root).order_by("code"))  # not by path: pks differ
     plan: list[tuple[OrgUnit, str, str, str]] = []
     for unit in units:
         if unit.pk == ctx.root.pk:

@@ -1,7 +1,8 @@
 """Which units' principal heads must 述法 each year (data: ``fixtures/coverage.json``).
 
-Default: every active unit of kind 人民政府, 政府工作部门 or 乡镇街道 (规定 第六条: the 党政主要
-负责人 report on their 第一责任人 duties in the 年终述职). The list is data, not code.
+Default: every active unit of kind 人民政府, 政府工作部门 or 乡镇街道 (the 规定 has the
+党政主要负责人 report on their 第一责任人 duties in the 年终述职; article number not
+verified). The list is data, not code.
 """
 
 from __future__ import annotations
