@@ -161,7 +161,8 @@ def test_detail_buttons_with_reasons_and_a_step(county: County, make_counsel: Ma
     html = page(clerk, f"{LIST}{running.pk}/")
     assert "<dt>聘请单位</dt><dd>白沙镇人民政府</dd>" in html
     assert re.search(
-        r"<button[^>]*disabled[^>]*>聘期届满</button> <small[^>]*>聘期至 2026-12-31，尚未届满</small>",
+        r"<button[^>]*disabled[^>]*>聘期届满</button> <small[^>]*>"
+        r"聘期至 2026-12-31，尚未届满</small>",
         html,
     )
     html = page(clerk, f"{LIST}{ended.pk}/")

@@ -5,7 +5,6 @@ unit subtree and term; the refresh is idempotent; the detail page lists and link
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 from django.core.exceptions import PermissionDenied, ValidationError
 from tests.counsel.conftest import MakeCounsel, MakeParticipation, d
 from tests.counsel.records import expert_procedure, review
