@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from fazhi.orgs.scoping import Actor
 
 ORDER = 95  # INSTALLED_APPS and kit order (read by settings without importing this module)
-LIST_URL = "/counsel/counsels/"
+LIST_URL = "/kit-counsel/counsels/"
 
 
 def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
@@ -23,7 +23,7 @@ def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
     line = [Segment(f"在聘 {counts['active']} 人")]
     if counts["expiring"]:
         line += [Segment("，"), Segment(f"30 日内聘期届满 {counts['expiring']} 人", "error")]
-    return [Tile("法律顾问", LIST_URL, tuple(line))]
+    return [Tile("法律顾问（示例）", LIST_URL, tuple(line))]
 
 
 def sweep_deadlines(today: dt.date) -> str:
@@ -39,11 +39,11 @@ KIT = declare(
     AppKit(
         app="kit_example",
         order=ORDER,
-        url_prefix="counsel/",
+        url_prefix="kit-counsel/",
         urls="tests.kit_example.views:counsels",
-        api_prefix="/counsel",
+        api_prefix="/kit-counsel",
         api="tests.kit_example.api:router",
-        nav=(NavEntry("法律顾问", LIST_URL, order=36),),
+        nav=(NavEntry("法律顾问（示例）", LIST_URL, order=36),),
         home_tiles="tests.kit_example.kit:home_tiles",
         sweep="tests.kit_example.kit:sweep_deadlines",
         excel={"counsels": "tests.kit_example.excel:REGISTER"},

@@ -35,7 +35,7 @@ class Counsel(UnitSlots):
     tree_slots: ClassVar[dict[str, str]] = {"unit_d": "unit"}  # unit_d0…4, for the metrics
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name="聘请单位", on_delete=models.PROTECT, related_name="counsels"
+        OrgUnit, verbose_name="聘请单位", on_delete=models.PROTECT, related_name="kit_counsels"
     )
     name = models.CharField("姓名", max_length=40)
     firm = models.CharField("律师事务所", max_length=100, blank=True)

@@ -1,4 +1,4 @@
-"""The example register's generated API (/api/v1/counsel/counsels): list with the list page's
+"""The example register's generated API (/api/v1/kit-counsel/counsels): list with the list page's
 filters, detail with events, deadlines and transitions, 登记 and a transition; scope and roles
 as on the screens. Today is 2025-06-30."""
 
@@ -17,7 +17,7 @@ from tests.personas import County
 from fazhi.accounts.services import token_create
 from fazhi.orgs.scoping import Actor
 
-API = "/api/v1/counsel/counsels"
+API = "/api/v1/kit-counsel/counsels"
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_the_openapi_schema_lists_the_generated_operations() -> None:
     operations = {
         op["operationId"]
         for url, item in schema["paths"].items()
-        if url.startswith("/api/v1/counsel/")
+        if url.startswith("/api/v1/kit-counsel/")
         for op in item.values()
     }
     # One operation per step, each with the body its form declares (issue 14).

@@ -171,5 +171,5 @@ def test_the_upload_page_checks_then_imports(county: County) -> None:
     [(job_url, status)] = done.redirect_chain  # a background job (run at once in tests)
     assert job_url.startswith("/jobs/") and status == 302
     assert "导入完成：新增 1 件" in done.content.decode()
-    assert 'href="/counsel/counsels/"' in done.content.decode()
+    assert 'href="/kit-counsel/counsels/"' in done.content.decode()
     assert Counsel.objects.get().unit == county.town_a

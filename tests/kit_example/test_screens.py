@@ -20,7 +20,7 @@ from tests.personas import County
 
 from fazhi.core.models import RecordEvent
 
-LIST = "/counsel/counsels/"
+LIST = "/kit-counsel/counsels/"
 
 pytestmark = pytest.mark.django_db
 
@@ -32,21 +32,21 @@ def page(client: Client, url: str) -> str:
 
 
 def names(html: str) -> list[str]:
-    return re.findall(r'<a href="/counsel/counsels/\d+/">([^<]+)</a>', html)
+    return re.findall(r'<a href="/kit-counsel/counsels/\d+/">([^<]+)</a>', html)
 
 
 # --- navigation and home ---------------------------------------------------------------------
 def test_the_navigation_entry_is_there_for_a_clerk(county: County) -> None:
     response = county.client("clerk_a").get("/")
     labels = [(e.label, e.url) for e in response.context["nav"]]
-    assert ("法律顾问", LIST) in labels
+    assert ("法律顾问（示例）", LIST) in labels
     # order 36: after the 行政执法 entries (34, 35), before the 领导驾驶舱 (50)
-    place = labels.index(("法律顾问", LIST))
+    place = labels.index(("法律顾问（示例）", LIST))
     assert labels.index(("行政执法", "/enforcement/officers/")) < place
     assert place < labels.index(("领导驾驶舱", "/metrics/dashboard/"))
-    assert f'<a href="{LIST}" >法律顾问</a>' in response.content.decode()
+    assert f'<a href="{LIST}" >法律顾问（示例）</a>' in response.content.decode()
     auditor = county.client("auditor").get("/").context["nav"]
-    assert "法律顾问" not in [e.label for e in auditor]  # needs the right to view records
+    assert "法律顾问（示例）" not in [e.label for e in auditor]  # needs the right to view records
 
 
 def test_the_home_tile_counts_what_the_actor_sees(
@@ -57,7 +57,7 @@ def test_the_home_tile_counts_what_the_actor_sees(
     make_counsel(county.town_b, "王守仁", "2025-01-01", "2026-12-31")
     html = page(county.client("clerk_a"), "/")
     assert (
-        f'<a class="tile" href="{LIST}"><strong>法律顾问</strong>'
+        f'<a class="tile" href="{LIST}"><strong>法律顾问（示例）</strong>'
         '<span>在聘 2 人，<b class="error">30 日内聘期届满 1 人</b></span></a>'
     ) in html
 
@@ -72,7 +72,7 @@ def test_the_list_is_scoped_filtered_searched_and_exported(
     clerk = county.client("clerk_a")
     html = page(clerk, LIST)
     assert sorted(names(html)) == ["李思齐", "欧阳明远"]  # town_b's counsel is not in scope
-    assert '<a class="button" href="/counsel/counsels/new/">登记法律顾问</a>' in html
+    assert '<a class="button" href="/kit-counsel/counsels/new/">登记法律顾问</a>' in html
     assert '<a class="button" href="/import/counsels/">导入Excel</a>' in html
     assert names(page(clerk, f"{LIST}?kind=special")) == ["李思齐"]
     assert names(page(clerk, f"{LIST}?year=2024")) == ["欧阳明远"]

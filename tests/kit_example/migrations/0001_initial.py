@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                     "unit",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="counsels",
+                        related_name="kit_counsels",
                         to="orgs.orgunit",
                         verbose_name="聘请单位",
                     ),
