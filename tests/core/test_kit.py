@@ -52,13 +52,17 @@ APPS = [
     "enforcement_data",
     "enforcement_oversight",
     "case_review",
+    "mediation",
+    "study",
+    "statements",
+    "counsel",
     "reports",
     "portal",
     "jobs",
     "demo",
 ]
 #: the registers that ship metric definitions (issue 16: 合法性审查, 规范性文件, 重大行政决策)
-#: and issue 17 the 行政执法 apps
+#: issue 17 the 行政执法 apps, issue 18 人民调解, 学法, 述法 and 法律顾问
 METRIC_APPS = [
     "reconsideration",
     "legality",
@@ -71,6 +75,10 @@ METRIC_APPS = [
     "enforcement_data",
     "enforcement_oversight",
     "case_review",
+    "mediation",
+    "study",
+    "statements",
+    "counsel",
 ]
 DOMAIN = (
     "reconsideration",
@@ -84,6 +92,10 @@ DOMAIN = (
     "enforcement_data",
     "enforcement_oversight",
     "case_review",
+    "mediation",
+    "study",
+    "statements",
+    "counsel",
     "plans",
     "reports",
     "metrics",
@@ -111,6 +123,11 @@ NAV = [
     ("执法数据", "/enforcement-data/records/", Cap.VIEW_RECORDS),
     ("三项制度", "/enforcement-oversight/", Cap.VIEW_RECORDS),
     ("案卷评查", "/case-review/campaigns/", Cap.VIEW_RECORDS),
+    # issue 18: 人民调解, 学法, 述法 and 法律顾问
+    ("人民调解", "/mediation/cases/", Cap.VIEW_RECORDS),
+    ("学法", "/study/sessions/", Cap.VIEW_RECORDS),
+    ("述法", "/statements/records/", Cap.VIEW_RECORDS),
+    ("法律顾问", "/counsel/roster/", Cap.VIEW_RECORDS),
     ("领导驾驶舱", "/metrics/dashboard/", Cap.VIEW_RECORDS),
     ("统计分析", "/metrics/", Cap.VIEW_RECORDS),
     ("考核督察", None, Cap.VIEW_RECORDS),
@@ -260,7 +277,7 @@ def test_a_built_module_replaces_its_greyed_out_entry(registry: dict[str, AppKit
     entries = [(e.label, e.url) for e in nav_entries()]
     assert entries.count(("考核督察", "/portal/kh/")) == 1
     assert ("考核督察", None) not in entries
-    assert entries.index(("考核督察", "/portal/kh/")) == 18
+    assert entries.index(("考核督察", "/portal/kh/")) == 22
 
 
 # --- home tiles --------------------------------------------------------------------------------
@@ -290,6 +307,10 @@ def test_home_tiles_come_from_the_kits(county: County) -> None:
         "enforcement_training",
         "enforcement_oversight",
         "case_review",
+        "mediation",
+        "study",
+        "statements",
+        "counsel",
     ]
     html = county.client("dept_clerk").get("/").content.decode()
     assert (
@@ -332,6 +353,10 @@ def test_sweep_hooks_run_in_kit_order() -> None:
         "plans",
         "enforcement_data",
         "enforcement_oversight",
+        "mediation",
+        "study",
+        "statements",
+        "counsel",
         "reports",
     ]
 
@@ -346,13 +371,23 @@ def test_excel_registers_come_from_the_kits() -> None:
         "enforcement_officers",
         "enforcement_training",
         "enforcement_data",
+        "mediation",
+        "mediation_committees",
+        "mediation_mediators",
+        "study",
+        "study_exams",
+        "statements",
+        "counsel",
+        "counsel_participations",
     ]
     assert excel_register("litigation").key == "litigation"
     with pytest.raises(
         LookupError,
         match=(
             "未知的台账：nope（可选：reconsideration、legality、litigation、normative_docs、decisions、"
-            "enforcement_officers、enforcement_training、enforcement_data）"
+            "enforcement_officers、enforcement_training、enforcement_data、mediation、"
+            "mediation_committees、mediation_mediators、study、study_exams、statements、counsel、"
+            "counsel_participations）"
         ),
     ):
         excel_register("nope")
@@ -385,6 +420,11 @@ def test_dashboard_key_metrics_come_from_the_kits_in_order() -> None:
         "enforcement_oversight.publication_on_time_rate",
         "case_review.files",
         "case_review.pass_rate",
+        "mediation.cases",
+        "mediation.success_rate",
+        "study.target_met_rate",
+        "statements.coverage_rate",
+        "counsel.coverage_rate",
     )
 
 
@@ -400,8 +440,9 @@ def test_each_register_ships_its_own_metric_definitions() -> None:
     # 23, the three 2026 纠错 versions (issue 13 item 6), 平均办理天数（扣除中止） and the
     # 2026 versions of 实质性化解率 and 被申请复议数 (item 8): 29; issue 16 adds 合法性审查 15
     # (one count per category), 规范性文件 12 and 重大行政决策 6; issue 17 执法人员 7, 执法培训 8,
-    # 执法数据 12, 三项制度 4 and 案卷评查 9
-    assert len(combined["definitions"]) == 29 + 15 + 12 + 6 + 7 + 8 + 12 + 4 + 9
+    # 执法数据 12, 三项制度 4 and 案卷评查 9; issue 18 人民调解 18 (5 and one count per type of
+    # dispute), 学法 11, 述法 4 and 法律顾问 11 (4 and one count per kind of participation)
+    assert len(combined["definitions"]) == 29 + 15 + 12 + 6 + 7 + 8 + 12 + 4 + 9 + 18 + 11 + 4 + 11
 
 
 @pytest.mark.django_db
@@ -434,6 +475,10 @@ def test_demo_fillers_come_from_the_kits_named_by_app() -> None:
         "enforcement_data",
         "enforcement_oversight",
         "case_review",
+        "mediation",
+        "study",
+        "statements",
+        "counsel",
         "reports",
     ]
     for name, fill in found:

@@ -248,6 +248,10 @@ def test_fillers_report_the_cases_written(registers: Registers) -> None:
         "enforcement_data",
         "enforcement_oversight",
         "case_review",
+        "mediation",
+        "study",
+        "statements",
+        "counsel",
         "reports",
     ]
     assert len(first_instance) < len(registers.lit)
