@@ -51,8 +51,13 @@ def submit(page: Any) -> None:
 
 def test_receive_succeed_and_apply_for_confirmation(browser: Any, county: County) -> None:
     committee = committee_register(
-        actor=Actor.command_line(), unit=county.town_a, name="白沙镇人民调解委员会",
-        kind="township", director="刘主任", members=5, term_start=dt.date(2024, 3, 1),
+        actor=Actor.command_line(),
+        unit=county.town_a,
+        name="白沙镇人民调解委员会",
+        kind="township",
+        director="刘主任",
+        members=5,
+        term_start=dt.date(2024, 3, 1),
     )
     chrome, url = browser
     page = new_page(chrome, url, accept_dialogs=True)

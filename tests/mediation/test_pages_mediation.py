@@ -10,6 +10,7 @@ from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 from tests.mediation.conftest import MakeCase, MakeCommittee, d
 from tests.personas import County
+from tests.registers.matrix import exported_values
 
 from fazhi.mediation import services as svc
 from fazhi.mediation.models import Case, Committee, DisputeType
@@ -69,6 +70,9 @@ def test_case_list_scope_filters_search_masking_export(
     assert numbers(page(county.client("coordinator"), f"{CASES}?q=宅基地")) == ["B1"]
     export = clerk.get(f"{CASES}export.xlsx")
     assert export.status_code == 200
+    values = exported_values(export.content)
+    assert {"调解结果", "司法确认申请期限", "A1", "A2"} <= values  # the Excel register's layout
+    assert "B1" not in values and "张三丰" not in values
     assert "受理纠纷" not in page(county.client("leader_a"), CASES)
 
 

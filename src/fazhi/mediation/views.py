@@ -15,6 +15,7 @@ from fazhi.core.registers import (
     Deadline,
     Filter,
     Register,
+    app_export_xlsx,
     import_action,
     transition_steps,
     unit_filter,
@@ -150,6 +151,11 @@ class CaseRegister(Register[Case]):
 
     def create(self, actor: Actor, data: dict[str, Any]) -> Case:
         return services.case_receive(actor=actor, **data)
+
+    def export_xlsx(self, qs: models.QuerySet[Case]) -> bytes:
+        """The Excel register's own layout (one row per case with its result)."""
+        own = app_export_xlsx("fazhi.mediation.excel", qs)
+        return own if own is not None else super().export_xlsx(qs)
 
     def deadlines(self, obj: Case) -> list[Deadline]:
         if obj.confirmation_due is None:
