@@ -36,15 +36,25 @@ def subjects(html: str) -> list[str]:
 
 
 def test_navigation_and_home_tile(county: County, make_session: MakeSession) -> None:
+    from fazhi.study.selectors import short_count
+    from fazhi.study.services import sweep
+
     response = county.client("clerk_a").get("/")
     assert ("学法", SESSIONS) in [(e.label, e.url) for e in response.context["nav"]]
-    assert "学法次数尚未达标" not in response.content.decode()
-    make_session(county.town_a, "lecture", persona="clerk_a")
-    html = page(county.client("clerk_a"), "/")
-    assert f"{TARGETS}?year=2026&amp;met=0" in html
-    assert "本年度学法次数尚未达标 1 个单位" in html
-    assert "本年度学法次数尚未达标 1 个单位" in page(county.client("coordinator"), "/")
-    assert "学法次数尚未达标" not in page(county.client("clerk_b"), "/")
+    assert "学法进度落后" not in response.content.decode()
+    make_session(county.town_a, "lecture", persona="clerk_a")  # 1 of 4 after one quarter
+    assert "学法进度落后" not in page(county.client("clerk_a"), "/")
+    sweep(today=d("2026-06-30"))  # root, dept and town_b get their rows, with no session
+    html = page(county.client("coordinator"), "/")
+    assert f"{TARGETS}?year=2026&amp;behind=1" in html
+    assert "本年度学法进度落后 3 个单位" in html
+    assert "本年度学法进度落后 1 个单位" in page(county.client("clerk_b"), "/")
+    assert "学法进度落后" not in page(county.client("clerk_a"), "/")
+    listed = page(county.client("coordinator"), f"{TARGETS}?year=2026&behind=1")
+    assert "黄金乡人民政府" in listed and "白沙镇人民政府" not in listed
+    coordinator = county.actor("coordinator")
+    assert short_count(coordinator, d("2026-03-31")) == 0  # no quarter over yet
+    assert short_count(coordinator, d("2026-10-01")) == 4  # 1 of 4 after three quarters
 
 
 def test_sessions_list_scope_filter_search_export(

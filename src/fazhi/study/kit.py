@@ -18,14 +18,16 @@ TARGETS_URL = "/study/targets/"
 
 
 def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
-    """本年度学法未达标 N 个单位 (so far this year, in the actor's subtree)."""
+    """本年度学法进度落后 N 个单位: fewer sessions so far than the target's share of the
+    quarters already over (in the actor's subtree)."""
     from fazhi.study.selectors import short_count
 
-    short = short_count(actor, today.year)
+    short = short_count(actor, today)
     if not short:
         return []
-    url = f"{TARGETS_URL}?year={today.year}&met=0"
-    return [Tile("学法", url, (Segment(f"本年度学法次数尚未达标 {short} 个单位", "error"),))]
+    url = f"{TARGETS_URL}?year={today.year}&behind=1"
+    line = (Segment(f"本年度学法进度落后 {short} 个单位", "error"),)
+    return [Tile("学法", url, line)]
 
 
 def sweep_deadlines(today: dt.date) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 
 from fazhi.orgs.models import OrgUnit, UnitKind, UnitLevel
 from fazhi.orgs.scoping import Actor, visible_to
@@ -77,6 +77,22 @@ def categorized_units(units: Sequence[OrgUnit]) -> list[OrgUnit]:
     return sorted((u for u in units if u.is_active and category_of(u)), key=lambda u: u.path)
 
 
-def short_count(actor: Actor, year: int) -> int:
-    """Units in the actor's subtree below their 学法 target in ``year`` (the home tile)."""
-    return visible_to(UnitYear.objects.filter(year=year, met=False), actor).count()
+def quarters_done(today: dt.date) -> int:
+    """Whole quarters of ``today``'s year already over (0 in the first quarter)."""
+    return (today.month - 1) // 3
+
+
+def behind(qs: QuerySet[UnitYear], today: dt.date) -> QuerySet[UnitYear]:
+    """Rows of ``today``'s year behind the pace of their target: fewer sessions than the
+    target's share of the quarters already over (target × quarters ÷ 4; none in the first
+    quarter). Rows of past years: those that missed the target."""
+    done = quarters_done(today)
+    current = Q(year=today.year) & Q(paced__lt=F("target") * done)
+    return qs.annotate(paced=F("counted") * 4).filter(current | Q(year__lt=today.year, met=False))
+
+
+def short_count(actor: Actor, today: dt.date) -> int:
+    """Units in the actor's subtree behind the pace of this year's 学法 target (the home
+    tile)."""
+    rows = UnitYear.objects.filter(year=today.year, met=False)
+    return behind(visible_to(rows, actor), today).count()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from fazhi.core.registers import Action, Column, Filter, Register, import_action, unit_filter
 from fazhi.core.registers import year_filter as _year_filter
@@ -21,7 +22,7 @@ from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 from fazhi.study import forms as f
 from fazhi.study import services
 from fazhi.study.models import ExamResult, SessionKind, StudySession, UnitCategory, UnitYear
-from fazhi.study.selectors import year_bounds
+from fazhi.study.selectors import behind, year_bounds
 
 YES_NO = (("1", "是"), ("0", "否"))
 
@@ -101,6 +102,10 @@ class SessionRegister(Register[StudySession]):
         return services.session_update(actor=actor, session=obj, data=data)
 
 
+def _behind(qs: models.QuerySet[UnitYear], value: str) -> models.QuerySet[UnitYear]:
+    return behind(qs, timezone.localdate()) if value == "1" else qs
+
+
 def _met(row: UnitYear) -> str:
     return "达标" if row.met else "未达标"
 
@@ -124,6 +129,7 @@ class YearRegister(Register[UnitYear]):
         unit_filter("unit", "单位", "unit__path"),
         Filter("category", "单位类别", "category", UnitCategory.choices),
         Filter("met", "达标", choices=(("1", "达标"), ("0", "未达标")), apply=_flag("met")),
+        Filter("behind", "进度", choices=(("1", "按季度进度落后"),), apply=_behind),
     )
     search_fields = ("unit__name",)
     search_placeholder = "单位名称"
