@@ -93,7 +93,7 @@ def test_receive_succeed_and_apply_for_confirmation(browser: Any, county: County
     assert "调解成功" in text and "2026-07-13" in text  # day 30 (07-12) is a Sunday
 
     page.goto(f"{base}/apply_confirmation/")
-    assert "申请期限至 2026-07-13" in page.content()
+    assert "应于2026年7月13日前申请司法确认（人民调解法第三十三条）" in page.content()
     page.fill("#id_applied_on", "2026-06-29")
     page.fill("#id_court", "湘江县人民法院")
     submit(page)

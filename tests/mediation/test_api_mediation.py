@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.mediation.conftest import MakeCase, MakeCommittee
+from tests.mediation.conftest import MakeCase, MakeCommittee, d
 from tests.personas import County
 
 from fazhi.accounts.services import token_create
+from fazhi.mediation import services as svc
 from fazhi.orgs.scoping import Actor
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,32 @@ def test_committees_and_mediators(
             "term_start": "2023-01-01",
         },
     ).status_code in (403, 422)
+
+
+def test_late_application_is_422_on_applied_on(
+    county: County, make_committee: MakeCommittee, make_case: MakeCase
+) -> None:
+    """Months after the period (today 2026-06-30, due 2026-02-04): a date one day late is
+    refused (422) naming the field and the due date; the due date itself is accepted."""
+    case = make_case(make_committee(), received_on=d("2026-01-02"))
+    svc.case_succeed(
+        actor=Actor.command_line(),
+        case=case,
+        agreement_kind="written",
+        agreement_on=d("2026-01-05"),
+        terms="赔偿",
+    )
+    clerk = Api(county, "clerk_a")
+    url = f"/cases/{case.pk}/transitions/apply_confirmation"
+    late = clerk.post(url, {"applied_on": "2026-02-05", "court": "湘江县人民法院"})
+    assert late.status_code == 422
+    # the transition API reports messages only; the message names the field (申请司法确认日期)
+    assert late.json() == {
+        "detail": [
+            "申请司法确认日期（2026年2月5日）已超过申请司法确认的期限（2026年2月4日）："
+            "应自调解协议生效之日起三十日内申请（人民调解法第三十三条），逾期的申请不予登记"
+        ]
+    }
+    timely = clerk.post(url, {"applied_on": "2026-02-04", "court": "湘江县人民法院"})
+    assert timely.status_code == 200, timely.content
+    assert timely.json()["confirmation_applied_on"] == "2026-02-04"

@@ -16,7 +16,6 @@ from tests.personas import County
 
 from fazhi.mediation import services as svc
 from fazhi.mediation.models import Case, DisputeType
-from fazhi.mediation.workflow import as_of
 from fazhi.metrics import facts
 from fazhi.metrics.models import MetricDefinition
 from fazhi.metrics.periods import Period
@@ -49,8 +48,7 @@ def data(county: County, make_committee: MakeCommittee, make_case: MakeCase) -> 
                 actor=CLI, case=case, agreement_kind="written", agreement_on=end, terms="协议"
             )
             if rng.random() < 0.4:
-                with as_of(end):
-                    svc.case_apply_confirmation(actor=CLI, case=case, applied_on=end, court="法院")
+                svc.case_apply_confirmation(actor=CLI, case=case, applied_on=end, court="法院")
         elif outcome == "failed":
             svc.case_step(actor=CLI, case=case, step="fail", failed_on=end, route_judicial=True)
         elif outcome == "terminated":

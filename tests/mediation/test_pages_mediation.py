@@ -181,12 +181,30 @@ def test_steps_and_greyed_buttons(
         agreement_on=d("2026-01-05"),
         terms="口头",
     )
-    html = page(clerk, f"{CASES}{old.pk}/")
-    assert re.search(
-        r"<button[^>]*disabled[^>]*>申请司法确认</button> <small[^>]*>"
-        r"申请司法确认的期限已于 2026-02-04 届满",
-        html,
+    # months after the period the step is still offered: a timely application may be recorded
+    old_url = f"{CASES}{old.pk}/"
+    assert f'href="{old_url}apply_confirmation/"' in page(clerk, old_url)
+    form = page(clerk, f"{old_url}apply_confirmation/")
+    assert "应于2026年2月4日前申请司法确认（人民调解法第三十三条）；逾期的申请不予登记" in form
+    late = clerk.post(
+        f"{old_url}apply_confirmation/", {"applied_on": "2026-02-05", "court": "湘江县人民法院"}
     )
+    assert late.status_code == 200
+    assert re.search(
+        r'<span class="error" id="id_applied_on-error">申请司法确认日期（2026年2月5日）'
+        r"已超过申请司法确认的期限（2026年2月4日）",
+        late.content.decode(),
+    )
+    old.refresh_from_db()
+    assert old.confirmation_applied_on is None
+    timely = clerk.post(
+        f"{old_url}apply_confirmation/",
+        {"applied_on": "2026-02-04", "court": "湘江县人民法院"},
+        follow=True,
+    )
+    assert timely.redirect_chain == [(old_url, 302)]
+    old.refresh_from_db()
+    assert old.confirmation_applied_on == d("2026-02-04")
 
 
 def test_committee_and_mediator_pages(county: County) -> None:

@@ -18,7 +18,6 @@ from fazhi.demo import cases as c
 from fazhi.demo.generator import CountyContext
 from fazhi.mediation import services
 from fazhi.mediation.models import Committee, CommitteeKind, DisputeType
-from fazhi.mediation.workflow import as_of
 from fazhi.orgs.models import OrgUnit
 
 NAME = "mediation"
@@ -171,10 +170,9 @@ def _case(
     )
     if case.agreement_kind == "written" and rng.random() < 0.15:
         applied = min(end + dt.timedelta(days=rng.randint(1, 20)), ctx.as_of)
-        with as_of(applied):
-            case = services.case_apply_confirmation(
-                actor=ctx.actor, case=case, applied_on=applied, court="县人民法院"
-            )
+        case = services.case_apply_confirmation(
+            actor=ctx.actor, case=case, applied_on=applied, court="县人民法院"
+        )
     done = min(end + dt.timedelta(days=rng.randint(5, 40)), ctx.as_of)
     if done > end:
         services.case_step(

@@ -36,7 +36,6 @@ from fazhi.mediation.models import (
     Source,
 )
 from fazhi.mediation.views import committees, mediators
-from fazhi.mediation.workflow import as_of
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope, visible_to
@@ -253,10 +252,6 @@ def _receive(actor: Actor, rec: _Record, committee: Committee, kind: DisputeType
 
 
 def _step(actor: Actor, rec: _Record, step: str, **data: Any) -> None:
-    if step == "apply_confirmation":  # judged as of the application's own date
-        with as_of(data["applied_on"]):
-            rec.case = services.case_step(actor=actor, case=rec.it, step=step, **data)
-        return
     rec.case = services.case_step(actor=actor, case=rec.it, step=step, **data)
 
 

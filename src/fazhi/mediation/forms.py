@@ -106,11 +106,6 @@ class ApplyConfirmationForm(StepForm):
     applied_on = forms.DateField(label="申请司法确认日期")
     court = forms.CharField(label="受理法院", max_length=100)
 
-    @property
-    def intro(self) -> str:
-        due = getattr(self.obj, "confirmation_due", None)
-        return f"申请期限至 {due:%Y-%m-%d}（人民调解法第三十三条）。" if due else ""
-
 
 class ConfirmationResultForm(StepForm):
     date_field = "result_on"

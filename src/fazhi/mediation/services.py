@@ -307,7 +307,8 @@ def case_succeed(
 
 
 def case_apply_confirmation(*, actor: Actor, case: Case, applied_on: dt.date, court: str) -> Case:
-    """申请司法确认 within the period of 第三十三条."""
+    """申请司法确认 dated within the period of 第三十三条 (``confirmation_due``); a later
+    ``applied_on`` is refused on that field, whenever the application is recorded."""
     return case_step(
         actor=actor, case=case, step="apply_confirmation", applied_on=applied_on, court=court
     )

@@ -12,9 +12,6 @@ Mediators: 在任 → 离任.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 
@@ -38,20 +35,6 @@ from fazhi.mediation.models import (
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
 
 OPEN = (CaseStatus.RECEIVED,)
-#: The day a replayed step was taken (Excel import, demo data): the 司法确认 problem is judged
-#: as of that day instead of today, so a timely application of a past year can be recorded.
-_AS_OF: ContextVar[dt.date | None] = ContextVar("mediation_as_of", default=None)
-
-
-@contextmanager
-def as_of(day: dt.date) -> Iterator[None]:
-    """Judge the steps taken inside as of ``day`` (a replay of a dated record)."""
-    token = _AS_OF.set(day)
-    try:
-        yield
-    finally:
-        _AS_OF.reset(token)
-
 
 ROUTE_LABELS = dict(f.ROUTES)
 
@@ -188,16 +171,22 @@ def perform(case: Case, *, actor: Actor, performance: str, recorded_on: dt.date)
 
 
 # --- 申请司法确认 -------------------------------------------------------------------------------
+# The period of 第三十三条 is a rule about the APPLICATION's date, not about today: a timely
+# application may be recorded at any later time (a register filled in late, an Excel import of a
+# past year), and an application dated after the period is refused by ``apply_confirmation``.
 def apply_problem(case: Case, today: dt.date) -> str:
     if case.confirmation_applied_on is not None:
         return f"已于 {case.confirmation_applied_on:%Y-%m-%d} 申请司法确认"
-    day = _AS_OF.get() or today
-    if case.confirmation_due is not None and day > case.confirmation_due:
-        return (
-            f"申请司法确认的期限已于 {case.confirmation_due:%Y-%m-%d} 届满"
-            "（人民调解法第三十三条：自调解协议生效之日起三十日内）"
-        )
     return ""
+
+
+def apply_help(case: Case) -> str:
+    if case.confirmation_due is None:
+        return "双方当事人自调解协议生效之日起三十日内共同向人民法院申请（人民调解法第三十三条）"
+    return (
+        f"应于{case.confirmation_due:%Y年%-m月%-d日}前申请司法确认（人民调解法第三十三条）；"
+        "逾期的申请不予登记"
+    )
 
 
 def apply_confirmation(case: Case, *, actor: Actor, applied_on: dt.date, court: str) -> Change:
@@ -209,11 +198,13 @@ def apply_confirmation(case: Case, *, actor: Actor, applied_on: dt.date, court: 
         after_label="协议生效日期",
         field="applied_on",
     )
-    if case.confirmation_due is not None and applied_on > case.confirmation_due:
+    due = case.confirmation_due
+    if due is not None and applied_on > due:
         raise ValidationError(
             {
-                "applied_on": f"申请司法确认的期限已于 {case.confirmation_due:%Y-%m-%d} 届满"
-                "（人民调解法第三十三条）"
+                "applied_on": f"申请司法确认日期（{applied_on:%Y年%-m月%-d日}）已超过申请司法确认"
+                f"的期限（{due:%Y年%-m月%-d日}）：应自调解协议生效之日起三十日内申请"
+                "（人民调解法第三十三条），逾期的申请不予登记"
             }
         )
     if not court.strip():
@@ -312,7 +303,7 @@ CASES: Workflow[Case] = Workflow(
             target=None,
             form_class=f.ApplyConfirmationForm,
             problem=apply_problem,
-            help="双方当事人自调解协议生效之日起三十日内共同向人民法院申请（第三十三条）",
+            help=apply_help,
         ),
         Transition(
             "confirmation_result",
