@@ -158,6 +158,16 @@ class ParticipationRegister(Register[Participation]):
         return services.participation_register(actor=actor, **data)
 
 
+class TypedParticipationRegister(ParticipationRegister):
+    """The participations Excel works on (``fazhi import/export counsel_participations``): the
+    typed ones only, so an exported file imports again (the counted ones are the other
+    registers'; the list page's own export has them all). Not mounted: same key and URLs."""
+
+    def base_queryset(self) -> models.QuerySet[Participation]:
+        return super().base_queryset().filter(source=Source.TYPED)
+
+
 counsels = CounselRegister()
 participations = ParticipationRegister()
+typed_participations = TypedParticipationRegister()
 registers = [counsels, participations]
