@@ -136,6 +136,7 @@ class ParticipationRegister(Register[Participation]):
     search_placeholder = "事项、法律顾问姓名"
     detail_fields = ("counsel", "on", "kind", "subject", "note", "source")
     create_form_class = f.ParticipationForm
+    detail_template = "counsel/participation_detail.html"
 
     def base_queryset(self) -> models.QuerySet[Participation]:
         return Participation.objects.select_related("counsel__unit")
