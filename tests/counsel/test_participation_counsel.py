@@ -141,3 +141,13 @@ def test_the_detail_page_lists_and_links_every_participation(
     assert f'<a href="{counted.source_url}">合法性审查：某办法</a>' in html
     assert "合法性审查台账" in html
     assert county.client("clerk_a").get(counted.source_url).status_code == 200
+    own = page_of(county, f"/counsel/participations/{counted.pk}/")
+    assert f'<a href="{counted.source_url}">查看合法性审查台账中的原记录</a>' in own
+    assert f'<a href="/counsel/roster/{counsel.pk}/">法律顾问：欧阳明远</a>' in own
+    assert "原记录" not in page_of(county, f"/counsel/participations/{typed.pk}/")
+
+
+def page_of(county: County, url: str) -> str:
+    response = county.client("clerk_a").get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()

@@ -50,9 +50,13 @@ def advisers_by_unit(year: int, unit_ids: Iterable[int] | None = None) -> dict[i
 
 
 def coverage_refresh(*, year: int, units: Iterable[OrgUnit] | None = None) -> int:
-    """Bring the rows of ``year`` (for ``units``, default every active unit) in line with the
-    roster; returns how many rows were written or deleted. Idempotent."""
-    chosen = list(units) if units is not None else list(OrgUnit.objects.filter(is_active=True))
+    """Bring the rows of ``year`` (for ``units``, default every active unit and every unit with
+    a row) in line with the roster (an inactive unit is not required); returns how many rows
+    were written or deleted. Idempotent."""
+    if units is None:  # every active unit, and those with a row (a unit since deactivated)
+        with_row = CoverageYear.objects.filter(year=year).values("unit_id")
+        units = OrgUnit.objects.filter(Q(is_active=True) | Q(pk__in=with_row))
+    chosen = list(units)
     counts = advisers_by_unit(year, [u.pk for u in chosen])
     existing = {
         row.unit_id: row

@@ -1,5 +1,6 @@
 """法律顾问 in Excel: the roster (``counsel``) and the typed participations
-(``counsel_participations``), one row per record, each through its 登记 service.
+(``counsel_participations``, the typed ones only: the counted are the other registers'),
+one row per record, each through its 登记 service.
 
 A participation names its adviser by 聘请单位 (code, full or short name) and 姓名: the adviser
 of that name at that unit (the 在聘 one first, then the latest contract).
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from fazhi.core.excel import Column, Kind, Spec
 from fazhi.core.excel_kit import register_excel
-from fazhi.counsel.models import TYPED_KINDS, CounselKind, ParticipationKind, Source, Status
-from fazhi.counsel.views import counsels, participations
+from fazhi.counsel.models import TYPED_KINDS, CounselKind, Status
+from fazhi.counsel.views import counsels, typed_participations
 
 ROSTER = Spec(
     title="法律顾问",
@@ -40,7 +41,6 @@ PARTICIPATIONS = Spec(
         Column("事项类别", "kind", Kind.CHOICE, required=True, choices=TYPED_KINDS),
         Column("事项", "subject", required=True, max_length=200),
         Column("说明", "note"),
-        Column("来源", "source", Kind.CHOICE, choices=tuple(Source.choices), importable=False),
     ),
     notes=(
         "只登记其他台账不记载的涉法事务（诉讼代理、合同审查、信访化解、招商引资谈判等）；"
@@ -58,11 +58,9 @@ REGISTER = register_excel(
 )
 
 PARTICIPATION_REGISTER = register_excel(
-    participations,
+    typed_participations,
     PARTICIPATIONS,
     year_field="on",
     unit_help="聘请单位须为该单位或其下级单位",
     measure="件",
 )
-
-__all__ = ["PARTICIPATION_REGISTER", "REGISTER", "ParticipationKind"]

@@ -136,6 +136,7 @@ class ParticipationRegister(Register[Participation]):
     search_placeholder = "事项、法律顾问姓名"
     detail_fields = ("counsel", "on", "kind", "subject", "note", "source")
     create_form_class = f.ParticipationForm
+    detail_template = "counsel/participation_detail.html"
 
     def base_queryset(self) -> models.QuerySet[Participation]:
         return Participation.objects.select_related("counsel__unit")
@@ -158,6 +159,16 @@ class ParticipationRegister(Register[Participation]):
         return services.participation_register(actor=actor, **data)
 
 
+class TypedParticipationRegister(ParticipationRegister):
+    """The participations Excel works on (``fazhi import/export counsel_participations``): the
+    typed ones only, so an exported file imports again (the counted ones are the other
+    registers'; the list page's own export has them all). Not mounted: same key and URLs."""
+
+    def base_queryset(self) -> models.QuerySet[Participation]:
+        return super().base_queryset().filter(source=Source.TYPED)
+
+
 counsels = CounselRegister()
 participations = ParticipationRegister()
+typed_participations = TypedParticipationRegister()
 registers = [counsels, participations]
