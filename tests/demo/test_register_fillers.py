@@ -84,6 +84,7 @@ class Registers:
     audit_actors: set[tuple[str, str]]  # (actor_name, action)
     audit_chain: tuple[int, Any]
     stored_names: list[str]  # applicant names as stored in the database
+    mediation_parties: list[str]  # the 人民调解 cases' parties (read decrypted)
 
     def data(self) -> tuple[Any, ...]:
         """The register rows (what must be equal for equal seeds)."""
@@ -125,6 +126,29 @@ def _collect(result: SeedResult) -> Registers:
     from fazhi.enforcement.models import Officer
 
     official |= set(Officer.objects.values_list("name", flat=True))
+    # issue 18: people acting in office — 调委会主任 and 人民调解员, 学法 speakers, attendees and
+    # exam takers (领导干部), 述法 heads, 法律顾问 and 公职律师 (the 调解 parties stay personal)
+    from fazhi.counsel.models import Counsel
+    from fazhi.mediation.models import Case, Committee, Mediator
+    from fazhi.statements.models import Statement
+    from fazhi.study.models import ExamResult, StudySession
+
+    official |= set(Committee.objects.values_list("director", flat=True))
+    official |= set(Mediator.objects.values_list("name", flat=True))
+    official |= {
+        name.strip()
+        for names in Case.objects.values_list("mediators", flat=True)
+        for name in names.replace("，", "、").split("、")
+    }
+    official |= set(StudySession.objects.values_list("speaker", flat=True))
+    official |= {
+        line.strip()
+        for names in StudySession.objects.values_list("attendee_names", flat=True)
+        for line in names.splitlines()
+    }
+    official |= set(ExamResult.objects.values_list("name", flat=True))
+    official |= set(Statement.objects.values_list("person", flat=True))
+    official |= set(Counsel.objects.values_list("name", flat=True))
     entries = AuditEntry.objects.order_by("seq")
     text = [
         json.dumps([e.object_repr, e.before, e.after], ensure_ascii=False, default=str)
@@ -189,6 +213,11 @@ def _collect(result: SeedResult) -> Registers:
         audit_actors=set(entries.values_list("actor_name", "action")),
         audit_chain=audit_verify(),
         stored_names=stored,
+        mediation_parties=[
+            name
+            for pair in Case.objects.values_list("applicant_name", "respondent_name")
+            for name in pair
+        ],
     )
 
 
@@ -483,6 +512,7 @@ def test_every_write_is_audited_by_the_command_line(registers: Registers) -> Non
 def test_no_plain_personal_data_in_the_audit_log(registers: Registers) -> None:
     names = {r["applicant_name"] for r in registers.rec}
     names |= {r["plaintiff_name"] for r in registers.lit}
+    names |= set(registers.mediation_parties)  # issue 18: the 调解 parties (encrypted)
     personal = {
         name for name in names if not any(name in official for official in registers.official_names)
     }
