@@ -89,3 +89,20 @@ def test_part3_lines_from_a_register_replace_the_prompt(county: County, hooked: 
     assert "2025年12月26日，湘江县人民政府主要负责人专题述法。" in text
     assert "常务会议学法" not in text and "会前学法" not in text
     assert "{{?请填写" not in text
+
+
+def test_encrypted_fields_are_masked_in_the_audit_log_whatever_their_name() -> None:
+    """A register's personal data is an ``EncryptedTextField``; its name need not be listed
+    in ``PERSONAL_FIELDS`` (the 人民调解 对方当事人 is ``respondent_name``, while the 复议
+    被申请人名称 of the same name is an authority's name, left readable)."""
+    from fazhi.core.audit import encrypted_field_names, mask_personal
+
+    personal = encrypted_field_names("mediation.case")
+    assert {"applicant_name", "respondent_name"} <= personal
+    assert encrypted_field_names("reconsideration.reconsiderationcase") >= {"applicant_name"}
+    assert "respondent_name" not in encrypted_field_names("reconsideration.reconsiderationcase")
+    assert encrypted_field_names("no.such_model") == frozenset()
+    masked = mask_personal(
+        {"respondent_name": "刘东红", "number": "（2025）调字第1号"}, personal=personal
+    )
+    assert masked == {"respondent_name": "***", "number": "（2025）调字第1号"}

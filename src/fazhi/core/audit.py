@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -58,20 +59,41 @@ def mask_text(text: str) -> str:
     return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
 
 
-def mask_personal(data: Any, key: str = "") -> Any:
-    """Deep-copy ``data`` with personal fields and ID/mobile patterns masked."""
+def mask_personal(data: Any, key: str = "", personal: frozenset[str] = frozenset()) -> Any:
+    """Deep-copy ``data`` with personal fields and ID/mobile patterns masked. ``personal``: more
+    field names to mask (a model's encrypted fields, :func:`encrypted_field_names`)."""
     if isinstance(data, Mapping):  # scalars other than text are kept as they are (fast path)
         return {
-            k: v if v is None or isinstance(v, bool | int | float) else mask_personal(v, str(k))
+            k: v
+            if v is None or isinstance(v, bool | int | float)
+            else mask_personal(v, str(k), personal)
             for k, v in data.items()
         }
     if isinstance(data, list | tuple):
-        return [mask_personal(v, key) for v in data]
+        return [mask_personal(v, key, personal) for v in data]
     if isinstance(data, str):
-        if key in PERSONAL_FIELDS or key.endswith(("_phone", "_id_number")):
+        if key in PERSONAL_FIELDS or key in personal or key.endswith(("_phone", "_id_number")):
             return mask_value(data)
         return mask_text(data)
     return data
+
+
+@cache
+def encrypted_field_names(object_type: str) -> frozenset[str]:
+    """The names of the encrypted fields (``EncryptedTextField``) of the model ``app.model``:
+    personal data whatever the field is called (a register's 当事人, say), masked in the audit
+    log and the history like the names in :data:`PERSONAL_FIELDS`."""
+    from django.apps import apps
+
+    from fazhi.core.crypto import EncryptedTextField
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return frozenset()
+    return frozenset(
+        f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -158,6 +180,7 @@ def field_changes(
     choice codes become their Chinese labels, booleans 是/否, foreign keys the related name.
     """
     before, after = before or {}, after or {}
+    personal = encrypted_field_names(model._meta.label_lower)
     changes = []
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
@@ -170,8 +193,8 @@ def field_changes(
             {
                 "field": name,
                 "label": field_label(model, name),
-                "old": mask_personal(display_value(field, old), name),
-                "new": mask_personal(display_value(field, new, instance), name),
+                "old": mask_personal(display_value(field, old), name, personal),
+                "new": mask_personal(display_value(field, new, instance), name, personal),
             }
         )
     return changes

@@ -18,7 +18,14 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from fazhi.core.audit import ChainFields, chain_hash, field_changes, mask_personal, mask_text
+from fazhi.core.audit import (
+    ChainFields,
+    chain_hash,
+    encrypted_field_names,
+    field_changes,
+    mask_personal,
+    mask_text,
+)
 from fazhi.core.models import AuditEntry, AuditHead, CalendarDay, CalendarYear, DeadlineRule
 from fazhi.core.request_context import current_source_ip, normalise_ip
 from fazhi.core.selectors import rules_cache_clear
@@ -95,8 +102,8 @@ def _pending(
         object_type=object_type,
         object_id=object_id,
         object_repr=mask_personal(object_repr)[:200],
-        before=mask_personal(before),
-        after=mask_personal(after),
+        before=mask_personal(before, personal=encrypted_field_names(object_type)),
+        after=mask_personal(after, personal=encrypted_field_names(object_type)),
         prev_hash="",
         source_ip=normalise_ip(ip) if ip else current_source_ip(),
     )

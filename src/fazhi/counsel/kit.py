@@ -57,8 +57,8 @@ KIT = declare(
         report_sentences="fixtures/report_sentences.json",
         dashboard_metrics=("counsel.coverage_rate",),
         audit_names={
-            "counsel.register": "登记法律顾问",
-            "counsel.participation": "登记法律顾问参与事项",
+            "counsel.register": "法律顾问·登记",
+            "counsel.participation": "法律顾问·登记参与事项",
         },
         demo_county="fazhi.counsel.demo:fill",
     )
