@@ -43,6 +43,12 @@ def test_navigation_and_home_tile(county: County, make_counsel: MakeCounsel) -> 
     html = response.content.decode()
     assert f'<a class="tile" href="{LIST}"><strong>法律顾问</strong>' in html
     assert "在聘 2 人" in html and "30 日内聘期届满 1 人" in html
+    assert "聘期已届满" not in html
+    # a term that has ended while the daily sweep has not yet marked it: not counted 在聘
+    make_counsel(county.town_a, "张居正", "2024-01-01", "2025-01-31")
+    html = county.client("clerk_a").get("/").content.decode()
+    assert "在聘 2 人" in html and "30 日内聘期届满 1 人" in html
+    assert "聘期已届满待处理 1 人" in html
     auditor = county.client("auditor").get("/").context["nav"]
     assert "法律顾问" not in [e.label for e in auditor]
 

@@ -138,8 +138,10 @@ def test_a_year_for_a_unit_is_two_queries(county: County) -> None:
     # 规范性文件 documents, filings and 清理 campaign items, 重大行政决策 decisions and
     # catalogues (6); issue 17: 执法人员, their year rows and 年度注册, 培训 courses, attendance
     # and year rows, 执法记录, 重大执法决定, 公示撤回, 数据公开, 评查 campaigns and files (12;
-    # 案卷评查整改 reads plan assignments, already counted)
-    assert len(ctx.captured_queries) == 2 + 5 + 6 + 12
+    # 案卷评查整改 reads plan assignments, already counted); issue 18: 调解 cases, 学法 sessions,
+    # their year rows and exam results, 述法 statements and their year rows, 法律顾问 coverage
+    # rows and participations (8)
+    assert len(ctx.captured_queries) == 2 + 5 + 6 + 12 + 8
 
 
 def test_split_into_whole_months_and_days() -> None:

@@ -17,7 +17,8 @@ LIST_URL = "/counsel/roster/"
 
 
 def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
-    """在聘 advisers, and those whose contract ends within 30 days."""
+    """在聘 advisers, those whose term ends within 30 days, and those whose term has ended
+    but who are still shown 在聘 (until the daily sweep marks them)."""
     from fazhi.counsel.selectors import EXPIRING_DAYS, todo_counts
 
     counts = todo_counts(actor, today)
@@ -27,6 +28,8 @@ def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
             Segment("，"),
             Segment(f"{EXPIRING_DAYS} 日内聘期届满 {counts['expiring']} 人", "error"),
         ]
+    if counts["ended"]:
+        line += [Segment("，"), Segment(f"聘期已届满待处理 {counts['ended']} 人", "error")]
     return [Tile("法律顾问", LIST_URL, tuple(line))]
 
 

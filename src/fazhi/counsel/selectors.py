@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from fazhi.counsel.models import Counsel, Participation, Status
 from fazhi.orgs.scoping import Actor, visible_to
@@ -13,10 +13,16 @@ EXPIRING_DAYS = 30
 
 
 def todo_counts(actor: Actor, today: dt.date) -> dict[str, int]:
-    """在聘 advisers the actor sees, and those whose contract ends within 30 days."""
-    active = visible_to(Counsel.objects.filter(status=Status.ACTIVE), actor)
+    """Of the 在聘 advisers the actor sees (one query): ``active``, those still within their
+    term; ``expiring``, those whose term ends within 30 days; ``ended``, those whose term has
+    ended but who are not yet marked 聘期届满 (the daily sweep has not run since)."""
     soon = today + dt.timedelta(days=EXPIRING_DAYS)
-    return {"active": active.count(), "expiring": active.filter(contract_end__lte=soon).count()}
+    counts = visible_to(Counsel.objects.filter(status=Status.ACTIVE), actor).aggregate(
+        active=Count("pk", filter=Q(contract_end__gte=today)),
+        expiring=Count("pk", filter=Q(contract_end__gte=today, contract_end__lte=soon)),
+        ended=Count("pk", filter=Q(contract_end__lt=today)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
 
 
 def participations_of(counsel: Counsel) -> QuerySet[Participation]:

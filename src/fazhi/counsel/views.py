@@ -45,8 +45,8 @@ class CounselRegister(Register[Counsel]):
         Column("unit.name", "聘请单位"),
         Column("kind", "类别"),
         Column("firm_or_post", "律师事务所／职务"),
-        Column("contract_start", "聘期开始"),
-        Column("contract_end", "聘期届满"),
+        Column("contract_start", "聘期开始", css="date"),
+        Column("contract_end", "聘期届满", css="date"),
         Column("status", "状态", css="nowrap"),
     )
     filters = (
@@ -119,7 +119,7 @@ class ParticipationRegister(Register[Participation]):
     title = "法律顾问参与事项"
     model = Participation
     columns = (
-        Column("on", "日期"),
+        Column("on", "日期", css="date"),
         Column("counsel.name", "法律顾问"),
         Column("counsel.unit.name", "聘请单位"),
         Column("kind", "事项类别"),

@@ -248,6 +248,7 @@ def case_receive(
             received_on=received_on,
             source=source,
             dispute_type=dispute_type,
+            dispute_code=dispute_type.code,
             applicant_name=applicant_name.strip(),
             applicant_id_number=applicant_id_number.strip(),
             applicant_phone=applicant_phone.strip(),

@@ -73,12 +73,12 @@ class CaseRegister(Register[Case]):
     columns = (
         Column("number", "编号", link=True, css="nowrap"),
         Column("committee.name", "调委会"),
-        Column("received_on", "受理日期"),
+        Column("received_on", "受理日期", css="date"),
         Column("dispute_type.name", "纠纷类型"),
         Column("source", "纠纷来源"),
         Column("applicant_name", "申请方", personal=True),
         Column("status", "状态", value=_case_status, css="nowrap"),
-        Column("confirmation_due", "司法确认申请期限"),
+        Column("confirmation_due", "司法确认期限", css="date"),
     )
     filters = (
         Filter("status", "状态", "status", CaseStatus.choices),
@@ -190,10 +190,10 @@ class CommitteeRegister(Register[Committee]):
         Column("name", "调委会名称", link=True),
         Column("unit.name", "所属单位"),
         Column("kind", "类型"),
-        Column("director", "主任"),
+        Column("director", "主任", css="nowrap"),
         Column("members", "委员人数"),
-        Column("term_start", "任期开始"),
-        Column("term_end", "任期届满"),
+        Column("term_start", "任期开始", css="date"),
+        Column("term_end", "任期届满", css="date"),
         Column("status", "状态", value=_committee_status),
     )
     filters = (
@@ -215,7 +215,7 @@ class CommitteeRegister(Register[Committee]):
         Column("status", "状态", value=_committee_status),
     )
     create_form_class = f.CommitteeForm
-    detail_template = "mediation/detail.html"
+    detail_template = "mediation/committee_detail.html"
     steps = transition_steps(COMMITTEES)
 
     def base_queryset(self) -> models.QuerySet[Committee]:
@@ -246,7 +246,7 @@ class MediatorRegister(Register[Mediator]):
         Column("committee.name", "调委会"),
         Column("kind", "专兼职"),
         Column("phone", "联系电话", personal=True),
-        Column("last_trained_on", "最近培训日期"),
+        Column("last_trained_on", "最近培训日期", css="date"),
         Column("trainings_this_year", "本年度培训次数"),
         Column("status", "状态"),
     )

@@ -119,10 +119,9 @@ class YearRegister(Register[UnitYear]):
         Column("unit.name", "单位", link=True),
         Column("category", "单位类别"),
         Column("year", "年度"),
-        Column("kinds", "计入的学法形式", value=lambda r: r.kinds_label),
         Column("counted", "已开展次数"),
         Column("target", "应达次数"),
-        Column("met", "达标", value=_met),
+        Column("met", "达标", value=_met, css="nowrap"),
     )
     filters = (
         _year_filter("year", "年度", "on"),
@@ -179,7 +178,7 @@ class ExamRegister(Register[ExamResult]):
         Column("passed", "结果", value=lambda r: r.result_label),
     )
     filters = (
-        _year_filter("year", "考试日期年度", "exam_on"),
+        _year_filter("year", "考试年度", "exam_on"),
         unit_filter("unit", "所在单位", "unit__path"),
         Filter("passed", "合格", choices=YES_NO, apply=_flag("passed")),
         Filter("absent", "缺考", choices=YES_NO, apply=_flag("absent")),
