@@ -127,7 +127,7 @@ def test_import_creates_the_course_on_the_fly_then_exports(
     message = run(
         "export", "enforcement_training", "--unit", unit, "--year", "2026", "--out", str(out)
     )
-    assert message.startswith("已导出执法培训参训记录参训记录 5 条")
+    assert message.startswith("已导出执法培训参训记录 5 条")
     sheet = load_workbook(out, read_only=True)["执法培训参训记录"]
     lines = [tuple(r) for r in sheet.iter_rows(values_only=True)]
     assert "身份证号" not in lines[0] and "所在单位" in lines[0]

@@ -98,6 +98,11 @@ def _norm_header(text: str) -> str:
     return text.removesuffix("（必填）")
 
 
+def choices_of(enum: type[models.TextChoices]) -> tuple[tuple[str, str], ...]:
+    """A choices enum as a column's ``choices`` (value, label)."""
+    return tuple((str(value), str(label)) for value, label in enum.choices)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a register's workbook.

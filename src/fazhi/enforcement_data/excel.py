@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import models
 
-from fazhi.core.excel import Column, ExcelRegister, ImportResult, Kind, Progress, Spec
+from fazhi.core.excel import Column, ExcelRegister, ImportResult, Kind, Progress, Spec, choices_of
 from fazhi.core.excel import export_xlsx as write_xlsx
 from fazhi.enforcement_data.checks import FIELDS
 from fazhi.enforcement_data.ingest import IngestResult, ingest_file
@@ -51,9 +51,7 @@ SPEC = Spec(
                 _KINDS.get(f.key, Kind.CHOICE if f.key == "kind" else Kind.TEXT),
                 required=f.required,
                 help=_HELP.get(f.key, ""),
-                choices=tuple((str(v), str(label)) for v, label in RecordKind.choices)
-                if f.key == "kind"
-                else (),
+                choices=choices_of(RecordKind) if f.key == "kind" else (),
             )
             for f in FIELDS
         ),

@@ -163,6 +163,6 @@ REGISTER = ExcelRegister(
     export_queryset=export_queryset,
     export_xlsx=export_attendance,
     unit_help="参训人员须为该单位或其下级单位的执法人员；新的培训/考试登记为该单位组织",
-    noun="参训记录",
+    noun="",
     measure="条",
 )

@@ -1,7 +1,8 @@
 """人民调解 in Excel.
 
-* ``mediation`` (纠纷案件): one row per case including its result. The import replays the
-  services in date order — 受理 (case_receive), 报告公安机关, the result (调解成功 / 调解不成 /
+* ``mediation`` (纠纷案件): one row per case including its result, declared with
+  :func:`fazhi.core.excel_replay.replay_excel`. The import replays the services in date
+  order — 受理 (case_receive), 报告公安机关, the result (调解成功 / 调解不成 /
   终止调解), 履行情况, 申请司法确认 and its result — so timelines, audit entries and the
   司法确认 deadline check are those of cases entered on screen. The parties' names, ID
   numbers and phones may be imported (stored encrypted) but are never exported.
@@ -11,14 +12,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from django.db import models
 
-from fazhi.core import excel
-from fazhi.core.excel import Column, ImportResult, Kind, Row, RowError, Spec, Step
+from fazhi.core.excel import Column, Kind, Spec
+from fazhi.core.excel import choices_of as _choices
 from fazhi.core.excel_kit import register_excel
+from fazhi.core.excel_replay import (
+    Call,
+    Lookup,
+    OnlyWhen,
+    Required,
+    Requires,
+    Together,
+    Values,
+    View,
+    replay_excel,
+)
 from fazhi.mediation import services
 from fazhi.mediation.forms import ROUTES
 from fazhi.mediation.models import (
@@ -37,13 +49,7 @@ from fazhi.mediation.models import (
 )
 from fazhi.mediation.views import committees, mediators
 from fazhi.orgs.models import OrgUnit
-from fazhi.orgs.roles import Cap
-from fazhi.orgs.scoping import Actor, require_unit_in_scope, visible_to
-
-
-def _choices(enum: type[models.TextChoices]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(value), str(label)) for value, label in enum.choices)
-
+from fazhi.orgs.scoping import Actor, visible_to
 
 RESULTS = tuple((str(v), str(label)) for v, label in CaseStatus.choices if v != "received")
 
@@ -147,240 +153,149 @@ PAIRS = (
 )
 
 
-# --- export --------------------------------------------------------------------------------
-def export_queryset(actor: Actor, year: int | None = None) -> models.QuerySet[Case]:
-    qs = visible_to(Case.objects.all(), actor)
-    if year is not None:
-        qs = qs.filter(received_on__year=year)
-    return qs.order_by("received_on", "id")
+def _committees(actor: Actor, unit: OrgUnit) -> models.QuerySet[Committee]:
+    return visible_to(Committee.objects.filter(unit__path__startswith=unit.path), actor)
 
 
-def _export_row(case: Case) -> dict[str, Any]:
-    row = {c.key: getattr(case, c.key, None) for c in SPEC.export_columns}
-    row.update(
-        committee=case.committee.name,
-        dispute_type=case.dispute_type.name,
-        status=None if case.status == CaseStatus.RECEIVED else case.status,
-        routes=[r for r in case.routes.split(",") if r],
-    )
-    return row
+def _dispute_types(actor: Actor, unit: OrgUnit) -> models.QuerySet[DisputeType]:
+    return DisputeType.objects.all()
 
 
-def export_xlsx(qs: models.QuerySet[Case]) -> bytes:
-    cases = qs.select_related("committee", "dispute_type")
-    return excel.export_xlsx(SPEC, (_export_row(c) for c in cases.iterator(chunk_size=1000)))
+def _result(status: str) -> Callable[[Values], bool]:
+    return lambda values: values.get("status") == status
 
 
-# --- import: checks ------------------------------------------------------------------------
-def _lookups(
-    actor: Actor, unit: OrgUnit
-) -> tuple[dict[str, list[Committee]], dict[str, DisputeType]]:
-    found: dict[str, list[Committee]] = {}
-    for c in visible_to(Committee.objects.filter(unit__path__startswith=unit.path), actor):
-        found.setdefault(c.name, []).append(c)
-    types = {t.name: t for t in DisputeType.objects.all()}
-    types |= {t.code: t for t in types.values()}
-    return found, types
+def _not_result(status: str) -> Callable[[View], bool]:
+    return lambda view: view.get("status") == status
 
 
-def _check(
-    row: Row, found: dict[str, list[Committee]], types: dict[str, DisputeType]
-) -> list[RowError]:
-    n, errors = row.number, []
-    name = row.get("committee")
-    if name is not None and len(found.get(name, [])) != 1:
-        why = "对应多个调委会" if found.get(name) else "在导入单位范围内找不到（请先导入调委会）"
-        errors.append(RowError(n, H("committee"), f"调委会“{name}”{why}"))
-    kind = row.get("dispute_type")
-    if kind is not None and kind not in types:
-        errors.append(RowError(n, H("dispute_type"), f"纠纷类型“{kind}”不存在"))
-    for key in ("applicant_name", "respondent_name"):
-        if not row.filled(key):
-            errors.append(RowError(n, H(key), "导入时必填"))
-    for first, second in PAIRS:
-        if row.filled(first) != row.filled(second):
-            missing = second if row.filled(first) else first
-            reason = f"“{H(first)}”和“{H(second)}”应同时填写"
-            errors.append(RowError(n, H(missing), reason))
-    status = row.get("status")
-    for result, keys in ONLY_FOR.items():
-        if status != result:
-            errors += [
-                RowError(n, H(k), f"调解结果不是“{CaseStatus(result).label}”的，不应填写此项")
-                for k in keys
-                if row.filled(k)
-            ]
-    if row.filled("confirmation_result") and not row.filled("confirmation_applied_on"):
-        errors.append(RowError(n, H("confirmation_applied_on"), "填写了司法确认结果的，此项必填"))
-    return errors
+def _route(code: str) -> Callable[[Values], bool]:
+    return lambda values: code in values.get("routes", [])
 
 
-# --- import: the service calls -------------------------------------------------------------
-class _Record:
-    def __init__(self, row: Row) -> None:
-        self.row = row
-        self.case: Case | None = None
-
-    @property
-    def it(self) -> Case:
-        assert self.case is not None
-        return self.case
-
-
-def _receive(actor: Actor, rec: _Record, committee: Committee, kind: DisputeType) -> None:
-    v = rec.row.values
-    personal = (
-        "applicant_id_number",
-        "applicant_phone",
-        "respondent_id_number",
-        "respondent_phone",
-        "mediators",
-        "summary",
-    )
-    rec.case = services.case_receive(
-        actor=actor,
-        committee=committee,
-        number=v["number"],
-        received_on=v["received_on"],
-        source=v["source"],
-        dispute_type=kind,
-        applicant_name=v["applicant_name"],
-        respondent_name=v["respondent_name"],
-        amount=v.get("amount"),
-        **{k: v[k] for k in personal if k in v},
-    )
-
-
-def _step(actor: Actor, rec: _Record, step: str, **data: Any) -> None:
-    rec.case = services.case_step(actor=actor, case=rec.it, step=step, **data)
-
-
-def _result_step(actor: Actor, rec: _Record) -> Step:
-    v, n = rec.row.values, rec.row.number
-    on, status = v["concluded_on"], v["status"]
-    if status == "success":
-        run = partial(
-            _step,
-            actor,
-            rec,
-            "succeed",
-            agreement_kind=v.get("agreement_kind", ""),
-            agreement_on=on,
-            terms=v.get("terms", ""),
-            performance_due=v.get("performance_due"),
-        )
-        fields = {
-            "agreement_on": H("concluded_on"),
-            "agreement_kind": H("agreement_kind"),
-            "terms": H("terms"),
-            "performance_due": H("performance_due"),
-        }
-    elif status == "failed":
-        routes = {f"route_{r}": True for r in v.get("routes", [])}
-        run = partial(_step, actor, rec, "fail", failed_on=on, **routes)
-        fields = {"failed_on": H("concluded_on"), "route_judicial": H("routes")}
-    else:
-        run = partial(
-            _step, actor, rec, "terminate", terminated_on=on, reason=v.get("end_reason", "")
-        )
-        fields = {"terminated_on": H("concluded_on"), "reason": H("end_reason")}
-    return Step(n, H("status"), run, on, fields)
-
-
-def _steps(actor: Actor, rec: _Record, committee: Committee, kind: DisputeType) -> list[Step]:
-    v, n = rec.row.values, rec.row.number
-    fields = {"received_on": H("received_on"), "number": H("number"), "source": H("source")}
-    run = partial(_receive, actor, rec, committee, kind)
-    steps = [Step(n, H("received_on"), run, v["received_on"], fields)]
-    if "police_reported_on" in v:
-        run = partial(
-            _step,
-            actor,
-            rec,
-            "report_police",
-            reported_on=v["police_reported_on"],
-            note=v.get("police_note", ""),
-        )
-        fields = {"reported_on": H("police_reported_on"), "note": H("police_note")}
-        steps.append(Step(n, H("police_reported_on"), run, v["police_reported_on"], fields))
-    if "status" in v:
-        steps.append(_result_step(actor, rec))
-    if "performance" in v:
-        run = partial(
-            _step,
-            actor,
-            rec,
-            "perform",
-            performance=v["performance"],
-            recorded_on=v["performance_on"],
-        )
-        fields = {"recorded_on": H("performance_on"), "performance": H("performance")}
-        steps.append(Step(n, H("performance"), run, v["performance_on"], fields))
-    if "confirmation_applied_on" in v:
-        run = partial(
-            _step,
-            actor,
-            rec,
-            "apply_confirmation",
-            applied_on=v["confirmation_applied_on"],
-            court=v["confirmation_court"],
-        )
-        fields = {"applied_on": H("confirmation_applied_on"), "court": H("confirmation_court")}
-        steps.append(
-            Step(n, H("confirmation_applied_on"), run, v["confirmation_applied_on"], fields)
-        )
-    if "confirmation_result" in v:
-        run = partial(
-            _step,
-            actor,
-            rec,
-            "confirmation_result",
-            result=v["confirmation_result"],
-            result_on=v["confirmation_result_on"],
-        )
-        fields = {"result_on": H("confirmation_result_on"), "result": H("confirmation_result")}
-        steps.append(Step(n, H("confirmation_result"), run, v["confirmation_result_on"], fields))
-    return steps
-
-
-def import_xlsx(
-    data: bytes,
-    *,
-    actor: Actor,
-    unit: OrgUnit,
-    dry_run: bool = False,
-    progress: excel.Progress | None = None,
-) -> ImportResult:
-    """Import cases of the committees of ``unit``'s subtree, all or nothing: every row is
-    checked first; then each case is received and its later steps replayed in date order."""
-    actor.require(Cap.EDIT_RECORDS)
-    require_unit_in_scope(unit, actor)
-    sheet = excel.read_xlsx(SPEC, data, units=excel.UnitMatcher(unit))
-    found, types = _lookups(actor, unit)
-    errors = list(sheet.errors)
-    bad_rows = {e.row for e in errors}
-    groups = []
-    for row in sheet.rows:
-        row_errors = _check(row, found, types)
-        errors += row_errors
-        if row.number in bad_rows or row_errors:
-            continue
-        committee = found[row.values["committee"]][0]
-        groups.append(_steps(actor, _Record(row), committee, types[row.values["dispute_type"]]))
-    return excel.run_import(
-        SPEC, groups, errors, rows=sheet.rows, dry_run=dry_run, progress=progress, actor=actor
-    )
-
-
-CASES = excel.ExcelRegister(
+CASES = replay_excel(
+    SPEC,
     key="mediation",
     title="人民调解案件",
-    spec=SPEC,
-    import_xlsx=import_xlsx,
-    export_queryset=export_queryset,
-    export_xlsx=export_xlsx,
+    noun="",
+    model=Case,
+    target="case",
+    year_field="received_on",
+    order=("received_on", "id"),
     unit_help="调委会所在的单位范围：调委会须属于该单位或其下级单位",
+    lookups=(
+        Lookup(
+            "committee",
+            _committees,
+            missing="调委会“{value}”在导入单位范围内找不到（请先导入调委会）",
+            many="调委会“{value}”对应多个调委会",
+        ),
+        Lookup(
+            "dispute_type",
+            _dispute_types,
+            by=("name", "code"),
+            missing="纠纷类型“{value}”不存在",
+        ),
+    ),
+    rules=(
+        Required(("applicant_name", "respondent_name")),
+        *(Together(a, b) for a, b in PAIRS),
+        *(
+            OnlyWhen(
+                keys,
+                _not_result(result),
+                f"调解结果不是“{CaseStatus(result).label}”的，不应填写此项",
+            )
+            for result, keys in ONLY_FOR.items()
+        ),
+        Requires("confirmation_result", ("confirmation_applied_on",)),
+    ),
+    create=Call(
+        "received_on",
+        services.case_receive,
+        args={
+            key: key
+            for key in (
+                "committee",
+                "number",
+                "received_on",
+                "source",
+                "dispute_type",
+                "applicant_name",
+                "respondent_name",
+                "applicant_id_number",
+                "applicant_phone",
+                "respondent_id_number",
+                "respondent_phone",
+                "mediators",
+                "summary",
+                "amount",
+            )
+        },
+        fields={"received_on": "received_on"},
+    ),
+    calls=(
+        Call(
+            "police_reported_on",
+            partial(services.case_step, step="report_police"),
+            args={"reported_on": "police_reported_on", "note": "police_note"},
+        ),
+        Call(
+            "status",
+            partial(services.case_step, step="succeed"),
+            args={
+                "agreement_kind": "agreement_kind",
+                "agreement_on": "concluded_on",
+                "terms": "terms",
+                "performance_due": "performance_due",
+            },
+            on="concluded_on",
+            when=_result("success"),
+        ),
+        Call(
+            "status",
+            partial(services.case_step, step="fail"),
+            args={"failed_on": "concluded_on", **{f"route_{c}": _route(c) for c, _ in ROUTES}},
+            on="concluded_on",
+            when=_result("failed"),
+            fields={f"route_{c}": "routes" for c, _ in ROUTES},
+        ),
+        Call(
+            "status",
+            partial(services.case_step, step="terminate"),
+            args={"terminated_on": "concluded_on", "reason": "end_reason"},
+            on="concluded_on",
+            when=_result("terminated"),
+        ),
+        Call(
+            "performance",
+            partial(services.case_step, step="perform"),
+            args={"performance": "performance", "recorded_on": "performance_on"},
+            on="performance_on",
+        ),
+        Call(
+            "confirmation_applied_on",
+            partial(services.case_step, step="apply_confirmation"),
+            args={"applied_on": "confirmation_applied_on", "court": "confirmation_court"},
+        ),
+        Call(
+            "confirmation_result",
+            partial(services.case_step, step="confirmation_result"),
+            args={"result": "confirmation_result", "result_on": "confirmation_result_on"},
+            on="confirmation_result_on",
+        ),
+    ),
+    export={
+        "committee": lambda c: c.committee.name,
+        "dispute_type": lambda c: c.dispute_type.name,
+        "status": lambda c: None if c.status == CaseStatus.RECEIVED else c.status,
+        "routes": lambda c: [r for r in c.routes.split(",") if r],
+    },
+    related=("committee", "dispute_type"),
 )
+import_xlsx = CASES.import_xlsx
+export_queryset = CASES.export_queryset
+export_xlsx = CASES.export_xlsx
 
 COMMITTEE_SPEC = Spec(
     title="人民调解委员会",

@@ -1,7 +1,8 @@
 """Writes to the 人民调解 registers: 登记 here, every status change through the workflows.
 
 Personal data (the parties' names, ID numbers and phones; a mediator's phone) is stored
-encrypted and written to the history and the audit log masked (:func:`masked_snapshot`).
+encrypted and written to the history and the audit log masked (``core.audit`` masks every encrypted
+field of a model, :func:`fazhi.core.audit.encrypted_field_names`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from fazhi.core import staging
-from fazhi.core.audit import mask_value, snapshot
-from fazhi.core.crypto import EncryptedTextField
+from fazhi.core.audit import snapshot
 from fazhi.core.services import record_write
 from fazhi.core.workflow import check_date
 from fazhi.core.workflow import today as _today
@@ -36,15 +36,6 @@ from fazhi.mediation.workflow import CASES, COMMITTEES, MEDIATORS, check_members
 from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
-
-
-def masked_snapshot(obj: models.Model) -> dict[str, Any]:
-    """:func:`snapshot` with every encrypted field masked."""
-    data = snapshot(obj)
-    for field in obj._meta.concrete_fields:
-        if isinstance(field, EncryptedTextField) and data.get(field.name):
-            data[field.name] = mask_value(str(data[field.name]))
-    return data
 
 
 # --- committees ---------------------------------------------------------------------------------
@@ -188,7 +179,7 @@ def mediator_register(
         action="mediation_mediator.register",
         obj=mediator,
         before=None,
-        after=masked_snapshot(mediator),
+        after=snapshot(mediator),
         summary="登记人民调解员",
     )
     return mediator
@@ -273,7 +264,7 @@ def case_receive(
         action="mediation.register",
         obj=case,
         before=None,
-        after=masked_snapshot(case),
+        after=snapshot(case),
         summary=f"受理纠纷（{dispute_type.name}）",
     )
     return case

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from fazhi.core import excel
 from fazhi.core.excel import Column, ImportResult, Kind, Row, RowError, Spec, Step
+from fazhi.core.excel import choices_of as _choices
 from fazhi.orgs.models import OrgUnit, UnitKind
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope, visible_to
@@ -36,11 +37,6 @@ from fazhi.reconsideration.models import (
     Status,
     SuspensionGround,
 )
-
-
-def _choices(enum: type[models.TextChoices]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(value), str(label)) for value, label in enum.choices)
-
 
 ACCEPTANCE = (
     ("accepted", "受理"),
