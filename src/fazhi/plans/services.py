@@ -234,6 +234,12 @@ def _set_status(assignment: Assignment, status: str) -> None:
     assignment.status = status
 
 
+def remind(*, unit: OrgUnit, key: str, text: str, link: str = "") -> None:
+    """An in-app reminder for ``unit`` (one per ``key``): for other apps' notices, e.g. a
+    考核 opening its self-evaluation."""
+    _remind(unit, key, text, link)
+
+
 def _remind(unit: OrgUnit, key: str, text: str, link: str = "") -> None:
     Reminder.objects.get_or_create(
         key=key[:120], defaults={"unit": unit, "text": text[:300], "link": link}

@@ -1,0 +1,56 @@
+"""考核督察 in the shared parts: pages, navigation, home tile, metric definitions, the report's
+part 二 lines and the demo filler."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from fazhi.core.kit import AppKit, NavEntry, Segment, Tile, declare
+
+if TYPE_CHECKING:
+    from fazhi.orgs.models import OrgUnit
+    from fazhi.orgs.scoping import Actor
+
+ORDER = 65  # INSTALLED_APPS and kit order (read by settings without importing this module)
+LIST_URL = "/assessments/"
+
+
+def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
+    """自评待提交 / 待评分 / 异议待答复 / 整改未完成, for the actor's sides."""
+    from fazhi.assessments.selectors import todo_counts
+
+    counts = todo_counts(actor, today)
+    parts = [
+        (counts["to_submit"], "考核自评待提交 {n} 项"),
+        (counts["to_review"], "考核待评分 {n} 项"),
+        (counts["objections"], "考核异议待答复 {n} 件"),
+    ]
+    line: list[Segment] = []
+    for n, text in parts:
+        if n:
+            if line:
+                line.append(Segment("，"))
+            line.append(Segment(text.format(n=n), "error"))
+    if not line:
+        return []
+    return [Tile("考核督察", LIST_URL, tuple(line))]
+
+
+def report_part2(unit: OrgUnit, year: int, codes: Collection[str]) -> list[str]:
+    from fazhi.assessments.report import part2_lines
+
+    return part2_lines(unit, year, codes)
+
+
+KIT = declare(
+    AppKit(
+        app="assessments",
+        order=ORDER,
+        url_prefix="assessments/",
+        urls="fazhi.assessments.urls",
+        nav=(NavEntry("考核督察", LIST_URL, order=60),),
+        home_tiles="fazhi.assessments.kit:home_tiles",
+    )
+)
