@@ -252,6 +252,9 @@ class Evaluation(UnitSlots):
         OrgUnit, verbose_name="被考核单位", on_delete=models.PROTECT, related_name="+"
     )
     peer_group = models.CharField("排名分组", max_length=12, choices=PeerGroup.choices)
+    year_on = models.DateField(
+        "考核年度", db_index=True, help_text="考核年度的1月1日（统计指标按考核年度归期）"
+    )
     status = models.CharField(
         "状态", max_length=10, choices=EvalStatus.choices, default=EvalStatus.PENDING
     )

@@ -252,7 +252,12 @@ def campaign_create(
         created_by=actor.name,
     )
     for unit in assessed:
-        Evaluation.objects.create(campaign=campaign, unit=unit, peer_group=peer_group_of(unit))
+        Evaluation.objects.create(
+            campaign=campaign,
+            unit=unit,
+            peer_group=peer_group_of(unit),
+            year_on=dt.date(year, 1, 1),
+        )
     for unit, indicators in (reviewers or {}).items():
         reviewer_set(actor=actor, campaign=campaign, unit=unit, indicators=indicators)
     record_write(
@@ -413,9 +418,9 @@ def prefill(*, campaign: Campaign) -> int:
     counts: dict[int, int] = {}
     for answer in answers:
         counts[answer.evaluation_id] = counts.get(answer.evaluation_id, 0) + 1
-    for evaluation_id, n in counts.items():
-        Evaluation.objects.filter(pk=evaluation_id).update(prefilled=n)
     for evaluation in campaign.evaluations.all():
+        evaluation.prefilled = counts.get(evaluation.pk, 0)
+        evaluation.save(update_fields=["prefilled"])
         rescore(evaluation)
     return len(answers)
 
@@ -523,11 +528,12 @@ def answer_save(
                 uploaded_by=actor.name,
             )
             uploaded += 1
-    Evaluation.objects.filter(pk=evaluation.pk).update(
-        typed_fields=models_F("typed_fields") + typed,
-        uploaded_files=models_F("uploaded_files") + uploaded,
-        reused=models_F("reused") + new_refs,
-    )
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    evaluation.typed_fields += typed
+    evaluation.uploaded_files += uploaded
+    evaluation.reused += new_refs
+    evaluation.save(update_fields=["typed_fields", "uploaded_files", "reused"])
+    answer.evaluation = evaluation
     record_write(
         actor=actor,
         action="assessment.answer",
@@ -538,12 +544,6 @@ def answer_save(
     )
     rescore(evaluation)
     return answer
-
-
-def models_F(name: str) -> Any:  # noqa: N802 - the F() of the update above
-    from django.db.models import F
-
-    return F(name)
 
 
 @transaction.atomic
@@ -778,8 +778,9 @@ def _rank(campaign: Campaign) -> None:
         members = [e for e in evaluations if e.peer_group == group]
         ranks = scoring.rank([(e.pk, e.total or D(0), e.vetoed) for e in members])
         for e in members:
-            e.rank = ranks[e.pk]
-    Evaluation.objects.bulk_update(evaluations, ["rank"])
+            if e.rank != ranks[e.pk]:
+                e.rank = ranks[e.pk]
+                e.save(update_fields=["rank"])  # signals keep the monthly facts current
 
 
 # --- results ----------------------------------------------------------------------------------

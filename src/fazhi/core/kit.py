@@ -76,6 +76,10 @@ class AppKit:
       三 (第一责任人职责) written from the app's records of ``unit``'s subtree in ``year`` (e.g.
       who gave a 述法 and when); ``codes`` are the frozen figures' metric codes, and a line may
       quote them as ``{{code}}`` (a line whose figures have no value is left out).
+    * ``report_part2``: ``(unit, year, codes) -> list[str]``: sentences for the annual report's
+      part 二 (存在的不足) from the app's records (e.g. the indicators that lost most points in
+      the year's 考核, the 整改 items still open); each becomes a numbered item before the
+      drafter's own (late tasks, missed targets).
     * ``audit_names``: audit action code → Chinese name, for the app's codes that neither a
       workflow transition nor the shared verbs explain (batch writes, bulk steps).
     * ``demo_county``: ``(CountyContext) -> int`` county filler (writes through services).
@@ -98,6 +102,7 @@ class AppKit:
     portal_prefix: str = ""
     portal_urls: str = ""
     portal_nav: tuple[NavEntry, ...] = ()
+    report_part2: str = ""
     report_part3: str = ""
     audit_names: dict[str, str] = field(default_factory=dict)
     demo_county: str = ""

@@ -418,8 +418,16 @@ def _part2(
     lines: list[str] = []
     late = _late(unit, year)
     missed = missed_targets(unit, year, by_code)
-    if late or missed:
+    from_records = [
+        line
+        for _kit, hook in hooks("report_part2")
+        for line in hook(unit, year, frozenset(by_code))
+        if _has_values(line, by_code)
+    ]
+    if late or missed or from_records:
         lines.append("从工作台账看，以下方面还有差距：")
+    lines += [f"{n}.{line}" for n, line in enumerate(from_records, start=1)]
+    first = len(from_records) + 1
     if late:
         overdue = [a for a in late if a.status == AssignmentStatus.OVERDUE]
         by_task: dict[str, list[str]] = defaultdict(list)
@@ -432,19 +440,20 @@ def _part2(
             listed = "；".join(t for t, _ in shown)
         counts = {"逾期未完成": len(overdue), "逾期完成": len(late) - len(overdue)}
         lines.append(
-            f"1.部分任务未按期完成。{year}年工作任务分工中，"
+            f"{first}.部分任务未按期完成。{year}年工作任务分工中，"
             + "、".join(f"{label}{n}项" for label, n in counts.items() if n)
             + "，涉及以下任务："
             + listed
             + ("等" if len(by_task) > 10 else "")
             + "。"
         )
-    for n, (target, figure) in enumerate(missed, start=2 if late else 1):
+    for n, (target, figure) in enumerate(missed, start=first + 1 if late else first):
         lines.append(
             f"{n}.{figure.name}为{token(figure.code)}，未达到年度工作要点提出的"
             f"“{target.get('text')}”的目标。"
         )
-    asks = template["part2_gaps_prompt"] if late or missed else template["part2_prompt"]
+    gaps = late or missed or from_records
+    asks = template["part2_gaps_prompt"] if gaps else template["part2_prompt"]
     lines.append(prompt(asks))
     return "\n".join(lines)
 
