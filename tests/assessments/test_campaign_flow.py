@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -31,6 +32,7 @@ from fazhi.plans.models import Assignment, AssignmentStatus, TaskKind
 from fazhi.study.services import session_register
 
 pytestmark = pytest.mark.django_db
+TZ = ZoneInfo("Asia/Shanghai")
 D = Decimal
 
 ROWS = [
@@ -90,7 +92,7 @@ def answer(evaluation: Evaluation, code: str) -> Answer:
 @pytest.fixture
 def campaign(county: County) -> Campaign:
     coordinator = county.actor("coordinator")
-    with time_machine.travel(dt.datetime(2026, 1, 5, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=TZ), tick=False):
         for n in range(4):  # 白沙镇 studied 4 times in 2025; 黄金乡 never
             session_register(
                 actor=county.actor("clerk_a"),
@@ -146,7 +148,7 @@ def test_the_burden_counter_counts_what_the_unit_typed_and_uploaded(
 ) -> None:
     clerk = county.actor("clerk_a")
     evaluation = campaign.evaluations.get(unit=county.town_a)
-    with time_machine.travel(dt.datetime(2026, 1, 10, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 10, 10, tzinfo=TZ), tick=False):
         services.answer_save(
             actor=clerk, answer=answer(evaluation, "1.2"), value=D(2), self_note="两次"
         )
@@ -179,7 +181,7 @@ def test_another_unit_cannot_answer_and_a_clerk_cannot_open(
 
 def run_to_publication(campaign: Campaign, county: County) -> None:
     coordinator, reviewer = county.actor("coordinator"), county.actor("reviewer")
-    with time_machine.travel(dt.datetime(2026, 1, 15, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 15, 10, tzinfo=TZ), tick=False):
         for unit, clerk, studies in (
             (county.town_a, "clerk_a", D(3)),
             (county.town_b, "clerk_b", None),
@@ -193,7 +195,7 @@ def run_to_publication(campaign: Campaign, county: County) -> None:
                     actor=county.actor(clerk), answer=answer(e, "2"), checks=[True, True]
                 )
             services.evaluation_submit(actor=county.actor(clerk), evaluation=e)
-    with time_machine.travel(dt.datetime(2026, 1, 21, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 21, 10, tzinfo=TZ), tick=False):
         services.campaign_start_review(actor=coordinator, campaign=campaign)
         for e in campaign.evaluations.exclude(unit=county.dept):
             late = e.unit == county.town_b
@@ -234,7 +236,7 @@ def test_a_deduction_needs_a_note_and_an_override_its_reason(
     campaign: Campaign, county: County
 ) -> None:
     reviewer = county.actor("reviewer")
-    with time_machine.travel(dt.datetime(2026, 1, 21, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 21, 10, tzinfo=TZ), tick=False):
         services.campaign_start_review(actor=county.actor("coordinator"), campaign=campaign)
         e = campaign.evaluations.get(unit=county.town_a)
         with pytest.raises(ValidationError, match="请填写扣分理由"):
@@ -255,7 +257,7 @@ def test_upheld_objection_rescored_audited_and_reranked_then_frozen(
 ) -> None:
     run_to_publication(campaign, county)
     town_b = campaign.evaluations.get(unit=county.town_b)
-    with time_machine.travel(dt.datetime(2026, 1, 25, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 25, 10, tzinfo=TZ), tick=False):
         objection = services.objection_file(
             actor=county.actor("clerk_b"),
             evaluation=town_b,
@@ -311,7 +313,7 @@ def test_upheld_objection_rescored_audited_and_reranked_then_frozen(
     ]
     rejected.refresh_from_db()
     assert rejected.status == ObjectionStatus.REJECTED and rejected.after is None
-    with time_machine.travel(dt.datetime(2026, 1, 29, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 29, 10, tzinfo=TZ), tick=False):
         services.campaign_freeze(actor=county.actor("coordinator"), campaign=campaign)
         frozen = Campaign.objects.get(pk=campaign.pk)
         e = frozen.evaluations.get(unit=county.town_a)
@@ -332,7 +334,7 @@ def test_upheld_objection_rescored_audited_and_reranked_then_frozen(
 def test_objection_after_the_window_is_refused(campaign: Campaign, county: County) -> None:
     run_to_publication(campaign, county)
     with (
-        time_machine.travel(dt.datetime(2026, 1, 29, 10), tick=False),
+        time_machine.travel(dt.datetime(2026, 1, 29, 10, tzinfo=TZ), tick=False),
         pytest.raises(ValidationError, match="异议期已于 2026-01-28 截止"),
     ):
         services.objection_file(
@@ -347,7 +349,7 @@ def test_deductions_become_rectification_tasks_and_closing_them_moves_the_rate(
     campaign: Campaign, county: County
 ) -> None:
     run_to_publication(campaign, county)
-    with time_machine.travel(dt.datetime(2026, 1, 26, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 26, 10, tzinfo=TZ), tick=False):
         made = services.findings_from_deductions(
             actor=county.actor("coordinator"), campaign=campaign
         )
@@ -366,7 +368,7 @@ def test_deductions_become_rectification_tasks_and_closing_them_moves_the_rate(
 
 
 def test_publication_waits_for_every_reviewer_score(campaign: Campaign, county: County) -> None:
-    with time_machine.travel(dt.datetime(2026, 1, 21, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 21, 10, tzinfo=TZ), tick=False):
         services.campaign_start_review(actor=county.actor("coordinator"), campaign=campaign)
         with pytest.raises(ValidationError, match="项指标未评分，不能公示"):
             services.campaign_publish(

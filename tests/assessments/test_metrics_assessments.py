@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from tests.assessments.test_campaign_flow import campaign, run_to_publication
+from tests.assessments.test_campaign_flow import TZ, campaign, run_to_publication
 from tests.personas import County
 
 from fazhi.assessments import services
@@ -59,7 +59,7 @@ def test_every_metric_equals_the_hand_count(campaign: Campaign, county: County) 
         Decimal("2.0"),
     )
     assert values(county, county.root, 2024)["assessments.evaluations"] == 0
-    with time_machine.travel(dt.datetime(2026, 1, 26, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 26, 10, tzinfo=TZ), tick=False):
         made = services.findings_from_deductions(
             actor=county.actor("coordinator"), campaign=campaign
         )

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from tests.assessments.test_campaign_flow import campaign, run_to_publication
+from tests.assessments.test_campaign_flow import TZ, campaign, run_to_publication
 from tests.personas import County
 
 from fazhi.assessments import services
@@ -28,7 +28,7 @@ def test_nothing_before_publication(campaign: Campaign, county: County) -> None:
 
 def test_part2_lines_and_the_drafted_part(campaign: Campaign, county: County) -> None:
     run_to_publication(campaign, county)
-    with time_machine.travel(dt.datetime(2026, 1, 26, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 1, 26, 10, tzinfo=TZ), tick=False):
         made = services.findings_from_deductions(
             actor=county.actor("coordinator"), campaign=campaign
         )
@@ -47,7 +47,7 @@ def test_part2_lines_and_the_drafted_part(campaign: Campaign, county: County) ->
         "专题研究次数（扣2分，应填报而未填报，扣2分）；普法（扣2分，缺少佐证：普法清单；活动记录，扣2分）。"
     )
     assert town[1] == "2025年度考核、督察发现的4个问题中，尚有4个未整改到位。"
-    with time_machine.travel(dt.datetime(2026, 2, 1, 10), tick=False):
+    with time_machine.travel(dt.datetime(2026, 2, 1, 10, tzinfo=TZ), tick=False):
         draft = compose(
             actor=county.actor("coordinator"),
             unit=county.root,

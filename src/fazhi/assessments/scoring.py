@@ -83,7 +83,7 @@ def cents(value: Decimal) -> Decimal:
 def _dec(value: Any, key: str, name: str, what: str) -> Decimal:
     try:
         return Decimal(str(value))
-    except Exception as exc:  # noqa: BLE001 - any bad number is the same error
+    except Exception as exc:
         raise ScoringError(key, f"指标“{name}”的{what}“{value}”不是数字") from exc
 
 

@@ -340,7 +340,10 @@ def campaign_open(*, actor: Actor, campaign: Campaign) -> Campaign:
         remind(
             unit=evaluation.unit,
             key=f"assessment:{campaign.pk}:{evaluation.unit_id}",
-            text=f"{campaign.organiser.name}“{campaign.title}”已开始自评，请于 {campaign.self_due} 前提交",
+            text=(
+                f"{campaign.organiser.name}“{campaign.title}”已开始自评，"
+                f"请于 {campaign.self_due} 前提交"
+            ),
             link=f"/assessments/{campaign.pk}/units/{evaluation.pk}/",
         )
     record_write(

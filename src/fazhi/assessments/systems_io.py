@@ -35,7 +35,8 @@ from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope
 
 OPS = tuple((op, op) for op in scoring.OPS)
-OP_ALIASES = tuple((word, op) for op, word in scoring.OP_WORDS.items()) + (
+OP_ALIASES = (
+    *((word, op) for op, word in scoring.OP_WORDS.items()),
     ("≥", ">="),
     ("≤", "<="),
     ("=", "=="),

@@ -207,16 +207,17 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("assessments:detail", campaign.pk)
         campaign.refresh_from_db()
-    evaluations = list(
-        campaign.evaluations.select_related("unit").order_by("peer_group", "rank", "unit__path")
-    )
-    shown = [e for e in evaluations if access.may_see_evaluation(e, campaign.is_published)]
-    roots = list(campaign.system.indicators.filter(parent=None).order_by("order"))
-    lost = (
-        _lost_by_root(campaign, [e.pk for e in shown], roots)
-        if access.organiser or campaign.is_published
-        else {}
-    )
+    from fazhi.assessments.documents import results
+
+    all_roots, by_unit = results(campaign)
+    roots = [r for r in all_roots if r.kind == IndicatorKind.SCORE]  # bonus has its column
+    evaluations = [e for e, _ in by_unit]
+    shown_rows = [
+        (e, [per.get(r.pk) for r in roots])
+        for e, per in by_unit
+        if access.may_see_evaluation(e, campaign.is_published)
+    ]
+    shown = [e for e, _ in shown_rows]
     done, findings = services.rectification_figures(campaign)
     context = {
         "title": campaign.title,
@@ -226,7 +227,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "evaluations": shown,
         "roots": roots,
-        "rows": [(e, [lost.get(e.pk, {}).get(r.pk) for r in roots]) for e in shown],
+        "rows": shown_rows if access.organiser or campaign.is_published else [],
         "own": [e for e in evaluations if e.pk in access.own],
         "burden": {
             "prefilled": sum(e.prefilled for e in shown),
@@ -244,35 +245,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_scores": access.organiser or campaign.is_published,
     }
     return render(request, "assessments/detail.html", context, status=400 if errors else 200)
-
-
-def _lost_by_root(
-    campaign: Campaign, evaluation_ids: list[int], roots: list[Indicator]
-) -> dict[int, dict[int, Decimal]]:
-    """Points lost per (evaluation, first-level indicator): the root lines' deductions, read from
-    the stored answers in one query (leaf deductions summed under each root, capped by it)."""
-    indicators = {i.pk: i for i in campaign.system.indicators.all()}
-    root_of: dict[int, int] = {}
-    for ind in indicators.values():
-        top = ind
-        while top.parent_id is not None:
-            top = indicators[top.parent_id]
-        root_of[ind.pk] = top.pk
-    out: dict[int, dict[int, Decimal]] = {}
-    rows = Answer.objects.filter(evaluation_id__in=evaluation_ids, applied__gt=0).values_list(
-        "evaluation_id", "indicator_id", "applied", "indicator__kind"
-    )
-    for eid, iid, applied, kind in rows:
-        if kind != IndicatorKind.SCORE:
-            continue
-        per = out.setdefault(eid, {})
-        per[root_of[iid]] = per.get(root_of[iid], Decimal(0)) + applied
-    caps = {r.pk: (r.cap if r.cap is not None else r.points) for r in roots}
-    for per in out.values():
-        for rid, value in per.items():
-            if caps.get(rid):
-                per[rid] = min(value, caps[rid])  # type: ignore[type-var]
-    return out
 
 
 # --- one unit: self-evaluation and review -------------------------------------------------------
@@ -625,6 +597,51 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+# --- results out -----------------------------------------------------------------------------
+def _results_allowed(campaign: Campaign, access: selectors.Access) -> None:
+    if not (access.organiser or (campaign.is_published and access.own)):
+        raise Http404("考核结果尚未公示")
+
+
+@login_required
+def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from urllib.parse import quote
+
+    from fazhi.assessments.documents import results_xlsx
+
+    actor, campaign, access = _campaign(request, pk)
+    _results_allowed(campaign, access)
+    filename = f"{campaign.title}结果.xlsx"
+    audit_download(
+        actor=actor, action="assessment.results_export", target=campaign, filename=filename
+    )
+    response = HttpResponse(results_xlsx(campaign), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def notice_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from urllib.parse import quote
+
+    from fazhi.assessments.documents import notice_docx
+
+    actor, campaign, access = _campaign(request, pk)
+    _results_allowed(campaign, access)
+    if not campaign.is_published:
+        raise Http404("考核结果尚未公示")
+    filename = f"关于{campaign.title}结果的通报.docx"
+    audit_download(
+        actor=actor, action="assessment.notice_export", target=campaign, filename=filename
+    )
+    response = HttpResponse(
+        notice_docx(campaign),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 # --- indicator systems ------------------------------------------------------------------------
