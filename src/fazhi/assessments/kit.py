@@ -54,6 +54,7 @@ KIT = declare(
         home_tiles="fazhi.assessments.kit:home_tiles",
         metric_fixture="fixtures/metrics.json",
         report_part2="fazhi.assessments.kit:report_part2",
+        demo_county="fazhi.assessments.demo:fill",
         audit_names={
             "assessment.create": "考核督察·创建考核",
             "assessment.reviewer": "考核督察·指定评审单位",

@@ -61,6 +61,14 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _on(on: dt.date | None) -> dt.date:
+    """The day an act is recorded for: today, or an earlier day given for back-filling."""
+    today = _today()
+    if on is not None and on > today:
+        raise ValidationError({"on": "日期不能晚于今天"})
+    return on or today
+
+
 # --- systems ----------------------------------------------------------------------------------
 def system_spec(
     system: IndicatorSystem, indicators: Sequence[Indicator] | None = None
@@ -788,12 +796,15 @@ def _rank(campaign: Campaign) -> None:
 
 # --- results ----------------------------------------------------------------------------------
 @transaction.atomic
-def campaign_publish(*, actor: Actor, campaign: Campaign, objection_due: dt.date) -> Campaign:
+def campaign_publish(
+    *, actor: Actor, campaign: Campaign, objection_due: dt.date, on: dt.date | None = None
+) -> Campaign:
     """结果公示: totals, grades and ranks become visible to the assessed units, which may file
-    异议 until ``objection_due``. Every indicator must have been scored."""
+    异议 until ``objection_due``. Every indicator must have been scored. ``on`` back-dates the
+    公示 (records kept elsewhere, the demo data; never later than today)."""
     _require_organiser(actor, campaign)
     _require_phase(campaign, Status.REVIEW)
-    today = _today()
+    today = _on(on)
     if objection_due < today:
         raise ValidationError({"objection_due": "异议截止日期不能早于今天"})
     for evaluation in campaign.evaluations.select_related("unit"):
@@ -822,13 +833,20 @@ def campaign_publish(*, actor: Actor, campaign: Campaign, objection_due: dt.date
 
 @transaction.atomic
 def objection_file(
-    *, actor: Actor, evaluation: Evaluation, indicator: Indicator, reason: str, evidence: str = ""
+    *,
+    actor: Actor,
+    evaluation: Evaluation,
+    indicator: Indicator,
+    reason: str,
+    evidence: str = "",
+    on: dt.date | None = None,
 ) -> Objection:
-    """异议 on one indicator of the unit's own result, within the 公示 window."""
+    """异议 on one indicator of the unit's own result, within the 公示 window (``on``: the day
+    it was filed, for back-filling)."""
     _require_own(actor, evaluation)
     campaign = evaluation.campaign
     _require_phase(campaign, Status.PUBLICITY)
-    if campaign.objection_due is not None and _today() > campaign.objection_due:
+    if campaign.objection_due is not None and _on(on) > campaign.objection_due:
         raise ValidationError(f"异议期已于 {campaign.objection_due} 截止")
     if indicator.system_id != campaign.system_id or not indicator.rule:
         raise ValidationError({"indicator": "请选择本次考核的具体指标"})
@@ -917,7 +935,7 @@ def objection_answer(
 
 
 @transaction.atomic
-def campaign_freeze(*, actor: Actor, campaign: Campaign) -> Campaign:
+def campaign_freeze(*, actor: Actor, campaign: Campaign, on: dt.date | None = None) -> Campaign:
     """定档: results are final (no later write changes them). Every 异议 must be answered."""
     _require_organiser(actor, campaign)
     _require_phase(campaign, Status.PUBLICITY)
@@ -926,7 +944,7 @@ def campaign_freeze(*, actor: Actor, campaign: Campaign) -> Campaign:
     ).count()
     if open_:
         raise ValidationError(f"还有 {open_} 件异议未答复，不能定档")
-    campaign.status, campaign.frozen_on = Status.FROZEN, _today()
+    campaign.status, campaign.frozen_on = Status.FROZEN, _on(on)
     campaign.save(update_fields=["status", "frozen_on"])
     record_write(
         actor=actor,
