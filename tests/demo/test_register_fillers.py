@@ -277,6 +277,7 @@ def test_fillers_report_the_cases_written(registers: Registers) -> None:
         "enforcement_data",
         "enforcement_oversight",
         "case_review",
+        "assessments",
         "mediation",
         "study",
         "statements",

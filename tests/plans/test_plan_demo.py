@@ -16,10 +16,12 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_plan(demo_county: SeedResult) -> None:
     result = demo_county
-    # the 工作要点, and the 整改任务 plan the 案卷评查 filler opens (issue 17; its own test)
-    rectification = rectification_plan_title(2025)
-    plan = Plan.objects.exclude(title=rectification).get()
-    assert list(Plan.objects.filter(title=rectification).values_list("year", flat=True)) == [2025]
+    # the 工作要点, and the 整改任务 plans the 案卷评查 filler (2025, issue 17) and the 考核
+    # filler (整改 of the 2025 考核, issued in January 2026, issue 19) open; their own tests
+    rectification = [rectification_plan_title(2025), rectification_plan_title(2026)]
+    plan = Plan.objects.exclude(title__in=rectification).get()
+    years = Plan.objects.filter(title__in=rectification).values_list("year", flat=True)
+    assert sorted(years) == [2025, 2026]
     assert plan.title == "湘江县2025年法治政府建设工作要点" and plan.year == 2025
     assert Task.objects.filter(plan=plan).count() == 9
     assignments = Assignment.objects.filter(task__plan=plan)

@@ -24,6 +24,7 @@ from fazhi.demo.generator import CountyContext
 from fazhi.orgs.models import UnitKind
 
 NAME = "assessments"
+LABEL = "考核单位"
 SYSTEM = "县级法治政府建设年度考核指标（示例方案）"
 NOTES = ("报送材料不完整", "未按期报送", "台账记录不规范", "整改不到位")
 
