@@ -194,3 +194,70 @@ def test_grades_and_ranking() -> None:
 def test_bad_indicators_are_refused_by_name(spec: IndicatorSpec, words: str) -> None:
     with pytest.raises(ScoringError, match=words):
         score(SystemSpec((spec,)), {})
+
+
+def test_a_missing_parameter_is_named_and_a_threshold_needs_something_to_deduct() -> None:
+    with pytest.raises(ScoringError, match=r"^指标“指标a”须填写目标值$"):
+        score(SystemSpec((ind("a", "5", "threshold", params={"op": ">="}),)), {})
+    with pytest.raises(ScoringError, match=r"^指标“指标a”须填写满分值$"):
+        score(SystemSpec((ind("a", "5", "linear", params={"zero": 60}),)), {})
+    # a 0-point threshold without 扣分 and without a cap would never deduct anything
+    bare = ind("a", "0", "threshold", params={"op": ">=", "target": 100})
+    with pytest.raises(ScoringError, match="须填写扣分、分值或扣分上限"):
+        score(SystemSpec((ind("1", "10", children=[bare]),)), {})
+
+
+def test_a_missing_veto_figure_waits_for_the_reviewer_then_follows_the_finding() -> None:
+    veto = ind("v", "0", "threshold", kind="veto", params={"op": "<=", "target": 0})
+    system = SystemSpec((ind("1", "100", "reviewer"), veto))
+    done = Answer(reviewer=D(0))
+    waiting = score(system, {"1": done, "v": Answer(None, missing=True)})
+    assert waiting.pending == 1 and waiting.line("v").reason == "未填报，待评审认定"
+    hit = score(system, {"1": done, "v": Answer(None, missing=True, veto=True)})
+    assert (hit.pending, hit.vetoed, hit.grade) == (0, True, "不合格")
+    assert hit.line("v").reason == "未填报；评审认定：一票否决"
+    cleared = score(system, {"1": done, "v": Answer(None, missing=True, veto=False)})
+    assert (cleared.pending, cleared.vetoed, cleared.grade) == (0, False, "优秀")
+
+
+def test_a_bonus_branch_caps_its_childrens_awards_before_the_system_cap() -> None:
+    # 加分项 4 points: awards 3 + 2 = 5 → 4 for the branch; then the system's cap of 6
+    bonus = ind(
+        "b",
+        "4",
+        kind="bonus",
+        children=[
+            ind("b1", "3", "reviewer", kind="bonus"),
+            ind("b2", "2", "per_count", kind="bonus", params={"each": 1}),
+        ],
+    )
+    system = SystemSpec((ind("1", "100", "reviewer"), bonus), bonus_cap=D(6))
+    out = score(
+        system, {"1": Answer(reviewer=D(10)), "b1": Answer(reviewer=D(3)), "b2": Answer(D(2))}
+    )
+    assert (out.line("b").raw, out.line("b").applied) == (D(5), D(4))
+    assert out.line("b").reason == "加4分（下级加分合计5分，以4分为限）"
+    assert (out.base, out.bonus, out.total) == (D(90), D(4), D(94))
+
+
+def test_a_top_level_deduction_section_takes_its_deductions_from_the_total() -> None:
+    # 五、扣分项 (no points of its own): 被通报批评 每次扣2分
+    section = ind("5", "0", children=[ind("5.1", "0", "per_count", params={"each": 2})])
+    system = SystemSpec((ind("1", "100", "reviewer"), section))
+    out = score(system, {"1": Answer(reviewer=D(5)), "5.1": Answer(D(3))})
+    assert out.line("5").applied == D(6) and out.line("5").score is None
+    assert (out.base, out.total, out.full_marks) == (D(89), D(89), D(100))
+
+
+def test_a_bonus_never_counts_what_is_missing() -> None:
+    # a checklist or a per-count with a target counts the shortfall: as an award it would pay
+    # the unit for what it did not do
+    checklist = ind(
+        "a", "2", "checklist", kind="bonus", params={"items": [{"text": "x", "deduct": 1}]}
+    )
+    short = ind("b", "2", "per_count", kind="bonus", params={"each": 1, "target": 3})
+    for spec in (checklist, short):
+        with pytest.raises(ScoringError, match="不能按佐证清单或“每少一次”计分"):
+            score(SystemSpec((spec,)), {})
+    each = ind("c", "2", "per_count", kind="bonus", params={"each": 1})
+    assert score(SystemSpec((each,)), {"c": Answer(D(1))}).bonus == D(1)

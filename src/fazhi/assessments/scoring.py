@@ -23,14 +23,17 @@ Rules (``rule`` and its ``params``):
   until a reviewer says so).
 
 Caps (扣完为止): a deduction never exceeds the indicator's ``cap`` (default: its points when it
-has any), and the deductions of a branch's children together never exceed the branch's cap.
+has any), and the deductions of a branch's children together never exceed the branch's cap (a
+bonus branch caps its children's awards the same way).
 A reviewer may **override** the rule's deduction of a leaf (the reason is kept by the caller).
 A figure that is missing (no register holds it and the unit typed nothing) deducts the whole cap
 when the answer says so (``missing``); a figure with nothing to count (no case: "—") deducts
-nothing.
+nothing. A unit's figure for a veto that is missing waits for a reviewer's finding.
 
-The total is the sum of the top-level scores plus the capped awards; the grade (档次) follows the
-system's thresholds; a veto makes the grade the lowest whatever the total.
+The total is the sum of the top-level scores (a top-level item without full marks, such as a
+扣分项 section of 0-point items, takes its deduction from the total) plus the capped awards;
+the grade (档次) follows the system's thresholds; a veto makes the grade the lowest whatever
+the total.
 """
 
 from __future__ import annotations
@@ -81,6 +84,8 @@ def cents(value: Decimal) -> Decimal:
 
 
 def _dec(value: Any, key: str, name: str, what: str) -> Decimal:
+    if value is None or value == "":
+        raise ScoringError(key, f"指标“{name}”须填写{what}")
     try:
         return Decimal(str(value))
     except Exception as exc:
@@ -259,10 +264,17 @@ def check_spec(ind: IndicatorSpec) -> None:
             raise ScoringError(key, f"指标“{name}”的佐证清单为空")
         for item in items:
             _dec(item.get("deduct", 0), key, name, "清单扣分")
+    if ind.kind == BONUS and (ind.rule == CHECKLIST or (ind.rule == PER_COUNT and "target" in p)):
+        # both count what is missing: as an award they would reward the shortfall
+        raise ScoringError(
+            key, f"加分项“{name}”不能按佐证清单或“每少一次”计分，请用评审打分或按件（次）加分"
+        )
     if ind.kind == VETO and ind.rule not in (THRESHOLD, REVIEWER):
         raise ScoringError(key, f"否决项“{name}”只能按数值条件或由评审认定")
     if ind.kind == SCORE and ind.limit is None and ind.rule in (LINEAR, REVIEWER):
         raise ScoringError(key, f"指标“{name}”须有分值或扣分上限")
+    if ind.kind == SCORE and ind.limit is None and ind.rule == THRESHOLD and "deduct" not in p:
+        raise ScoringError(key, f"指标“{name}”须填写扣分、分值或扣分上限")
 
 
 def _leaf(ind: IndicatorSpec, answer: Answer) -> tuple[Decimal, str, bool, bool]:
@@ -272,6 +284,9 @@ def _leaf(ind: IndicatorSpec, answer: Answer) -> tuple[Decimal, str, bool, bool]
     if ind.rule in FIGURE_RULES and answer.value is None:
         if answer.missing:
             if ind.kind == VETO:
+                if answer.veto is not None:  # the reviewer found it either way
+                    said = "一票否决" if answer.veto else "不否决"
+                    return ZERO, f"未填报；评审认定：{said}", answer.veto, False
                 return ZERO, "未填报，待评审认定", False, True
             amount = ZERO if ind.kind == BONUS else (limit or ZERO)
             return (
@@ -370,13 +385,21 @@ def _line(ind: IndicatorSpec, answers: Mapping[str, Answer]) -> Line:
     limit = ind.limit
     if ind.children:
         kids = tuple(_line(c, answers) for c in ind.children)
-        raw = sum((k.applied for k in kids if k.kind == SCORE), ZERO)
+        # a branch sums its children's deductions (a bonus branch: their awards) within its cap
+        counted = BONUS if ind.kind == BONUS else SCORE
+        raw = sum((k.applied for k in kids if k.kind == counted), ZERO)
         if ind.rule:  # a branch with its own rule adds its own deduction
             own, _, _, _ = _leaf(ind, answers.get(ind.key, Answer()))
             raw += own
         applied = min(raw, limit) if limit is not None else raw
-        capped = f"（下级扣分合计{num(raw)}分，扣完为止）" if applied < raw else ""
-        reason = f"扣{num(applied)}分{capped}" if applied else "未扣分"
+        if ind.kind == BONUS:
+            capped = (
+                f"（下级加分合计{num(raw)}分，以{num(applied)}分为限）" if applied < raw else ""
+            )
+            reason = f"加{num(applied)}分{capped}" if applied else "未加分"
+        else:
+            capped = f"（下级扣分合计{num(raw)}分，扣完为止）" if applied < raw else ""
+            reason = f"扣{num(applied)}分{capped}" if applied else "未扣分"
         full = ind.full
         score = full - applied if full > 0 and ind.kind == SCORE else None
         return Line(
@@ -423,6 +446,13 @@ def _line(ind: IndicatorSpec, answers: Mapping[str, Answer]) -> Line:
     )
 
 
+def _awards(lines: Sequence[Line]) -> Decimal:
+    """The awards of the outermost bonus lines (a bonus branch has capped its children's)."""
+    return sum(
+        (line.applied if line.kind == BONUS else _awards(line.children) for line in lines), ZERO
+    )
+
+
 def grade_of(total: Decimal, system: SystemSpec, vetoed: bool = False) -> str:
     if not vetoed:
         for label, least in system.grades:
@@ -435,8 +465,16 @@ def score(system: SystemSpec, answers: Mapping[str, Answer]) -> Outcome:
     """Score one unit: ``answers`` by indicator key (indicators without one: nothing known)."""
     lines = tuple(_line(r, answers) for r in system.roots)
     flat = [line for root in lines for line in root.walk()]
-    base = sum((line.score or ZERO for line in lines if line.kind == SCORE), ZERO)
-    awards = sum((line.applied for line in flat if line.kind == BONUS), ZERO)
+    # a top-level item without full marks (扣分项) takes its deduction from the total
+    base = sum(
+        (
+            line.score if line.score is not None else -line.applied
+            for line in lines
+            if line.kind == SCORE
+        ),
+        ZERO,
+    )
+    awards = _awards(lines)
     bonus = min(awards, system.bonus_cap) if system.bonus_cap is not None else awards
     vetoes = tuple(line.name for line in flat if line.vetoed)
     total = cents(base + bonus)

@@ -57,7 +57,7 @@ SPEC = Spec(
             "kind",
             ColumnKind.CHOICE,
             choices=choices_of(IndicatorKind),
-            help="留空：计分",
+            help="留空：计分；上级为加分或一票否决的，留空即同上级",
         ),
         Column(
             "计分规则",
@@ -111,12 +111,15 @@ SPEC = Spec(
         "一行一个指标。编号决定层级：1 是一级指标，1.1 是它下面的二级指标，1.1.1 是三级指标。",
         "计分规则：达标判断、按比例计分、按件（次）扣分、佐证清单、评审打分；留空的指标按下级指标合计，"
         "下级扣分合计不超过本级分值（扣完为止）。",
-        "类型为“加分”的指标得分计入加分，不超过指标体系的加分上限；类型为“一票否决”的指标未达标时整体不合格。",
+        "类型为“加分”的指标得分计入加分（加分的上级指标以其分值为限），合计不超过指标体系的加分上限；"
+        "类型为“一票否决”的指标未达标时整体不合格。",
         "导入时全部行校验通过才写入；任何一行有错误，整个文件都不导入。",
     ),
 )
 H = SPEC.header_of
-_ITEM = re.compile(r"^(?P<text>.+?)[（(](?P<n>[0-9.]+)[）)]$")
+_ITEM = re.compile(r"^(?P<text>.+?)[（(](?P<n>\d+(?:\.\d+)?)[）)]$")
+#: points and cap are stored as decimal(6, 2)
+STORED_MAX = Decimal("9999.99")
 
 
 @dataclass
@@ -132,6 +135,7 @@ class Parsed:
     level: int
     fields: dict[str, Any]
     number: int
+    kind_given: bool = True
 
 
 def _number(row: Row, key: str, errors: list[RowError]) -> Decimal | None:
@@ -145,6 +149,11 @@ def _number(row: Row, key: str, errors: list[RowError]) -> Decimal | None:
         return None
     if not value.is_finite() or value < 0:
         errors.append(RowError(row.number, H(key), f"“{raw}”不是非负数"))
+        return None
+    if key in ("points", "cap") and (
+        value > STORED_MAX or value != value.quantize(Decimal("0.01"))
+    ):
+        errors.append(RowError(row.number, H(key), f"“{raw}”应不超过9999.99，最多两位小数"))
         return None
     return value
 
@@ -221,6 +230,7 @@ def parse_rows(rows: Sequence[Row]) -> tuple[list[Parsed], list[RowError]]:
                 parent=parent,
                 level=code.count(".") + 1,
                 number=row.number,
+                kind_given=bool(v.get("kind")),
                 fields={
                     "name": str(v.get("name") or "").strip(),
                     "standard": str(v.get("standard") or "").strip(),
@@ -242,8 +252,33 @@ def parse_rows(rows: Sequence[Row]) -> tuple[list[Parsed], list[RowError]]:
             errors.append(RowError(p.number, H("code"), f"上级指标“{p.parent}”不在表中"))
         if not p.fields["rule"] and p.code not in parents:
             errors.append(RowError(p.number, H("rule"), "没有下级指标的，须填写计分规则"))
+    errors += _inherit_kinds(parsed)
     errors += _rule_errors(parsed)
     return parsed, errors
+
+
+def _inherit_kinds(parsed: Sequence[Parsed]) -> list[RowError]:
+    """Below a 加分 or 一票否决 indicator every indicator is of the same kind: a blank 类型 takes
+    the parent's, another one is refused (a 计分 item there would count nowhere)."""
+    errors = []
+    by_code = {p.code: p for p in parsed}
+    for p in sorted(parsed, key=lambda p: p.level):
+        parent = by_code.get(p.parent) if p.parent else None
+        if parent is None or parent.fields["kind"] == IndicatorKind.SCORE:
+            continue
+        kind = parent.fields["kind"]
+        if not p.kind_given:
+            p.fields["kind"] = kind
+        elif p.fields["kind"] != kind:
+            label = IndicatorKind(kind).label
+            errors.append(
+                RowError(
+                    p.number,
+                    H("kind"),
+                    f"上级指标“{parent.code}”的类型为{label}，下级指标也须为{label}（可留空）",
+                )
+            )
+    return errors
 
 
 def _rule_errors(parsed: Sequence[Parsed]) -> list[RowError]:
