@@ -377,3 +377,41 @@ def test_publication_waits_for_every_reviewer_score(campaign: Campaign, county: 
                 objection_due=dt.date(2026, 1, 28),
             )
     assert all(e.status != EvalStatus.REVIEWED for e in campaign.evaluations.all())
+
+
+def test_a_figure_the_reviewers_supply_is_scored_by_its_rule(county: County) -> None:
+    rows = [
+        {
+            "code": "1",
+            "name": "群众满意度",
+            "points": 4,
+            "rule": "linear",
+            "answered_by": "survey",
+            "figure_name": "满意度",
+            "figure_unit": "%",
+            "full": 90,
+            "zero": 50,
+        }
+    ]
+    system = system_from_data(name="满意度方案", rows=rows, kind="annual")
+    coordinator = county.actor("coordinator")
+    with time_machine.travel(dt.datetime(2026, 1, 21, 10, tzinfo=TZ), tick=False):
+        made = services.campaign_create(
+            actor=coordinator,
+            organiser=county.root,
+            system=system,
+            year=2025,
+            title="满意度测评",
+            self_due=dt.date(2026, 1, 20),
+            review_due=dt.date(2026, 2, 10),
+        )
+        services.campaign_open(actor=coordinator, campaign=made)
+        e = made.evaluations.get(unit=county.town_a)
+        with pytest.raises(ValidationError, match="由评审填写"):
+            services.answer_save(actor=county.actor("clerk_a"), answer=answer(e, "1"), value=D(1))
+        services.campaign_start_review(actor=coordinator, campaign=made)
+        with pytest.raises(ValidationError, match="数值不能为负数"):
+            services.answer_review(actor=coordinator, answer=answer(e, "1"), value=D(-1))
+        services.answer_review(actor=coordinator, answer=answer(e, "1"), value=D(80), note="测评")
+    a = answer(e, "1")
+    assert (a.figure, a.applied) == (D(80), D("1.00"))  # (90 − 80) / 40 × 4

@@ -489,6 +489,8 @@ def answer_save(
             )
         if ind.rule not in scoring.FIGURE_RULES:
             raise ValidationError({"value": f"“{ind.name}”不需要填写数值"})
+        if answer.source != Source.UNIT:
+            raise ValidationError({"value": f"“{ind.name}”的数值由评审填写，单位无需填写"})
         if value < 0:
             raise ValidationError({"value": "数值不能为负数"})
         if answer.figure != value:
@@ -646,8 +648,10 @@ def answer_review(
     veto: bool | None = None,
     override: Decimal | None = None,
     override_reason: str = "",
+    value: Decimal | None = None,
 ) -> Answer:
-    """A reviewer's verdict on one indicator: the deduction (award) of a reviewer-scored item,
+    """A reviewer's verdict on one indicator: the figure of a rule-scored item that the
+    reviewers (a third party, a survey) supply, the deduction (award) of a reviewer-scored item,
     the checklist items accepted, a veto finding, or an override of a computed result. Every
     deduction needs a note; an override needs its reason (both kept)."""
     _require_reviewer(actor, answer)
@@ -655,6 +659,13 @@ def answer_review(
     _require_phase(campaign, Status.REVIEW)
     ind = answer.indicator
     before = snapshot(answer)
+    if value is not None:
+        if answer.source != Source.REVIEWER or ind.rule not in scoring.FIGURE_RULES:
+            raise ValidationError({"value": f"“{ind.name}”的数值不由评审填写"})
+        if not value.is_finite() or value < 0:
+            raise ValidationError({"value": "数值不能为负数"})
+        unit = (ind.params or {}).get("figure_unit", "")
+        answer.figure, answer.display = value, f"{scoring.num(value)}{unit}"
     if ind.rule == Rule.REVIEWER and ind.kind != IndicatorKind.VETO:
         if deduction is None:
             raise ValidationError({"deduction": "请填写评审分"})
