@@ -63,7 +63,7 @@ APPS = [
     "demo",
 ]
 #: the registers that ship metric definitions (issue 16: 合法性审查, 规范性文件, 重大行政决策)
-#: issue 17 the 行政执法 apps, issue 18 人民调解, 学法, 述法 and 法律顾问
+#: issue 17 the 行政执法 apps, issue 18 人民调解, 学法, 述法 and 法律顾问, issue 19 考核督察
 METRIC_APPS = [
     "reconsideration",
     "legality",
@@ -76,6 +76,7 @@ METRIC_APPS = [
     "enforcement_data",
     "enforcement_oversight",
     "case_review",
+    "assessments",
     "mediation",
     "study",
     "statements",
@@ -93,6 +94,7 @@ DOMAIN = (
     "enforcement_data",
     "enforcement_oversight",
     "case_review",
+    "assessments",
     "mediation",
     "study",
     "statements",
@@ -357,6 +359,7 @@ def test_sweep_hooks_run_in_kit_order() -> None:
         "plans",
         "enforcement_data",
         "enforcement_oversight",
+        "assessments",
         "mediation",
         "study",
         "statements",
@@ -445,8 +448,11 @@ def test_each_register_ships_its_own_metric_definitions() -> None:
     # 2026 versions of 实质性化解率 and 被申请复议数 (item 8): 29; issue 16 adds 合法性审查 15
     # (one count per category), 规范性文件 12 and 重大行政决策 6; issue 17 执法人员 7, 执法培训 8,
     # 执法数据 12, 三项制度 4 and 案卷评查 9; issue 18 人民调解 18 (5 and one count per type of
-    # dispute), 学法 11, 述法 4 and 法律顾问 11 (4 and one count per kind of participation)
-    assert len(combined["definitions"]) == 29 + 15 + 12 + 6 + 7 + 8 + 12 + 4 + 9 + 18 + 11 + 4 + 11
+    # dispute), 学法 11, 述法 4 and 法律顾问 11 (4 and one count per kind of participation);
+    # issue 19 考核督察 7
+    assert len(combined["definitions"]) == (
+        29 + 15 + 12 + 6 + 7 + 8 + 12 + 4 + 9 + 18 + 11 + 4 + 11 + 7
+    )
 
 
 @pytest.mark.django_db
@@ -479,6 +485,7 @@ def test_demo_fillers_come_from_the_kits_named_by_app() -> None:
         "enforcement_data",
         "enforcement_oversight",
         "case_review",
+        "assessments",
         "mediation",
         "study",
         "statements",

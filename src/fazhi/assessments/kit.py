@@ -38,6 +38,12 @@ def home_tiles(actor: Actor, today: dt.date) -> list[Tile]:
     return [Tile("考核督察", LIST_URL, tuple(line))]
 
 
+def sweep_deadlines(today: dt.date) -> str:
+    from fazhi.assessments.services import sweep
+
+    return f"考核自评提醒 {sweep(today=today)} 条"
+
+
 def report_part2(unit: OrgUnit, year: int, codes: Collection[str]) -> list[str]:
     from fazhi.assessments.report import part2_lines
 
@@ -52,6 +58,7 @@ KIT = declare(
         urls="fazhi.assessments.urls",
         nav=(NavEntry("考核督察", LIST_URL, order=60),),
         home_tiles="fazhi.assessments.kit:home_tiles",
+        sweep="fazhi.assessments.kit:sweep_deadlines",
         metric_fixture="fixtures/metrics.json",
         report_part2="fazhi.assessments.kit:report_part2",
         demo_county="fazhi.assessments.demo:fill",

@@ -1103,3 +1103,36 @@ def rectification_figures(campaign: Campaign) -> tuple[int, int]:
 
 def campaign_access(actor: Actor, campaign: Campaign) -> Any:
     return access(actor, campaign)
+
+
+def sweep(*, today: dt.date) -> int:
+    """Remind the units whose self-evaluation is due within ``FAZHI_PLAN_WARN_DAYS`` or overdue
+    (one reminder per unit, campaign and state; idempotent). Returns the reminders made."""
+    from django.conf import settings
+
+    from fazhi.plans.models import Reminder
+    from fazhi.plans.services import remind
+
+    soon = today + dt.timedelta(days=settings.FAZHI_PLAN_WARN_DAYS)
+    pending = Evaluation.objects.filter(
+        campaign__status=Status.SELF,
+        campaign__self_due__lte=soon,
+        status=EvalStatus.PENDING,
+    ).select_related("campaign__organiser", "unit")
+    before = Reminder.objects.count()
+    for e in pending:
+        c = e.campaign
+        late = c.self_due < today
+        state = "overdue" if late else "due"
+        text = (
+            f"“{c.title}”自评已逾期（截止 {c.self_due}），请尽快提交"
+            if late
+            else f"“{c.title}”自评将于 {c.self_due} 截止"
+        )
+        remind(
+            unit=e.unit,
+            key=f"assessment:{state}:{c.pk}:{e.unit_id}",
+            text=text,
+            link=f"/assessments/{c.pk}/units/{e.pk}/",
+        )
+    return Reminder.objects.count() - before
