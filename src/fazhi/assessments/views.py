@@ -767,3 +767,55 @@ def system_template(request: HttpRequest) -> HttpResponse:
 
 
 __all__ = ["OrgUnit", "require_POST"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reviewer_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewing units and the indicators each scores (organiser); a reviewer never scores
+    its own unit, whatever it is assigned."""
+    actor, campaign, access = _campaign(request, pk)
+    if not access.organiser:
+        raise Http404("没有找到该页面")
+    errors: list[str] = []
+    indicators = selectors.indicator_tree(campaign.system)
+    if request.method == "POST":
+        try:
+            code = (request.POST.get("unit") or "").strip()
+            unit = OrgUnit.objects.filter(
+                code=code, path__startswith=campaign.organiser.path
+            ).first()
+            if unit is None:
+                raise ValidationError("请选择评审单位（组织单位或其下级单位）")
+            wanted = {int(x) for x in request.POST.getlist("indicators") if x.isdigit()}
+            chosen = [i for i in indicators if i.pk in wanted]
+            services.reviewer_set(actor=actor, campaign=campaign, unit=unit, indicators=chosen)
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, "已保存评审单位")
+            return redirect("assessments:reviewers", campaign.pk)
+    reviewers = list(
+        campaign.reviewers.select_related("unit")
+        .prefetch_related("indicators")
+        .order_by("unit__path")
+    )
+    units = list(
+        OrgUnit.objects.filter(path__startswith=campaign.organiser.path, is_active=True)
+        .exclude(kind="external")
+        .order_by("path")[:500]
+    )
+    return render(
+        request,
+        "assessments/reviewers.html",
+        {
+            "title": f"评审单位 · {campaign.title}",
+            "campaign": campaign,
+            "reviewers": reviewers,
+            "units": units,
+            "indicators": [i for i in indicators if i.level <= 2],
+            "errors": errors,
+            "editable": campaign.status in (Status.DRAFT, Status.SELF, Status.REVIEW),
+        },
+        status=400 if errors else 200,
+    )
