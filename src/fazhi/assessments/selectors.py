@@ -79,6 +79,11 @@ class Access:
     def any(self) -> bool:
         return self.organiser or self.reviewer is not None or bool(self.own)
 
+    def is_unit_side(self, evaluation: Evaluation) -> bool:
+        """Whether the actor acts for the assessed unit (self-evaluation, 异议): its own
+        subtree, and not the organiser (who holds every unit in its subtree)."""
+        return evaluation.pk in self.own and not self.organiser
+
     def may_see_evaluation(self, evaluation: Evaluation, published: bool) -> bool:
         if self.organiser or evaluation.pk in self.own:
             return True

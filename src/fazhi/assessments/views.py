@@ -52,7 +52,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PHASES = [(s.value, s.label) for s in Status]
 
 
-def _dec(text: str | None, label: str) -> Decimal | None:
+#: The largest number a form takes (the widest stored figure has 12 integer digits).
+LIMIT = Decimal(10) ** 9
+
+
+def _dec(text: str | None, label: str, limit: Decimal = LIMIT) -> Decimal | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -62,7 +66,17 @@ def _dec(text: str | None, label: str) -> Decimal | None:
         raise ValidationError(f"{label}“{text}”不是数字") from exc
     if not value.is_finite():
         raise ValidationError(f"{label}“{text}”不是数字")
+    if abs(value) > limit:
+        raise ValidationError(f"{label}“{text}”超出范围")
     return value
+
+
+def _int(text: str | None) -> int | None:
+    """A positive id or number typed in a form (None for anything else)."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        return None
+    return int(text) or None
 
 
 def _date(text: str | None, label: str, required: bool = True) -> dt.date | None:
@@ -77,9 +91,16 @@ def _date(text: str | None, label: str, required: bool = True) -> dt.date | None
         raise ValidationError(f"{label}“{text}”不是有效日期（如 2026-03-31）") from exc
 
 
-def _campaign(request: HttpRequest, pk: int) -> tuple[Actor, Campaign, selectors.Access]:
+def _reader(request: HttpRequest) -> Actor:
+    """The signed-in actor, if its role reads business records (not 安全/审计管理员)."""
     actor = actor_of(request)
-    actor.require(Cap.VIEW_RECORDS) if not actor.can(Cap.REVIEW) else None
+    if not actor.can(Cap.REVIEW):
+        actor.require(Cap.VIEW_RECORDS)
+    return actor
+
+
+def _campaign(request: HttpRequest, pk: int) -> tuple[Actor, Campaign, selectors.Access]:
+    actor = _reader(request)
     campaign = get_object_or_404(Campaign.objects.select_related("organiser", "system"), pk=pk)
     access = selectors.access(actor, campaign)
     if not access.any:
@@ -87,16 +108,10 @@ def _campaign(request: HttpRequest, pk: int) -> tuple[Actor, Campaign, selectors
     return actor, campaign, access
 
 
-def _errors(exc: ValidationError | PermissionDenied) -> list[str]:
-    if isinstance(exc, PermissionDenied):
-        return [str(exc) or "无权限"]
-    return exc.messages
-
-
 # --- list and new ------------------------------------------------------------------------------
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = _reader(request)
     campaigns = list(selectors.campaigns_for(actor).order_by("-year", "-pk")[:200])
     organiser = actor.can(Cap.COORDINATE)
     return render(
@@ -120,9 +135,13 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             system = next((s for s in systems if str(s.pk) == data.get("system")), None)
             if system is None:
                 raise ValidationError("请选择指标体系")
-            year = int(data.get("year") or 0)
+            year = _int(data.get("year")) or 0
             if not 2000 <= year <= 2100:
-                raise ValidationError("请填写考核年度")
+                raise ValidationError("请填写考核年度（如 2025）")
+            if len(data.get("title", "").strip()) > 200:
+                raise ValidationError("考核名称不能超过200个字")
+            if data.get("mode", "") not in Mode.values:
+                raise ValidationError("请选择督察方式")
             campaign = services.campaign_create(
                 actor=actor,
                 organiser=actor.unit,
@@ -136,8 +155,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 visit_from=_date(data.get("visit_from"), "实地督察开始", required=False),
                 visit_to=_date(data.get("visit_to"), "实地督察结束", required=False),
             )
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             messages.success(
                 request, f"已创建“{campaign.title}”，被考核单位 {campaign.evaluations.count()} 个"
@@ -202,8 +221,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"已生成整改问题 {len(made)} 个")
             else:
                 raise ValidationError("未知的操作")
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             return redirect("assessments:detail", campaign.pk)
         campaign.refresh_from_db()
@@ -249,30 +268,31 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _lost_by_root(
     campaign: Campaign, evaluation_ids: list[int], roots: list[Indicator]
 ) -> dict[int, dict[int, Decimal]]:
-    """Points lost per (evaluation, first-level indicator): the root lines' deductions, read from
-    the stored answers in one query (leaf deductions summed under each root, capped by it)."""
-    indicators = {i.pk: i for i in campaign.system.indicators.all()}
-    root_of: dict[int, int] = {}
-    for ind in indicators.values():
-        top = ind
-        while top.parent_id is not None:
-            top = indicators[top.parent_id]
-        root_of[ind.pk] = top.pk
-    out: dict[int, dict[int, Decimal]] = {}
-    rows = Answer.objects.filter(evaluation_id__in=evaluation_ids, applied__gt=0).values_list(
-        "evaluation_id", "indicator_id", "applied", "indicator__kind"
-    )
-    for eid, iid, applied, kind in rows:
-        if kind != IndicatorKind.SCORE:
-            continue
-        per = out.setdefault(eid, {})
-        per[root_of[iid]] = per.get(root_of[iid], Decimal(0)) + applied
-    caps = {r.pk: (r.cap if r.cap is not None else r.points) for r in roots}
-    for per in out.values():
-        for rid, value in per.items():
-            if caps.get(rid):
-                per[rid] = min(value, caps[rid])  # type: ignore[type-var]
-    return out
+    """Points lost per (evaluation, first-level indicator), from the stored leaf results in one
+    query, added up the tree as the scoring function does (each branch capped by its limit)."""
+    kids: dict[int | None, list[Indicator]] = {}
+    for ind in campaign.system.indicators.all():
+        kids.setdefault(ind.parent_id, []).append(ind)
+    stored: dict[int, dict[int, Decimal]] = {}
+    rows = Answer.objects.filter(
+        evaluation_id__in=evaluation_ids, applied__gt=0, indicator__kind=IndicatorKind.SCORE
+    ).values_list("evaluation_id", "indicator_id", "applied")
+    for eid, iid, applied in rows:
+        stored.setdefault(eid, {})[iid] = applied or Decimal(0)
+
+    def lost(ind: Indicator, applied: dict[int, Decimal]) -> Decimal:
+        own = applied.get(ind.pk, Decimal(0))
+        below = [c for c in kids.get(ind.pk, []) if c.kind == IndicatorKind.SCORE]
+        if not below:
+            return own
+        raw = sum((lost(c, applied) for c in below), Decimal(0)) + own
+        limit = ind.cap if ind.cap is not None else (ind.points if ind.points > 0 else None)
+        return min(raw, limit) if limit is not None else raw
+
+    return {
+        eid: {r.pk: lost(r, applied) for r in roots if r.kind == IndicatorKind.SCORE}
+        for eid, applied in stored.items()
+    }
 
 
 # --- one unit: self-evaluation and review -------------------------------------------------------
@@ -337,22 +357,22 @@ def _refs_for(evaluation: Evaluation) -> list[dict[str, str]]:
 def evaluation_detail(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
     actor, campaign, access, evaluation = _evaluation(request, pk, eid)
     visible = _visible_ids(access, evaluation)
-    own = evaluation.pk in access.own and actor.can(Cap.EDIT_RECORDS)
-    reviewing = (
-        campaign.status == Status.REVIEW
-        and (access.organiser or (access.reviewer is not None and visible))
-        and evaluation.pk not in access.own
-    ) or (access.organiser and campaign.status == Status.REVIEW)
+    own = access.is_unit_side(evaluation) and actor.can(Cap.EDIT_RECORDS)
+    reviewing = campaign.status == Status.REVIEW and (
+        access.organiser
+        or (access.reviewer is not None and bool(visible) and evaluation.pk not in access.own)
+    )
     answers = selectors.answers_of(evaluation, visible) if visible != set() else []
     errors: list[str] = []
     refs = _refs_for(evaluation) if own and campaign.status == Status.SELF else []
     if request.method == "POST":
         try:
             _post_evaluation(request, actor, evaluation, answers, own, reviewing, refs)
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             return redirect("assessments:evaluation", campaign.pk, evaluation.pk)
+        evaluation.refresh_from_db()
         answers = selectors.answers_of(evaluation, visible) if visible != set() else []
     reviewed = selectors.reviewed_indicator_ids(access.reviewer) if access.reviewer else set()
     rows = [
@@ -361,7 +381,6 @@ def evaluation_detail(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
             "i": a.indicator,
             "items": list(enumerate((a.indicator.params or {}).get("items", []))),
             "may_review": reviewing and (access.organiser or a.indicator_id in reviewed),
-            "refs": {r.get("id") + r.get("kind", "") for r in a.refs or []},
         }
         for a in answers
     ]
@@ -378,8 +397,9 @@ def evaluation_detail(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
             "access": access,
             "errors": errors,
             "refs": refs,
-            "Source": Source,
-            "Rule": Rule,
+            "results_only": visible == set(),
+            "may_explain": access.organiser or evaluation.pk in access.own,
+            "show_total": access.organiser or campaign.is_published,
         },
         status=400 if errors else 200,
     )
@@ -394,71 +414,113 @@ def _post_evaluation(
     reviewing: bool,
     refs: list[dict[str, str]],
 ) -> None:
+    """The unit's 保存 / 提交自评, or the reviewer's 保存评分. The wrong side is refused (403);
+    each indicator is saved on its own, and every indicator's error is listed."""
     post = request.POST
-    action = post.get("action", "save")
+    action = post.get("action", "")
+    if action in ("save", "submit") and not own:
+        raise PermissionDenied("只能填写、提交本单位的自评")
+    if action == "review" and not reviewing:
+        raise PermissionDenied("您的单位不是这些指标的评审单位，或考核不在审核评分阶段")
     if action == "submit":
-        if not own:
-            raise PermissionDenied("只能提交本单位的自评")
         services.evaluation_submit(actor=actor, evaluation=evaluation, note=post.get("note", ""))
         messages.success(request, "自评已提交")
         return
+    if action not in ("save", "review"):
+        raise ValidationError("未知的操作")
     by_key = {f"{r['kind']}:{r['id']}": r for r in refs}
+    errors: list[str] = []
     for a in answers:
-        i, key = a.indicator, str(a.pk)
         a.evaluation = evaluation
-        if action == "save" and own:
-            items = (i.params or {}).get("items", [])
-            fields: dict[str, Any] = {}
-            if f"note_{key}" in post:
-                fields["self_note"] = post.get(f"note_{key}", "")
-            if a.source == Source.UNIT and i.rule in ("threshold", "linear", "per_count"):
-                fields["value"] = _dec(post.get(f"value_{key}"), f"“{i.name}”的数值")
-            if i.rule == Rule.CHECKLIST:
-                fields["checks"] = [post.get(f"check_{key}_{n}") == "1" for n in range(len(items))]
-            if i.rule == Rule.REVIEWER and i.kind == IndicatorKind.SCORE:
-                fields["self_deduction"] = _dec(post.get(f"self_{key}"), f"“{i.name}”的自评扣分")
-            chosen = post.getlist(f"ref_{key}")
-            if chosen or a.refs:
-                fields["refs"] = [by_key[c] for c in chosen if c in by_key]
-            files = request.FILES.getlist(f"files_{key}")
-            changed = (
-                fields.get("self_note", a.self_note) != a.self_note
-                or (fields.get("value") is not None and fields.get("value") != a.figure)
-                or ("checks" in fields and fields["checks"] != list(a.checks or []))
-                or (
-                    fields.get("self_deduction") is not None
-                    and fields["self_deduction"] != a.self_deduction
-                )
-                or ("refs" in fields and fields["refs"] != (a.refs or []))
-                or files
-            )
-            if changed:
-                if fields.get("value") is None:
-                    fields.pop("value", None)
-                if fields.get("self_deduction") is None:
-                    fields.pop("self_deduction", None)
-                services.answer_save(actor=actor, answer=a, files=files, **fields)
-        elif action == "review" and reviewing and f"reviewed_{key}" in post:
-            items = (i.params or {}).get("items", [])
-            kwargs: dict[str, Any] = {"note": post.get(f"rnote_{key}", "")}
-            if i.rule == Rule.REVIEWER and i.kind != IndicatorKind.VETO:
-                kwargs["deduction"] = _dec(post.get(f"deduction_{key}"), f"“{i.name}”的评审分")
-                if kwargs["deduction"] is None and a.review_deduction is None:
-                    continue  # not scored yet
-                if kwargs["deduction"] is None:
-                    kwargs["deduction"] = a.review_deduction
-            if i.rule == Rule.CHECKLIST:
-                kwargs["checks"] = [post.get(f"rcheck_{key}_{n}") == "1" for n in range(len(items))]
-            if i.kind == IndicatorKind.VETO:
-                kwargs["veto"] = post.get(f"veto_{key}") == "1"
-            override = _dec(post.get(f"override_{key}"), f"“{i.name}”的复核分")
-            if override is not None or post.get(f"oreason_{key}", "").strip():
-                kwargs["override"] = override
-                kwargs["override_reason"] = post.get(f"oreason_{key}", "")
-            elif a.override is not None:
-                kwargs["override"], kwargs["override_reason"] = a.override, a.override_reason
-            services.answer_review(actor=actor, answer=a, **kwargs)
+        try:
+            if action == "save":
+                _save_answer(request, actor, a, by_key)
+            elif f"reviewed_{a.pk}" in post:
+                _review_answer(request, actor, a)
+        except ValidationError as exc:
+            errors += exc.messages
+    if errors:
+        raise ValidationError(errors)
     messages.success(request, "已保存")
+
+
+def _named(answer: Answer, exc: ValidationError) -> ValidationError:
+    """A service's error with the indicator it is about."""
+    i = answer.indicator
+    return ValidationError([f"{i.code} {i.name}：{m}" for m in exc.messages])
+
+
+def _save_answer(
+    request: HttpRequest, actor: Actor, a: Answer, refs: dict[str, dict[str, str]]
+) -> None:
+    post, i, key = request.POST, a.indicator, str(a.pk)
+    items = (i.params or {}).get("items", [])
+    fields: dict[str, Any] = {}
+    if f"note_{key}" in post:
+        fields["self_note"] = post.get(f"note_{key}", "")
+    if a.source == Source.UNIT and i.rule in ("threshold", "linear", "per_count"):
+        value = _dec(post.get(f"value_{key}"), f"“{i.name}”的数值")
+        if value is not None:
+            fields["value"] = value
+    if i.rule == Rule.CHECKLIST:
+        fields["checks"] = [post.get(f"check_{key}_{n}") == "1" for n in range(len(items))]
+    if i.rule == Rule.REVIEWER and i.kind == IndicatorKind.SCORE:
+        deduction = _dec(post.get(f"self_{key}"), f"“{i.name}”的自评扣分")
+        if deduction is not None:
+            fields["self_deduction"] = deduction
+    chosen = post.getlist(f"ref_{key}")
+    if chosen or a.refs:
+        fields["refs"] = [refs[c] for c in chosen if c in refs]
+    files = request.FILES.getlist(f"files_{key}")
+    changed = (
+        fields.get("self_note", a.self_note) != a.self_note
+        or fields.get("value", a.figure) != a.figure
+        or fields.get("checks", list(a.checks or [])) != list(a.checks or [])
+        or fields.get("self_deduction", a.self_deduction) != a.self_deduction
+        or fields.get("refs", a.refs or []) != (a.refs or [])
+        or bool(files)
+    )
+    if changed:
+        try:
+            services.answer_save(actor=actor, answer=a, files=files, **fields)
+        except ValidationError as exc:
+            raise _named(a, exc) from exc
+
+
+def _review_answer(request: HttpRequest, actor: Actor, a: Answer) -> None:
+    post, i, key = request.POST, a.indicator, str(a.pk)
+    items = (i.params or {}).get("items", [])
+    kwargs: dict[str, Any] = {"note": post.get(f"rnote_{key}", "")}
+    if i.rule == Rule.REVIEWER and i.kind != IndicatorKind.VETO:
+        deduction = _dec(post.get(f"deduction_{key}"), f"“{i.name}”的评审分")
+        if deduction is None and a.review_deduction is None:
+            return  # not scored yet
+        kwargs["deduction"] = a.review_deduction if deduction is None else deduction
+    if i.rule == Rule.CHECKLIST:
+        kwargs["checks"] = [post.get(f"rcheck_{key}_{n}") == "1" for n in range(len(items))]
+    if i.kind == IndicatorKind.VETO:
+        kwargs["veto"] = post.get(f"veto_{key}") == "1"
+    override = _dec(post.get(f"override_{key}"), f"“{i.name}”的复核分")
+    if override is not None or post.get(f"oreason_{key}", "").strip():
+        kwargs["override"] = override
+        kwargs["override_reason"] = post.get(f"oreason_{key}", "")
+    elif a.override is not None:
+        kwargs["override"], kwargs["override_reason"] = a.override, a.override_reason
+    given = a.review_checks if a.review_checks is not None else list(a.checks or [])
+    changed = (
+        kwargs["note"].strip() != a.review_note
+        or kwargs.get("deduction", a.review_deduction) != a.review_deduction
+        or kwargs.get("checks", given) != given
+        or kwargs.get("veto", bool(a.veto_found)) != bool(a.veto_found)
+        or kwargs.get("override", a.override) != a.override
+        or kwargs.get("override_reason", a.override_reason).strip() != a.override_reason
+    )
+    if not changed:
+        return  # nothing new: no write, no audit entry
+    try:
+        services.answer_review(actor=actor, answer=a, **kwargs)
+    except ValidationError as exc:
+        raise _named(a, exc) from exc
 
 
 @login_required
@@ -470,11 +532,15 @@ def evaluation_explain(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
     if not (access.organiser or evaluation.pk in access.own):
         raise Http404("没有找到该单位的考核")
     errors: list[str] = []
+    unit_side = access.is_unit_side(evaluation) and actor.can(Cap.EDIT_RECORDS)
     if request.method == "POST":
+        if not unit_side:
+            raise PermissionDenied("只有被考核单位可以对本单位的结果提出异议")
         try:
-            indicator = get_object_or_404(
-                Indicator, pk=int(request.POST.get("indicator") or 0), system=campaign.system
-            )
+            chosen = _int(request.POST.get("indicator"))
+            if chosen is None:
+                raise ValidationError("请选择指标")
+            indicator = get_object_or_404(Indicator, pk=chosen, system=campaign.system)
             services.objection_file(
                 actor=actor,
                 evaluation=evaluation,
@@ -482,23 +548,16 @@ def evaluation_explain(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 evidence=request.POST.get("evidence", ""),
             )
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
-        except ValueError:
-            errors = ["请选择指标"]
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             messages.success(request, "异议已提交，等待组织单位答复")
             return redirect("assessments:explain", campaign.pk, evaluation.pk)
-    answers = {a.indicator_id: a for a in selectors.answers_of(evaluation)}
-    indicators = selectors.indicator_tree(campaign.system)
-    lines = []
-    stored = {a.indicator_id: a for a in answers.values()}
-    for ind in indicators:
-        a = stored.get(ind.pk)
-        lines.append({"i": ind, "a": a})
+    stored = {a.indicator_id: a for a in selectors.answers_of(evaluation)}
+    lines = [{"i": i, "a": stored.get(i.pk)} for i in selectors.indicator_tree(campaign.system)]
     objections = list(evaluation.objections.select_related("indicator"))
     may_object = (
-        evaluation.pk in access.own
+        unit_side
         and campaign.status == Status.PUBLICITY
         and (campaign.objection_due is None or timezone.localdate() <= campaign.objection_due)
     )
@@ -531,7 +590,9 @@ def objection_list(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         objection = get_object_or_404(
-            Objection, pk=int(request.POST.get("objection") or 0), evaluation__campaign=campaign
+            Objection.objects.select_related("evaluation__campaign__system", "indicator"),
+            pk=_int(request.POST.get("objection")) or 0,
+            evaluation__campaign=campaign,
         )
         try:
             upheld = request.POST.get("upheld") == "1"
@@ -542,8 +603,8 @@ def objection_list(request: HttpRequest, pk: int) -> HttpResponse:
                 answer=request.POST.get("answer", ""),
                 new_value=_dec(request.POST.get("new_value"), "改正后的扣分") if upheld else None,
             )
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             messages.success(request, "已答复异议")
             return redirect("assessments:objections", campaign.pk)
@@ -574,10 +635,11 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
         if not access.organiser:
             raise PermissionDenied("只有组织单位可以下发整改问题")
         try:
-            evaluation = get_object_or_404(
-                campaign.evaluations.select_related("unit"),
-                pk=int(request.POST.get("evaluation") or 0),
-            )
+            chosen = _int(request.POST.get("evaluation"))
+            if chosen is None:
+                raise ValidationError("请选择责任单位")
+            evaluation = get_object_or_404(campaign.evaluations.select_related("unit"), pk=chosen)
+            evaluation.campaign = campaign
             if request.POST.get("kind") == "opinion":
                 lines = [x for x in request.POST.get("findings", "").splitlines() if x.strip()]
                 services.opinion_issue(
@@ -596,17 +658,17 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
                     due_on=_date(request.POST.get("due_on"), "整改期限", required=False),
                 )
                 messages.success(request, "已下发整改问题")
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
-        except ValueError:
-            errors = ["请选择责任单位"]
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             return redirect("assessments:findings", campaign.pk)
     qs = Finding.objects.filter(campaign=campaign).select_related("unit", "indicator", "assignment")
+    evaluations = campaign.evaluations.select_related("unit").order_by("unit__path")
     if not access.organiser:
         qs = qs.filter(unit_id__in=campaign.evaluations.filter(pk__in=access.own).values("unit_id"))
+        evaluations = evaluations.filter(pk__in=access.own)
     findings = list(qs.order_by("unit__path", "pk"))
-    done, total = services.rectification_figures(campaign)
+    shown = list(evaluations)
     return render(
         request,
         "assessments/findings.html",
@@ -615,12 +677,11 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "findings": findings,
             "access": access,
-            "evaluations": list(campaign.evaluations.select_related("unit"))
-            if access.organiser
-            else [],
+            "evaluations": shown if access.organiser else [],
+            "opinions": [e for e in shown if e.opinion],
             "errors": errors,
-            "done": done,
-            "total": total,
+            "done": sum(1 for f in findings if f.done),
+            "total": len(findings),
             "today": timezone.localdate(),
         },
         status=400 if errors else 200,
@@ -630,7 +691,7 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
 # --- indicator systems ------------------------------------------------------------------------
 @login_required
 def system_list(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = _reader(request)
     systems = list(
         selectors.systems_for(actor).select_related("owner").order_by("name", "-version")
     )
@@ -651,7 +712,7 @@ def _system(actor: Actor, pk: int) -> IndicatorSystem:
 @login_required
 @require_http_methods(["GET", "POST"])
 def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
+    actor = _reader(request)
     system = _system(actor, pk)
     errors: list[str] = []
     if request.method == "POST":
@@ -665,8 +726,8 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "已冻结")
                 return redirect("assessments:system", system.pk)
             raise ValidationError("未知的操作")
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+        except ValidationError as exc:
+            errors = exc.messages
     indicators = selectors.indicator_tree(system)
     spec = services.system_spec(system, indicators)
     return render(
@@ -687,7 +748,7 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def system_export(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
+    actor = _reader(request)
     system = _system(actor, pk)
     content = systems_io.system_xlsx(system)
     filename = f"{system.name}（第{system.version}版）.xlsx"
@@ -711,16 +772,24 @@ def system_import(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ValidationError("请选择 .xlsx 文件")
+            name, kind = request.POST.get("name", ""), request.POST.get("kind", Kind.ANNUAL)
+            if len(name.strip()) > 120:
+                raise ValidationError("指标体系名称不能超过120个字")
+            if kind not in Kind.values:
+                raise ValidationError("请选择用途")
+            bonus_cap = _dec(request.POST.get("bonus_cap"), "加分上限", Decimal(1000))
+            if bonus_cap is not None and bonus_cap < 0:
+                raise ValidationError("加分上限不能为负数")
             result = systems_io.system_import(
                 actor=actor,
                 owner=actor.unit,
-                name=request.POST.get("name", ""),
-                kind=request.POST.get("kind", Kind.ANNUAL),
+                name=name,
+                kind=kind,
                 data=upload.read(),
-                bonus_cap=_dec(request.POST.get("bonus_cap"), "加分上限"),
+                bonus_cap=bonus_cap,
             )
-        except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             if result.ok and result.system is not None:
                 messages.success(request, f"已导入 {result.system}（草稿，核对后冻结使用）")
@@ -741,7 +810,7 @@ def system_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def system_template(request: HttpRequest) -> HttpResponse:
-    actor_of(request)
+    _reader(request)
     response = HttpResponse(systems_io.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = (
         "attachment; filename*=UTF-8''%E6%8C%87%E6%A0%87%E4%BD%93%E7%B3%BB%E6%A8%A1%E6%9D%BF.xlsx"
