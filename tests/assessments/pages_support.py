@@ -199,9 +199,13 @@ def page(client: Client, url: str, status: int = 200) -> str:
     return response.content.decode()
 
 
+INLINE = r"</?(a|strong|small|span|code|label|em|b)\b[^>]*>"
+
+
 def text_of(html: str) -> str:
-    """The page's visible text, tags removed and whitespace collapsed."""
+    """The page's visible text: inline tags dropped, other tags a space, whitespace collapsed."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(INLINE, "", html)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 

@@ -25,6 +25,7 @@ from tests.assessments.pages_support import (
     build_campaign,
     evaluation_of,
     page,
+    publish,
     row_codes,
     run_to_publication,
     score_all,
@@ -218,12 +219,12 @@ def test_each_organiser_step_by_post_and_a_step_in_the_wrong_phase(
     html = follow(client, url, {"action": "publish", "objection_due": "2026-01-28"})
     assert "考核结果已公示" in messages_of(html)
     assert "异议截止 2026-01-28" in text_of(html)
-    results = re.search(r'<table class="grid matrix" id="results">.*?</table>', html, re.S)
+    results = re.search(r'<table[^>]* id="results">.*?</table>', html, re.S)
     assert results
     row_a = re.search(r'<tr data-unit="430199101">(.*?)</tr>', results.group(0), re.S)
     # nobody submitted: 1.1 −1, 1.2 −2 (not given), 1.3 −5 → 1 loses 8; 2 loses 2; bonus 2
     assert row_a and text_of(row_a.group(1)).startswith(
-        "白沙镇人民政府 乡镇（街道） 未提交自评 −8 −2 2 4.00 不合格 1"
+        "白沙镇人民政府 未提交自评 −8 −2 2 4.00 不合格 1"
     )
 
     made.refresh_from_db()
@@ -262,6 +263,86 @@ def test_detail_of_a_unit_before_and_after_publication(county: County, campaign:
     results = text_of(re.search(r'id="results".*?</table>', html, re.S).group(0))  # type: ignore[union-attr]
     assert "黄金乡人民政府" in results and "4.00" in results and "不合格" in results
     assert "待评" not in results  # the organiser's columns
+
+
+def test_the_organiser_assigns_reviewers_on_the_overview(county: County, clock: Any) -> None:
+    made = build_campaign(county, opened=False)
+    client = county.client("coordinator")
+    url = f"/assessments/{made.pk}/"
+    html = page(client, url)
+    card = text_of(re.search(r'id="reviewers">.*?</details>', html, re.S).group(0))  # type: ignore[union-attr]
+    assert "湘江县司法局 1.3 年度报告；2 普法；3 加分；4 否决" in card
+    options = re.findall(r'<option value="(\d+)">([^<]+)</option>', html)
+    assert [n for _, n in options] == [
+        "湘江县人民政府",
+        "白沙镇人民政府",
+        "黄金乡人民政府",
+        "湘江县司法局",
+    ]
+    assert 'id="own"' not in html  # the organiser holds every unit: no 本单位 list
+    assert "被考核单位（3 个）" in text_of(html) and 'id="results"' not in html  # nothing scored
+    ind1 = made.system.indicators.get(code="1")
+    for data, message in (
+        ({"unit": "abc"}, "请选择评审单位"),
+        ({"unit": ""}, "请选择评审单位"),
+        ({"unit": county.village_a.pk}, "请选择评审单位"),  # not a direct subordinate
+        ({"unit": "99999999999999999999999"}, "请选择评审单位"),
+    ):
+        html = post(client, url, {"action": "reviewer", "indicators": [ind1.pk]} | data, 400)
+        assert message in errors_of(html), data
+    town_a = {"action": "reviewer", "unit": county.town_a.pk}
+    html = follow(client, url, town_a | {"indicators": [ind1.pk, "abc", "1e999", "999999"]})
+    assert "已指定白沙镇人民政府评审 1 项指标（含其下级指标）" in messages_of(html)
+    reviewer = made.reviewers.get(unit=county.town_a)
+    assert [i.code for i in reviewer.indicators.all()] == ["1"]
+    html = follow(client, url, town_a)
+    assert "已取消白沙镇人民政府的评审指标" in messages_of(html)
+    assert not made.reviewers.get(unit=county.town_a).indicators.exists()
+    assert county.client("clerk_a").post(url, town_a | {"indicators": [ind1.pk]}).status_code == 403
+    assert not made.reviewers.get(unit=county.town_a).indicators.exists()
+
+    # the reviewer's own view: what it reviews and, per unit, what is still to score
+    follow(client, url, {"action": "open"})
+    made.refresh_from_db()
+    submit_and_start_review(made, county)
+    clock.move_to(at("2026-01-21"))
+    html = page(county.client("reviewer"), url)
+    assert "本单位负责评审的指标：1.3 年度报告；2 普法；3 加分；4 否决。" in text_of(html)
+    table = text_of(re.search(r'id="to-score">.*?</table>', html, re.S).group(0))  # type: ignore[union-attr]
+    assert "乡镇（街道） 白沙镇人民政府 1 项 黄金乡人民政府 1 项" in table
+    assert "湘江县司法局" not in table  # never its own unit
+    client = county.client("coordinator")
+    publish_data = {"action": "reviewer", "unit": county.town_b.pk, "indicators": [ind1.pk]}
+    score_all(made, county)
+    publish(made, county)
+    html = post(client, url, publish_data, 400)
+    assert "此项操作只能在“筹备中、单位自评、审核评分”阶段进行" in errors_of(html)
+    assert 'id="reviewer-form"' not in html
+
+
+def test_the_organiser_returns_a_submitted_self_evaluation(
+    county: County, campaign: Campaign
+) -> None:
+    town_a = evaluation_of(campaign, county.town_a)
+    url = f"/assessments/{campaign.pk}/units/{town_a.pk}/"
+    client = county.client("coordinator")
+    assert 'id="return-form"' not in page(client, url)  # nothing submitted yet
+    services.evaluation_submit(actor=county.actor("clerk_a"), evaluation=town_a)
+    clerk_page = page(county.client("clerk_a"), url)
+    assert "自评已提交，不能再修改；如需修改请联系组织单位退回" in text_of(clerk_page)
+    html = page(client, url)
+    assert 'id="return-form"' in html and 'name="value_' not in html  # not the unit's form
+    assert "请填写退回理由" in errors_of(post(client, url, {"action": "return"}, 400))
+    for persona in ("clerk_a", "reviewer", "leader"):
+        refused = county.client(persona).post(url, {"action": "return", "reason": "x"})
+        assert refused.status_code == 403, persona
+    assert Evaluation.objects.get(pk=town_a.pk).status == "submitted"
+    html = follow(client, url, {"action": "return", "reason": "佐证材料不全"})
+    assert "已退回该单位修改自评" in messages_of(html)
+    assert Evaluation.objects.get(pk=town_a.pk).status == "pending"
+    a12 = answer(town_a, "1.2")
+    follow(county.client("clerk_a"), url, {"action": "save", f"value_{a12.pk}": "3"})
+    assert answer(town_a, "1.2").figure == D(3)
 
 
 # --- a unit's self-evaluation -----------------------------------------------------------------
@@ -319,7 +400,7 @@ def test_unit_saves_a_figure_checklist_records_and_a_file_then_submits(
     saved = answer(evaluation, "1.2")
     assert (saved.figure, saved.self_note, saved.applied) == (D(2), "两次专题会", D(1))
     row = re.search(r'<tr data-code="2" .*?</tr>', html, re.S)
-    assert row and "📎 普法清单.txt" in row.group(0) and label in row.group(0)
+    assert row and "附件：普法清单.txt" in row.group(0) and label in row.group(0)
     assert answer(evaluation, "2").checks == [True, False]
     assert AnswerFile.objects.filter(answer__evaluation=evaluation).count() == 1
     evaluation.refresh_from_db()
@@ -427,7 +508,10 @@ def test_explain_page_gives_each_reason_with_links_and_takes_an_objection(
     url = f"/assessments/{campaign.pk}/units/{town_a.pk}/explain/"
     clerk = county.client("clerk_a")
     html = page(clerk, url)
-    assert "评分进行中，结果公示后显示得分" in text_of(html) and "objection-form" not in html
+    assert (
+        "单位自评阶段尚未评分，进入审核评分后显示得分" in text_of(html)
+        and "objection-form" not in html
+    )
     run_to_publication(campaign, county)
     clock.move_to(at("2026-01-25"))
     clerk = county.client("clerk_a")
@@ -441,6 +525,8 @@ def test_explain_page_gives_each_reason_with_links_and_takes_an_objection(
     assert "−1" in text_of(line.group(0))
     line = re.search(r'<tr data-code="1.3".*?</tr>', html, re.S)
     assert line and "评审意见：报告未报送" in text_of(line.group(0))
+    branch = re.search(r'<tr data-code="1".*?</tr>', html, re.S)
+    assert branch and "−6" in text_of(branch.group(0))  # 1.1 −1 and 1.3 −5 under 学法与组织
     assert 'id="objection-form"' in html and "异议期至 2026-01-28" in text_of(html)
 
     ind13 = campaign.system.indicators.get(code="1.3")
@@ -824,7 +910,7 @@ def test_overview_and_explanation_queries_do_not_grow_with_units_or_indicators(
         assert html.count("<tr data-unit=") == 21
         with django_assert_max_num_queries(limits[1]):
             html = page(client, f"{explain}explain/")
-        assert len(row_codes(html, "explain")) == 45 and html.count("📎 要点") == 3
+        assert len(row_codes(html, "explain")) == 45 and html.count("附件：要点") == 3
         with django_assert_max_num_queries(limits[2]):
             html = page(client, explain)
         assert (

@@ -144,6 +144,8 @@ def test_self_evaluation_phase(county: County, campaign: Campaign, persona: str)
         else:
             assert submitted.status_code == refused(read), (persona, key)
             assert evaluation_of(campaign, evaluation.unit).status == "pending"
+        sent_back = client.post(url, {"action": "return", "reason": "补充材料"})
+        assert sent_back.status_code == (302 if persona == ORGANISER else refused(read))
     # the overview: steps for the organiser only
     detail = f"/assessments/{campaign.pk}/"
     response = client.get(detail)
@@ -154,6 +156,11 @@ def test_self_evaluation_phase(county: County, campaign: Campaign, persona: str)
         assert 'id="results"' not in html or persona == ORGANISER  # nothing published yet
     refresh = client.post(detail, {"action": "refresh"})
     assert refresh.status_code == (302 if persona == ORGANISER else 403), persona
+    first = campaign.system.indicators.get(code="1").pk
+    assign = {"action": "reviewer", "unit": county.town_b.pk, "indicators": [first]}
+    assigned = client.post(detail, assign)
+    assert assigned.status_code == (302 if persona == ORGANISER else 403), persona
+    assert campaign.reviewers.filter(unit=county.town_b).exists() == (persona == ORGANISER)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -244,6 +251,11 @@ def test_after_publication(county: County, campaign: Campaign, clock: Any, perso
         table = text_of(results.group(0))
         assert all(n in table for n in ("白沙镇人民政府", "黄金乡人民政府", "湘江县司法局"))
         assert ("待评" in table) == (persona == ORGANISER)
+        html = response.content.decode()
+        for key in KEYS:  # a unit's page is linked only where its answers may be read
+            url, _ = urls(campaign, county, key)
+            opens = key in OWN[persona] or key in REVIEWS.get(persona, set())
+            assert (f'href="{url}"' in html) == opens, (persona, key)
 
 
 def test_the_organiser_answers_but_never_objects(county: County, campaign: Campaign) -> None:

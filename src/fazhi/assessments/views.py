@@ -180,16 +180,6 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 
 # --- overview --------------------------------------------------------------------------------
-ACTIONS = {
-    "open": ("开始自评", Status.DRAFT),
-    "refresh": ("重新从台账取数", Status.SELF),
-    "review": ("进入审核评分", Status.SELF),
-    "publish": ("公示结果", Status.REVIEW),
-    "freeze": ("定档", Status.PUBLICITY),
-    "findings": ("扣分项生成整改问题", Status.REVIEW),
-}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -198,29 +188,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not access.organiser:
             raise PermissionDenied("只有组织单位（依法治办）可以进行此项操作")
-        action = request.POST.get("action", "")
         try:
-            if action == "open":
-                services.campaign_open(actor=actor, campaign=campaign)
-                messages.success(request, "已开始自评，系统台账数据已预填")
-            elif action == "refresh":
-                n = services.prefill_refresh(actor=actor, campaign=campaign)
-                messages.success(request, f"已重新取数 {n} 项")
-            elif action == "review":
-                services.campaign_start_review(actor=actor, campaign=campaign)
-                messages.success(request, "已进入审核评分")
-            elif action == "publish":
-                due = _date(request.POST.get("objection_due"), "异议截止日期")
-                services.campaign_publish(actor=actor, campaign=campaign, objection_due=due)  # type: ignore[arg-type]
-                messages.success(request, "考核结果已公示")
-            elif action == "freeze":
-                services.campaign_freeze(actor=actor, campaign=campaign)
-                messages.success(request, "考核结果已定档")
-            elif action == "findings":
-                made = services.findings_from_deductions(actor=actor, campaign=campaign)
-                messages.success(request, f"已生成整改问题 {len(made)} 个")
-            else:
-                raise ValidationError("未知的操作")
+            _campaign_step(request, actor, campaign)
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -230,12 +199,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         campaign.evaluations.select_related("unit").order_by("peer_group", "rank", "unit__path")
     )
     shown = [e for e in evaluations if access.may_see_evaluation(e, campaign.is_published)]
-    roots = list(campaign.system.indicators.filter(parent=None).order_by("order"))
-    lost = (
-        _lost_by_root(campaign, [e.pk for e in shown], roots)
-        if access.organiser or campaign.is_published
-        else {}
-    )
+    tree = selectors.indicator_tree(campaign.system)
+    roots = [i for i in tree if i.parent_id is None and i.kind == IndicatorKind.SCORE]
+    show_scores = (access.organiser and campaign.status != Status.DRAFT) or campaign.is_published
+    lost = _lost_by_root(tree, [e.pk for e in shown], roots) if show_scores else {}
+    reviewed = selectors.reviewed_indicator_ids(access.reviewer) if access.reviewer else set()
     done, findings = services.rectification_figures(campaign)
     context = {
         "title": campaign.title,
@@ -245,8 +213,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "evaluations": shown,
         "roots": roots,
-        "rows": [(e, [lost.get(e.pk, {}).get(r.pk) for r in roots]) for e in shown],
-        "own": [e for e in evaluations if e.pk in access.own],
+        "rows": [
+            (e, [lost.get(e.pk, {}).get(r.pk) for r in roots], _answers_open(access, e))
+            for e in shown
+        ],
+        "own": [e for e in evaluations if e.pk in access.own] if not access.organiser else [],
+        "submitted": sum(1 for e in evaluations if e.status != "pending"),
         "burden": {
             "prefilled": sum(e.prefilled for e in shown),
             "typed": sum(e.typed_fields for e in shown),
@@ -260,39 +232,105 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if access.organiser
         else 0,
         "today": timezone.localdate(),
-        "show_scores": access.organiser or campaign.is_published,
+        "show_scores": show_scores,
+        # the reviewing side: what it reviews and, per unit, what is still to score
+        "reviewed": [i for i in tree if i.pk in reviewed and i.rule] if access.reviewer else [],
+        "to_score": selectors.pending_reviews(campaign, reviewed) if reviewed else {},
+        # the organiser's reviewer assignments (and the form to change them)
+        "reviewers": selectors.reviewers_of(campaign) if access.organiser else [],
+        "reviewer_units": selectors.reviewer_candidates(campaign) if access.organiser else [],
+        "indicators": tree if access.organiser else [],
     }
     return render(request, "assessments/detail.html", context, status=400 if errors else 200)
 
 
+def _answers_open(access: selectors.Access, evaluation: Evaluation) -> bool:
+    """Whether the actor may open the unit's answers (not only its published total)."""
+    if access.organiser or evaluation.pk in access.own:
+        return True
+    return access.reviewer is not None and evaluation.unit_id != access.reviewer.unit_id
+
+
+def _campaign_step(request: HttpRequest, actor: Actor, campaign: Campaign) -> None:
+    """One of the organiser's steps (the button's ``action``), with its message."""
+    post = request.POST
+    action = post.get("action", "")
+    if action == "open":
+        services.campaign_open(actor=actor, campaign=campaign)
+        messages.success(request, "已开始自评，系统台账数据已预填")
+    elif action == "refresh":
+        n = services.prefill_refresh(actor=actor, campaign=campaign)
+        messages.success(request, f"已重新取数 {n} 项")
+    elif action == "review":
+        services.campaign_start_review(actor=actor, campaign=campaign)
+        messages.success(request, "已进入审核评分")
+    elif action == "publish":
+        due = _date(post.get("objection_due"), "异议截止日期")
+        services.campaign_publish(actor=actor, campaign=campaign, objection_due=due)  # type: ignore[arg-type]
+        messages.success(request, "考核结果已公示")
+    elif action == "freeze":
+        services.campaign_freeze(actor=actor, campaign=campaign)
+        messages.success(request, "考核结果已定档")
+    elif action == "findings":
+        made = services.findings_from_deductions(actor=actor, campaign=campaign)
+        messages.success(request, f"已生成整改问题 {len(made)} 个")
+    elif action == "reviewer":
+        units = {str(u.pk): u for u in selectors.reviewer_candidates(campaign)}
+        unit = units.get(post.get("unit", ""))
+        if unit is None:
+            raise ValidationError("请选择评审单位")
+        ids = {n for n in (_int(x) for x in post.getlist("indicators")) if n is not None}
+        chosen = [i for i in selectors.indicator_tree(campaign.system) if i.pk in ids]
+        services.reviewer_set(actor=actor, campaign=campaign, unit=unit, indicators=chosen)
+        if chosen:
+            messages.success(request, f"已指定{unit.name}评审 {len(chosen)} 项指标（含其下级指标）")
+        else:
+            messages.success(request, f"已取消{unit.name}的评审指标")
+    else:
+        raise ValidationError("未知的操作")
+
+
 def _lost_by_root(
-    campaign: Campaign, evaluation_ids: list[int], roots: list[Indicator]
+    tree: list[Indicator], evaluation_ids: list[int], roots: list[Indicator]
 ) -> dict[int, dict[int, Decimal]]:
     """Points lost per (evaluation, first-level indicator), from the stored leaf results in one
-    query, added up the tree as the scoring function does (each branch capped by its limit)."""
-    kids: dict[int | None, list[Indicator]] = {}
-    for ind in campaign.system.indicators.all():
-        kids.setdefault(ind.parent_id, []).append(ind)
+    query, added up the tree as the scoring function does."""
     stored: dict[int, dict[int, Decimal]] = {}
     rows = Answer.objects.filter(
         evaluation_id__in=evaluation_ids, applied__gt=0, indicator__kind=IndicatorKind.SCORE
     ).values_list("evaluation_id", "indicator_id", "applied")
-    for eid, iid, applied in rows:
-        stored.setdefault(eid, {})[iid] = applied or Decimal(0)
+    for eid, iid, value in rows:
+        stored.setdefault(eid, {})[iid] = value or Decimal(0)
+    out: dict[int, dict[int, Decimal]] = {}
+    for eid, applied in stored.items():
+        lost = _lost_by_branch(tree, applied)
+        out[eid] = {r.pk: lost.get(r.pk, Decimal(0)) for r in roots}
+    return out
 
-    def lost(ind: Indicator, applied: dict[int, Decimal]) -> Decimal:
+
+def _lost_by_branch(tree: list[Indicator], applied: dict[int, Decimal]) -> dict[int, Decimal]:
+    """Points lost by each scored branch (and each first-level indicator): its leaves' stored
+    deductions added up, each branch capped by its limit (its cap, else its points), as the
+    scoring function does."""
+    kids: dict[int | None, list[Indicator]] = {}
+    for ind in tree:
+        kids.setdefault(ind.parent_id, []).append(ind)
+    out: dict[int, Decimal] = {}
+
+    def lost(ind: Indicator) -> Decimal:
         own = applied.get(ind.pk, Decimal(0))
         below = [c for c in kids.get(ind.pk, []) if c.kind == IndicatorKind.SCORE]
         if not below:
             return own
-        raw = sum((lost(c, applied) for c in below), Decimal(0)) + own
+        raw = sum((lost(c) for c in below), Decimal(0)) + own
         limit = ind.cap if ind.cap is not None else (ind.points if ind.points > 0 else None)
-        return min(raw, limit) if limit is not None else raw
+        out[ind.pk] = min(raw, limit) if limit is not None else raw
+        return out[ind.pk]
 
-    return {
-        eid: {r.pk: lost(r, applied) for r in roots if r.kind == IndicatorKind.SCORE}
-        for eid, applied in stored.items()
-    }
+    for root in kids.get(None, []):
+        if root.kind == IndicatorKind.SCORE:
+            out[root.pk] = lost(root)  # a root may itself be a leaf
+    return out
 
 
 # --- one unit: self-evaluation and review -------------------------------------------------------
@@ -367,7 +405,7 @@ def evaluation_detail(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
     refs = _refs_for(evaluation) if own and campaign.status == Status.SELF else []
     if request.method == "POST":
         try:
-            _post_evaluation(request, actor, evaluation, answers, own, reviewing, refs)
+            _post_evaluation(request, actor, access, evaluation, answers, own, reviewing, refs)
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -408,20 +446,30 @@ def evaluation_detail(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
 def _post_evaluation(
     request: HttpRequest,
     actor: Actor,
+    access: selectors.Access,
     evaluation: Evaluation,
     answers: list[Answer],
     own: bool,
     reviewing: bool,
     refs: list[dict[str, str]],
 ) -> None:
-    """The unit's 保存 / 提交自评, or the reviewer's 保存评分. The wrong side is refused (403);
-    each indicator is saved on its own, and every indicator's error is listed."""
+    """The unit's 保存 / 提交自评, the reviewer's 保存评分 or the organiser's 退回. The wrong
+    side is refused (403); each indicator is saved on its own, and every indicator's error is
+    listed."""
     post = request.POST
     action = post.get("action", "")
     if action in ("save", "submit") and not own:
         raise PermissionDenied("只能填写、提交本单位的自评")
     if action == "review" and not reviewing:
         raise PermissionDenied("您的单位不是这些指标的评审单位，或考核不在审核评分阶段")
+    if action == "return":
+        if not access.organiser:
+            raise PermissionDenied("只有组织单位可以退回自评")
+        services.evaluation_return(
+            actor=actor, evaluation=evaluation, reason=post.get("reason", "")
+        )
+        messages.success(request, "已退回该单位修改自评")
+        return
     if action == "submit":
         services.evaluation_submit(actor=actor, evaluation=evaluation, note=post.get("note", ""))
         messages.success(request, "自评已提交")
@@ -554,7 +602,14 @@ def evaluation_explain(request: HttpRequest, pk: int, eid: int) -> HttpResponse:
             messages.success(request, "异议已提交，等待组织单位答复")
             return redirect("assessments:explain", campaign.pk, evaluation.pk)
     stored = {a.indicator_id: a for a in selectors.answers_of(evaluation)}
-    lines = [{"i": i, "a": stored.get(i.pk)} for i in selectors.indicator_tree(campaign.system)]
+    tree = selectors.indicator_tree(campaign.system)
+    applied = {
+        iid: a.applied
+        for iid, a in stored.items()
+        if a.applied and a.indicator.kind == IndicatorKind.SCORE
+    }
+    branches = _lost_by_branch(tree, applied)
+    lines = [{"i": i, "a": stored.get(i.pk), "lost": branches.get(i.pk)} for i in tree]
     objections = list(evaluation.objections.select_related("indicator"))
     may_object = (
         unit_side
@@ -803,6 +858,7 @@ def system_import(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "row_errors": row_errors,
             "kinds": Kind.choices,
+            "data": request.POST if request.method == "POST" else {},
         },
         status=400 if errors or row_errors else 200,
     )

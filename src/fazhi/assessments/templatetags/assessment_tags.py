@@ -1,8 +1,9 @@
-"""Numbers and scoring rules of the 考核 pages written as a county clerk reads them: 1.2 (not
-1.20 or 1.2000), 不低于 100% (not >= 100.0)."""
+"""Numbers, rules and states of the 考核 pages written as a county clerk reads them: 1.2 (not
+1.20 or 1.2000), 不低于 100% (not >= 100.0), 未提交自评 (not 待自评 once 自评 is over)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,6 +12,15 @@ from django import template
 from fazhi.assessments import scoring
 
 register = template.Library()
+SHORT_RULES = {
+    "threshold": "达标判断",
+    "linear": "按比例计分",
+    "per_count": "按件（次）扣分",
+    "checklist": "佐证清单",
+    "reviewer": "评审打分",
+}
+#: the source markers of the shipped systems' notes (see their ``confidence``)
+CONFIDENCE = {"V": "已核对原文", "S": "依据地方或二手资料", "R": "未经核实，使用前请对照原文"}
 
 
 @register.filter
@@ -29,7 +39,11 @@ def rule_text(ind: Any) -> str:
     """The indicator's rule with its parameters, e.g. “按件（次）扣分：应达6次，每少1次扣0.3分”."""
     if not ind.rule:
         return ""
-    p, label = ind.params or {}, str(ind.get_rule_display())
+    p, label = ind.params or {}, SHORT_RULES.get(ind.rule, str(ind.get_rule_display()))
+    if ind.rule == "per_count" and ind.kind == "bonus":
+        label = "按件（次）加分"
+    if ind.rule == "reviewer" and ind.kind == "veto":
+        label = "评审认定"
     unit = str(p.get("figure_unit", ""))
     name = str(p.get("figure_name", ""))
     verb = "加" if ind.kind == "bonus" else "扣"
@@ -56,3 +70,31 @@ def rule_text(ind: Any) -> str:
         items = "；".join(f"{it.get('text', '')}（{num(it.get('deduct'))}分）" for it in p["items"])
         return f"{label}：缺一项扣相应分值——{items}"
     return label
+
+
+@register.filter
+def eval_status(evaluation: Any, campaign: Any) -> str:
+    """The unit's state; one that never submitted reads 未提交自评 once 自评 is over."""
+    if evaluation.status == "pending" and campaign.status not in ("draft", "self"):
+        return "未提交自评"
+    return str(evaluation.get_status_display())
+
+
+@register.filter
+def confidence_text(text: str) -> str:
+    """“[V] 一级指标一；[S] 第27项” → “一级指标一（已核对原文）；第27项（依据地方或二手资料）”."""
+    parts = []
+    for part in re.split(r"[；;]", text or ""):
+        found = re.match(r"\s*\[([VSR])\]\s*(.*)", part)
+        if found:
+            what, note = found.group(2).strip(), CONFIDENCE[found.group(1)]
+            parts.append(f"{what}（{note}）" if what else note)
+        elif part.strip():
+            parts.append(part.strip())
+    return "；".join(parts)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
