@@ -245,6 +245,8 @@ def test_each_organiser_step_by_post_and_a_step_in_the_wrong_phase(
     )
     html = follow(client, url, {"action": "freeze"})
     assert "考核结果已定档" in messages_of(html) and '<li class="current">已定档</li>' in html
+    assert "公示 2026-01-21 · 异议截止 2026-01-28 · 定档 2026-01-25" in text_of(html)
+    assert "异议处理" in text_of(html) and 'value="freeze"' not in html
     html = follow(client, url, {"action": "findings"})
     assert "已生成整改问题 11 个" in messages_of(html)  # 4 + 4 + 3 indicators lost points
     assert "整改问题（整改到位 0/11）" in text_of(html)
