@@ -7,47 +7,57 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from fazhi.assessments.models import Campaign, Evaluation, IndicatorKind, Status
+from fazhi.assessments.models import Campaign, Evaluation, Indicator, IndicatorKind, Status
 from fazhi.assessments.scoring import num
 from fazhi.core.excel import Column, Kind, Spec, export_xlsx
 
 
-def _root_of(campaign: Campaign) -> dict[int, int]:
-    indicators = {i.pk: i for i in campaign.system.indicators.all()}
-    out = {}
-    for ind in indicators.values():
-        top = ind
-        while top.parent_id is not None:
-            top = indicators[top.parent_id]
-        out[ind.pk] = top.pk
+def lost_by_branch(tree: list[Indicator], applied: dict[int, Decimal]) -> dict[int, Decimal]:
+    """Points lost by each scored branch (and each first-level indicator): its leaves' stored
+    deductions added up, each branch capped by its limit (its cap, else its points), as the
+    scoring function does."""
+    kids: dict[int | None, list[Indicator]] = {}
+    for ind in tree:
+        kids.setdefault(ind.parent_id, []).append(ind)
+    out: dict[int, Decimal] = {}
+
+    def lost(ind: Indicator) -> Decimal:
+        own = applied.get(ind.pk, Decimal(0))
+        below = [c for c in kids.get(ind.pk, []) if c.kind == IndicatorKind.SCORE]
+        if not below:
+            return own
+        raw = sum((lost(c) for c in below), Decimal(0)) + own
+        limit = ind.cap if ind.cap is not None else (ind.points if ind.points > 0 else None)
+        out[ind.pk] = min(raw, limit) if limit is not None else raw
+        return out[ind.pk]
+
+    for root in kids.get(None, []):
+        if root.kind == IndicatorKind.SCORE:
+            out[root.pk] = lost(root)  # a root may itself be a leaf
     return out
 
 
 def results(campaign: Campaign) -> tuple[list[Any], list[tuple[Evaluation, dict[int, Decimal]]]]:
     """The first-level indicators and, per evaluation (peer group, rank order), the points
-    lost under each (capped by the first-level indicator's cap or points)."""
+    lost under each (branches capped as the scoring function caps them)."""
     from fazhi.assessments.models import Answer
 
-    roots = list(campaign.system.indicators.filter(parent=None).order_by("order"))
-    root_of = _root_of(campaign)
+    tree = list(campaign.system.indicators.order_by("order", "pk"))
+    roots = [i for i in tree if i.parent_id is None]
     evaluations = list(
         campaign.evaluations.select_related("unit").order_by("peer_group", "rank", "unit__path")
     )
-    lost: dict[int, dict[int, Decimal]] = {e.pk: {} for e in evaluations}
+    stored: dict[int, dict[int, Decimal]] = {e.pk: {} for e in evaluations}
     rows = Answer.objects.filter(
         evaluation__campaign=campaign, applied__gt=0, indicator__kind=IndicatorKind.SCORE
     ).values_list("evaluation_id", "indicator_id", "applied")
     for eid, iid, applied in rows:
-        if applied is None:
-            continue
-        per = lost[eid]
-        per[root_of[iid]] = per.get(root_of[iid], Decimal(0)) + applied
-    for per in lost.values():
-        for r in roots:
-            cap = r.cap if r.cap is not None else r.points
-            if r.pk in per and cap:
-                per[r.pk] = min(per[r.pk], cap)
-    return roots, [(e, lost[e.pk]) for e in evaluations]
+        stored[eid][iid] = applied or Decimal(0)
+    out = []
+    for e in evaluations:
+        lost = lost_by_branch(tree, stored[e.pk])
+        out.append((e, {r.pk: lost[r.pk] for r in roots if lost.get(r.pk)}))
+    return roots, out
 
 
 def results_xlsx(campaign: Campaign) -> bytes:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from fazhi.assessments.models import (
     Answer,
@@ -27,6 +27,7 @@ from fazhi.assessments.models import (
     IndicatorSystem,
     Reviewer,
 )
+from fazhi.orgs.models import OrgUnit
 from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, unit_in_scope, visible_to
 
@@ -79,6 +80,11 @@ class Access:
     def any(self) -> bool:
         return self.organiser or self.reviewer is not None or bool(self.own)
 
+    def is_unit_side(self, evaluation: Evaluation) -> bool:
+        """Whether the actor acts for the assessed unit (self-evaluation, 异议): its own
+        subtree, and not the organiser (who holds every unit in its subtree)."""
+        return evaluation.pk in self.own and not self.organiser
+
     def may_see_evaluation(self, evaluation: Evaluation, published: bool) -> bool:
         if self.organiser or evaluation.pk in self.own:
             return True
@@ -120,6 +126,39 @@ def systems_for(actor: Actor) -> models.QuerySet[IndicatorSystem]:
 def indicator_tree(system: IndicatorSystem) -> list[Indicator]:
     """The system's indicators in display order (parents before children)."""
     return list(system.indicators.order_by("order", "pk"))
+
+
+def pending_reviews(campaign: Campaign, indicator_ids: Iterable[int]) -> dict[int, int]:
+    """Per evaluation: the reviewer-scored indicators among ``indicator_ids`` not scored yet."""
+    rows = (
+        Answer.objects.filter(
+            evaluation__campaign=campaign,
+            indicator_id__in=list(indicator_ids),
+            indicator__rule="reviewer",
+            indicator__kind="score",
+            review_deduction__isnull=True,
+            override__isnull=True,
+        )
+        .values("evaluation_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["evaluation_id"]: r["n"] for r in rows}
+
+
+def reviewers_of(campaign: Campaign) -> list[Reviewer]:
+    """The reviewing units of a campaign with their assigned indicators (two queries)."""
+    return list(
+        campaign.reviewers.select_related("unit")
+        .prefetch_related(models.Prefetch("indicators", Indicator.objects.order_by("order")))
+        .order_by("unit__path")
+    )
+
+
+def reviewer_candidates(campaign: Campaign) -> list[OrgUnit]:
+    """Units that may review: the organiser and its direct subordinate units."""
+    organiser = campaign.organiser
+    below = OrgUnit.objects.filter(parent=organiser, is_active=True).order_by("sort_order", "pk")
+    return [organiser, *below]
 
 
 def answers_of(evaluation: Evaluation, only: Iterable[int] | None = None) -> list[Answer]:

@@ -55,6 +55,8 @@ from fazhi.orgs.roles import Cap
 from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
 
 D = Decimal
+#: Figures are stored with 12 integer digits (Answer.figure).
+MAX_FIGURE = Decimal("1e12")
 
 
 def _today() -> dt.date:
@@ -233,6 +235,8 @@ def campaign_create(
         raise ValidationError({"review_due": "评分截止日期不能早于自评截止日期"})
     if kind == Kind.INSPECTION and mode not in (Mode.WRITTEN, Mode.ONSITE):
         raise ValidationError({"mode": "督察须选择书面督察或实地督察"})
+    if kind != Kind.INSPECTION:
+        mode, visit_from, visit_to = "", None, None
     if mode == Mode.ONSITE and (visit_from is None or visit_to is None or visit_to < visit_from):
         raise ValidationError({"visit_from": "实地督察须填写起止日期（结束不早于开始）"})
     if system.owner is not None and not (
@@ -491,6 +495,8 @@ def answer_save(
             raise ValidationError({"value": f"“{ind.name}”不需要填写数值"})
         if answer.source != Source.UNIT:
             raise ValidationError({"value": f"“{ind.name}”的数值由评审填写，单位无需填写"})
+        if not value.is_finite() or value >= MAX_FIGURE:
+            raise ValidationError({"value": "数值不能超过999999999999"})
         if value < 0:
             raise ValidationError({"value": "数值不能为负数"})
         if answer.figure != value:
@@ -590,6 +596,16 @@ def evaluation_return(*, actor: Actor, evaluation: Evaluation, reason: str) -> E
     _require_phase(evaluation.campaign, Status.SELF)
     if not reason.strip():
         raise ValidationError({"reason": "请填写退回理由"})
+    if evaluation.status != EvalStatus.SUBMITTED:
+        raise ValidationError(f"{evaluation.unit.name}尚未提交自评，无需退回")
+    from fazhi.plans.services import remind
+
+    remind(
+        unit=evaluation.unit,
+        key=f"assessment:return:{evaluation.pk}:{timezone.now():%Y%m%d%H%M%S}",
+        text=f"“{evaluation.campaign.title}”自评被退回：{reason.strip()[:200]}",
+        link=f"/assessments/{evaluation.campaign_id}/units/{evaluation.pk}/",
+    )
     evaluation.status = EvalStatus.PENDING
     evaluation.save(update_fields=["status"])
     record_write(
@@ -662,8 +678,8 @@ def answer_review(
     if value is not None:
         if answer.source != Source.REVIEWER or ind.rule not in scoring.FIGURE_RULES:
             raise ValidationError({"value": f"“{ind.name}”的数值不由评审填写"})
-        if not value.is_finite() or value < 0:
-            raise ValidationError({"value": "数值不能为负数"})
+        if not value.is_finite() or value < 0 or value >= MAX_FIGURE:
+            raise ValidationError({"value": "数值不能为负数，也不能超过999999999999"})
         unit = (ind.params or {}).get("figure_unit", "")
         answer.figure, answer.display = value, f"{scoring.num(value)}{unit}"
     if ind.rule == Rule.REVIEWER and ind.kind != IndicatorKind.VETO:

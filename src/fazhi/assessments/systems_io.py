@@ -368,6 +368,12 @@ def system_import(
     require_unit_in_scope(owner, actor)
     if not name.strip():
         raise ValidationError({"name": "请填写指标体系名称"})
+    if len(name.strip()) > 120:
+        raise ValidationError({"name": "指标体系名称不能超过120个字"})
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "请选择指标体系的用途"})
+    if bonus_cap is not None and (not bonus_cap.is_finite() or not 0 <= bonus_cap < 10000):
+        raise ValidationError({"bonus_cap": "加分上限应为0至9999.99之间的数"})
     sheet = read_xlsx(SPEC, data)
     rows = [Row(r.number, dict(r.values)) for r in sheet.rows]
     parsed, errors = parse_rows(rows)

@@ -13,7 +13,6 @@ urlpatterns = [
     path("<int:pk>/units/<int:eid>/", views.evaluation_detail, name="evaluation"),
     path("<int:pk>/units/<int:eid>/explain/", views.evaluation_explain, name="explain"),
     path("<int:pk>/objections/", views.objection_list, name="objections"),
-    path("<int:pk>/reviewers/", views.reviewer_list, name="reviewers"),
     path("<int:pk>/findings/", views.finding_list, name="findings"),
     path("<int:pk>/results.xlsx", views.results_export, name="results_xlsx"),
     path("<int:pk>/notice.docx", views.notice_export, name="notice_docx"),
