@@ -235,8 +235,8 @@ def campaign_create(
         raise ValidationError({"review_due": "评分截止日期不能早于自评截止日期"})
     if kind == Kind.INSPECTION and mode not in (Mode.WRITTEN, Mode.ONSITE):
         raise ValidationError({"mode": "督察须选择书面督察或实地督察"})
-    if kind != Kind.INSPECTION:
-        mode, visit_from, visit_to = "", None, None
+    if mode not in Mode.values:
+        raise ValidationError({"mode": "请选择督察方式"})
     if mode == Mode.ONSITE and (visit_from is None or visit_to is None or visit_to < visit_from):
         raise ValidationError({"visit_from": "实地督察须填写起止日期（结束不早于开始）"})
     if system.owner is not None and not (
