@@ -56,8 +56,8 @@ def test_fixture_is_loaded_on_migrate() -> None:
     codes = {d["code"] for d in FIXTURE["definitions"]}
     # 行政复议 13, 行政应诉 6, 工作计划 5, 合法性审查 15, 规范性文件 12, 重大行政决策 6; issue 17:
     # 执法人员 7, 执法培训 8, 执法数据 12, 三项制度 4, 案卷评查 9; issue 18: 人民调解 18, 学法 11,
-    # 述法 4, 法律顾问 11
-    assert len(codes) == 13 + 6 + 5 + 15 + 12 + 6 + 7 + 8 + 12 + 4 + 9 + 18 + 11 + 4 + 11
+    # 述法 4, 法律顾问 11; issue 19: 考核督察 7
+    assert len(codes) == 13 + 6 + 5 + 15 + 12 + 6 + 7 + 8 + 12 + 4 + 9 + 18 + 11 + 4 + 11 + 7
     assert set(MetricDefinition.objects.values_list("code", flat=True)) == codes
     # each definition carries the version of the fixture that ships it (one per register app)
     shipped = {

@@ -57,6 +57,9 @@ from fazhi.orgs.scoping import Actor, require_unit_in_scope, unit_in_scope
 D = Decimal
 #: Figures are stored with 12 integer digits (Answer.figure).
 MAX_FIGURE = Decimal("1e12")
+#: How a 考核 or 督察 names itself as the source of its 整改 tasks (``Assignment.assigned_as``,
+#: which the 整改完成率 metric reads).
+SOURCE_PREFIX = "考核督察："
 
 
 def _today() -> dt.date:
@@ -1016,7 +1019,7 @@ def finding_create(
         title=title[:200],
         content=text.strip(),
         due_on=due,
-        source_label=campaign.title,
+        source_label=f"{SOURCE_PREFIX}{campaign.title}",
         source_url=f"/assessments/{campaign.pk}/",
         issued_on=issued_on,
     )
