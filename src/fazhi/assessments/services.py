@@ -318,7 +318,7 @@ def reviewer_set(
         action="assessment.reviewer",
         obj=campaign,
         before=None,
-        after={"reviewer": unit.code, "indicators": [i.code for i in chosen]},
+        after={"评审单位": unit.code, "评审的指标": [i.code for i in chosen]},
         summary=f"指定评审单位{unit.name}（{len(chosen)}项指标）",
     )
     return reviewer
@@ -366,7 +366,11 @@ def campaign_open(*, actor: Actor, campaign: Campaign) -> Campaign:
         action="assessment.open",
         obj=campaign,
         before=None,
-        after={"status": campaign.status, "units": len(evaluations), "indicators": len(leaves)},
+        after={
+            "status": campaign.status,
+            "被考核单位数": len(evaluations),
+            "计分指标数": len(leaves),
+        },
         summary="开始单位自评（系统台账数据已预填）",
     )
     return campaign
@@ -454,7 +458,7 @@ def prefill_refresh(*, actor: Actor, campaign: Campaign) -> int:
         action="assessment.prefill",
         obj=campaign,
         before=None,
-        after={"answers": n},
+        after={"取数项数": n},
         summary=f"重新从系统台账取数（{n}项）",
     )
     _rank(campaign)
@@ -616,7 +620,7 @@ def evaluation_return(*, actor: Actor, evaluation: Evaluation, reason: str) -> E
         action="assessment.return",
         obj=evaluation,
         before=None,
-        after={"reason": reason.strip()},
+        after={"退回理由": reason.strip()},
         summary=f"退回自评：{reason.strip()}",
     )
     return evaluation
@@ -943,7 +947,7 @@ def objection_answer(
             action="assessment.rescore",
             obj=evaluation,
             before={"total": str(old_total)},
-            after={"total": str(outcome.total), "indicator": objection.indicator.code},
+            after={"total": str(outcome.total), "指标": objection.indicator.code},
             summary=f"异议成立，{objection.indicator.code}改分，总分 {old_total} → {outcome.total}",
         )
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED
@@ -1095,7 +1099,7 @@ def opinion_issue(
         action="assessment.opinion",
         obj=evaluation,
         before=None,
-        after={"opinion_on": evaluation.opinion_on.isoformat(), "findings": len(findings)},
+        after={"opinion_on": evaluation.opinion_on.isoformat(), "问题数": len(findings)},
         summary="出具督察意见",
     )
     return [

@@ -406,7 +406,7 @@ def system_import(
         action="assessment_system.import",
         obj=system,
         before=None,
-        after={"indicators": len(parsed), "version": system.version},
+        after={"指标数": len(parsed), "version": system.version},
         summary=f"从Excel导入指标体系{system}（{len(parsed)}项指标）",
     )
     return SystemImport(system, [])
