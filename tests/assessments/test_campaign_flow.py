@@ -415,3 +415,51 @@ def test_a_figure_the_reviewers_supply_is_scored_by_its_rule(county: County) -> 
         services.answer_review(actor=coordinator, answer=answer(e, "1"), value=D(80), note="测评")
     a = answer(e, "1")
     assert (a.figure, a.applied) == (D(80), D("1.00"))  # (90 − 80) / 40 × 4
+
+
+def test_an_onsite_inspection_records_the_visit_with_its_opinion(county: County) -> None:
+    coordinator = county.actor("coordinator")
+    with time_machine.travel(dt.datetime(2026, 3, 20, 10, tzinfo=TZ), tick=False):
+        made = services.campaign_create(
+            actor=coordinator,
+            organiser=county.root,
+            system=make_system(),
+            year=2025,
+            title="2025年度法治督察",
+            kind="inspection",
+            mode="onsite",
+            visit_from=dt.date(2026, 3, 9),
+            visit_to=dt.date(2026, 3, 13),
+            self_due=dt.date(2026, 3, 6),
+            review_due=dt.date(2026, 3, 31),
+        )
+        services.campaign_open(actor=coordinator, campaign=made)
+        services.campaign_start_review(actor=coordinator, campaign=made)
+        e = made.evaluations.get(unit=county.town_b)
+        with pytest.raises(ValidationError, match="请填写实地督察日期"):
+            services.opinion_issue(actor=coordinator, evaluation=e, text="意见", findings=[])
+        with pytest.raises(ValidationError, match="2026-03-09 至 2026-03-13 之间"):
+            services.opinion_issue(
+                actor=coordinator,
+                evaluation=e,
+                text="意见",
+                findings=[],
+                visited_on=dt.date(2026, 3, 16),
+            )
+        made_findings = services.opinion_issue(
+            actor=coordinator,
+            evaluation=e,
+            text="学法制度落实不到位",
+            findings=["学法记录不全", " "],
+            visited_on=dt.date(2026, 3, 11),
+            interviews="镇长、司法所长：学法安排",
+            documents_checked="2025年学法记录、会议纪要",
+        )
+    e.refresh_from_db()
+    assert (e.visited_on, e.interviews, e.opinion_on) == (
+        dt.date(2026, 3, 11),
+        "镇长、司法所长：学法安排",
+        dt.date(2026, 3, 20),
+    )
+    assert [f.text for f in made_findings] == ["学法记录不全"]
+    assert made_findings[0].assignment is not None

@@ -273,6 +273,9 @@ class Evaluation(UnitSlots):
     reused = models.PositiveIntegerField("引用平台已有材料数", default=0)
     opinion = models.TextField("督察意见", blank=True)
     opinion_on = models.DateField("督察意见日期", null=True, blank=True)
+    visited_on = models.DateField("实地督察日期", null=True, blank=True)
+    interviews = models.TextField("个别谈话", blank=True, help_text="谈话对象和要点")
+    documents_checked = models.TextField("查阅资料", blank=True)
 
     class Meta:
         verbose_name = "单位考核"

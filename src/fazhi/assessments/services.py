@@ -1084,16 +1084,41 @@ def opinion_issue(
     text: str,
     findings: Sequence[str],
     issued_on: dt.date | None = None,
+    visited_on: dt.date | None = None,
+    interviews: str = "",
+    documents_checked: str = "",
 ) -> list[Finding]:
-    """督察意见 for one unit: the opinion text and its findings, each a 问题 → 整改."""
+    """督察意见 for one unit: the opinion text and its findings, each a 问题 → 整改; for a 实地
+    督察, the day of the visit (within the campaign's visit dates), the 个别谈话 and the
+    资料 checked."""
     campaign = evaluation.campaign
     _require_organiser(actor, campaign)
     if campaign.kind != Kind.INSPECTION:
         raise ValidationError("只有督察可以出具督察意见")
     if not text.strip():
         raise ValidationError({"text": "请填写督察意见"})
+    if campaign.mode == Mode.ONSITE:
+        if visited_on is None:
+            raise ValidationError({"visited_on": "实地督察请填写实地督察日期"})
+        if (
+            campaign.visit_from
+            and campaign.visit_to
+            and not (campaign.visit_from <= visited_on <= campaign.visit_to)
+        ):
+            raise ValidationError(
+                {
+                    "visited_on": f"实地督察日期应在 {campaign.visit_from} 至 "
+                    f"{campaign.visit_to} 之间"
+                }
+            )
+    elif visited_on is not None or interviews.strip():
+        raise ValidationError({"visited_on": "书面督察不填写实地督察日期和个别谈话"})
     evaluation.opinion, evaluation.opinion_on = text.strip(), issued_on or _today()
-    evaluation.save(update_fields=["opinion", "opinion_on"])
+    evaluation.visited_on, evaluation.interviews = visited_on, interviews.strip()
+    evaluation.documents_checked = documents_checked.strip()
+    evaluation.save(
+        update_fields=["opinion", "opinion_on", "visited_on", "interviews", "documents_checked"]
+    )
     record_write(
         actor=actor,
         action="assessment.opinion",

@@ -678,6 +678,11 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
                     evaluation=evaluation,
                     text=request.POST.get("opinion", ""),
                     findings=lines,
+                    visited_on=_date(
+                        request.POST.get("visited_on"), "实地督察日期", required=False
+                    ),
+                    interviews=request.POST.get("interviews", "")[:5000],
+                    documents_checked=request.POST.get("documents_checked", "")[:5000],
                 )
                 messages.success(request, f"已出具督察意见，下发整改问题 {len(lines)} 个")
             else:
