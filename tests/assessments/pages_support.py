@@ -12,6 +12,7 @@ from decimal import Decimal
 import time_machine
 from django.test import Client
 from openpyxl import load_workbook
+from tests.assessments.test_campaign_flow import ROWS
 from tests.personas import County
 
 from fazhi.assessments import services
@@ -24,42 +25,7 @@ D = Decimal
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 COUNTY_SYSTEM = "县级法治政府建设年度考核指标（示例方案）"
 
-ROWS = [
-    {"code": "1", "name": "学法与组织", "points": 10},
-    {
-        "code": "1.1",
-        "name": "学法次数",
-        "points": 3,
-        "rule": "per_count",
-        "metric_code": "study.sessions",
-        "figure_name": "学法次数",
-        "figure_unit": "次",
-        "target": 6,
-        "each": 0.5,
-    },
-    {
-        "code": "1.2",
-        "name": "专题研究次数",
-        "points": 2,
-        "rule": "per_count",
-        "answered_by": "unit",
-        "figure_name": "专题研究次数",
-        "figure_unit": "次",
-        "target": 3,
-        "each": 1,
-    },
-    {"code": "1.3", "name": "年度报告", "points": 5, "rule": "reviewer"},
-    {
-        "code": "2",
-        "name": "普法",
-        "points": 2,
-        "rule": "checklist",
-        "answered_by": "unit",
-        "items": "普法清单（1）；活动记录（1）",
-    },
-    {"code": "3", "name": "加分", "points": 3, "kind": "bonus", "rule": "reviewer"},
-    {"code": "4", "name": "否决", "kind": "veto", "rule": "reviewer"},
-]
+# the same small scheme as the service-level flow
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:
